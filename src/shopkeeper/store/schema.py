@@ -111,7 +111,7 @@ class Table:
         return name in self._by_name
 
 
-S, I, D, DT, TS, B, J, E = (
+S, I, D, DT, TS, B, J, E = (  # noqa: E741
     ColType.STR,
     ColType.INT,
     ColType.DEC,

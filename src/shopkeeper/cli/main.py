@@ -1,0 +1,44 @@
+"""The ``shopkeeper`` command: one Typer app per command group, thin commands, one error handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from shopkeeper import __version__
+from shopkeeper.cli import demo, store
+from shopkeeper.cli.common import err_console
+from shopkeeper.errors import ShopkeeperError
+
+
+class _Root(TyperGroup):
+    """The one top-level handler: a Shopkeeper error becomes a message on stderr and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ShopkeeperError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
+
+
+app = typer.Typer(
+    name="shopkeeper",
+    cls=_Root,
+    help="Shopkeeper (生意管家): your store's AI operations team.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(store.app, name="store")
+app.add_typer(demo.app, name="demo")
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    """Shopkeeper (生意管家): your store's AI operations team."""
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()

@@ -1,0 +1,93 @@
+"""``shopkeeper store``: import data, look at what a store holds, and at what was quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.store.importer import import_store
+from shopkeeper.store.info import store_info
+from shopkeeper.store.quarantine import export_csv, quarantined_rows
+from shopkeeper.store.report import ImportReport
+from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+
+app = typer.Typer(help="Import store data and inspect what a store holds.", no_args_is_help=True)
+
+
+def run_import(path: Path, store: str, fmt: OutputFormat = OutputFormat.text) -> ImportReport:
+    """Import with a progress bar on the terminal (none for JSON output)."""
+    if fmt is OutputFormat.json or not console.is_terminal:
+        return import_store(path, store, settings=settings())
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def progress(description: str, done: int, total: int) -> None:
+            bar.update(task, description=description, completed=done, total=total)
+
+        return import_store(path, store, settings=settings(), progress=progress)
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A store folder (store.toml + table files) or one table file.")],
+    store: StoreOpt,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Validate and load store data; bad rows are quarantined, good rows imported (upsert)."""
+    report = run_import(path, store, fmt)
+    if fmt is OutputFormat.json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        console.print(report)
+
+
+@app.command()
+def info(store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
+    """Tables, row counts, date ranges, days with no data and data-quality warnings."""
+    with Warehouse.open(existing_store_dir(settings(), store), read_only=True) as wh:
+        result = store_info(wh, store)
+    if fmt is OutputFormat.json:
+        print_json(result.to_json_dict())
+    else:
+        console.print(result)
+
+
+@app.command()
+def quarantine(
+    store: StoreOpt,
+    fmt: FormatOpt = OutputFormat.text,
+    table: Annotated[str | None, typer.Option(help="Only this table.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Export to this CSV file (UTF-8, opens in Excel).")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show in text output.")] = 50,
+) -> None:
+    """List (or export) the rows that broke the data contract, with file, line, column and reason."""
+    with Warehouse.open(existing_store_dir(settings(), store), read_only=True) as wh:
+        rows = quarantined_rows(wh, table=table)
+    if out is not None:
+        export_csv(rows, out)
+        console.print(f"{len(rows):,} quarantined rows written to {out}")
+    elif fmt is OutputFormat.json:
+        print_json([r.model_dump(mode="json") for r in rows])
+    else:
+        _print_quarantine(rows, limit)
+
+
+def _print_quarantine(rows: list, limit: int) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
+    if not rows:
+        console.print("No quarantined rows.")
+        return
+    grid = Table(title=f"{len(rows):,} quarantined rows", title_justify="left")
+    for col in ("table", "file", "line", "column", "reason"):
+        grid.add_column(col, overflow="fold")
+    for r in rows[:limit]:
+        grid.add_row(r.table, Path(r.file).name, str(r.line), r.column, r.reason)
+    console.print(grid)
+    if len(rows) > limit:
+        console.print(f"… {len(rows) - limit:,} more; use --out FILE.csv or --format json for all")

@@ -1,0 +1,86 @@
+"""Text encodings of store files: detect from the bytes (never from the file name) and transcode.
+
+Chinese platforms export CSV in GBK/GB18030 as often as in UTF-8; Excel's "Unicode text" is
+UTF-16. DuckDB reads UTF-8 only (its ``encodings`` extension cannot be downloaded here), so a
+non-UTF-8 file is transcoded to a temporary UTF-8 copy in one streaming pass. Line numbers do
+not change.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from shopkeeper.errors import UnreadableFileError
+
+SAMPLE_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 22
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decodes(data: bytes, encoding: str, *, final: bool) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        decoder.decode(data, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, *, whole_file: bool = False) -> str:
+    """Name the encoding of a text file: ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``gb18030``.
+
+    GBK is a subset of GB18030, so GBK files are read as GB18030. By default only the first MiB is
+    examined (the importer re-checks the whole file when DuckDB later meets invalid UTF-8).
+    """
+    with path.open("rb") as fh:
+        data = fh.read() if whole_file else fh.read(SAMPLE_BYTES)
+        final = whole_file or len(data) < SAMPLE_BYTES
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if _decodes(data, "utf-8", final=final):
+        return "utf-8"
+    if _decodes(data, "gb18030", final=final):
+        return "gb18030"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:SAMPLE_BYTES]).best()
+    if best is not None and best.encoding:
+        return str(best.encoding)
+    offset = _first_bad_utf8(data)
+    line = data[:offset].count(b"\n") + 1
+    raise UnreadableFileError(
+        f"{path}: cannot tell the text encoding (line {line}, byte {offset} is not valid UTF-8 or GB18030); "
+        "save the file as UTF-8 CSV and import it again"
+    )
+
+
+def _first_bad_utf8(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
+def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
+    """Stream ``src`` (in ``encoding``) into ``dst`` as UTF-8 without a BOM."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    try:
+        with src.open("rb") as fin, dst.open("w", encoding="utf-8", newline="") as fout:
+            while chunk := fin.read(CHUNK_BYTES):
+                text = decoder.decode(chunk)
+                fout.write(text.lstrip("\ufeff") if line == 1 else text)
+                line += text.count("\n")
+            fout.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"{src}: near line {line}: bytes {exc.object[exc.start : exc.start + 4]!r} are not valid {encoding}; "
+            "the file may be truncated or mix encodings"
+        ) from exc

@@ -1,0 +1,332 @@
+"""Import a store folder into the store's warehouse: validate, quarantine, upsert — atomically.
+
+The whole import is one DuckDB transaction: a crash or ``kill -9`` part-way leaves the warehouse
+exactly as it was. Per table, in dependency order (products and orders before order_items):
+
+1. every file of the table is staged as text (:mod:`shopkeeper.store.sources`);
+2. one ``CREATE TABLE AS`` types every column and collects every row's errors
+   (:mod:`shopkeeper.store.validation`) — SQL over the whole table, no Python loop over rows;
+3. foreign keys are checked against the warehouse (which already holds this import's parents);
+4. duplicate keys within the import: exact copies collapse to one row; conflicting copies keep the
+   last one (later file, then later line) and quarantine the others;
+5. good rows replace rows with the same key (upsert) and are inserted;
+6. bad rows go to ``_quarantine`` with file, line (as an editor shows it), column, reason and the
+   raw row. Re-importing a file replaces that file's quarantine entries, so nothing piles up.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from shopkeeper.errors import MissingFileError
+from shopkeeper.settings import Settings
+from shopkeeper.store.config import load_store_config
+from shopkeeper.store.lines import good_row_records, record_start_lines
+from shopkeeper.store.report import ImportReport, TableResult
+from shopkeeper.store.schema import EXTRA_COLUMN, REQUIRED_TABLES, TABLES, Table, import_order
+from shopkeeper.store.sources import SourceFile, StagedFile, discover, stage_file, table_of
+from shopkeeper.store.validation import column_sql, ident, sql_str
+from shopkeeper.store.warehouse import Warehouse, store_dir
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(description, done, total)`` with sizes in bytes."""
+
+_ERR = "__errors"
+_DUP = "__duplicate__"
+
+
+def _sources(source: Path) -> tuple[dict[str, list[SourceFile]], list[Path], Path]:
+    if source.is_dir():
+        found, ignored = discover(source)
+        return found, ignored, source
+    if not source.exists():
+        raise MissingFileError(f"{source}: no such file or folder")
+    table = table_of(source)
+    if table is None:
+        raise MissingFileError(
+            f"{source}: the file name does not name a contract table (e.g. orders.csv, orders.2026-11.csv)"
+        )
+    found, _ = discover(source.parent)
+    return {table: [f for f in found.get(table, []) if f.path == source]}, [], source.parent
+
+
+def import_store(
+    source: Path, store: str, *, settings: Settings, progress: Progress | None = None
+) -> ImportReport:
+    """Import a store folder (or one table file) into ``store``'s warehouse and return a report."""
+    started = time.perf_counter()
+    source = source.expanduser().resolve()
+    files, ignored, folder = _sources(source)
+    directory = store_dir(settings, store)
+    existing = (directory / "warehouse.duckdb").exists()
+    config = load_store_config(folder) if (folder / "store.toml").exists() else None
+    if config is None and not existing:
+        raise MissingFileError(f"{folder / 'store.toml'}: store.toml is missing; a new store needs one (see docs/store-data.md)")
+    with Warehouse.open(
+        directory,
+        timezone=config.timezone if config else None,
+        memory_limit=settings.import_memory_limit,
+        threads=settings.import_threads,
+    ) as wh:
+        config = config or wh.store_config()
+        assert config is not None  # an existing store always has one
+        _check_required(wh, files, folder)
+        tmp = directory / "tmp" / "import"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        report = ImportReport(store=store, source=str(source), import_id=0)
+        report.notes.extend(f"ignored {p.name}: not a contract table name" for p in ignored)
+        total = sum(f.path.stat().st_size for fs in files.values() for f in fs) or 1
+        done = 0
+        con = wh.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM _imports").fetchone()
+            report.import_id = int(row[0]) if row else 1
+            wh.save_config(config)
+            for table in import_order(list(files)):
+                if progress:
+                    progress(f"importing {table}", done, total)
+                report.tables[table] = _import_table(wh, TABLES[table], files[table], tmp, report)
+                done += sum(f.path.stat().st_size for f in files[table])
+            report.seconds = round(time.perf_counter() - started, 3)
+            con.execute(
+                "INSERT INTO _imports VALUES (?, now() - to_microseconds(?), now(), ?, ?)",
+                [report.import_id, int(report.seconds * 1e6), str(source), report.model_dump_json()],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if progress:
+            progress("done", total, total)
+    return report
+
+
+def _check_required(wh: Warehouse, files: dict[str, list[SourceFile]], folder: Path) -> None:
+    missing = [t for t in REQUIRED_TABLES if t not in files and wh.count(t) == 0]
+    if missing:
+        names = ", ".join(f"{t}.csv" for t in missing)
+        raise MissingFileError(
+            f"{folder}: required table file{'s' if len(missing) > 1 else ''} missing: {names} "
+            "(.csv, .parquet or .xlsx; split files like orders.2026-11.csv are fine)"
+        )
+
+
+def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport) -> TableResult:
+    con = wh.con
+    staged = [stage_file(con, src, i, tmp) for i, src in enumerate(sources)]
+    for s in staged:
+        report.notes.extend(s.notes)
+        if s.encoding not in ("utf-8", "utf-8-sig"):
+            report.notes.append(f"{s.source.path.name}: read as {s.encoding}")
+    typed = f"typed_{table.name}"
+    con.execute(_typed_sql(table, staged, typed))
+    _mark_converter_errors(wh, staged, typed)
+    if table.name == "order_items":
+        _default_line_numbers(wh, typed)
+    _check_foreign_keys(wh, table, typed)
+    duplicates = _resolve_duplicates(wh, table, typed)
+    imported = _upsert(wh, table, typed)
+    bad = _quarantine(wh, table, staged, typed, report.import_id)
+    for s in staged:
+        con.execute(f"DROP TABLE {s.staging}")
+    con.execute(f"DROP TABLE {typed}")
+    rows = sum(s.rows + len({r[0] for r in s.rejects}) for s in staged)
+    if bad:
+        report.warnings.append(f"{table.name}: {bad} bad row{'s' if bad > 1 else ''} quarantined (shopkeeper store quarantine)")
+    return TableResult(files=[s.source.path.name for s in staged], rows_read=rows, imported=imported, bad=bad, duplicates=duplicates)
+
+
+def _typed_sql(table: Table, staged: list[StagedFile], typed: str) -> str:
+    parts = []
+    present: set[str] = set()
+    extras: dict[str, None] = {}
+    for s in staged:
+        cols = [f"{s.index} AS __file", f"rowid - {s.rowid_offset} AS __rid"]
+        cols += [f"{h} AS {ident('c:' + c)}" for h, c in s.mapping.items()]
+        cols += [f"{h} AS {ident('x:' + x)}" for h, x in s.extras.items()]
+        present.update(s.mapping.values())
+        extras.update(dict.fromkeys(s.extras.values()))
+        parts.append(f"SELECT {', '.join(cols)} FROM {s.staging}")
+    union = " UNION ALL BY NAME ".join(parts)
+    items, errors = ["__file", "__rid"], []
+    for col in table.columns:
+        sql = column_sql(table, col, ident("c:" + col.name) if col.name in present else None)
+        items.append(f"{sql.value} AS {ident(col.name)}")
+        errors.append(f"{{'column': {sql_str(col.name)}, 'reason': {sql.error}}}")
+    extra = "NULL::JSON"
+    if extras:
+        extra = "json_object(" + ", ".join(f"{sql_str(x)}, {ident('x:' + x)}" for x in extras) + ")"
+    items.append(f"{extra} AS {EXTRA_COLUMN}")
+    items.append(f"list_filter([{', '.join(errors)}], lambda e: e.reason IS NOT NULL) AS {_ERR}")
+    return f"CREATE TEMP TABLE {typed} AS SELECT {', '.join(items)} FROM ({union})"
+
+
+def _add_error(wh: Warehouse, typed: str, column: str, reason_sql: str, where: str) -> None:
+    wh.con.execute(
+        f"UPDATE {typed} SET {_ERR} = list_append({_ERR}, {{'column': {sql_str(column)}, 'reason': {reason_sql}}}) WHERE {where}"
+    )
+
+
+def _mark_converter_errors(wh: Warehouse, staged: list[StagedFile], typed: str) -> None:
+    for s in staged:
+        if not s.bad_lines:
+            continue
+        records = good_row_records(s.rows, [r[0] for r in s.rejects])
+        lines = np.asarray(s.record_lines, dtype=np.int64)[records - 1]
+        for rid in np.flatnonzero(np.isin(lines, list(s.bad_lines))):
+            reason = s.bad_lines[int(lines[rid])]
+            _add_error(wh, typed, "*", sql_str(reason), f"__file = {s.index} AND __rid = {int(rid)}")
+
+
+def _default_line_numbers(wh: Warehouse, typed: str) -> None:
+    row = wh.con.execute(f"SELECT count(*) FROM {typed} WHERE line_no IS NULL").fetchone()
+    if row and row[0]:
+        wh.con.execute(
+            f"""UPDATE {typed} t SET line_no = n.pos FROM (
+                SELECT __file, __rid, row_number() OVER (PARTITION BY order_id ORDER BY __file, __rid) AS pos
+                FROM {typed}) n
+                WHERE t.line_no IS NULL AND t.__file = n.__file AND t.__rid = n.__rid"""
+        )
+
+
+def _check_foreign_keys(wh: Warehouse, table: Table, typed: str) -> None:
+    for fk in table.foreign_keys:
+        if not fk.strict:
+            continue
+        col = ident(fk.column)
+        reason = f"'no {fk.ref_table} row with {fk.ref_column} = ' || '\"' || {col} || '\"'"
+        missing = f"NOT EXISTS (SELECT 1 FROM main.{ident(fk.ref_table)} r WHERE r.{ident(fk.ref_column)} = {typed}.{col})"
+        _add_error(wh, typed, fk.column, reason, f"{col} IS NOT NULL AND {col} <> '' AND {missing}")
+
+
+def _resolve_duplicates(wh: Warehouse, table: Table, typed: str) -> int:
+    keys = ", ".join(ident(k) for k in table.key)
+    con = wh.con
+    row = con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {typed} WHERE len({_ERR}) = 0 GROUP BY {keys} HAVING count(*) > 1)"
+    ).fetchone()
+    if not row or not row[0]:
+        return 0
+    values = ", ".join(ident(c.name) for c in table.columns) + f", {EXTRA_COLUMN}"
+    con.execute(
+        f"""CREATE TEMP TABLE dup_rank AS SELECT __file, __rid,
+            row_number() OVER w AS rk, hash({values}) AS h, first_value(hash({values})) OVER w AS winner_h
+            FROM {typed} WHERE len({_ERR}) = 0
+            WINDOW w AS (PARTITION BY {keys} ORDER BY __file DESC, __rid DESC)"""
+    )
+    dup_row = f"EXISTS (SELECT 1 FROM dup_rank d WHERE d.__file = {typed}.__file AND d.__rid = {typed}.__rid AND d.rk > 1"
+    _add_error(wh, typed, _DUP, "'exact duplicate'", f"{dup_row} AND d.h = d.winner_h)")
+    key_text = " || ', ' || ".join(f"{sql_str(k + '=')} || {ident(k)}::VARCHAR" for k in table.key)
+    _add_error(
+        wh,
+        typed,
+        table.key[0],
+        f"'duplicate key (' || {key_text} || '): a later row with the same key was kept'",
+        f"{dup_row} AND d.h <> d.winner_h)",
+    )
+    exact = con.execute("SELECT count(*) FROM dup_rank WHERE rk > 1 AND h = winner_h").fetchone()
+    con.execute("DROP TABLE dup_rank")
+    return int(exact[0]) if exact else 0
+
+
+def _upsert(wh: Warehouse, table: Table, typed: str) -> int:
+    con = wh.con
+    target = f"main.{ident(table.name)}"
+    good = f"len({_ERR}) = 0"
+    if wh.count(table.name):
+        match = " AND ".join(f"g.{ident(k)} = {target}.{ident(k)}" for k in table.key)
+        con.execute(f"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {typed} g WHERE {good} AND {match})")
+    cols = ", ".join(ident(c.name) for c in table.columns) + f", {EXTRA_COLUMN}"
+    con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {typed} WHERE {good}")
+    row = con.execute(f"SELECT count(*) FROM {typed} WHERE {good}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _record_lines(s: StagedFile, records: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    if s.line_mode == "mapped":
+        return np.asarray(s.record_lines, dtype=np.int64)[records - 1]
+    assert s.read_path is not None
+    starts = record_start_lines(s.read_path)
+    return starts[np.minimum(records - 1, len(starts) - 1)]
+
+
+def _quarantine(wh: Warehouse, table: Table, staged: list[StagedFile], typed: str, import_id: int) -> int:
+    con = wh.con
+    files = [str(s.source.path) for s in staged]
+    con.execute("DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)", [table.name, files])
+    bad_where = f"len(list_filter({_ERR}, lambda e: e.column <> '{_DUP}')) > 0"
+    total = 0
+    for s in staged:
+        rids = con.execute(f"SELECT __rid FROM {typed} WHERE __file = {s.index} AND {bad_where} ORDER BY __rid").fetchnumpy()["__rid"]
+        rids = np.asarray(rids, dtype=np.int64)
+        if s.line_mode == "row":
+            lines = rids + 2
+        elif len(rids):
+            records = good_row_records(s.rows, [r[0] for r in s.rejects])[rids]
+            lines = _record_lines(s, records)
+        else:
+            lines = np.zeros(0, dtype=np.int64)
+        raw = "json_object(" + ", ".join(f"{sql_str(h)}, s.h{i}" for i, h in enumerate(s.headers)) + ")"
+        if len(rids):
+            con.register("bad_lines", pa.table({"rid": pa.array(rids), "line": pa.array(lines)}))
+            con.execute(
+                f"""INSERT INTO _quarantine SELECT ?, ?, ?, b.line, t.{_ERR}[1].column, t.{_ERR}[1].reason,
+                    to_json(t.{_ERR}), {raw}
+                    FROM bad_lines b JOIN {typed} t ON t.__file = {s.index} AND t.__rid = b.rid
+                    JOIN {s.staging} s ON s.rowid = b.rid + {s.rowid_offset}""",
+                [import_id, table.name, str(s.source.path)],
+            )
+            con.unregister("bad_lines")
+        total += len(rids) + _quarantine_rejects(wh, table, s, import_id)
+    return total
+
+
+_REJECT_REASONS = {
+    "TOO MANY COLUMNS": "the row has more fields than the header",
+    "MISSING COLUMNS": "the row has fewer fields than the header (truncated?)",
+    "UNQUOTED VALUE": "a quote is opened but never closed; everything up to the end of the file is one cell",
+    "UNTERMINATED QUOTES": "a quote is opened but never closed; everything up to the end of the file is one cell",
+    "LINE SIZE OVER MAXIMUM": "the line is longer than the 32 MB limit",
+    "INVALID UNICODE": "the line is not valid text in the file's encoding",
+    "INVALID ENCODING": "the line is not valid text in the file's encoding",
+}
+
+
+def _quarantine_rejects(wh: Warehouse, table: Table, s: StagedFile, import_id: int) -> int:
+    if not s.rejects:
+        return 0
+    by_record: dict[int, tuple[str | None, str, str]] = {}
+    for record, column, kind, raw in s.rejects:
+        header = s.headers[int(column[1:])] if column and column[1:].isdigit() and int(column[1:]) < len(s.headers) else column
+        by_record.setdefault(record, (header, kind, raw))
+    records = np.asarray(sorted(by_record), dtype=np.int64)
+    lines = _record_lines(s, records)
+    rows = []
+    for record, line in zip(records.tolist(), lines.tolist(), strict=True):
+        column, kind, raw = by_record[record]
+        reason = _REJECT_REASONS.get(kind, kind.lower())
+        errors = [{"column": column or "*", "reason": reason}]
+        rows.append((import_id, table.name, str(s.source.path), line, column or "*", reason, errors, {"_raw_line": raw}))
+    wh.con.executemany("INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON)", [
+        (*r[:6], _json(r[6]), _json(r[7])) for r in rows
+    ])
+    return len(rows)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+__all__ = ["ImportReport", "Progress", "TableResult", "import_store"]

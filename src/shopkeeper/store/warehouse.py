@@ -1,0 +1,167 @@
+"""The per-store DuckDB warehouse: one file per store, owned by one object.
+
+``Warehouse`` opens the database, applies numbered migrations, sets the session time zone to the
+store's (so ``CAST(ts AS DATE)`` gives the store-local day) and hands out cursors. Timestamps are
+stored as ``TIMESTAMPTZ``; contract tables are named as in the contract, bookkeeping tables start
+with ``_``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from shopkeeper.errors import ConfigError, StoreNotFound
+from shopkeeper.settings import Settings
+from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.schema import EXTRA_COLUMN, TABLES, Table
+
+WAREHOUSE_FILE = "warehouse.duckdb"
+_STORE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def check_store_name(name: str) -> str:
+    """Validate a store name (it becomes a folder name).
+
+    >>> check_store_name("uk-gifts")
+    'uk-gifts'
+    """
+    if not _STORE_NAME.fullmatch(name):
+        raise ConfigError(
+            f"store name {name!r} is not allowed: use letters, digits, '.', '_' or '-' (at most 64), "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def table_ddl(table: Table) -> str:
+    """``CREATE TABLE`` statement of a contract table (no index: upserts are set-based)."""
+    cols = [f'"{c.name}" {c.type.sql}' + (" NOT NULL" if c.key else "") for c in table.columns]
+    cols.append(f"{EXTRA_COLUMN} JSON")
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({", ".join(cols)})'
+
+
+def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
+    """Contract v1 tables and the bookkeeping tables."""
+    for table in TABLES.values():
+        con.execute(table_ddl(table))
+    con.execute("CREATE TABLE _store (key VARCHAR PRIMARY KEY, value JSON)")
+    con.execute(
+        """CREATE TABLE _imports (
+            import_id INTEGER PRIMARY KEY, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ,
+            source VARCHAR, report JSON)"""
+    )
+    con.execute(
+        """CREATE TABLE _quarantine (
+            import_id INTEGER, table_name VARCHAR, file VARCHAR, line BIGINT,
+            column_name VARCHAR, reason VARCHAR, errors JSON, raw JSON)"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_migration_1,)
+"""Schema changes, numbered by position (1-based). Append only; never edit a released one."""
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations; return the schema version."""
+    con.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)")
+    row = con.execute("SELECT coalesce(max(version), 0) FROM _migrations").fetchone()
+    current = int(row[0]) if row else 0
+    for version, step in enumerate(MIGRATIONS, start=1):
+        if version > current:
+            con.execute("BEGIN TRANSACTION")
+            step(con)
+            con.execute("INSERT INTO _migrations VALUES (?, now())", [version])
+            con.execute("COMMIT")
+    return len(MIGRATIONS)
+
+
+class Warehouse:
+    """One store's warehouse. Open it with :meth:`open` (a context manager)."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.con = con
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls,
+        store_dir: Path,
+        *,
+        read_only: bool = False,
+        timezone: str | None = None,
+        memory_limit: str | None = None,
+        threads: int | None = None,
+    ) -> Iterator[Warehouse]:
+        """Open (creating if needed) the warehouse in ``store_dir``."""
+        path = store_dir / WAREHOUSE_FILE
+        if read_only and not path.exists():
+            raise StoreNotFound(f"no warehouse at {path}; import data first with `shopkeeper store import`")
+        store_dir.mkdir(parents=True, exist_ok=True)
+        config: dict[str, str | int] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        if threads:
+            config["threads"] = threads
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
+        try:
+            if not read_only:
+                tmp = store_dir / "tmp"
+                tmp.mkdir(exist_ok=True)
+                con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
+                migrate(con)
+            wh = cls(path, con)
+            con.execute(f"SET TimeZone = '{timezone or wh.config_value('timezone') or 'UTC'}'")
+            yield wh
+        finally:
+            con.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for another thread (DuckDB connections are not shared across threads)."""
+        return self.con.cursor()
+
+    def config_value(self, key: str) -> Any:
+        """A value of the stored ``store.toml`` (``None`` before the first import)."""
+        try:
+            row = self.con.execute("SELECT value FROM _store WHERE key = 'config'").fetchone()
+        except duckdb.CatalogException:
+            return None
+        return json.loads(row[0]).get(key) if row else None
+
+    def store_config(self) -> StoreConfig | None:
+        """The store's configuration as last imported."""
+        row = self.con.execute("SELECT value FROM _store WHERE key = 'config'").fetchone()
+        return StoreConfig.model_validate_json(row[0]) if row else None
+
+    def save_config(self, config: StoreConfig) -> None:
+        """Store ``store.toml`` (inside the caller's transaction)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO _store VALUES ('config', ?)", [config.model_dump_json()]
+        )
+
+    def count(self, table: str) -> int:
+        """Rows in a table."""
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+
+def store_dir(settings: Settings, store: str) -> Path:
+    """Folder of an existing or new store (validates the name)."""
+    return settings.store_dir(check_store_name(store))
+
+
+def existing_store_dir(settings: Settings, store: str) -> Path:
+    """Folder of a store that must already exist."""
+    path = store_dir(settings, store)
+    if not (path / WAREHOUSE_FILE).exists():
+        known = sorted(p.name for p in (settings.home / "stores").glob("*") if (p / WAREHOUSE_FILE).exists())
+        hint = f"; known stores: {', '.join(known)}" if known else "; create one with `shopkeeper demo create`"
+        raise StoreNotFound(f"no store named {store!r} under {settings.home}{hint}")
+    return path

@@ -1,0 +1,65 @@
+"""Excel workbooks (first sheet) converted to UTF-8 CSV for staging.
+
+Excel rows map one-to-one to CSV records, so a reported line is the Excel row number (the header
+is row 1). A formula cell is read as the value Excel saved with it; a formula with no saved value
+(a workbook written by a script and never opened in Excel) cannot be trusted and its row is
+reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from shopkeeper.errors import UnreadableFileError
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, str]]:
+    """Write the first sheet of ``src`` to ``dst``, skipping empty rows.
+
+    Returns the Excel row of each CSV record (header first) and {excel row: reason} for rows with
+    a formula cell that has no saved value.
+    """
+    try:
+        values = load_workbook(src, read_only=True, data_only=True)
+        formulas = load_workbook(src, read_only=True, data_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise UnreadableFileError(f"{src}: not a readable .xlsx workbook: {exc}") from exc
+    bad: dict[int, str] = {}
+    record_rows: list[int] = []
+    try:
+        rows_v = values.worksheets[0].iter_rows(values_only=True)
+        rows_f = formulas.worksheets[0].iter_rows(values_only=True)
+        with dst.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            for excel_row, (row_v, row_f) in enumerate(zip(rows_v, rows_f, strict=False), start=1):
+                cells = [_cell_text(v) for v in row_v]
+                for col, (v, f) in enumerate(zip(row_v, row_f, strict=False)):
+                    if v is None and isinstance(f, str) and f.startswith("="):
+                        bad.setdefault(excel_row, f"column {col + 1} holds the formula {f[:60]!r} with no saved value; open the workbook in Excel, save it, and import again")
+                        cells[col] = f
+                if excel_row == 1 or any(cells):
+                    writer.writerow(cells)
+                    record_rows.append(excel_row)
+    finally:
+        values.close()
+        formulas.close()
+    return record_rows, bad
