@@ -33,7 +33,7 @@ from shopkeeper.store.lines import good_row_records, record_start_lines
 from shopkeeper.store.report import ImportReport, TableResult
 from shopkeeper.store.schema import EXTRA_COLUMN, REQUIRED_TABLES, TABLES, Table, import_order
 from shopkeeper.store.sources import SourceFile, StagedFile, discover, stage_file, table_of
-from shopkeeper.store.validation import column_sql, ident, sql_str
+from shopkeeper.store.validation import column_sql, ident, missing_column_sql, sql_str
 from shopkeeper.store.warehouse import Warehouse, store_dir
 
 Progress = Callable[[str, int, int], None]
@@ -149,6 +149,7 @@ def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
 
 
 def _typed_sql(table: Table, staged: list[StagedFile], typed: str) -> str:
+    """Type and validate every row in three pipelined projections (parse → value/error → error list)."""
     parts = []
     present: set[str] = set()
     extras: dict[str, None] = {}
@@ -160,22 +161,38 @@ def _typed_sql(table: Table, staged: list[StagedFile], typed: str) -> str:
         extras.update(dict.fromkeys(s.extras.values()))
         parts.append(f"SELECT {', '.join(cols)} FROM {s.staging}")
     union = " UNION ALL BY NAME ".join(parts)
-    items, errors = ["__file", "__rid"], []
+    level1, level2, level3, errors = ["__file", "__rid"], ["__file", "__rid"], ["__file", "__rid"], []
     for col in table.columns:
-        sql = column_sql(table, col, ident("c:" + col.name) if col.name in present else None)
-        items.append(f"{sql.value} AS {ident(col.name)}")
-        errors.append(f"{{'column': {sql_str(col.name)}, 'reason': {sql.error}}}")
+        name, err = ident(col.name), ident("e:" + col.name)
+        if col.name in present:
+            raw, parsed = ident("c:" + col.name), ident("p:" + col.name)
+            parse, value, error = column_sql(table, col).render(raw, parsed)
+            level1 += [raw, f"{parse} AS {parsed}"]
+        else:
+            value, error = missing_column_sql(col)
+        level2 += [f"{value} AS {name}", f"{error} AS {err}"]
+        level3.append(name)
+        errors.append((col.name, err))
     extra = "NULL::JSON"
     if extras:
+        level1 += [ident("x:" + x) for x in extras]
         extra = "json_object(" + ", ".join(f"{sql_str(x)}, {ident('x:' + x)}" for x in extras) + ")"
-    items.append(f"{extra} AS {EXTRA_COLUMN}")
-    items.append(f"list_filter([{', '.join(errors)}], lambda e: e.reason IS NOT NULL) AS {_ERR}")
-    return f"CREATE TEMP TABLE {typed} AS SELECT {', '.join(items)} FROM ({union})"
+    level2.append(f"{extra} AS {EXTRA_COLUMN}")
+    all_ok = " AND ".join(f"{e} IS NULL" for _, e in errors)
+    entries = ", ".join(f"{{'column': {sql_str(c)}, 'reason': {e}}}" for c, e in errors)
+    level3.append(EXTRA_COLUMN)
+    level3.append(
+        f"CASE WHEN NOT ({all_ok}) THEN list_filter([{entries}], lambda e: e.reason IS NOT NULL) END AS {_ERR}"
+    )
+    return (
+        f"CREATE TEMP TABLE {typed} AS SELECT {', '.join(level3)} FROM ("
+        f"SELECT {', '.join(level2)} FROM (SELECT {', '.join(level1)} FROM ({union})))"
+    )
 
 
 def _add_error(wh: Warehouse, typed: str, column: str, reason_sql: str, where: str) -> None:
     wh.con.execute(
-        f"UPDATE {typed} SET {_ERR} = list_append({_ERR}, {{'column': {sql_str(column)}, 'reason': {reason_sql}}}) WHERE {where}"
+        f"UPDATE {typed} SET {_ERR} = list_append(coalesce({_ERR}, []), {{'column': {sql_str(column)}, 'reason': {reason_sql}}}) WHERE {where}"
     )
 
 
@@ -215,7 +232,8 @@ def _resolve_duplicates(wh: Warehouse, table: Table, typed: str) -> int:
     keys = ", ".join(ident(k) for k in table.key)
     con = wh.con
     row = con.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {typed} WHERE len({_ERR}) = 0 GROUP BY {keys} HAVING count(*) > 1)"
+        # A hash collision only sends us down the exact path below, which compares real keys.
+        f"SELECT count(*) FROM (SELECT 1 FROM {typed} WHERE {_ERR} IS NULL GROUP BY hash({keys}) HAVING count(*) > 1)"
     ).fetchone()
     if not row or not row[0]:
         return 0
@@ -223,7 +241,7 @@ def _resolve_duplicates(wh: Warehouse, table: Table, typed: str) -> int:
     con.execute(
         f"""CREATE TEMP TABLE dup_rank AS SELECT __file, __rid,
             row_number() OVER w AS rk, hash({values}) AS h, first_value(hash({values})) OVER w AS winner_h
-            FROM {typed} WHERE len({_ERR}) = 0
+            FROM {typed} WHERE {_ERR} IS NULL
             WINDOW w AS (PARTITION BY {keys} ORDER BY __file DESC, __rid DESC)"""
     )
     dup_row = f"EXISTS (SELECT 1 FROM dup_rank d WHERE d.__file = {typed}.__file AND d.__rid = {typed}.__rid AND d.rk > 1"
@@ -244,7 +262,7 @@ def _resolve_duplicates(wh: Warehouse, table: Table, typed: str) -> int:
 def _upsert(wh: Warehouse, table: Table, typed: str) -> int:
     con = wh.con
     target = f"main.{ident(table.name)}"
-    good = f"len({_ERR}) = 0"
+    good = f"{_ERR} IS NULL"
     if wh.count(table.name):
         match = " AND ".join(f"g.{ident(k)} = {target}.{ident(k)}" for k in table.key)
         con.execute(f"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {typed} g WHERE {good} AND {match})")
@@ -266,7 +284,7 @@ def _quarantine(wh: Warehouse, table: Table, staged: list[StagedFile], typed: st
     con = wh.con
     files = [str(s.source.path) for s in staged]
     con.execute("DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)", [table.name, files])
-    bad_where = f"len(list_filter({_ERR}, lambda e: e.column <> '{_DUP}')) > 0"
+    bad_where = f"{_ERR} IS NOT NULL AND len(list_filter({_ERR}, lambda e: e.column <> '{_DUP}')) > 0"
     total = 0
     for s in staged:
         rids = con.execute(f"SELECT __rid FROM {typed} WHERE __file = {s.index} AND {bad_where} ORDER BY __rid").fetchnumpy()["__rid"]

@@ -51,100 +51,121 @@ def ident(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ColumnSQL:
-    """The select items that validate one column."""
+    """The SQL that validates one column, in two pipelined projections.
 
+    ``parse`` reads the raw text ``{r}`` and yields the typed value or ``NULL`` (a fast ``TRY_CAST``
+    first; the cleaning of export quirks only runs where that fails). ``value`` and ``error`` read
+    ``{r}`` and the parsed ``{p}``: the final value (default applied) and the reason a cell is bad.
+    """
+
+    parse: str
     value: str
     error: str
 
+    def render(self, raw: str, parsed: str) -> tuple[str, str, str]:
+        """The three expressions with the raw and parsed column names filled in."""
+        return (
+            self.parse.replace("{r}", raw),
+            self.value.replace("{r}", raw).replace("{p}", parsed),
+            self.error.replace("{r}", raw).replace("{p}", parsed),
+        )
 
-def _shown(t: str) -> str:
-    return f"'\"' || left({t}, {SHOWN_CHARS}) || CASE WHEN length({t}) > {SHOWN_CHARS} THEN '…' ELSE '' END || '\"'"
+
+_TOKENS = ", ".join(sql_str(t) for t in NULL_TOKENS)
+_NULLISH = f"lower(TRIM({{r}})) IN ({_TOKENS})"
+_SHOWN = f"'\"' || left({{r}}, {SHOWN_CHARS}) || CASE WHEN length({{r}}) > {SHOWN_CHARS} THEN '…' ELSE '' END || '\"'"
 
 
-def _bounds(col: Column, v: str) -> list[str]:
+def _bounds(col: Column) -> list[str]:
     checks = []
     if col.positive:
-        checks.append(f"WHEN {v} <= 0 THEN 'must be greater than 0, got ' || {v}::VARCHAR")
+        checks.append("WHEN {p} <= 0 THEN 'must be greater than 0, got ' || {p}::VARCHAR")
     if col.min_value is not None:
-        checks.append(f"WHEN {v} < {col.min_value} THEN 'must be at least {col.min_value}, got ' || {v}::VARCHAR")
+        checks.append(f"WHEN {{p}} < {col.min_value} THEN 'must be at least {col.min_value}, got ' || {{p}}::VARCHAR")
     if col.max_value is not None:
-        checks.append(f"WHEN {v} > {col.max_value} THEN 'must be at most {col.max_value}, got ' || {v}::VARCHAR")
+        checks.append(f"WHEN {{p}} > {col.max_value} THEN 'must be at most {col.max_value}, got ' || {{p}}::VARCHAR")
     return checks
 
 
-def _error(col: Column, raw_t: str, v: str, parse_reason: str, extra: list[str] | None = None) -> str:
+def _error(col: Column, reason: str, *, nullish: bool, extra: list[str] | None = None) -> str:
+    # Every test starts with ``{p} IS NULL`` (false for almost every cell), so the string work
+    # after it only runs on cells that failed to parse.
+    empty = f"({{r}} IS NULL OR {_NULLISH})" if nullish else "({r} IS NULL OR TRIM({r}) = '')"
     whens = []
     if col.required and col.default is None:
-        whens.append(f"WHEN {raw_t} IS NULL THEN 'required value is missing'")
-    whens.append(f"WHEN {raw_t} IS NOT NULL AND {v} IS NULL THEN {parse_reason} || ': ' || {_shown(raw_t)}")
+        whens.append(f"WHEN {{p}} IS NULL AND {empty} THEN 'required value is missing'")
+    whens.append(f"WHEN {{p}} IS NULL AND NOT {empty} THEN {reason} || ': ' || {_SHOWN}")
     whens.extend(extra or [])
     return "CASE " + " ".join(whens) + " END"
 
 
-def column_sql(table: Table, col: Column, raw: str | None) -> ColumnSQL:
-    """Typed value and error expression for ``col`` read from the VARCHAR expression ``raw``.
+def _default_sql(col: Column) -> str:
+    if col.default is None:
+        return "NULL"
+    return sql_str(col.default) if isinstance(col.default, str) else str(col.default)
 
-    ``raw`` is ``None`` when no file of the import has the column: the value is its default.
-    """
-    v = ident(col.name)
-    default = "NULL" if col.default is None else (sql_str(col.default) if isinstance(col.default, str) else str(col.default))
-    if raw is None:
-        value = f"CAST({default} AS {col.type.sql})"
-        error = "'required value is missing'" if col.required and col.default is None else "NULL"
-        return ColumnSQL(value, f"CAST({error} AS VARCHAR)")
-    text = f"NULLIF(TRIM({raw}), '')"
-    tokens = ", ".join(sql_str(t) for t in NULL_TOKENS)
-    nullish = f"CASE WHEN lower(TRIM({raw})) IN ({tokens}) THEN NULL ELSE TRIM({raw}) END"
+
+def missing_column_sql(col: Column) -> tuple[str, str]:
+    """Value and error of a column that no file of the import has."""
+    error = "'required value is missing'" if col.required and col.default is None else "NULL"
+    return f"CAST({_default_sql(col)} AS {col.type.sql})", f"CAST({error} AS VARCHAR)"
+
+
+def column_sql(table: Table, col: Column) -> ColumnSQL:
+    """The parse, value and error expressions of ``col`` (templates over ``{r}`` and ``{p}``)."""
+    default = _default_sql(col)
+    value = f"COALESCE({{p}}, {default})" if col.default is not None else "{p}"
     kind = col.type
     if kind is ColType.STR:
-        return ColumnSQL(f"COALESCE({text}, {default})", _error(col, text, v, "'unreadable text'"))
+        return ColumnSQL("NULLIF(TRIM({r}), '')", value, _error(col, "'unreadable text'", nullish=False))
     if kind is ColType.INT:
-        num = f"TRY_CAST(regexp_replace({nullish}, '[,\\s]', '', 'g') AS DOUBLE)"
-        value = f"CASE WHEN {num} = trunc({num}) AND abs({num}) < 1e15 THEN CAST({num} AS BIGINT) END"
-        return ColumnSQL(f"COALESCE({value}, {default})", _error(col, nullish, v, "'not a whole number'", _bounds(col, v)))
+        slow = "TRY_CAST(regexp_replace({r}, '[,\\s]', '', 'g') AS DOUBLE)"
+        parse = f"COALESCE(CASE WHEN NOT contains({{r}}, '.') THEN TRY_CAST({{r}} AS BIGINT) END, CASE WHEN {slow} = trunc({slow}) AND abs({slow}) < 1e15 THEN CAST({slow} AS BIGINT) END)"
+        return ColumnSQL(parse, value, _error(col, "'not a whole number'", nullish=True, extra=_bounds(col)))
     if kind is ColType.DEC:
-        cleaned = f"regexp_replace(regexp_replace({nullish}, '[¥￥$€£,\\s]', '', 'g'), '(元|RMB|CNY|USD)$', '')"
-        value = f"TRY_CAST({cleaned} AS {col.type.sql})"
-        return ColumnSQL(f"COALESCE({value}, {default})", _error(col, nullish, v, "'not a number'", _bounds(col, v)))
+        cleaned = "regexp_replace(regexp_replace({r}, '[¥￥$€£,\\s]', '', 'g'), '(元|RMB|CNY|USD)$', '')"
+        parse = f"COALESCE(TRY_CAST({{r}} AS {col.type.sql}), TRY_CAST({cleaned} AS {col.type.sql}))"
+        return ColumnSQL(parse, value, _error(col, "'not a number'", nullish=True, extra=_bounds(col)))
     if kind is ColType.DATE:
-        x = f"replace({nullish}, '/', '-')"
-        value = f"COALESCE(TRY_CAST({x} AS DATE), CAST(try_strptime({nullish}, '%Y%m%d') AS DATE))"
-        year = f"WHEN year({v}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible date: ' || {v}::VARCHAR"
-        return ColumnSQL(value, _error(col, nullish, v, "'not a date (YYYY-MM-DD)'", [year]))
+        parse = "COALESCE(TRY_CAST({r} AS DATE), TRY_CAST(replace(TRIM({r}), '/', '-') AS DATE), CAST(try_strptime(TRIM({r}), '%Y%m%d') AS DATE))"
+        year = f"WHEN year({{p}}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible date: ' || {{p}}::VARCHAR"
+        return ColumnSQL(parse, value, _error(col, "'not a date (YYYY-MM-DD)'", nullish=True, extra=[year]))
     if kind is ColType.TS:
-        x = f"regexp_replace(replace({nullish}, '/', '-'), '\\s*([+-]\\d{{2}}):?(\\d{{2}})$', '\\1:\\2')"
-        value = f"TRY_CAST({x} AS TIMESTAMPTZ)"
-        year = f"WHEN year({v}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible timestamp: ' || {v}::VARCHAR"
-        return ColumnSQL(value, _error(col, nullish, v, "'not a timestamp (ISO 8601)'", [year]))
+        fixed = "regexp_replace(replace(TRIM({r}), '/', '-'), '\\s*([+-]\\d{2}):?(\\d{2})$', '\\1:\\2')"
+        parse = f"COALESCE(TRY_CAST({{r}} AS TIMESTAMPTZ), TRY_CAST({fixed} AS TIMESTAMPTZ))"
+        year = f"WHEN year({{p}}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible timestamp: ' || {{p}}::VARCHAR"
+        return ColumnSQL(parse, value, _error(col, "'not a timestamp (ISO 8601)'", nullish=True, extra=[year]))
     if kind is ColType.BOOL:
-        low = f"lower({text})"
-        value = (
+        low = "lower(TRIM({r}))"
+        parse = (
             f"CASE WHEN {low} IN ('true','1','yes','y','t','是','有') THEN TRUE "
             f"WHEN {low} IN ('false','0','no','n','f','否','无') THEN FALSE END"
         )
-        return ColumnSQL(value, _error(col, text, v, "'not a yes/no value'"))
+        return ColumnSQL(parse, value, _error(col, "'not a yes/no value'", nullish=False))
     if kind is ColType.JSON:
-        return _json_sql(col, text, v)
-    return _enum_sql(table, col, text, v, default)
+        return _json_sql(col, value)
+    return _enum_sql(table, col, value)
 
 
-def _json_sql(col: Column, text: str, v: str) -> ColumnSQL:
+def _json_sql(col: Column, value: str) -> ColumnSQL:
+    text = "NULLIF(TRIM({r}), '')"
     if col.name in JSON_ARRAY_COLUMNS:
         split = f"to_json(list_filter(list_transform(string_split_regex({text}, '[,;，、|]'), lambda x: trim(x)), lambda x: x <> ''))"
-        value = f"CASE WHEN json_valid({text}) AND json_type({text}) = 'ARRAY' THEN {text}::JSON WHEN NOT starts_with({text}, '[') AND NOT starts_with({text}, '{{') THEN {split} END"
-        return ColumnSQL(value, _error(col, text, v, "'not a JSON list'"))
-    value = f"CASE WHEN json_valid({text}) AND json_type({text}) = 'OBJECT' THEN {text}::JSON END"
-    return ColumnSQL(value, _error(col, text, v, "'not a JSON object'"))
+        parse = f"CASE WHEN json_valid({text}) AND json_type({text}) = 'ARRAY' THEN {text}::JSON WHEN NOT starts_with({text}, '[') AND NOT starts_with({text}, '{{') THEN {split} END"
+        return ColumnSQL(parse, value, _error(col, "'not a JSON list'", nullish=False))
+    parse = f"CASE WHEN json_valid({text}) AND json_type({text}) = 'OBJECT' THEN {text}::JSON END"
+    return ColumnSQL(parse, value, _error(col, "'not a JSON object'", nullish=False))
 
 
-def _enum_sql(table: Table, col: Column, text: str, v: str, default: str) -> ColumnSQL:
+def _enum_sql(table: Table, col: Column, value: str) -> ColumnSQL:
     aliases = {k.strip().lower(): val for k, val in VALUE_ALIASES.get((table.name, col.name), {}).items()}
-    low = f"lower({text})"
+    allowed = ", ".join(sql_str(e) for e in col.enum)
+    low = "lower(TRIM({r}))"
     mapped = low
     if aliases:
         cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(val)}" for k, val in sorted(aliases.items()))
         mapped = f"CASE {low} {cases} ELSE {low} END"
-    allowed = ", ".join(sql_str(e) for e in col.enum)
-    value = f"COALESCE(CASE WHEN {mapped} IN ({allowed}) THEN {mapped} END, CASE WHEN {text} IS NULL THEN {default} END)"
+    slow = f"list_filter([{mapped}], lambda m: m IN ({allowed}))[1]"
+    parse = f"CASE WHEN {{r}} IN ({allowed}) THEN {{r}} ELSE {slow} END"
     reason = sql_str(f"unknown value for {col.name} (expected one of: {', '.join(col.enum)})")
-    return ColumnSQL(value, _error(col, text, v, reason))
+    return ColumnSQL(parse, value, _error(col, reason, nullish=False))
