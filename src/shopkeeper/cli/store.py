@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
-from shopkeeper.store.importer import import_store
+from shopkeeper.store.importer import Progress as ProgressFn
 from shopkeeper.store.info import store_info
 from shopkeeper.store.quarantine import export_csv, quarantined_rows
 from shopkeeper.store.report import ImportReport
+from shopkeeper.store.service import import_online_retail, import_path
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Import store data and inspect what a store holds.", no_args_is_help=True)
 
 
-def run_import(path: Path, store: str, fmt: OutputFormat = OutputFormat.text) -> ImportReport:
-    """Import with a progress bar on the terminal (none for JSON output)."""
+def with_progress(fmt: OutputFormat, job: Callable[[ProgressFn | None], T]) -> T:
+    """Run ``job`` with a progress bar on a terminal (none for JSON output or when piped)."""
     if fmt is OutputFormat.json or not console.is_terminal:
-        return import_store(path, store, settings=settings())
+        return job(None)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("reading", total=None)
@@ -29,7 +33,15 @@ def run_import(path: Path, store: str, fmt: OutputFormat = OutputFormat.text) ->
         def progress(description: str, done: int, total: int) -> None:
             bar.update(task, description=description, completed=done, total=total)
 
-        return import_store(path, store, settings=settings(), progress=progress)
+        return job(progress)
+
+
+def show_report(report: ImportReport, fmt: OutputFormat) -> None:
+    """Print an import summary."""
+    if fmt is OutputFormat.json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        console.print(report)
 
 
 @app.command("import")
@@ -37,13 +49,30 @@ def import_(
     path: Annotated[Path, typer.Argument(help="A store folder (store.toml + table files) or one table file.")],
     store: StoreOpt,
     fmt: FormatOpt = OutputFormat.text,
+    timezone: Annotated[str, typer.Option(help="Store time zone for Shopify exports (IANA name).")] = "UTC",
 ) -> None:
-    """Validate and load store data; bad rows are quarantined, good rows imported (upsert)."""
-    report = run_import(path, store, fmt)
-    if fmt is OutputFormat.json:
-        print_json(report.model_dump(mode="json"))
-    else:
-        console.print(report)
+    """Validate and load store data; bad rows are quarantined, good rows imported (upsert).
+
+    PATH is a contract store folder (store.toml + products/orders/order_items ...), one table file,
+    or a folder of Shopify order/product CSV exports (recognised by their headers).
+    """
+    report = with_progress(fmt, lambda p: import_path(path, store, settings=settings(), timezone=timezone, progress=p))
+    show_report(report, fmt)
+
+
+@app.command("import-dataset")
+def import_dataset(
+    dataset: Annotated[str, typer.Argument(help="Dataset name: online-retail (UCI Online Retail I + II).")],
+    store: StoreOpt,
+    path: Annotated[Path | None, typer.Option(help="Folder holding the dataset's files.")] = None,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Turn a public dataset into a store (e.g. UCI Online Retail → uk-gifts)."""
+    if dataset != "online-retail":
+        raise typer.BadParameter(f"unknown dataset {dataset!r}; available: online-retail", param_hint="DATASET")
+    report, notes = with_progress(fmt, lambda p: import_online_retail(settings(), store, path=path, progress=p))
+    report.notes[:0] = notes
+    show_report(report, fmt)
 
 
 @app.command()
