@@ -220,6 +220,21 @@ def test_continuation_rows_split_files_and_stale_output(tmp_path: Path) -> None:
     assert any(n.startswith("orders found in more than one orders file: 1") for n in report.notes)
 
 
+def test_products_export_alone_makes_an_importable_store(tmp_path: Path) -> None:
+    from shopkeeper.store.importer import import_store
+
+    report = convert_shopify(
+        [], [PRODUCTS], tmp_path / "out", store_name="t", inventory_date=EXPORT_DAY
+    )
+    assert report.rows == {"products": 7, "orders": 0, "order_items": 0, "inventory": 7}
+    assert (tmp_path / "out" / "orders.csv").read_text(encoding="utf-8").startswith("order_id,")
+    imported = import_store(
+        tmp_path / "out", "t", settings=Settings(home=tmp_path / "home", import_threads=2)
+    )
+    assert imported.bad_rows == 0
+    assert imported.tables["products"].imported == 7
+
+
 def test_bad_timezone_is_refused_before_writing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="Mars/Olympus"):
         convert_shopify([ORDERS], [], tmp_path / "out", store_name="t", timezone="Mars/Olympus")

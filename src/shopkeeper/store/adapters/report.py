@@ -76,12 +76,14 @@ def write_store_toml(out_dir: Path, config: StoreConfig) -> None:
 def write_csv(out_dir: Path, table: str, rows: Sequence[Mapping[str, Cell]]) -> int:
     """Write ``<table>.csv`` with the contract columns the rows use, in contract order.
 
-    Returns the number of rows written; writes nothing when there are none.
+    Returns the number of rows written. Without rows, a required table (products, orders,
+    order_items) still gets a file with its required columns, so the store stays importable;
+    an optional table gets no file.
     """
-    if not rows:
-        return 0
-    used = {key for row in rows for key in row}
     spec = TABLES[table]
+    if not rows and not spec.required:
+        return 0
+    used = {key for row in rows for key in row} or set(spec.required_columns)
     unknown = sorted(k for k in used if not spec.has(k))
     if unknown:
         raise ValueError(f"{table}: columns {unknown!r} are not in the contract")

@@ -50,6 +50,7 @@ from shopkeeper.store.adapters.shopify_csv import (
 from shopkeeper.store.adapters.shopify_notes import catalog_notes, order_notes
 from shopkeeper.store.adapters.shopify_products import UNCATEGORIZED, Catalog, read_catalog
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.schema import TABLES
 
 ORDER_COLUMNS = ("Name", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price")
 _ORDER_SIGNATURE = frozenset(
@@ -154,7 +155,8 @@ def convert_shopify(
             if found_currency
             else "no Currency in the orders export; currency set to 'USD'"
         )
-    return AdapterReport("shopify", out_dir, {k: v for k, v in written.items() if v}, notes)
+    written_rows = {k: v for k, v in written.items() if v or TABLES[k].required}
+    return AdapterReport("shopify", out_dir, written_rows, notes)
 
 
 def _group_orders(paths: Sequence[Path]) -> tuple[dict[str, list[Row]], Counter[str]]:
