@@ -136,9 +136,7 @@ def format_notes(c: dict[str, list[tuple[Any, ...]]]) -> list[str]:
         f"'guest-<invoice>' ({guests:,} completed, {cancel_guests:,} cancelled); guests are not in customers",
         f"{disp.get('postage', none)[0]:,} postage lines (POST, DOT, C2, C3) became shipping_fee, "
         f"£{shipping:,.2f} on {shipped:,} orders; they are not products",
-        f"{disp.get('discount', none)[0]:,} discount lines (D) outside cancellation invoices: {n_disc:,} "
-        f"orders had one and their pay_amount was reduced by £{disc_amount:,.2f}; the rest stood alone "
-        "on invoices without products, which are not orders",
+        _discount_note(disp.get("discount", none)[0], n_disc, disc_amount),
         f"{disp.get('fee', none)[0] + disp.get('cancel_other', none)[0]:,} non-product lines were excluded "
         f"(manual M, bank charges, Amazon fees, ADJUST*, bad debt B, CRUK, samples S, PADS, TEST*, and "
         f"non-product lines of cancellation invoices): {fees}",
@@ -163,3 +161,13 @@ def format_notes(c: dict[str, list[tuple[Any, ...]]]) -> list[str]:
         f"(the source lists them separately); {c['multi_country'][0][0]:,} customers ordered from more "
         "than one country (customers.province = their most frequent one)",
     ]
+
+
+def _discount_note(lines: int, orders: int, amount: float) -> str:
+    head = f"{lines:,} discount lines (D) outside cancellation invoices"
+    if orders:
+        return f"{head}: pay_amount of the {orders:,} orders carrying one reduced by £{amount:,.2f}"
+    return (
+        f"{head}, each alone on an invoice without products, so no order carries one "
+        "(a D line beside products would reduce that order's pay_amount)"
+    )

@@ -58,7 +58,9 @@ def prepare_out_dir(out_dir: Path) -> list[str]:
         path.unlink()
     if not stale:
         return []
-    return [f"removed {len(stale)} table file(s) of an earlier conversion from {out_dir}"]
+    return [
+        f"removed {len(stale)} file(s) of an earlier conversion (store.toml, table files) from {out_dir}"
+    ]
 
 
 def _is_store_file(path: Path) -> bool:
