@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -32,8 +33,24 @@ from shopkeeper.store.config import load_store_config
 from shopkeeper.store.lines import good_row_records, record_start_lines
 from shopkeeper.store.report import ImportReport, TableResult
 from shopkeeper.store.schema import EXTRA_COLUMN, REQUIRED_TABLES, TABLES, Table, import_order
-from shopkeeper.store.sources import SourceFile, StagedFile, discover, stage_file, table_of
-from shopkeeper.store.validation import column_sql, ident, missing_column_sql, sql_str
+from shopkeeper.store.sources import (
+    SourceFile,
+    StagedFile,
+    discover,
+    drop_rejects,
+    fetch_rejects,
+    plan_csv,
+    raw_text_table,
+    stage_file,
+    table_of,
+)
+from shopkeeper.store.validation import (
+    column_sql,
+    ident,
+    missing_column_sql,
+    native_column_sql,
+    sql_str,
+)
 from shopkeeper.store.warehouse import Warehouse, store_dir
 
 Progress = Callable[[str, int, int], None]
@@ -41,6 +58,7 @@ Progress = Callable[[str, int, int], None]
 
 _ERR = "__errors"
 _DUP = "__duplicate__"
+_BAD = "__bad"
 
 
 def _sources(source: Path) -> tuple[dict[str, list[SourceFile]], list[Path], Path]:
@@ -77,7 +95,8 @@ def import_store(
         threads=settings.import_threads,
     ) as wh:
         config = config or wh.store_config()
-        assert config is not None  # an existing store always has one
+        if config is None:  # a store whose first import failed: it has a warehouse but no store.toml yet
+            raise MissingFileError(f"{folder / 'store.toml'}: store.toml is missing; a new store needs one (see docs/store-data.md)")
         _check_required(wh, files, folder)
         tmp = directory / "tmp" / "import"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -124,6 +143,9 @@ def _check_required(wh: Warehouse, files: dict[str, list[SourceFile]], folder: P
 
 
 def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport) -> TableResult:
+    fresh = _import_fresh(wh, table, sources, tmp, report)
+    if fresh is not None:
+        return fresh
     con = wh.con
     staged = [stage_file(con, src, i, tmp) for i, src in enumerate(sources)]
     for s in staged:
@@ -131,16 +153,16 @@ def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
         if s.encoding not in ("utf-8", "utf-8-sig"):
             report.notes.append(f"{s.source.path.name}: read as {s.encoding}")
     typed = f"typed_{table.name}"
-    con.execute(_typed_sql(table, staged, typed))
+    con.execute(_typed_sql(table, [_part_sql(table, s) for s in staged], f"TEMP TABLE {typed}"))
     _mark_converter_errors(wh, staged, typed)
     if table.name == "order_items":
         _default_line_numbers(wh, typed)
     _check_foreign_keys(wh, table, typed)
     duplicates = _resolve_duplicates(wh, table, typed)
-    imported = _upsert(wh, table, typed)
     bad = _quarantine(wh, table, staged, typed, report.import_id)
-    for s in staged:
+    for s in staged:  # the raw text is only needed for quarantined rows: free it before the upsert
         con.execute(f"DROP TABLE {s.staging}")
+    imported = _upsert(wh, table, typed)
     con.execute(f"DROP TABLE {typed}")
     rows = sum(s.rows + len({r[0] for r in s.rejects}) for s in staged)
     if bad:
@@ -148,46 +170,108 @@ def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
     return TableResult(files=[s.source.path.name for s in staged], rows_read=rows, imported=imported, bad=bad, duplicates=duplicates)
 
 
-def _typed_sql(table: Table, staged: list[StagedFile], typed: str) -> str:
-    """Type and validate every row in three pipelined projections (parse → value/error → error list)."""
-    parts = []
-    present: set[str] = set()
-    extras: dict[str, None] = {}
-    for s in staged:
-        cols = [f"{s.index} AS __file", f"rowid - {s.rowid_offset} AS __rid"]
-        cols += [f"{h} AS {ident('c:' + c)}" for h, c in s.mapping.items()]
-        cols += [f"{h} AS {ident('x:' + x)}" for h, x in s.extras.items()]
-        present.update(s.mapping.values())
-        extras.update(dict.fromkeys(s.extras.values()))
-        parts.append(f"SELECT {', '.join(cols)} FROM {s.staging}")
-    union = " UNION ALL BY NAME ".join(parts)
-    level1, level2, level3, errors = ["__file", "__rid"], ["__file", "__rid"], ["__file", "__rid"], []
+def _part_sql(table: Table, s: StagedFile, *, rid: str | None = None) -> str:
+    """Parse (level 1) and value/error (level 2) projections of one staged file (or a ``read_csv``)."""
+    level1 = [f"{s.index} AS __file", f"{rid or f'rowid - {s.rowid_offset}'} AS __rid"]
+    level2 = ["__file", "__rid"]
+    columns = {c: h for h, c in s.mapping.items()}
     for col in table.columns:
         name, err = ident(col.name), ident("e:" + col.name)
-        if col.name in present:
-            raw, parsed = ident("c:" + col.name), ident("p:" + col.name)
-            parse, value, error = column_sql(table, col).render(raw, parsed)
-            level1 += [raw, f"{parse} AS {parsed}"]
-        else:
+        staged_col = columns.get(col.name)
+        if staged_col is None:
             value, error = missing_column_sql(col)
+        else:
+            raw, parsed = ident("c:" + col.name), ident("p:" + col.name)
+            sql = native_column_sql(col) if staged_col in s.native else column_sql(table, col)
+            parse = sql.render(staged_col, parsed)[0]
+            _, value, error = sql.render(raw, parsed)
+            level1 += [f"{staged_col} AS {raw}", f"{parse} AS {parsed}"]
         level2 += [f"{value} AS {name}", f"{error} AS {err}"]
-        level3.append(name)
-        errors.append((col.name, err))
     extra = "NULL::JSON"
-    if extras:
-        level1 += [ident("x:" + x) for x in extras]
-        extra = "json_object(" + ", ".join(f"{sql_str(x)}, {ident('x:' + x)}" for x in extras) + ")"
+    if s.extras:
+        level1 += list(s.extras)
+        extra = "json_object(" + ", ".join(f"{sql_str(x)}, {h}" for h, x in s.extras.items()) + ")"
     level2.append(f"{extra} AS {EXTRA_COLUMN}")
+    return f"SELECT {', '.join(level2)} FROM (SELECT {', '.join(level1)} FROM {s.staging})"
+
+
+def _typed_sql(table: Table, parts: list[str], create: str, *, positions: bool = True) -> str:
+    """Type and validate every row: per file parse → value/error, then one error list per row."""
+    union = " UNION ALL BY NAME ".join(parts)
+    errors = [(c.name, ident("e:" + c.name)) for c in table.columns]
     all_ok = " AND ".join(f"{e} IS NULL" for _, e in errors)
     entries = ", ".join(f"{{'column': {sql_str(c)}, 'reason': {e}}}" for c, e in errors)
-    level3.append(EXTRA_COLUMN)
-    level3.append(
-        f"CASE WHEN NOT ({all_ok}) THEN list_filter([{entries}], lambda e: e.reason IS NOT NULL) END AS {_ERR}"
-    )
-    return (
-        f"CREATE TEMP TABLE {typed} AS SELECT {', '.join(level3)} FROM ("
-        f"SELECT {', '.join(level2)} FROM (SELECT {', '.join(level1)} FROM ({union})))"
-    )
+    level3 = ["__file", "__rid"] if positions else []
+    level3 += [f"CAST({ident(c.name)} AS {c.type.sql}) AS {ident(c.name)}" for c in table.columns]
+    level3.append(f"CAST({EXTRA_COLUMN} AS JSON) AS {EXTRA_COLUMN}")
+    if positions:
+        level3.append(f"CASE WHEN NOT ({all_ok}) THEN list_filter([{entries}], lambda e: e.reason IS NOT NULL) END AS {_ERR}")
+    else:  # the one-pass path only needs to know whether any row is bad; a flag is far cheaper to write
+        level3.append(f"NOT ({all_ok}) AS {_BAD}")
+    return f"CREATE {create} AS SELECT {', '.join(level3)} FROM ({union})"
+
+
+def _import_fresh(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport) -> TableResult | None:
+    """One pass for the common case: a table still empty in the warehouse, arriving as clean CSV.
+
+    Read, type and validate straight into a new table, check keys and references on it, and swap it
+    in. Any rejected, bad, orphan or duplicate row returns ``None`` and the caller takes the staged
+    path, which locates and quarantines every problem.
+    """
+    if wh.count(table.name) or any(s.kind != "csv" or s.path.stat().st_size == 0 for s in sources):
+        return None
+    con = wh.con
+    names = [f"fast_{table.name}_{i}" for i in range(len(sources))]
+    plans = [plan_csv(src, src.path, tmp, name) for src, name in zip(sources, names, strict=True)]
+    parts = [
+        _part_sql(table, StagedFile(p.source, i, p.read_sql(typed=True, rejects=names[i]), p.headers, p.mapping, p.extras, native=frozenset(p.native)), rid="0")
+        for i, p in enumerate(plans)
+    ]
+    new = ident(f"__new_{table.name}")
+    con.execute("SET preserve_insertion_order = false")  # no row positions are needed on this path
+    try:
+        con.execute(_typed_sql(table, parts, f"TABLE main.{new}", positions=False))
+    except duckdb.Error:  # e.g. a cell over the line-size limit: the staged path reports it
+        for name in names:
+            drop_rejects(con, name)
+        return None
+    finally:
+        con.execute("SET preserve_insertion_order = true")
+    rejected = any([fetch_rejects(con, name) for name in names])
+    if rejected or not _clean(wh, table, new):
+        con.execute(f"DROP TABLE main.{new}")
+        return None
+    con.execute(f"DROP TABLE main.{ident(table.name)}")
+    con.execute(f"ALTER TABLE main.{new} RENAME TO {ident(table.name)}")
+    con.execute(f"ALTER TABLE main.{ident(table.name)} DROP COLUMN {_BAD}")
+    con.execute("DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)", [table.name, [str(s.path) for s in sources]])
+    for p in plans:
+        report.notes.extend(p.notes)
+        if p.encoding not in ("utf-8", "utf-8-sig"):
+            report.notes.append(f"{p.source.path.name}: read as {p.encoding}")
+    rows = wh.count(table.name)
+    return TableResult(files=[s.path.name for s in sources], rows_read=rows, imported=rows)
+
+
+def _clean(wh: Warehouse, table: Table, new: str) -> bool:
+    """Whether a freshly typed table has no bad row, orphan, duplicate key or missing line number."""
+    checks = [f"SELECT count(*) FROM main.{new} WHERE {_BAD}"]
+    for fk in table.foreign_keys:
+        if fk.strict:
+            col = ident(fk.column)
+            checks.append(
+                f"SELECT count(*) FROM main.{new} t WHERE t.{col} IS NOT NULL AND t.{col} <> '' AND NOT EXISTS "
+                f"(SELECT 1 FROM main.{ident(fk.ref_table)} r WHERE r.{ident(fk.ref_column)} = t.{col})"
+            )
+    keys = ", ".join(ident(k) for k in table.key)
+    checks.append(f"SELECT count(*) FROM (SELECT 1 FROM main.{new} GROUP BY hash({keys}) HAVING count(*) > 1)")
+    if table.name == "order_items":
+        checks.append(f"SELECT count(*) FROM main.{new} WHERE line_no IS NULL")
+    for sql in checks:
+        row = wh.con.execute(sql).fetchone()
+        if row and row[0]:
+            return False
+    return True
 
 
 def _add_error(wh: Warehouse, typed: str, column: str, reason_sql: str, where: str) -> None:
@@ -203,8 +287,13 @@ def _mark_converter_errors(wh: Warehouse, staged: list[StagedFile], typed: str) 
         records = good_row_records(s.rows, [r[0] for r in s.rejects])
         lines = np.asarray(s.record_lines, dtype=np.int64)[records - 1]
         for rid in np.flatnonzero(np.isin(lines, list(s.bad_lines))):
-            reason = s.bad_lines[int(lines[rid])]
-            _add_error(wh, typed, "*", sql_str(reason), f"__file = {s.index} AND __rid = {int(rid)}")
+            column, reason = s.bad_lines[int(lines[rid])]
+            entry = f"{{'column': {sql_str(column)}, 'reason': {sql_str(reason)}}}"
+            # first: the formula is the cause of whatever else is wrong with the row
+            wh.con.execute(
+                f"UPDATE {typed} SET {_ERR} = list_prepend({entry}, coalesce({_ERR}, [])) "
+                f"WHERE __file = {s.index} AND __rid = {int(rid)}"
+            )
 
 
 def _default_line_numbers(wh: Warehouse, typed: str) -> None:
@@ -298,15 +387,18 @@ def _quarantine(wh: Warehouse, table: Table, staged: list[StagedFile], typed: st
             lines = np.zeros(0, dtype=np.int64)
         raw = "json_object(" + ", ".join(f"{sql_str(h)}, s.h{i}" for i, h in enumerate(s.headers)) + ")"
         if len(rids):
+            text, offset = raw_text_table(con, s)
             con.register("bad_lines", pa.table({"rid": pa.array(rids), "line": pa.array(lines)}))
             con.execute(
                 f"""INSERT INTO _quarantine SELECT ?, ?, ?, b.line, t.{_ERR}[1].column, t.{_ERR}[1].reason,
                     to_json(t.{_ERR}), {raw}
                     FROM bad_lines b JOIN {typed} t ON t.__file = {s.index} AND t.__rid = b.rid
-                    JOIN {s.staging} s ON s.rowid = b.rid + {s.rowid_offset}""",
+                    JOIN {text} s ON s.rowid = b.rid + {offset}""",
                 [import_id, table.name, str(s.source.path)],
             )
             con.unregister("bad_lines")
+            if text != s.staging:
+                con.execute(f"DROP TABLE {text}")
         total += len(rids) + _quarantine_rejects(wh, table, s, import_id)
     return total
 

@@ -11,6 +11,7 @@ collected from DuckDB's reject tables with their record numbers and raw text.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,7 +22,7 @@ from shopkeeper.errors import MissingColumnError, UnreadableFileError
 from shopkeeper.store.aliases import canonical_column
 from shopkeeper.store.encoding import detect_encoding, transcode_to_utf8
 from shopkeeper.store.schema import TABLES
-from shopkeeper.store.validation import ident, sql_str
+from shopkeeper.store.validation import NATIVE_READ_TYPES, ident, sql_str
 
 FileKind = Literal["csv", "parquet", "xlsx"]
 _EXTENSIONS: dict[str, FileKind] = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -78,12 +79,14 @@ class StagedFile:
     extras: dict[str, str]  # staging column -> original header
     rows: int = 0
     rowid_offset: int = 0  # rowid of the first row (transaction-local rowids do not start at 0)
+    native: frozenset[str] = frozenset()  # staging columns (h0, h1...) DuckDB's reader typed (fast path)
+    plan: CsvPlan | None = None
     line_mode: LineMode = "physical"
     read_path: Path | None = None
     encoding: str = "utf-8"
     rejects: list[tuple[int, str | None, str, str]] = field(default_factory=list)
     record_lines: list[int] = field(default_factory=list)  # line of each record (xlsx)
-    bad_lines: dict[int, str] = field(default_factory=dict)  # line -> reason found while converting
+    bad_lines: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (column, reason) found converting
     notes: list[str] = field(default_factory=list)
 
 
@@ -118,75 +121,144 @@ def _sniff_delimiter(line: str) -> str:
     return max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
 
 
-def _read_header(path: Path) -> tuple[list[str], str]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        first = fh.readline(MAX_LINE_BYTES)
+def _read_header(path: Path, shown: Path) -> tuple[list[str], str]:
+    """Header cells and delimiter of a UTF-8 file; ``shown`` is the file errors name (not a temporary copy).
+
+    Only the first line is decoded: a broken byte further down is DuckDB's to reject, line by line.
+    """
+    with path.open("rb") as fh:
+        first = fh.readline(MAX_LINE_BYTES).decode("utf-8-sig", errors="replace")
+    first = re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]
     if not first.strip():
-        raise MissingColumnError(f"{path}: the file is empty (no header row); export it again with its header")
-    first = first.rstrip("\r\n")
+        raise MissingColumnError(f"{shown}: the file is empty (no header row); export it again with its header")
     delim = _sniff_delimiter(first)
     return next(csv.reader([first], delimiter=delim)), delim
 
 
+@dataclass(slots=True)
+class CsvPlan:
+    """How to read one CSV: the UTF-8 file to read, its dialect, header mapping and native types."""
+
+    source: SourceFile
+    path: Path
+    encoding: str
+    headers: list[str]
+    delim: str
+    mapping: dict[str, str]
+    extras: dict[str, str]
+    notes: list[str]
+    native: dict[str, str]  # staging column -> DuckDB type the reader parses on the fast path
+
+    def read_sql(self, *, typed: bool, rejects: str) -> str:
+        """``read_csv(...)`` of the file, typed (fast path) or all text, storing rejects in ``rej_t_/rej_s_<rejects>``."""
+        native = self.native if typed else {}
+        columns = {f"h{i}": native.get(f"h{i}", "VARCHAR") for i in range(len(self.headers))}
+        return (
+            f"read_csv({sql_str(self.path.as_posix())}, auto_detect=false, header=true, columns={_struct(columns)}, "
+            f"delim={sql_str(self.delim)}, quote='\"', escape='\"', store_rejects=true, rejects_table='rej_t_{rejects}', "
+            f"rejects_scan='rej_s_{rejects}', max_line_size={MAX_LINE_BYTES}, strict_mode=true)"
+        )
+
+
+def plan_csv(source: SourceFile, path: Path, tmp: Path, name: str, *, whole_file: bool = False) -> CsvPlan:
+    """Detect the encoding (transcoding to ``tmp/<name>.csv`` if needed), dialect and header mapping."""
+    encoding = "utf-8"
+    if source.kind == "csv":
+        encoding = detect_encoding(path, whole_file=whole_file)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            utf8 = tmp / f"{name}.csv"
+            transcode_to_utf8(path, utf8, encoding)
+            path = utf8
+    headers, delim = _read_header(path, source.path)
+    mapping, extras, notes = map_headers(source.table, headers, source.path)
+    spec = TABLES[source.table]
+    native = {
+        h: NATIVE_READ_TYPES[spec.column(c).type] for h, c in mapping.items() if spec.column(c).type in NATIVE_READ_TYPES
+    }
+    return CsvPlan(source, path, encoding, headers, delim, mapping, extras, notes, native)
+
+
 def stage_file(con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, tmp: Path) -> StagedFile:
-    """Stage one file as a VARCHAR temp table named ``stg_<table>_<index>``."""
+    """Stage one file as a temp table named ``stg_<table>_<index>`` (text, or typed where DuckDB can)."""
     if source.path.stat().st_size == 0:
         raise MissingColumnError(f"{source.path}: the file is empty (no header row); export it again with its header")
     staging = f"stg_{source.table}_{index}"
     if source.kind == "parquet":
         return _stage_parquet(con, source, index, staging)
-    staged_path, record_lines, bad_lines = source.path, list[int](), dict[int, str]()
-    encoding = "utf-8"
     if source.kind == "xlsx":
         from shopkeeper.store.xlsx import xlsx_to_csv
 
-        staged_path = tmp / f"{staging}.csv"
-        record_lines, bad_lines = xlsx_to_csv(source.path, staged_path)
-    else:
-        encoding = detect_encoding(source.path)
-        if encoding not in ("utf-8", "utf-8-sig"):
-            staged_path = tmp / f"{staging}.csv"
-            transcode_to_utf8(source.path, staged_path, encoding)
-    staged = _stage_csv(con, source, index, staging, staged_path, encoding)
-    if source.kind == "xlsx":
+        converted = tmp / f"{staging}.csv"
+        record_lines, bad_lines = xlsx_to_csv(source.path, converted)
+        staged = _stage_csv(con, plan_csv(source, converted, tmp, staging), index, staging)
         staged.line_mode, staged.record_lines, staged.bad_lines = "mapped", record_lines, bad_lines
-    if any(r[2] == "INVALID UNICODE" or r[2] == "INVALID ENCODING" for r in staged.rejects) and source.kind == "csv":
-        encoding = detect_encoding(source.path, whole_file=True)
-        if encoding not in ("utf-8", "utf-8-sig"):
+        return staged
+    staged = _stage_csv(con, plan_csv(source, source.path, tmp, staging), index, staging)
+    if any(r[2] in ("INVALID UNICODE", "INVALID ENCODING") for r in staged.rejects):
+        plan = plan_csv(source, source.path, tmp, staging, whole_file=True)
+        if plan.encoding not in ("utf-8", "utf-8-sig"):
             con.execute(f"DROP TABLE {staging}")
-            staged_path = tmp / f"{staging}.csv"
-            transcode_to_utf8(source.path, staged_path, encoding)
-            staged = _stage_csv(con, source, index, staging, staged_path, encoding)
+            staged = _stage_csv(con, plan, index, staging)
     return staged
 
 
-def _stage_csv(
-    con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, staging: str, path: Path, encoding: str
-) -> StagedFile:
-    headers, delim = _read_header(path)
-    mapping, extras, notes = map_headers(source.table, headers, source.path)
-    columns = {f"h{i}": "VARCHAR" for i in range(len(headers))}
-    rej_t, rej_s = f"rej_t_{source.table}_{index}", f"rej_s_{source.table}_{index}"
+def _stage_csv(con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str) -> StagedFile:
+    """Stage a CSV: first with DuckDB typing the numeric and time columns, as text if any cell resists.
+
+    The typed read is as fast as a plain ``read_csv``; a file with export quirks (``¥1,234``,
+    ``2026/11/20``, ``-`` for empty...) is read again as text and cleaned by the lenient SQL path.
+    """
+    staged = _read_csv(con, plan, index, staging, typed=bool(plan.native))
+    if plan.native and any(kind == "CAST" for _, _, kind, _ in staged.rejects):
+        con.execute(f"DROP TABLE {staging}")
+        staged = _read_csv(con, plan, index, staging, typed=False)
+    return staged
+
+
+def fetch_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[int, str | None, str, str]]:
+    """Rows DuckDB's reader rejected (record number, column, error type, raw text); drops the reject tables."""
     try:
-        con.execute(
-            f"""CREATE TEMP TABLE {staging} AS SELECT * FROM read_csv({sql_str(path.as_posix())},
-                auto_detect=false, header=true, columns={_struct(columns)}, delim={sql_str(delim)},
-                quote='"', escape='"', store_rejects=true, rejects_table='{rej_t}', rejects_scan='{rej_s}',
-                max_line_size={MAX_LINE_BYTES}, strict_mode=true)"""
-        )
-        rejects = con.execute(
-            f"SELECT line, column_name, error_type::VARCHAR, csv_line FROM {rej_t} ORDER BY line"
-        ).fetchall()
-    except duckdb.Error as exc:
-        raise UnreadableFileError(f"{source.path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from exc
+        rows = con.execute(f"SELECT line, column_name, error_type::VARCHAR, csv_line FROM rej_t_{name} ORDER BY line").fetchall()
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {rej_t}")
-        con.execute(f"DROP TABLE IF EXISTS {rej_s}")
-    staged = StagedFile(source, index, staging, headers, mapping, extras)
+        drop_rejects(con, name)
+    return [(int(line), col, str(kind), str(raw)) for line, col, kind, raw in rows]
+
+
+def drop_rejects(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the reject tables of one read."""
+    con.execute(f"DROP TABLE IF EXISTS rej_t_{name}")
+    con.execute(f"DROP TABLE IF EXISTS rej_s_{name}")
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str, *, typed: bool) -> StagedFile:
+    source = plan.source
+    try:
+        con.execute(f"CREATE TEMP TABLE {staging} AS SELECT * FROM {plan.read_sql(typed=typed, rejects=staging)}")
+    except duckdb.Error as exc:
+        drop_rejects(con, staging)
+        raise UnreadableFileError(f"{source.path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from exc
+    rejects = fetch_rejects(con, staging)
+    staged = StagedFile(source, index, staging, plan.headers, plan.mapping, plan.extras)
     _count_rows(con, staged)
-    staged.read_path, staged.encoding, staged.notes = path, encoding, notes
-    staged.rejects = [(int(line), col, str(kind), str(raw)) for line, col, kind, raw in rejects]
+    staged.read_path, staged.encoding, staged.notes = plan.path, plan.encoding, plan.notes
+    staged.native = frozenset(plan.native) if typed else frozenset()
+    staged.rejects = rejects
+    staged.plan = plan
     return staged
+
+
+def raw_text_table(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> tuple[str, int]:
+    """A table with the file's cells exactly as written, and its rowid offset.
+
+    A natively typed staging table has normalised numbers (``1`` became ``1.0000``); quarantined rows
+    must show what the merchant wrote, so such a file is read once more as text (only when it has
+    bad rows). The rows line up: the typed read had no cast rejects, and structural rejects are the
+    same in both reads.
+    """
+    if not staged.native or staged.plan is None:
+        return staged.staging, staged.rowid_offset
+    text = _read_csv(con, staged.plan, staged.index, f"{staged.staging}_text", typed=False)
+    return text.staging, text.rowid_offset
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, staging: str) -> StagedFile:
@@ -206,8 +278,8 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, index: in
 
 def _count_rows(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> None:
     """Record the row count and rowid offset; rows must be numbered contiguously in file order."""
-    row = con.execute(f"SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM {staged.staging}").fetchone()
-    count, first, last = (int(v) for v in row) if row else (0, 0, -1)
+    [row] = con.execute(f"SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM {staged.staging}").fetchall()
+    count, first, last = (int(v) for v in row)
     if last - first + 1 != count:
         raise RuntimeError(f"staging of {staged.source.path} did not number rows contiguously ({first}..{last} for {count})")
     staged.rows, staged.rowid_offset = count, first

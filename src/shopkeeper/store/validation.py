@@ -87,16 +87,44 @@ def _bounds(col: Column) -> list[str]:
     return checks
 
 
-def _error(col: Column, reason: str, *, nullish: bool, extra: list[str] | None = None) -> str:
+def _error(
+    col: Column,
+    reason: str,
+    *,
+    nullish: bool,
+    extra: list[str] | None = None,
+    native: bool = False,
+) -> str:
     # Every test starts with ``{p} IS NULL`` (false for almost every cell), so the string work
-    # after it only runs on cells that failed to parse.
-    empty = f"({{r}} IS NULL OR {_NULLISH})" if nullish else "({r} IS NULL OR TRIM({r}) = '')"
+    # after it only runs on cells that failed to parse. A natively typed column is NULL when empty.
+    if native:
+        empty, shown = "{r} IS NULL", "'\"' || {r}::VARCHAR || '\"'"
+    else:
+        empty = f"({{r}} IS NULL OR {_NULLISH})" if nullish else "({r} IS NULL OR TRIM({r}) = '')"
+        shown = _SHOWN
     whens = []
     if col.required and col.default is None:
         whens.append(f"WHEN {{p}} IS NULL AND {empty} THEN 'required value is missing'")
-    whens.append(f"WHEN {{p}} IS NULL AND NOT {empty} THEN {reason} || ': ' || {_SHOWN}")
+    whens.append(f"WHEN {{p}} IS NULL AND NOT {empty} THEN {reason} || ': ' || {shown}")
     whens.extend(extra or [])
     return "CASE " + " ".join(whens) + " END"
+
+
+NATIVE_READ_TYPES = {ColType.INT: "DOUBLE", ColType.DEC: ColType.DEC.sql, ColType.DATE: "DATE"}
+"""Types DuckDB's CSV reader parses for us (integers as DOUBLE: its BIGINT rounds 12.5; timestamps stay text,
+its TIMESTAMPTZ parsing is slower than a TRY_CAST in SQL)."""
+
+
+def native_column_sql(col: Column) -> ColumnSQL:
+    """Templates for a column that DuckDB's reader already typed (``NATIVE_READ_TYPES``)."""
+    value = f"COALESCE({{p}}, {_default_sql(col)})" if col.default is not None else "{p}"
+    if col.type is ColType.INT:
+        parse = "CASE WHEN {r} = trunc({r}) AND abs({r}) < 1e15 THEN CAST({r} AS BIGINT) END"
+        return ColumnSQL(parse, value, _error(col, "'not a whole number'", nullish=True, extra=_bounds(col), native=True))
+    extra = _bounds(col)
+    if col.type in (ColType.DATE, ColType.TS):
+        extra = [f"WHEN year({{p}}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible date: ' || {{p}}::VARCHAR"]
+    return ColumnSQL("{r}", value, _error(col, "'unreadable value'", nullish=True, extra=extra, native=True))
 
 
 def _default_sql(col: Column) -> str:

@@ -41,8 +41,12 @@ def check_store_name(name: str) -> str:
 
 
 def table_ddl(table: Table) -> str:
-    """``CREATE TABLE`` statement of a contract table (no index: upserts are set-based)."""
-    cols = [f'"{c.name}" {c.type.sql}' + (" NOT NULL" if c.key else "") for c in table.columns]
+    """``CREATE TABLE`` statement of a contract table.
+
+    No constraints or indexes: validation guarantees keys, upserts are set-based, and a fresh import may
+    swap in a table built by ``CREATE TABLE AS``.
+    """
+    cols = [f'"{c.name}" {c.type.sql}' for c in table.columns]
     cols.append(f"{EXTRA_COLUMN} JSON")
     return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({", ".join(cols)})'
 
@@ -105,7 +109,7 @@ class Warehouse:
         if read_only and not path.exists():
             raise StoreNotFound(f"no warehouse at {path}; import data first with `shopkeeper store import`")
         store_dir.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | int] = {}
+        config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit:
             config["memory_limit"] = memory_limit
         if threads:
