@@ -43,14 +43,14 @@ def detect_encoding(path: Path, *, whole_file: bool = False) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
-    if _decodes(data, "utf-8", final=final):
+    if _decodes(data, "utf-8", final=final) or _mostly_utf8(data):
         return "utf-8"
     if _decodes(data, "gb18030", final=final):
         return "gb18030"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:SAMPLE_BYTES]).best()
-    if best is not None and best.encoding:
+    if best is not None and best.encoding and _decodes(data, best.encoding, final=final):
         return str(best.encoding)
     offset = _first_bad_utf8(data)
     line = data[:offset].count(b"\n") + 1
@@ -58,6 +58,23 @@ def detect_encoding(path: Path, *, whole_file: bool = False) -> str:
         f"{path}: cannot tell the text encoding (line {line}, byte {offset} is not valid UTF-8 or GB18030); "
         "save the file as UTF-8 CSV and import it again"
     )
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken sequences (a character cut in half), not another encoding.
+
+    Read as UTF-8, only the lines with a broken sequence are bad; read as anything else, every
+    Chinese character would silently turn into mojibake.
+
+    >>> text = "生意参谋流量来源：手淘搜索、猜你喜欢、直通车".encode()
+    >>> _mostly_utf8(text + text[:-2]), _mostly_utf8(text.decode().encode("gbk"))
+    (True, False)
+    """
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    broken = replaced - data.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - replaced
+    return broken > 0 and valid >= 10 * broken
 
 
 def _first_bad_utf8(data: bytes) -> int:
@@ -80,6 +97,7 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
                 line += text.count("\n")
             fout.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
+        line += exc.object[: exc.start].decode(encoding, errors="replace").count("\n")
         raise UnreadableFileError(
             f"{src}: near line {line}: bytes {exc.object[exc.start : exc.start + 4]!r} are not valid {encoding}; "
             "the file may be truncated or mix encodings"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from shopkeeper.errors import UnreadableFileError
@@ -32,19 +34,20 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, str]]:
+def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, tuple[str, str]]]:
     """Write the first sheet of ``src`` to ``dst``, skipping empty rows.
 
-    Returns the Excel row of each CSV record (header first) and {excel row: reason} for rows with
-    a formula cell that has no saved value.
+    Returns the Excel row of each CSV record (header first) and {excel row: (column header,
+    reason)} for rows with a formula cell that has no saved value.
     """
     try:
         values = load_workbook(src, read_only=True, data_only=True)
         formulas = load_workbook(src, read_only=True, data_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise UnreadableFileError(f"{src}: not a readable .xlsx workbook: {exc}") from exc
-    bad: dict[int, str] = {}
+    bad: dict[int, tuple[str, str]] = {}
     record_rows: list[int] = []
+    header: list[str] = []
     try:
         rows_v = values.worksheets[0].iter_rows(values_only=True)
         rows_f = formulas.worksheets[0].iter_rows(values_only=True)
@@ -52,9 +55,13 @@ def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, str]]:
             writer = csv.writer(fh, lineterminator="\n")
             for excel_row, (row_v, row_f) in enumerate(zip(rows_v, rows_f, strict=False), start=1):
                 cells = [_cell_text(v) for v in row_v]
+                header = cells if excel_row == 1 else header
                 for col, (v, f) in enumerate(zip(row_v, row_f, strict=False)):
                     if v is None and isinstance(f, str) and f.startswith("="):
-                        bad.setdefault(excel_row, f"column {col + 1} holds the formula {f[:60]!r} with no saved value; open the workbook in Excel, save it, and import again")
+                        letter = get_column_letter(col + 1)
+                        name = (header[col].strip() if col < len(header) else "") or f"column {letter}"
+                        reason = f"cell {letter}{excel_row} holds the formula {f[:60]!r} with no saved value; open the workbook in Excel, save it, and import again"
+                        bad.setdefault(excel_row, (name, reason))
                         cells[col] = f
                 if excel_row == 1 or any(cells):
                     writer.writerow(cells)
