@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from tests.store.corpus import write_store
 
 from shopkeeper.settings import Settings, get_settings
+
+from .store.corpus import write_store
 
 StoreBuilder = Callable[..., Path]
 
@@ -26,15 +27,22 @@ def sk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Setting
 
 @pytest.fixture
 def tiny_store(tmp_path: Path) -> StoreBuilder:
-    """Build a valid minimal store folder; keyword arguments replace or add table files.
+    """Build a valid minimal store folder, optionally with some files replaced, added or removed.
 
     ``tiny_store()`` writes store.toml, products.csv, orders.csv and order_items.csv (see
     :mod:`tests.store.corpus` for the rows). ``tiny_store(traffic=True)`` adds the corpus's
-    valid traffic.csv; ``tiny_store(files={"orders.csv": b"..."})`` writes exact bytes instead of
-    the default file; ``name`` picks the folder name, so one test can build several stores.
+    valid traffic.csv (``refunds=True`` likewise); ``tiny_store(files={"orders.csv": b"..."})``
+    writes exact bytes instead of the default file, ``None`` removes it; ``name`` picks the folder
+    name, so one test can build several stores.
     """
 
-    def build(name: str = "store", **kwargs: object) -> Path:
-        return write_store(tmp_path / name, **kwargs)  # type: ignore[arg-type]
+    def build(
+        name: str = "store",
+        files: Mapping[str, bytes | str | None] | None = None,
+        *,
+        traffic: bool = False,
+        refunds: bool = False,
+    ) -> Path:
+        return write_store(tmp_path / name, files, traffic=traffic, refunds=refunds)
 
     return build

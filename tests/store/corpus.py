@@ -208,6 +208,12 @@ class Bad:
         return (self.table, self.file, self.line, self.column)
 
 
+def bad(where: str, reason: str) -> Bad:
+    """A :class:`Bad` located as ``"file:line:column"`` (the table is the file name's stem)."""
+    file, line, column = where.rsplit(":", 2)
+    return Bad(file.split(".", 1)[0], file, int(line), column, reason)
+
+
 Check = tuple[str, list[tuple[Any, ...]]]
 """A query on the warehouse and the rows it must return."""
 
@@ -261,13 +267,13 @@ def _append(table: str, *lines: str) -> Callable[[], Files]:
 
 _ORDERS_CSV = csv_bytes(ORDERS).decode()
 _BOGUS = "O-1005,C-003,2026-11-02 10:00:00,,bogus,app,1,0\n"
-_VISITORS_BAD = Bad("traffic", "traffic.csv", 4, "visitors", 'not a whole number: "五十"')
+_VISITORS_BAD = bad("traffic.csv:4:visitors", 'not a whole number: "五十"')
 _TRAFFIC_ZH_CHECK: Check = (
     "SELECT source, visitors FROM traffic ORDER BY visitors DESC",
     [("手淘搜索", 120), ("猜你喜欢", 80)],
 )
-_ORDERS_ZH_BAD = Bad(
-    "orders", "orders.csv", 5, "status", "unknown value for status (expected one of: created, paid"
+_ORDERS_ZH_BAD = bad(
+    "orders.csv:5:status", "unknown value for status (expected one of: created, paid"
 )
 _ORDERS_ZH_CHECK: Check = (
     "SELECT order_id, customer_id, status, channel, receiver_address FROM orders ORDER BY 1",
@@ -458,15 +464,7 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "gbk-after-first-mib",
         "GBK file whose first MiB is pure ASCII; the Chinese text (and a bad row) come later",
         _late_gbk,
-        bad=(
-            Bad(
-                "traffic",
-                "traffic.csv",
-                LATE_GBK_ROWS + 3,
-                "visitors",
-                'not a whole number: "五十"',
-            ),
-        ),
+        bad=(bad(f"traffic.csv:{LATE_GBK_ROWS + 3}:visitors", 'not a whole number: "五十"'),),
         counts={"traffic": LATE_GBK_ROWS + 1},
         checks=(
             ("SELECT source, visitors FROM traffic WHERE product_id = 'P-002'", [("猜你喜欢", 80)]),
@@ -477,7 +475,7 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "utf8-cut-character",
         "UTF-8 file with one multi-byte character cut in half: only that line is bad",
         _cut_utf8,
-        bad=(Bad("traffic", "traffic.csv", 8, "source", "not valid text"),),
+        bad=(bad("traffic.csv:8:source", "not valid text"),),
         counts={"traffic": 29},
         checks=(
             ("SELECT count(*) FROM traffic WHERE source LIKE '猜你喜欢__号位'", [(29,)]),
@@ -492,7 +490,7 @@ FORMAT_CASES: tuple[RowCase, ...] = (
             with_rows(ORDERS, "O-1004,C-003,2026-11-02 10:00:00,,bogus,杭州,1,0"),
             newline="\r\n",
         ),
-        bad=(Bad("orders", "orders.csv", 5, "status", '"bogus"'),),
+        bad=(bad("orders.csv:5:status", '"bogus"'),),
         checks=(
             (
                 "SELECT channel, shipping_fee FROM orders WHERE order_id = '00042'",
@@ -504,7 +502,7 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "semicolon",
         "semicolon-separated CSV (European Excel)",
         _file("orders.csv", with_rows(ORDERS, _BOGUS), delimiter=";"),
-        bad=(Bad("orders", "orders.csv", 5, "status", '"bogus"'),),
+        bad=(bad("orders.csv:5:status", '"bogus"'),),
         checks=(
             (
                 "SELECT order_id, pay_amount FROM orders ORDER BY 1",
@@ -516,7 +514,7 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "tab",
         "tab-separated text saved as .csv",
         _file("orders.csv", with_rows(ORDERS, _BOGUS), delimiter="\t"),
-        bad=(Bad("orders", "orders.csv", 5, "status", '"bogus"'),),
+        bad=(bad("orders.csv:5:status", '"bogus"'),),
         checks=(
             (
                 "SELECT order_id, customer_id FROM orders ORDER BY 1",
@@ -529,8 +527,8 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "orders split by month (orders.2026-10.csv + orders.2026-11.csv); a bad row and a conflicting duplicate in different files",
         _split_orders,
         bad=(
-            Bad("orders", "orders.2026-10.csv", 3, "order_id", "duplicate key (order_id=O-1002)"),
-            Bad("orders", "orders.2026-11.csv", 4, "status", '"bogus"'),
+            bad("orders.2026-10.csv:3:order_id", "duplicate key (order_id=O-1002)"),
+            bad("orders.2026-11.csv:4:status", '"bogus"'),
         ),
         checks=(
             (
@@ -544,21 +542,11 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "orders.xlsx: date and number cells, an id typed as text, a formula Excel never calculated, an empty row, a bad status",
         _orders_xlsx,
         bad=(
-            Bad(
-                "orders",
-                "orders.xlsx",
-                4,
-                "pay_amount",
-                "cell E4 holds the formula '=E2+E3' with no saved value",
+            bad(
+                "orders.xlsx:4:pay_amount", "cell E4 holds the formula '=E2+E3' with no saved value"
             ),
-            Bad("orders", "orders.xlsx", 6, "status", '"shipping"'),
-            Bad(
-                "order_items",
-                "order_items.csv",
-                4,
-                "order_id",
-                'no orders row with order_id = "O-1003"',
-            ),
+            bad("orders.xlsx:6:status", '"shipping"'),
+            bad("order_items.csv:4:order_id", 'no orders row with order_id = "O-1003"'),
         ),
         counts={"orders": 2, "order_items": 2},
         checks=(
@@ -576,14 +564,8 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "products.xlsx: leading-zero SKU typed as text, Chinese headers, prices as numbers, dates as date cells",
         _products_xlsx,
         bad=(
-            Bad("products", "products.xlsx", 4, "image_count", 'not a whole number: "三"'),
-            Bad(
-                "order_items",
-                "order_items.csv",
-                4,
-                "sku_id",
-                'no products row with sku_id = "SKU-C"',
-            ),
+            bad("products.xlsx:4:image_count", 'not a whole number: "三"'),
+            bad("order_items.csv:4:sku_id", 'no products row with sku_id = "SKU-C"'),
         ),
         counts={"products": 2, "order_items": 2},
         checks=(
@@ -601,10 +583,8 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "products.parquet and order_items.parquet with typed columns (float, decimal, date, int32, string ids with leading zeros)",
         _parquet_tables,
         bad=(
-            Bad(
-                "order_items", "order_items.parquet", 5, "quantity", "must be greater than 0, got 0"
-            ),
-            Bad("products", "products.parquet", 5, "image_count", "must be at least 0, got -1"),
+            bad("order_items.parquet:5:quantity", "must be greater than 0, got 0"),
+            bad("products.parquet:5:image_count", "must be at least 0, got -1"),
         ),
         checks=(
             (
@@ -622,7 +602,7 @@ FORMAT_CASES: tuple[RowCase, ...] = (
         "parquet-int-ids",
         "orders in Parquet with integer-typed ids and a timezone-aware timestamp column",
         _parquet_int_ids,
-        bad=(Bad("orders", "orders.2026-12.parquet", 3, "status", '"mailed"'),),
+        bad=(bad("orders.2026-12.parquet:3:status", '"mailed"'),),
         counts={"orders": 4},
         checks=(
             (
@@ -657,22 +637,22 @@ ROW_CASES: tuple[RowCase, ...] = (
         "truncated-last-line",
         "the export was cut off in the middle of the last row",
         _text("orders.csv", _ORDERS_CSV + "O-1004,C-003,2026-11-0"),
-        bad=(Bad("orders", "orders.csv", 5, "paid_at", "fewer fields than the header"),),
+        bad=(bad("orders.csv:5:paid_at", "fewer fields than the header"),),
     ),
     RowCase(
         "truncated-in-quotes",
         "the export was cut off inside a quoted cell",
         _text("orders.csv", _ORDERS_CSV + 'O-1004,C-003,2026-11-02 10:00:00,,paid,"app\nmore text'),
-        bad=(Bad("orders", "orders.csv", 5, "channel", "quote is opened but never closed"),),
+        bad=(bad("orders.csv:5:channel", "quote is opened but never closed"),),
     ),
     RowCase(
         "ragged-rows",
         "rows with too few and too many fields among good rows, CRLF, a multi-line cell",
         _text("orders.csv", _RAGGED.replace("\n", "\r\n")),
         bad=(
-            Bad("orders", "orders.csv", 5, "created_at", "fewer fields than the header"),
-            Bad("orders", "orders.csv", 8, "*", "more fields than the header"),
-            Bad("orders", "orders.csv", 9, "status", '"bogus"'),
+            bad("orders.csv:5:created_at", "fewer fields than the header"),
+            bad("orders.csv:8:*", "more fields than the header"),
+            bad("orders.csv:9:status", '"bogus"'),
         ),
         counts={"orders": 5},
         checks=(
@@ -691,7 +671,7 @@ ROW_CASES: tuple[RowCase, ...] = (
             + 'O-1004,C-003,2026-11-02 10:00:00,,paid,"line one\nline two\n""three""",10,0\n'
             + _BOGUS,
         ),
-        bad=(Bad("orders", "orders.csv", 8, "status", '"bogus"'),),
+        bad=(bad("orders.csv:8:status", '"bogus"'),),
         counts={"orders": 4},
         checks=(
             (
@@ -704,7 +684,7 @@ ROW_CASES: tuple[RowCase, ...] = (
         "blank-lines",
         "blank lines in the middle of the file",
         _text("orders.csv", _ORDERS_CSV.replace("\nO-1002", "\n\n\nO-1002") + "\n" + _BOGUS),
-        bad=(Bad("orders", "orders.csv", 8, "status", '"bogus"'),),
+        bad=(bad("orders.csv:8:status", '"bogus"'),),
     ),
     RowCase(
         "bad-timestamps",
@@ -720,36 +700,12 @@ ROW_CASES: tuple[RowCase, ...] = (
             """),
         ),
         bad=(
-            Bad(
-                "orders",
-                "orders.csv",
-                2,
-                "created_at",
-                'not a timestamp (ISO 8601): "2026-13-45 10:00:00"',
-            ),
-            Bad("orders", "orders.csv", 3, "created_at", 'not a timestamp (ISO 8601): "yesterday"'),
-            Bad("orders", "orders.csv", 4, "created_at", "implausible timestamp: 0202-11-01"),
-            Bad(
-                "order_items",
-                "order_items.csv",
-                2,
-                "order_id",
-                'no orders row with order_id = "00042"',
-            ),
-            Bad(
-                "order_items",
-                "order_items.csv",
-                3,
-                "order_id",
-                'no orders row with order_id = "O-1002"',
-            ),
-            Bad(
-                "order_items",
-                "order_items.csv",
-                4,
-                "order_id",
-                'no orders row with order_id = "O-1003"',
-            ),
+            bad("orders.csv:2:created_at", 'not a timestamp (ISO 8601): "2026-13-45 10:00:00"'),
+            bad("orders.csv:3:created_at", 'not a timestamp (ISO 8601): "yesterday"'),
+            bad("orders.csv:4:created_at", "implausible timestamp: 0202-11-01"),
+            bad("order_items.csv:2:order_id", 'no orders row with order_id = "00042"'),
+            bad("order_items.csv:3:order_id", 'no orders row with order_id = "O-1002"'),
+            bad("order_items.csv:4:order_id", 'no orders row with order_id = "O-1003"'),
         ),
         counts={"orders": 1, "order_items": 0},
     ),
@@ -768,9 +724,9 @@ ROW_CASES: tuple[RowCase, ...] = (
             """),
         ),
         bad=(
-            Bad("traffic", "traffic.csv", 2, "date", 'not a date (YYYY-MM-DD): "2026-13-45"'),
-            Bad("traffic", "traffic.csv", 3, "date", 'not a date (YYYY-MM-DD): "yesterday"'),
-            Bad("traffic", "traffic.csv", 4, "date", "implausible date: 0202-11-01"),
+            bad("traffic.csv:2:date", 'not a date (YYYY-MM-DD): "2026-13-45"'),
+            bad("traffic.csv:3:date", 'not a date (YYYY-MM-DD): "yesterday"'),
+            bad("traffic.csv:4:date", "implausible date: 0202-11-01"),
         ),
         counts={"traffic": 2},
         checks=(
@@ -784,7 +740,7 @@ ROW_CASES: tuple[RowCase, ...] = (
         "fractional-quantity",
         "a fractional quantity (1.5); 3.0 is a whole number",
         _append("order_items", "O-1003,2,SKU-B,1.5,19.90,", "O-1003,3,SKU-B,3.0,19.90,"),
-        bad=(Bad("order_items", "order_items.csv", 5, "quantity", 'not a whole number: "1.5"'),),
+        bad=(bad("order_items.csv:5:quantity", 'not a whole number: "1.5"'),),
         counts={"order_items": 4},
         checks=(
             (
@@ -811,8 +767,8 @@ ROW_CASES: tuple[RowCase, ...] = (
             """),
         ),
         bad=(
-            Bad("order_items", "order_items.csv", 2, "quantity", "must be greater than 0, got -2"),
-            Bad("order_items", "order_items.csv", 3, "quantity", "must be greater than 0, got 0"),
+            bad("order_items.csv:2:quantity", "must be greater than 0, got -2"),
+            bad("order_items.csv:3:quantity", "must be greater than 0, got 0"),
         ),
         counts={"order_items": 1},
     ),
@@ -826,11 +782,8 @@ ROW_CASES: tuple[RowCase, ...] = (
             "O-1006,C-003,2026-11-02 10:00:00,,交易成功,app,1,0",
         ),
         bad=(
-            Bad(
-                "orders",
-                "orders.csv",
-                5,
-                "status",
+            bad(
+                "orders.csv:5:status",
                 'unknown value for status (expected one of: created, paid, shipped, delivered, completed, cancelled, closed): "shipping"',
             ),
         ),
@@ -854,11 +807,8 @@ ROW_CASES: tuple[RowCase, ...] = (
             "orders", "O-1002,C-002,2026-11-01 12:30:00,2026-11-01 12:31:00,delivered,pc,29.90,0"
         ),
         bad=(
-            Bad(
-                "orders",
-                "orders.csv",
-                3,
-                "order_id",
+            bad(
+                "orders.csv:3:order_id",
                 "duplicate key (order_id=O-1002): a later row with the same key was kept",
             ),
         ),
@@ -879,21 +829,9 @@ ROW_CASES: tuple[RowCase, ...] = (
             )(),
         },
         bad=(
-            Bad(
-                "order_items",
-                "order_items.csv",
-                5,
-                "order_id",
-                'no orders row with order_id = "O-9999"',
-            ),
-            Bad(
-                "order_items",
-                "order_items.csv",
-                6,
-                "sku_id",
-                'no products row with sku_id = "NOPE"',
-            ),
-            Bad("refunds", "refunds.csv", 3, "order_id", 'no orders row with order_id = "O-404"'),
+            bad("order_items.csv:5:order_id", 'no orders row with order_id = "O-9999"'),
+            bad("order_items.csv:6:sku_id", 'no products row with sku_id = "NOPE"'),
+            bad("refunds.csv:3:order_id", 'no orders row with order_id = "O-404"'),
         ),
         counts={"refunds": 1},
         checks=(
@@ -917,8 +855,8 @@ ROW_CASES: tuple[RowCase, ...] = (
             """),
         ),
         bad=(
-            Bad("traffic", "traffic.csv", 3, "visitors", 'not a whole number: "约50"'),
-            Bad("traffic", "traffic.csv", 5, "visitors", "required value is missing"),
+            bad("traffic.csv:3:visitors", 'not a whole number: "约50"'),
+            bad("traffic.csv:5:visitors", "required value is missing"),
         ),
         counts={"traffic": 2},
         checks=(
@@ -943,7 +881,7 @@ ROW_CASES: tuple[RowCase, ...] = (
                 O-1006,C-002,2026-11-01 10:00,completed,12 yuan
             """),
         ),
-        bad=(Bad("orders", "orders.csv", 7, "pay_amount", 'not a number: "12 yuan"'),),
+        bad=(bad("orders.csv:7:pay_amount", 'not a number: "12 yuan"'),),
         counts={"orders": 5},
         checks=(
             (
@@ -973,7 +911,7 @@ ROW_CASES: tuple[RowCase, ...] = (
                 O-1006,C-003,2026-11-01 10:00:00 +08:00 junk,,created
             """),
         ),
-        bad=(Bad("orders", "orders.csv", 7, "created_at", "not a timestamp (ISO 8601)"),),
+        bad=(bad("orders.csv:7:created_at", "not a timestamp (ISO 8601)"),),
         counts={"orders": 5},
         checks=(
             (

@@ -13,7 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.store.corpus import (
+from typer.testing import CliRunner
+
+from shopkeeper.cli.main import app
+from shopkeeper.errors import MissingFileError
+from shopkeeper.settings import Settings
+from shopkeeper.store.importer import import_store
+from shopkeeper.store.schema import TABLES
+
+from .corpus import (
     ALL_CASES,
     FATAL_CASES,
     ORDERS,
@@ -31,13 +39,6 @@ from tests.store.corpus import (
     with_rows,
     write_store,
 )
-from typer.testing import CliRunner
-
-from shopkeeper.cli.main import app
-from shopkeeper.errors import MissingFileError
-from shopkeeper.settings import Settings
-from shopkeeper.store.importer import import_store
-from shopkeeper.store.schema import TABLES
 
 STORE = "shop"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-input.md"

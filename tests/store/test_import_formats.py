@@ -10,7 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.store.corpus import (
+
+from shopkeeper.settings import Settings
+from shopkeeper.store.importer import import_store
+
+from .corpus import (
     FORMAT_CASES,
     ORDER_ITEMS,
     ORDERS,
@@ -28,9 +32,6 @@ from tests.store.corpus import (
     write_store,
     xlsx_bytes,
 )
-
-from shopkeeper.settings import Settings
-from shopkeeper.store.importer import import_store
 
 STORE = "shop"
 
