@@ -72,7 +72,9 @@ class ColumnSQL:
 
 
 _TOKENS = ", ".join(sql_str(t) for t in NULL_TOKENS)
-_NULLISH = f"lower(TRIM({{r}})) IN ({_TOKENS})"
+# ``list_contains`` rather than ``IN (...)``: DuckDB turns a constant IN-list into a mark join that
+# runs on every row, even inside a CASE branch that almost no row reaches.
+_NULLISH = f"list_contains([{_TOKENS}], lower(TRIM({{r}})))"
 _SHOWN = f"'\"' || left({{r}}, {SHOWN_CHARS}) || CASE WHEN length({{r}}) > {SHOWN_CHARS} THEN '…' ELSE '' END || '\"'"
 
 
@@ -95,19 +97,20 @@ def _error(
     extra: list[str] | None = None,
     native: bool = False,
 ) -> str:
-    # Every test starts with ``{p} IS NULL`` (false for almost every cell), so the string work
-    # after it only runs on cells that failed to parse. A natively typed column is NULL when empty.
+    """The reason a cell is bad, or NULL.
+
+    DuckDB evaluates a CASE branch only on the rows that reach it (but both sides of an AND), so
+    the first branch takes the cells that parsed — almost all of them — and the string work on the
+    raw text runs only for the few that did not.
+    """
     if native:
         empty, shown = "{r} IS NULL", "'\"' || {r}::VARCHAR || '\"'"
     else:
-        empty = f"({{r}} IS NULL OR {_NULLISH})" if nullish else "({r} IS NULL OR TRIM({r}) = '')"
+        empty = f"{{r}} IS NULL OR {_NULLISH}" if nullish else "{r} IS NULL OR TRIM({r}) = ''"
         shown = _SHOWN
-    whens = []
-    if col.required and col.default is None:
-        whens.append(f"WHEN {{p}} IS NULL AND {empty} THEN 'required value is missing'")
-    whens.append(f"WHEN {{p}} IS NULL AND NOT {empty} THEN {reason} || ': ' || {shown}")
-    whens.extend(extra or [])
-    return "CASE " + " ".join(whens) + " END"
+    checks = f"CASE {' '.join(extra)} END" if extra else "NULL"
+    missing = "'required value is missing'" if col.required and col.default is None else "NULL"
+    return f"CASE WHEN {{p}} IS NOT NULL THEN {checks} WHEN {empty} THEN {missing} ELSE {reason} || ': ' || {shown} END"
 
 
 NATIVE_READ_TYPES = {ColType.INT: "DOUBLE", ColType.DEC: ColType.DEC.sql, ColType.DATE: "DATE"}
@@ -123,8 +126,16 @@ def native_column_sql(col: Column) -> ColumnSQL:
         return ColumnSQL(parse, value, _error(col, "'not a whole number'", nullish=True, extra=_bounds(col), native=True))
     extra = _bounds(col)
     if col.type in (ColType.DATE, ColType.TS):
-        extra = [f"WHEN year({{p}}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible date: ' || {{p}}::VARCHAR"]
+        extra = [_plausible(col)]
     return ColumnSQL("{r}", value, _error(col, "'unreadable value'", nullish=True, extra=extra, native=True))
+
+
+def _plausible(col: Column) -> str:
+    """A date or timestamp outside MIN_YEAR..MAX_YEAR is a typo (compared with constants: ``year()``
+    of a TIMESTAMPTZ is a calendar computation per value)."""
+    kind, word = ("DATE", "date") if col.type is ColType.DATE else ("TIMESTAMPTZ", "timestamp")
+    low, high = f"{kind} '{MIN_YEAR}-01-01'", f"{kind} '{MAX_YEAR + 1}-01-01'"
+    return f"WHEN {{p}} < {low} OR {{p}} >= {high} THEN 'implausible {word}: ' || {{p}}::VARCHAR"
 
 
 def _default_sql(col: Column) -> str:
@@ -145,7 +156,9 @@ def column_sql(table: Table, col: Column) -> ColumnSQL:
     value = f"COALESCE({{p}}, {default})" if col.default is not None else "{p}"
     kind = col.type
     if kind is ColType.STR:
-        return ColumnSQL("NULLIF(TRIM({r}), '')", value, _error(col, "'unreadable text'", nullish=False))
+        # TRIM only where a blank can be: most ids and titles neither start nor end with one.
+        parse = "CASE WHEN {r} = '' THEN NULL WHEN starts_with({r}, ' ') OR ends_with({r}, ' ') THEN NULLIF(TRIM({r}), '') ELSE {r} END"
+        return ColumnSQL(parse, value, _error(col, "'unreadable text'", nullish=False))
     if kind is ColType.INT:
         slow = "TRY_CAST(regexp_replace({r}, '[,\\s]', '', 'g') AS DOUBLE)"
         parse = f"COALESCE(CASE WHEN NOT contains({{r}}, '.') THEN TRY_CAST({{r}} AS BIGINT) END, CASE WHEN {slow} = trunc({slow}) AND abs({slow}) < 1e15 THEN CAST({slow} AS BIGINT) END)"
@@ -156,18 +169,18 @@ def column_sql(table: Table, col: Column) -> ColumnSQL:
         return ColumnSQL(parse, value, _error(col, "'not a number'", nullish=True, extra=_bounds(col)))
     if kind is ColType.DATE:
         parse = "COALESCE(TRY_CAST({r} AS DATE), TRY_CAST(replace(TRIM({r}), '/', '-') AS DATE), CAST(try_strptime(TRIM({r}), '%Y%m%d') AS DATE))"
-        year = f"WHEN year({{p}}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible date: ' || {{p}}::VARCHAR"
+        year = _plausible(col)
         return ColumnSQL(parse, value, _error(col, "'not a date (YYYY-MM-DD)'", nullish=True, extra=[year]))
     if kind is ColType.TS:
         fixed = "regexp_replace(replace(TRIM({r}), '/', '-'), '\\s*([+-]\\d{2}):?(\\d{2})$', '\\1:\\2')"
         parse = f"COALESCE(TRY_CAST({{r}} AS TIMESTAMPTZ), TRY_CAST({fixed} AS TIMESTAMPTZ))"
-        year = f"WHEN year({{p}}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'implausible timestamp: ' || {{p}}::VARCHAR"
+        year = _plausible(col)
         return ColumnSQL(parse, value, _error(col, "'not a timestamp (ISO 8601)'", nullish=True, extra=[year]))
     if kind is ColType.BOOL:
         low = "lower(TRIM({r}))"
         parse = (
-            f"CASE WHEN {low} IN ('true','1','yes','y','t','是','有') THEN TRUE "
-            f"WHEN {low} IN ('false','0','no','n','f','否','无') THEN FALSE END"
+            f"CASE WHEN list_contains(['true','1','yes','y','t','是','有'], {low}) THEN TRUE "
+            f"WHEN list_contains(['false','0','no','n','f','否','无'], {low}) THEN FALSE END"
         )
         return ColumnSQL(parse, value, _error(col, "'not a yes/no value'", nullish=False))
     if kind is ColType.JSON:
@@ -193,7 +206,7 @@ def _enum_sql(table: Table, col: Column, value: str) -> ColumnSQL:
     if aliases:
         cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(val)}" for k, val in sorted(aliases.items()))
         mapped = f"CASE {low} {cases} ELSE {low} END"
-    slow = f"list_filter([{mapped}], lambda m: m IN ({allowed}))[1]"
-    parse = f"CASE WHEN {{r}} IN ({allowed}) THEN {{r}} ELSE {slow} END"
+    slow = f"list_filter([{mapped}], lambda m: list_contains([{allowed}], m))[1]"
+    parse = f"CASE WHEN list_contains([{allowed}], {{r}}) THEN {{r}} ELSE {slow} END"
     reason = sql_str(f"unknown value for {col.name} (expected one of: {', '.join(col.enum)})")
     return ColumnSQL(parse, value, _error(col, reason, nullish=False))
