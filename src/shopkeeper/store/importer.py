@@ -195,7 +195,7 @@ def _part_sql(table: Table, s: StagedFile, *, rid: str | None = None) -> str:
     return f"SELECT {', '.join(level2)} FROM (SELECT {', '.join(level1)} FROM {s.staging})"
 
 
-def _typed_sql(table: Table, parts: list[str], create: str, *, positions: bool = True) -> str:
+def _typed_sql(table: Table, parts: list[str], create: str, *, positions: bool = True, extra: bool = True) -> str:
     """Type and validate every row: per file parse → value/error, then one error list per row."""
     union = " UNION ALL BY NAME ".join(parts)
     errors = [(c.name, ident("e:" + c.name)) for c in table.columns]
@@ -203,7 +203,8 @@ def _typed_sql(table: Table, parts: list[str], create: str, *, positions: bool =
     entries = ", ".join(f"{{'column': {sql_str(c)}, 'reason': {e}}}" for c, e in errors)
     level3 = ["__file", "__rid"] if positions else []
     level3 += [f"CAST({ident(c.name)} AS {c.type.sql}) AS {ident(c.name)}" for c in table.columns]
-    level3.append(f"CAST({EXTRA_COLUMN} AS JSON) AS {EXTRA_COLUMN}")
+    if extra:
+        level3.append(f"CAST({EXTRA_COLUMN} AS JSON) AS {EXTRA_COLUMN}")
     if positions:
         level3.append(f"CASE WHEN NOT ({all_ok}) THEN list_filter([{entries}], lambda e: e.reason IS NOT NULL) END AS {_ERR}")
     else:  # the one-pass path only needs to know whether any row is bad; a flag is far cheaper to write
@@ -227,16 +228,14 @@ def _import_fresh(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
         _part_sql(table, StagedFile(p.source, i, p.read_sql(typed=True, rejects=names[i]), p.headers, p.mapping, p.extras, native=frozenset(p.native)), rid="0")
         for i, p in enumerate(plans)
     ]
+    with_extra = any(p.extras for p in plans)  # an all-NULL JSON column is slow to write: add it after
     new = ident(f"__new_{table.name}")
-    con.execute("SET preserve_insertion_order = false")  # no row positions are needed on this path
     try:
-        con.execute(_typed_sql(table, parts, f"TABLE main.{new}", positions=False))
+        con.execute(_typed_sql(table, parts, f"TABLE main.{new}", positions=False, extra=with_extra))
     except duckdb.Error:  # e.g. a cell over the line-size limit: the staged path reports it
         for name in names:
             drop_rejects(con, name)
         return None
-    finally:
-        con.execute("SET preserve_insertion_order = true")
     rejected = any([fetch_rejects(con, name) for name in names])
     if rejected or not _clean(wh, table, new):
         con.execute(f"DROP TABLE main.{new}")
@@ -244,6 +243,8 @@ def _import_fresh(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
     con.execute(f"DROP TABLE main.{ident(table.name)}")
     con.execute(f"ALTER TABLE main.{new} RENAME TO {ident(table.name)}")
     con.execute(f"ALTER TABLE main.{ident(table.name)} DROP COLUMN {_BAD}")
+    if not with_extra:
+        con.execute(f"ALTER TABLE main.{ident(table.name)} ADD COLUMN {EXTRA_COLUMN} JSON")
     con.execute("DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)", [table.name, [str(s.path) for s in sources]])
     for p in plans:
         report.notes.extend(p.notes)

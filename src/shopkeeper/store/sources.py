@@ -149,14 +149,18 @@ class CsvPlan:
     notes: list[str]
     native: dict[str, str]  # staging column -> DuckDB type the reader parses on the fast path
 
-    def read_sql(self, *, typed: bool, rejects: str) -> str:
-        """``read_csv(...)`` of the file, typed (fast path) or all text, storing rejects in ``rej_t_/rej_s_<rejects>``."""
+    def read_sql(self, *, typed: bool, rejects: str | None) -> str:
+        """``read_csv(...)`` of the file, typed or all text.
+
+        With ``rejects``, broken rows are stored in ``rej_t_<rejects>``; without, the first one raises
+        (and, inside a transaction, aborts it).
+        """
         native = self.native if typed else {}
         columns = {f"h{i}": native.get(f"h{i}", "VARCHAR") for i in range(len(self.headers))}
+        keep = f"store_rejects=true, rejects_table='rej_t_{rejects}', rejects_scan='rej_s_{rejects}', " if rejects else ""
         return (
             f"read_csv({sql_str(self.path.as_posix())}, auto_detect=false, header=true, columns={_struct(columns)}, "
-            f"delim={sql_str(self.delim)}, quote='\"', escape='\"', store_rejects=true, rejects_table='rej_t_{rejects}', "
-            f"rejects_scan='rej_s_{rejects}', max_line_size={MAX_LINE_BYTES}, strict_mode=true)"
+            f"delim={sql_str(self.delim)}, quote='\"', escape='\"', {keep}max_line_size={MAX_LINE_BYTES}, strict_mode=true)"
         )
 
 
