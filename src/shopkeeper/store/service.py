@@ -49,7 +49,7 @@ def create_demo(
     manifest = generate_store(folder, lang=lang, scale=scale, seed=seed, category=category, problems=() if healthy else None)
     generated = time.perf_counter() - started
     report = import_store(folder, store, settings=settings, progress=progress)
-    planted = [p.__dict__ if hasattr(p, "__dict__") else dict(p) for p in manifest.planted]
+    planted = [p.model_dump(mode="json") for p in manifest.planted]
     return DemoResult(folder, round(generated, 2), report, planted)
 
 
