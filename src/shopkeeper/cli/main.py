@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from shopkeeper import __version__
 from shopkeeper.cli import demo, store
 from shopkeeper.cli.common import err_console
+from shopkeeper.cli.inspect import inspect
 from shopkeeper.errors import ShopkeeperError
 
 
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 app.add_typer(store.app, name="store")
 app.add_typer(demo.app, name="demo")
+app.command("inspect")(inspect)
 
 
 @app.callback(invoke_without_command=True)

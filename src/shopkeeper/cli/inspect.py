@@ -1,0 +1,49 @@
+"""``shopkeeper inspect``: the daily store inspection (巡店)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopkeeper.cli.common import StoreOpt, console, settings
+from shopkeeper.inspection.service import run_inspection
+from shopkeeper.inspection.terminal import render
+
+
+class InspectFormat(StrEnum):
+    """Output formats of an inspection."""
+
+    text = "text"
+    json = "json"
+
+
+class LangOpt(StrEnum):
+    """Language of the text a merchant reads."""
+
+    zh = "zh"
+    en = "en"
+
+
+def inspect(
+    store: StoreOpt,
+    date: Annotated[str | None, typer.Option("--date", help="Day to inspect, YYYY-MM-DD (default: last complete day).")] = None,
+    fmt: Annotated[InspectFormat, typer.Option("--format", "-f", help="Output format.")] = InspectFormat.text,
+    lang: Annotated[LangOpt | None, typer.Option(help="Language (default: the store's).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")] = None,
+) -> None:
+    """Walk the whole store and report what is wrong, what it costs and what to do, ranked by money."""
+    as_of = dt.date.fromisoformat(date) if date else None
+    report = run_inspection(settings(), store, as_of=as_of, lang=lang.value if lang else None)
+    if fmt is InspectFormat.json:
+        text = report.model_dump_json(indent=2, exclude={"lang", "seconds"})
+        if out:
+            out.write_text(text, encoding="utf-8")
+            console.print(str(out))
+        else:
+            typer.echo(text)
+        return
+    console.print(render(report))

@@ -1,0 +1,124 @@
+"""What every inspection rule gets: the warehouse, the day, the language, and shared helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import duckdb
+from pydantic import BaseModel
+
+from shopkeeper.store.config import StoreConfig
+
+Lang = Literal["zh", "en"]
+POST_PROMO_DAYS = 7
+"""Days after a promotion ends that are still not "normal" (the post-Double-11 slump)."""
+PROMO_LIKE_RATIO = 1.8
+"""A day whose orders exceed this multiple of the surrounding median is treated as a promotion."""
+
+
+@dataclass
+class InspectionContext:
+    """The warehouse (read-only), the store, the day inspected and the language of the text."""
+
+    con: duckdb.DuckDBPyConnection
+    store: str
+    config: StoreConfig
+    as_of: dt.date
+    lang: Lang
+    tables: dict[str, int]
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _built: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def has(self, *tables: str) -> bool:
+        """Whether every table named holds data."""
+        return all(self.tables.get(t, 0) > 0 for t in tables)
+
+    def rows(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query; rows as dicts."""
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        """Run a query returning one value."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
+    def text(self, zh: str, en: str) -> str:
+        """The text in the store's language."""
+        return zh if self.lang == "zh" else en
+
+    def money(self, value: float) -> str:
+        """Money as a merchant reads it: ``¥1,234`` / ``$1,234``."""
+        symbol = {"CNY": "¥", "USD": "$", "GBP": "£", "EUR": "€"}.get(self.config.currency, "")
+        return f"{symbol}{value:,.0f}" if abs(value) >= 100 else f"{symbol}{value:,.2f}"
+
+    def settings(self, kind: str, model: type[BaseModel]) -> Any:
+        """A rule's thresholds: its defaults, overridden by ``[inspection.<kind>]`` in store.toml."""
+        return model.model_validate(self.overrides.get(kind, {}))
+
+    @cached_property
+    def promo_days(self) -> frozenset[dt.date]:
+        """Days not comparable with normal days: promotions, the week after them, and order spikes."""
+        days: set[dt.date] = set()
+        if self.has("promotions"):
+            for r in self.rows(
+                """SELECT CAST(start_at AS DATE) AS s, CAST(end_at AS DATE) AS e FROM promotions
+                   WHERE kind <> 'coupon' AND CAST(end_at AS DATE) >= ? - INTERVAL 400 DAY""",
+                [self.as_of],
+            ):
+                span = (r["e"] - r["s"]).days
+                tail = POST_PROMO_DAYS if span >= 2 else 0
+                days.update(r["s"] + dt.timedelta(days=i) for i in range(span + 1 + tail))
+        for r in self.rows(
+            f"""WITH d AS (SELECT CAST(created_at AS DATE) AS day, count(*) AS n FROM orders
+                           WHERE created_at >= ?::DATE - INTERVAL 400 DAY GROUP BY 1),
+                    m AS (SELECT day, n, median(n) OVER (ORDER BY day ROWS BETWEEN 14 PRECEDING AND 14 FOLLOWING) AS med FROM d)
+               SELECT day FROM m WHERE n > {PROMO_LIKE_RATIO} * med""",
+            [self.as_of],
+        ):
+            days.add(r["day"])
+        return frozenset(days)
+
+    def comparable_days(self, *, weeks: int = 4, before: dt.date | None = None) -> list[dt.date]:
+        """Same-weekday days in the ``weeks`` weeks before ``before`` (default: as_of), skipping promotions.
+
+        Looks back up to twice as far to find ``weeks`` normal days; may return fewer.
+        """
+        anchor = before or self.as_of
+        out = []
+        for k in range(1, 2 * weeks + 1):
+            day = anchor - dt.timedelta(weeks=k)
+            if day not in self.promo_days:
+                out.append(day)
+            if len(out) == weeks:
+                break
+        return out
+
+    def sku_daily(self) -> str:
+        """Name of a temp table ``(day, sku_id, product_id, units, gmv, orders)`` of paid sales per SKU
+        per day over the 180 days up to ``as_of`` (cancelled, closed and unpaid orders excluded).
+
+        Built once per inspection and shared by every rule that needs sales.
+        """
+        if not self._built.get("sku_daily"):
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE sku_daily AS
+                   SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, any_value(p.product_id) AS product_id,
+                          sum(i.quantity) AS units, sum(coalesce(i.paid_amount, i.unit_price * i.quantity)) AS gmv,
+                          count(DISTINCT o.order_id) AS orders
+                   FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+                   WHERE o.status NOT IN ('cancelled', 'closed', 'created')
+                     AND CAST(o.created_at AS DATE) BETWEEN ?::DATE - INTERVAL 180 DAY AND ?::DATE
+                   GROUP BY ALL""",
+                [self.as_of, self.as_of],
+            )
+            self._built["sku_daily"] = True
+        return "sku_daily"
+
+    def is_promo(self, day: dt.date) -> bool:
+        """Whether a day is a promotion (or its aftermath)."""
+        return day in self.promo_days

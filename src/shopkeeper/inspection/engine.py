@@ -1,0 +1,120 @@
+"""Run every rule over a store, then rank by money at stake with the root cause first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shopkeeper.inspection.context import InspectionContext, Lang
+from shopkeeper.inspection.models import (
+    SEVERITY_ORDER,
+    Finding,
+    InspectionReport,
+    SkippedCheck,
+    Summary,
+)
+from shopkeeper.inspection.registry import Rule, load_rules
+from shopkeeper.store.schema import TABLES
+from shopkeeper.store.warehouse import Warehouse
+
+EXPLAINS: dict[str, frozenset[str]] = {
+    "out_of_stock": frozenset({"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}),
+    "price_anomaly": frozenset({"conversion_drop", "traffic_black_hole"}),
+    "stockout_risk": frozenset(),
+}
+"""Root causes and the symptoms they explain on the same listing: the symptom is folded into the
+root finding's evidence (``explains``) instead of being reported on its own."""
+
+
+def default_as_of(wh: Warehouse, timezone: str) -> dt.date | None:
+    """The last complete day in the data: the last order day, or yesterday if that is today."""
+    row = wh.con.execute("SELECT max(CAST(created_at AS DATE)) FROM orders").fetchall()
+    last: dt.date | None = row[0][0] if row else None
+    if last is None:
+        return None
+    today = dt.datetime.now(ZoneInfo(timezone)).date()
+    return min(last, today - dt.timedelta(days=1))
+
+
+def _product_of(f: Finding) -> str | None:
+    if f.entity.type == "product":
+        return f.entity.id
+    pid = f.evidence.get("product_id")
+    return str(pid) if pid is not None else None
+
+
+def fold_symptoms(findings: list[Finding]) -> list[Finding]:
+    """One problem, one finding: drop symptoms explained by a root cause on the same listing."""
+    roots: dict[str, list[Finding]] = {}
+    for f in findings:
+        product = _product_of(f)
+        if f.kind in EXPLAINS and product:
+            roots.setdefault(product, []).append(f)
+    kept: list[Finding] = []
+    for f in findings:
+        product = _product_of(f)
+        cause = next((r for r in roots.get(product or "", []) if f.kind in EXPLAINS[r.kind] and r is not f), None)
+        if cause is None:
+            kept.append(f)
+            continue
+        cause.evidence.setdefault("explains", []).append({"kind": f.kind, "title": f.title, **_headline(f)})
+    return kept
+
+
+def _headline(f: Finding) -> dict[str, Any]:
+    return {k: v for k, v in f.evidence.items() if isinstance(v, int | float)} | (
+        {"impact": f.impact.value} if f.impact else {}
+    )
+
+
+def rank(findings: list[Finding]) -> list[Finding]:
+    """Most urgent first, then most money at stake, then a stable order."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money, f.id))
+
+
+def run_rules(ctx: InspectionContext, rules: list[Rule]) -> tuple[list[Finding], list[str], list[SkippedCheck]]:
+    """Run the rules that have their data; report the others as skipped."""
+    findings: list[Finding] = []
+    ran: list[str] = []
+    skipped: list[SkippedCheck] = []
+    for rule in rules:
+        missing = [t for t in rule.needs if not ctx.has(t)]
+        if missing:
+            reason = ctx.text(f"缺少数据表：{'、'.join(missing)}", f"no data in: {', '.join(missing)}")
+            skipped.append(SkippedCheck(kind=rule.kind, reason=reason))
+            continue
+        findings.extend(rule.run(ctx))
+        ran.append(rule.kind)
+    return findings, ran, skipped
+
+
+def inspect_store(
+    wh: Warehouse,
+    store: str,
+    *,
+    as_of: dt.date | None = None,
+    lang: Lang | None = None,
+    rules: list[Rule] | None = None,
+) -> InspectionReport:
+    """Inspect a store on ``as_of`` (default: the last complete day in its data)."""
+    started = time.perf_counter()
+    config = wh.store_config()
+    assert config is not None, "a store with a warehouse always has its store.toml"
+    tables = {name: wh.count(name) for name in TABLES}
+    day = as_of or default_as_of(wh, config.timezone) or dt.date.today()
+    overrides = dict(getattr(config, "inspection", None) or {})
+    ctx = InspectionContext(wh.con, store, config, day, lang or config.language, tables, overrides)
+    found, ran, skipped = run_rules(ctx, rules if rules is not None else load_rules())
+    findings = rank(fold_symptoms(found))
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+    return InspectionReport(
+        store=store,
+        as_of=day,
+        generated_at=dt.datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0),
+        lang=ctx.lang,
+        findings=findings,
+        summary=Summary(counts=counts, checks_run=ran, skipped=skipped),
+        seconds=round(time.perf_counter() - started, 3),
+    )

@@ -1,0 +1,81 @@
+"""Score an inspection against the problems planted in a generated store.
+
+A planted problem is *found* when a finding of the same kind names the same entity (type and id).
+On a healthy control store every finding is a false alarm; on a store with planted problems, a
+finding that matches nothing planted is counted as *unplanted* (it may be real noise the
+generator made, so it is reported, not scored as an error).
+
+>>> from shopkeeper.inspection.models import Entity, Finding
+>>> import datetime
+>>> f = Finding.make(kind="out_of_stock", as_of=datetime.date(2026, 1, 1), severity="high",
+...     entity=Entity(type="sku", id="A"), title="t", evidence={"x": 1}, recommendation="r")
+>>> s = score([f], [{"kind": "out_of_stock", "entity_type": "sku", "entity_id": "A"},
+...                 {"kind": "stockout_risk", "entity_type": "sku", "entity_id": "B"}])
+>>> s.kinds["out_of_stock"].found, s.kinds["stockout_risk"].found, s.recall
+(1, 0, 0.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shopkeeper.inspection.models import Finding
+
+
+class KindScore(BaseModel):
+    """One kind's tally."""
+
+    planted: int = 0
+    found: int = 0
+    unplanted: int = 0
+    missed: list[str] = Field(default_factory=list)
+
+    @property
+    def recall(self) -> float | None:
+        """Found / planted (None when nothing of this kind was planted)."""
+        return self.found / self.planted if self.planted else None
+
+
+class Score(BaseModel):
+    """Tallies per kind and overall."""
+
+    kinds: dict[str, KindScore] = Field(default_factory=dict)
+
+    @property
+    def recall(self) -> float:
+        """Found / planted over all kinds."""
+        planted = sum(k.planted for k in self.kinds.values())
+        return sum(k.found for k in self.kinds.values()) / planted if planted else 1.0
+
+    @property
+    def unplanted(self) -> int:
+        """Findings that match nothing planted (false alarms on a healthy store)."""
+        return sum(k.unplanted for k in self.kinds.values())
+
+
+def _key(kind: str, entity_type: str, entity_id: str) -> tuple[str, str, str]:
+    return kind, entity_type, str(entity_id)
+
+
+def score(findings: Iterable[Finding], planted: Iterable[Mapping[str, Any] | Any]) -> Score:
+    """Compare findings with planted problems (dicts or objects with kind/entity_type/entity_id)."""
+    result = Score()
+    wanted: set[tuple[str, str, str]] = set()
+    for p in planted:
+        fields = p if isinstance(p, Mapping) else {k: getattr(p, k) for k in ("kind", "entity_type", "entity_id")}
+        key = _key(str(fields["kind"]), str(fields["entity_type"]), str(fields["entity_id"]))
+        wanted.add(key)
+        result.kinds.setdefault(key[0], KindScore()).planted += 1
+    got = {_key(f.kind, f.entity.type, f.entity.id) for f in findings}
+    for key in wanted:
+        tally = result.kinds[key[0]]
+        if key in got:
+            tally.found += 1
+        else:
+            tally.missed.append(f"{key[1]}:{key[2]}")
+    for key in got - wanted:
+        result.kinds.setdefault(key[0], KindScore()).unplanted += 1
+    return result

@@ -1,0 +1,61 @@
+"""Inspection rules: one typed function per finding kind, registered the way plugins are.
+
+Each rules module exposes ``RULES``, a tuple of :class:`Rule`; :data:`BUILTIN_MODULES` lists the
+built-in modules explicitly (nothing registers itself on import). A rule's docstring documents its
+detection rule; its thresholds are a Pydantic model of named settings, overridable per store in
+``store.toml`` under ``[inspection.<kind>]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from shopkeeper.inspection.context import InspectionContext
+from shopkeeper.inspection.models import Finding
+
+BUILTIN_MODULES: tuple[str, ...] = (
+    "shopkeeper.inspection.rules.stock",
+    "shopkeeper.inspection.rules.pricing",
+    "shopkeeper.inspection.rules.listing",
+    "shopkeeper.inspection.rules.traffic",
+    "shopkeeper.inspection.rules.service",
+    "shopkeeper.inspection.rules.fulfilment",
+    "shopkeeper.inspection.rules.market",
+    "shopkeeper.inspection.rules.ads",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one finding kind is detected.
+
+    ``needs`` are the tables without which the kind cannot be judged (the check is then reported
+    as skipped); ``detect`` receives the context and the rule's settings.
+    """
+
+    kind: str
+    needs: tuple[str, ...]
+    settings: type[BaseModel]
+    detect: Callable[[InspectionContext, Any], list[Finding]]
+
+    @property
+    def doc(self) -> str:
+        """The detection rule, from the function's docstring."""
+        return (self.detect.__doc__ or "").strip()
+
+    def run(self, ctx: InspectionContext) -> list[Finding]:
+        """Detect with the store's settings for this kind."""
+        return self.detect(ctx, ctx.settings(self.kind, self.settings))
+
+
+def load_rules(modules: tuple[str, ...] = BUILTIN_MODULES) -> list[Rule]:
+    """All rules of the given modules, in order."""
+    rules: list[Rule] = []
+    for name in modules:
+        rules.extend(importlib.import_module(name).RULES)
+    return rules

@@ -1,0 +1,3 @@
+"""Placeholder until this group of rules lands."""
+
+RULES = ()
