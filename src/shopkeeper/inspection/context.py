@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -17,6 +18,10 @@ POST_PROMO_DAYS = 7
 """Days after a promotion ends that are still not "normal" (the post-Double-11 slump)."""
 PROMO_LIKE_RATIO = 1.8
 """A day whose orders exceed this multiple of the surrounding median is treated as a promotion."""
+PROMO_UPLIFT = 1.25
+"""A declared promotion is a promotion when its days average at least this multiple of normal."""
+MAX_EVENT_DAYS = 31
+"""Declared promotions longer than this are the shop's normal state, not an event."""
 
 
 @dataclass
@@ -61,26 +66,51 @@ class InspectionContext:
         return model.model_validate(self.overrides.get(kind, {}))
 
     @cached_property
+    def daily_orders(self) -> dict[dt.date, int]:
+        """Paid orders per store-local day over the 400 days up to ``as_of``."""
+        rows = self.con.execute(
+            """SELECT CAST(created_at AS DATE), count(*) FROM orders
+               WHERE status NOT IN ('cancelled', 'closed', 'created')
+                 AND CAST(created_at AS DATE) BETWEEN ?::DATE - INTERVAL 400 DAY AND ? GROUP BY 1""",
+            [self.as_of, self.as_of],
+        ).fetchall()
+        return {day: int(n) for day, n in rows}
+
+    @cached_property
     def promo_days(self) -> frozenset[dt.date]:
-        """Days not comparable with normal days: promotions, the week after them, and order spikes."""
+        """Days not comparable with normal days, judged by their effect, not their label.
+
+        A declared promotion (not a coupon, at most ``MAX_EVENT_DAYS`` long: longer ones are the
+        shop's normal state) counts when its days averaged at least ``PROMO_UPLIFT`` × the median
+        day of the five weeks before it; a multi-day one also marks the ``POST_PROMO_DAYS`` after it
+        (the slump after Double 11). A day whose orders exceed ``PROMO_LIKE_RATIO`` × the median of
+        the month around it counts too (an undeclared event).
+        """
+        orders = self.daily_orders
         days: set[dt.date] = set()
         if self.has("promotions"):
             for r in self.rows(
-                """SELECT CAST(start_at AS DATE) AS s, CAST(end_at AS DATE) AS e FROM promotions
-                   WHERE kind <> 'coupon' AND CAST(end_at AS DATE) >= ? - INTERVAL 400 DAY""",
-                [self.as_of],
+                """SELECT DISTINCT CAST(start_at AS DATE) AS s, CAST(end_at AS DATE) AS e FROM promotions
+                   WHERE kind <> 'coupon' AND CAST(end_at AS DATE) >= ?::DATE - INTERVAL 400 DAY
+                     AND CAST(start_at AS DATE) <= ?""",
+                [self.as_of, self.as_of],
             ):
-                span = (r["e"] - r["s"]).days
-                tail = POST_PROMO_DAYS if span >= 2 else 0
-                days.update(r["s"] + dt.timedelta(days=i) for i in range(span + 1 + tail))
-        for r in self.rows(
-            f"""WITH d AS (SELECT CAST(created_at AS DATE) AS day, count(*) AS n FROM orders
-                           WHERE created_at >= ?::DATE - INTERVAL 400 DAY GROUP BY 1),
-                    m AS (SELECT day, n, median(n) OVER (ORDER BY day ROWS BETWEEN 14 PRECEDING AND 14 FOLLOWING) AS med FROM d)
-               SELECT day FROM m WHERE n > {PROMO_LIKE_RATIO} * med""",
-            [self.as_of],
-        ):
-            days.add(r["day"])
+                span = (r["e"] - r["s"]).days + 1
+                if span > MAX_EVENT_DAYS:
+                    continue
+                window = [r["s"] + dt.timedelta(days=i) for i in range(span)]
+                before = [orders.get(r["s"] - dt.timedelta(days=i), 0) for i in range(7, 42)]
+                base = float(statistics.median(before)) if any(before) else 0.0
+                during = [orders.get(d, 0) for d in window if d <= self.as_of]
+                if base <= 0 or not during or statistics.fmean(during) < PROMO_UPLIFT * base:
+                    continue
+                tail = POST_PROMO_DAYS if span >= 3 else 0
+                days.update(r["s"] + dt.timedelta(days=i) for i in range(span + tail))
+        ordered = sorted(orders)
+        for i, day in enumerate(ordered):
+            around = [orders[d] for d in ordered[max(0, i - 14) : i + 15]]
+            if len(around) >= 7 and orders[day] > PROMO_LIKE_RATIO * statistics.median(around):
+                days.add(day)
         return frozenset(days)
 
     def comparable_days(self, *, weeks: int = 4, before: dt.date | None = None) -> list[dt.date]:

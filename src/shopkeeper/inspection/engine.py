@@ -22,7 +22,7 @@ from shopkeeper.store.warehouse import Warehouse
 EXPLAINS: dict[str, frozenset[str]] = {
     "out_of_stock": frozenset({"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}),
     "price_anomaly": frozenset({"conversion_drop", "traffic_black_hole"}),
-    "stockout_risk": frozenset(),
+    "expiry_risk": frozenset({"slow_moving"}),
 }
 """Root causes and the symptoms they explain on the same listing: the symptom is folded into the
 root finding's evidence (``explains``) instead of being reported on its own."""
@@ -45,21 +45,25 @@ def _product_of(f: Finding) -> str | None:
     return str(pid) if pid is not None else None
 
 
+def _explains(root: Finding, symptom: Finding) -> bool:
+    if root is symptom or symptom.kind not in EXPLAINS.get(root.kind, frozenset()):
+        return False
+    if symptom.entity.type == "sku":  # a SKU symptom is explained only by a root on the same SKU
+        return root.entity.type == "sku" and root.entity.id == symptom.entity.id
+    return _product_of(root) is not None and _product_of(root) == _product_of(symptom)
+
+
 def fold_symptoms(findings: list[Finding]) -> list[Finding]:
-    """One problem, one finding: drop symptoms explained by a root cause on the same listing."""
-    roots: dict[str, list[Finding]] = {}
-    for f in findings:
-        product = _product_of(f)
-        if f.kind in EXPLAINS and product:
-            roots.setdefault(product, []).append(f)
+    """One problem, one finding: a symptom explained by a root cause on the same listing (or SKU)
+    is folded into the root's evidence (``explains``) instead of being reported on its own."""
+    roots = [f for f in findings if f.kind in EXPLAINS]
     kept: list[Finding] = []
     for f in findings:
-        product = _product_of(f)
-        cause = next((r for r in roots.get(product or "", []) if f.kind in EXPLAINS[r.kind] and r is not f), None)
+        cause = next((r for r in roots if _explains(r, f)), None)
         if cause is None:
             kept.append(f)
-            continue
-        cause.evidence.setdefault("explains", []).append({"kind": f.kind, "title": f.title, **_headline(f)})
+        else:
+            cause.evidence.setdefault("explains", []).append({"kind": f.kind, "title": f.title, **_headline(f)})
     return kept
 
 

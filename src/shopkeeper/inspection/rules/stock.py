@@ -24,7 +24,10 @@ def sku_rates(ctx: InspectionContext) -> str:
     if ctx._built.get("sku_rate"):
         return "sku_rate"
     daily = ctx.sku_daily()
-    normal = [d for d in (ctx.as_of - dt.timedelta(days=k) for k in range(0, 56)) if d not in ctx.promo_days]
+    recent = [ctx.as_of - dt.timedelta(days=k) for k in range(0, 84)]
+    normal = [d for d in recent if d not in ctx.promo_days]
+    if len(normal) < 14:  # a long promotion season: every recent day is the best evidence there is
+        normal = recent
     last7, last28 = normal[:7], normal[:28]
     ctx.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE sku_rate AS
@@ -153,7 +156,7 @@ def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Fi
 class SlowMovingSettings(BaseModel):
     """Thresholds of slow_moving."""
 
-    max_cover_days: float = Field(90.0, description="stock beyond this many days of normal sales is slow")
+    max_cover_days: float = Field(180.0, description="stock beyond this many days of normal sales is slow")
     idle_days: int = Field(28, description="…or no sale at all for this many days")
     min_stock_value: float = Field(500.0, description="ignore stock worth less than this (at cost)")
     min_listed_days: int = Field(30, description="newly listed SKUs are not judged")
