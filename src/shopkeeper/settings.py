@@ -22,6 +22,9 @@ class Settings(BaseSettings):
         default=None,
         description="Folder holding the public datasets (default: ../shared/datasets from the cwd).",
     )
+    ops_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the operational database (default: SQLite in home)."
+    )
     import_memory_limit: str = Field(
         default="1536MB", description="DuckDB memory limit while importing (spills to disk beyond)."
     )

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import demo, store
+from shopkeeper.cli import demo, findings, store
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.errors import ShopkeeperError
@@ -36,6 +36,7 @@ app = typer.Typer(
 app.add_typer(store.app, name="store")
 app.add_typer(demo.app, name="demo")
 app.command("inspect")(inspect)
+app.add_typer(findings.app, name="findings")
 
 
 @app.callback(invoke_without_command=True)

@@ -109,6 +109,7 @@ class Summary(BaseModel):
     """Counts by severity, and what was not checked."""
 
     counts: dict[str, int]
+    dismissed: int = Field(default=0, description="findings hidden because the merchant dismissed them")
     checks_run: list[str] = Field(default_factory=list)
     skipped: list[SkippedCheck] = Field(default_factory=list)
 

@@ -6,14 +6,36 @@ import datetime as dt
 
 from shopkeeper.inspection.context import Lang
 from shopkeeper.inspection.engine import inspect_store
-from shopkeeper.inspection.models import InspectionReport
+from shopkeeper.inspection.history import record, split_dismissed
+from shopkeeper.inspection.models import SEVERITY_ORDER, InspectionReport
+from shopkeeper.ops.db import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 
 def run_inspection(
-    settings: Settings, store: str, *, as_of: dt.date | None = None, lang: Lang | None = None
+    settings: Settings,
+    store: str,
+    *,
+    as_of: dt.date | None = None,
+    lang: Lang | None = None,
+    remember: bool = True,
 ) -> InspectionReport:
-    """Inspect ``store`` on ``as_of`` (default: the last complete day in its data)."""
+    """Inspect ``store`` on ``as_of`` (default: the last complete day in its data).
+
+    Findings the merchant dismissed stay out of the report until their evidence changes
+    materially; with ``remember`` every finding is recorded in the findings history.
+    """
     with Warehouse.open(existing_store_dir(settings, store), read_only=True) as wh:
-        return inspect_store(wh, store, as_of=as_of, lang=lang)
+        report = inspect_store(wh, store, as_of=as_of, lang=lang)
+    engine = ops_engine(settings)
+    try:
+        shown, hidden = split_dismissed(engine, store, report.findings)
+        report.findings = shown
+        report.summary.dismissed = len(hidden)
+        report.summary.counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITY_ORDER}
+        if remember:
+            record(engine, report, hidden)
+    finally:
+        engine.dispose()
+    return report

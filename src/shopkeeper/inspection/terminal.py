@@ -55,6 +55,10 @@ def render(report: InspectionReport, *, limit: int = 20) -> RenderableType:
         parts.append(Text(f"……另有 {more} 条，见 --format json/html" if zh else f"… {more} more: see --format json/html", style="dim"))
     if not report.findings:
         parts.append(Text("没有发现需要处理的问题。" if zh else "Nothing needs your attention.", style="green"))
+    if report.summary.dismissed:
+        n = report.summary.dismissed
+        parts.append(Text(f"已忽略 {n} 条（证据无明显变化）：shopkeeper findings --store {report.store}" if zh
+                          else f"{n} dismissed finding(s) hidden (evidence unchanged): shopkeeper findings --store {report.store}", style="dim"))
     for s in report.summary.skipped:
         parts.append(Text(("未检查 " if zh else "not checked: ") + f"{kind_label(s.kind, report.lang)}（{s.reason}）", style="dim"))
     return Group(*parts)

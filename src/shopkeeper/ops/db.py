@@ -1,0 +1,110 @@
+"""The operational database: things written concurrently (findings history, dismissals; later
+conversations, approvals, audit, memory, schedules).
+
+SQLite under ``SHOPKEEPER_HOME`` by default (``SHOPKEEPER_OPS_URL`` points it at PostgreSQL when
+deployed), through SQLAlchemy Core. Schema changes are numbered migrations, like the warehouse's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Connection
+
+from shopkeeper.settings import Settings
+
+metadata = MetaData()
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("store", String, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("finding_id", String, primary_key=True),
+    Column("kind", String, nullable=False, index=True),
+    Column("entity_type", String, nullable=False),
+    Column("entity_id", String, nullable=False),
+    Column("severity", String, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("impact", Float),
+    Column("payload", JSON, nullable=False),
+)
+"""Every finding of every inspection, one row per store, day and finding id (re-running replaces)."""
+
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("store", String, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("generated_at", DateTime(timezone=True), nullable=False),
+    Column("findings", Integer, nullable=False),
+    Column("hidden", Integer, nullable=False),
+)
+"""One row per inspected store and day."""
+
+dismissals = Table(
+    "dismissals",
+    metadata,
+    Column("store", String, primary_key=True),
+    Column("kind", String, primary_key=True),
+    Column("entity_type", String, primary_key=True),
+    Column("entity_id", String, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("dismissed_at", DateTime(timezone=True), nullable=False),
+    Column("finding_id", String, nullable=False),
+    Column("severity", String, nullable=False),
+    Column("impact", Float),
+    Column("evidence", JSON, nullable=False),
+)
+"""A merchant's "expected, leave it": quiet until the evidence changes materially."""
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
+
+
+def _migration_1(conn: Connection) -> None:
+    """Findings history, inspections and dismissals."""
+    metadata.create_all(conn, tables=[findings, inspections, dismissals])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def ops_engine(settings: Settings) -> Engine:
+    """The operational database, migrated to the current schema."""
+    url = settings.ops_url or f"sqlite:///{(settings.home / 'ops.sqlite').as_posix()}"
+    if url.startswith("sqlite"):
+        settings.home.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[schema_version])
+        current = conn.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())).scalar() or 0
+        for version, step in enumerate(MIGRATIONS, start=1):
+            if version > current:
+                step(conn)
+                conn.execute(schema_version.insert().values(version=version))
+    return engine
