@@ -22,7 +22,6 @@ from shopkeeper.store.warehouse import Warehouse
 EXPLAINS: dict[str, frozenset[str]] = {
     "out_of_stock": frozenset({"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}),
     "price_anomaly": frozenset({"conversion_drop", "traffic_black_hole"}),
-    "expiry_risk": frozenset({"slow_moving"}),
 }
 """Root causes and the symptoms they explain on the same listing: the symptom is folded into the
 root finding's evidence (``explains``) instead of being reported on its own."""
@@ -55,7 +54,8 @@ def _explains(root: Finding, symptom: Finding) -> bool:
 
 def fold_symptoms(findings: list[Finding]) -> list[Finding]:
     """One problem, one finding: a symptom explained by a root cause on the same listing (or SKU)
-    is folded into the root's evidence (``explains``) instead of being reported on its own."""
+    is folded into the root's evidence (``explains``) instead of being reported on its own.
+    """
     roots = [f for f in findings if f.kind in EXPLAINS]
     kept: list[Finding] = []
     for f in findings:

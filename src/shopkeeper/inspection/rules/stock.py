@@ -20,7 +20,9 @@ from shopkeeper.inspection.registry import Rule
 
 
 def sku_rates(ctx: InspectionContext) -> str:
-    """Temp table ``sku_rate(sku_id, rate, units28, days_sold28)``: normal daily units per SKU."""
+    """Temp table ``sku_rate(sku_id, rate, units28, days_sold28, last_sale, rate14)``: normal daily units
+    per SKU, and the plain mean of the last 14 calendar days (promotions included).
+    """
     if ctx._built.get("sku_rate"):
         return "sku_rate"
     daily = ctx.sku_daily()
@@ -35,9 +37,11 @@ def sku_rates(ctx: InspectionContext) -> str:
                    0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1)
                  + 0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1) AS rate,
                    coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) AS units28,
-                   count(DISTINCT day) FILTER (WHERE list_contains(?, day)) AS days_sold28
+                   count(DISTINCT day) FILTER (WHERE list_contains(?, day)) AS days_sold28,
+                   max(day) AS last_sale,
+                   coalesce(sum(units) FILTER (WHERE day > ?::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
             FROM {daily} GROUP BY sku_id""",
-        [last7, len(last7), last28, len(last28), last28, last28],
+        [last7, len(last7), last28, len(last28), last28, last28, ctx.as_of],
     )
     ctx._built["sku_rate"] = True
     return "sku_rate"
@@ -55,7 +59,8 @@ def _stock(ctx: InspectionContext) -> list[dict[str, Any]]:
                 FROM inventory i JOIN snap s ON i.sku_id = s.sku_id AND i.date = s.snap_date GROUP BY ALL)
             SELECT inv.*, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost, p.status,
                    coalesce(p.lead_time_days, 7) AS lead_time_days, p.listed_at,
-                   coalesce(r.rate, 0) AS rate, coalesce(r.units28, 0) AS units28, coalesce(r.days_sold28, 0) AS days_sold28
+                   coalesce(r.rate, 0) AS rate, coalesce(r.units28, 0) AS units28, coalesce(r.days_sold28, 0) AS days_sold28,
+                   r.last_sale, coalesce(r.rate14, 0) AS rate14
             FROM inv JOIN products p USING (sku_id) LEFT JOIN {rate} r USING (sku_id)
             WHERE inv.snap_date >= ?::DATE - INTERVAL 3 DAY""",
         [ctx.as_of, ctx.as_of],
@@ -65,11 +70,11 @@ def _stock(ctx: InspectionContext) -> list[dict[str, Any]]:
 class StockoutSettings(BaseModel):
     """Thresholds of out_of_stock and stockout_risk."""
 
-    min_units_28d: int = Field(8, description="a SKU must have sold this many units in 28 normal days")
+    min_units_28d: int = Field(4, description="a SKU must have sold this many units in 28 normal days")
     min_days_sold_28d: int = Field(3, description="…on at least this many different days")
     safety_days: int = Field(3, description="replenish to cover lead time plus this many days")
     cover_days: int = Field(14, description="extra days of sales a replenishment should cover")
-    high_value_per_day: float = Field(300.0, description="lost sales per day above which it is high severity")
+    high_value_per_day: float = Field(100.0, description="lost sales per day above which it is high severity")
 
 
 def _selling(r: dict[str, Any], s: StockoutSettings) -> bool:
@@ -95,7 +100,8 @@ def detect_out_of_stock(ctx: InspectionContext, s: StockoutSettings) -> list[Fin
             "units_sold_28d": int(r["units28"]), "lead_time_days": int(r["lead_time_days"]),
             "snapshot_date": r["snap_date"].isoformat(),
         }
-        actions = [Action(type="replenish", params={"sku_id": r["sku_id"], "quantity": max(qty, 1)})]
+        covered = qty <= 0  # enough is already on its way: hurry it, don't order more
+        actions = [] if covered else [Action(type="replenish", params={"sku_id": r["sku_id"], "quantity": qty})]
         out.append(Finding.make(
             kind="out_of_stock", as_of=ctx.as_of, severity="high" if per_day >= s.high_value_per_day else "medium",
             entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
@@ -106,8 +112,13 @@ def detect_out_of_stock(ctx: InspectionContext, s: StockoutSettings) -> list[Fin
             evidence=evidence,
             impact=Impact(metric="gmv_at_risk", value=round(per_day * r["lead_time_days"], 2)),
             recommendation=ctx.text(
-                f"立即补货 {max(qty, 1)} 件（在途 {int(r['in_transit'])} 件）；到货前暂停该 SKU 的付费推广，或将其设为预售",
-                f"Reorder {max(qty, 1)} units now ({int(r['in_transit'])} in transit); pause paid ads for this SKU "
+                f"在途 {int(r['in_transit'])} 件够用，催供应商尽快到货；到货前暂停该 SKU 的付费推广，或将其设为预售"
+                if covered
+                else f"立即补货 {qty} 件（在途 {int(r['in_transit'])} 件）；到货前暂停该 SKU 的付费推广，或将其设为预售",
+                f"The {int(r['in_transit'])} units in transit are enough: chase the supplier to deliver sooner; pause paid ads "
+                "for this SKU or switch it to pre-order until stock arrives"
+                if covered
+                else f"Reorder {qty} units now ({int(r['in_transit'])} in transit); pause paid ads for this SKU "
                 "or switch it to pre-order until stock arrives",
             ),
             actions=actions,
@@ -157,38 +168,50 @@ class SlowMovingSettings(BaseModel):
     """Thresholds of slow_moving."""
 
     max_cover_days: float = Field(180.0, description="stock beyond this many days of normal sales is slow")
-    idle_days: int = Field(28, description="…or no sale at all for this many days")
+    idle_days: int = Field(28, description="…or no sale at all for this many calendar days")
+    min_units: int = Field(30, description="ignore smaller stock: slow SKUs need some minimum stock")
+    min_units_cover: int = Field(50, description="…and at least this many units to call it excess cover")
     min_stock_value: float = Field(500.0, description="ignore stock worth less than this (at cost)")
     min_listed_days: int = Field(30, description="newly listed SKUs are not judged")
 
 
 def detect_slow_moving(ctx: InspectionContext, s: SlowMovingSettings) -> list[Finding]:
-    """Stock on hand worth at least ``min_stock_value`` (at cost, or half the price without cost)
-    that covers more than ``max_cover_days`` of normal sales, or has not sold for ``idle_days``;
-    SKUs listed less than ``min_listed_days`` ago are skipped. Impact: the capital tied up.
+    """An on-sale SKU listed at least ``min_listed_days`` ago holding at least ``min_units`` units
+    worth at least ``min_stock_value`` (at cost, or half the price without cost) that either has not
+    sold for ``idle_days`` calendar days, or holds at least ``min_units_cover`` units and more than
+    ``max_cover_days`` of sales (at the higher of the normal rate and the last 14 days' rate, so
+    stock bought for a promotion is not called excess during it).
+    Off-shelf SKUs are not expected to sell and are not reported. Impact: the capital tied up.
     """
     out = []
     for r in _stock(ctx):
-        if r["on_hand"] <= 0:
+        if r["status"] != "on_sale" or r["on_hand"] < s.min_units:
             continue
         if r["listed_at"] is not None and (ctx.as_of - r["listed_at"]).days < s.min_listed_days:
             continue
         unit_value = r["cost"] if r["cost"] is not None else 0.5 * r["price"]
         value = r["on_hand"] * unit_value
-        cover = r["on_hand"] / r["rate"] if r["rate"] > 0 else math.inf
-        idle = r["units28"] == 0
-        if value < s.min_stock_value or not (idle or cover > s.max_cover_days):
+        demand = max(r["rate"], r["rate14"])  # stock bought for a promotion is judged by promotion demand
+        cover = r["on_hand"] / demand if demand > 0 else math.inf
+        idle_for = (ctx.as_of - r["last_sale"]).days if r["last_sale"] is not None else None
+        idle = idle_for is None or idle_for >= s.idle_days
+        excess = cover > s.max_cover_days and r["on_hand"] >= s.min_units_cover
+        if value < s.min_stock_value or not (idle or excess):
             continue
+        since = ctx.text("近 180 天零销量", "no sale in 180 days") if idle_for is None else ctx.text(
+            f"已 {idle_for} 天没有销量", f"no sale for {idle_for} days"
+        )
         out.append(Finding.make(
             kind="slow_moving", as_of=ctx.as_of, severity="medium" if idle and value >= 5 * s.min_stock_value else "low",
             entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
             title=ctx.text(
-                f"滞销：库存 {int(r['on_hand'])} 件" + ("，近 28 天零销量" if idle else f"，够卖 {cover:.0f} 天"),
-                f"Slow-moving: {int(r['on_hand'])} in stock" + (", no sale in 28 days" if idle else f", {cover:.0f} days of cover"),
+                f"滞销：库存 {int(r['on_hand'])} 件，" + (since if idle or math.isinf(cover) else f"够卖 {cover:.0f} 天"),
+                f"Slow-moving: {int(r['on_hand'])} in stock, " + (since if idle or math.isinf(cover) else f"{cover:.0f} days of cover"),
             ),
             evidence={
                 "product_id": r["product_id"], "on_hand": int(r["on_hand"]), "units_sold_28d": int(r["units28"]),
-                "days_of_cover": None if math.isinf(cover) else round(cover, 1), "stock_value": round(value, 2),
+                "days_since_last_sale": idle_for, "days_of_cover": None if math.isinf(cover) else round(cover, 1),
+                "stock_value": round(value, 2),
             },
             impact=Impact(metric="stock_value", value=round(value, 2)),
             recommendation=ctx.text(
