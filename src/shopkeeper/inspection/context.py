@@ -21,6 +21,8 @@ PROMO_LIKE_RATIO = 1.8
 PROMO_UPLIFT = 1.25
 """A declared promotion is a promotion when its days average at least this multiple of normal."""
 MAX_EVENT_DAYS = 31
+SALES_WINDOW_DAYS = 120
+"""Days of per-SKU sales the shared ``sku_daily`` table holds."""
 """Declared promotions longer than this are the shop's normal state, not an event."""
 
 
@@ -69,10 +71,10 @@ class InspectionContext:
     def daily_orders(self) -> dict[dt.date, int]:
         """Paid orders per store-local day over the 400 days up to ``as_of``."""
         rows = self.con.execute(
-            """SELECT CAST(created_at AS DATE), count(*) FROM orders
-               WHERE status NOT IN ('cancelled', 'closed', 'created')
-                 AND CAST(created_at AS DATE) BETWEEN ?::DATE - INTERVAL 400 DAY AND ? GROUP BY 1""",
-            [self.as_of, self.as_of],
+            f"""SELECT CAST(created_at AS DATE), count(*) FROM orders
+               WHERE status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between(400, "created_at")}
+               GROUP BY 1""",
+            self.window_params(400),
         ).fetchall()
         return {day: int(n) for day, n in rows}
 
@@ -130,24 +132,37 @@ class InspectionContext:
 
     def sku_daily(self) -> str:
         """Name of a temp table ``(day, sku_id, product_id, units, gmv, orders)`` of paid sales per SKU
-        per day over the 180 days up to ``as_of`` (cancelled, closed and unpaid orders excluded).
-
-        Built once per inspection and shared by every rule that needs sales.
+        per store-local day over the ``SALES_WINDOW_DAYS`` up to ``as_of`` (cancelled, closed and
+        unpaid orders excluded; ``orders`` counts order lines, which is orders for all but the rare
+        order holding one SKU twice). Built once per inspection, shared by every rule.
         """
         if not self._built.get("sku_daily"):
             self.con.execute(
-                """CREATE OR REPLACE TEMP TABLE sku_daily AS
+                f"""CREATE OR REPLACE TEMP TABLE sku_daily AS
                    SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, any_value(p.product_id) AS product_id,
                           sum(i.quantity) AS units, sum(coalesce(i.paid_amount, i.unit_price * i.quantity)) AS gmv,
-                          count(DISTINCT o.order_id) AS orders
+                          count(*) AS orders
                    FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                   WHERE o.status NOT IN ('cancelled', 'closed', 'created')
-                     AND CAST(o.created_at AS DATE) BETWEEN ?::DATE - INTERVAL 180 DAY AND ?::DATE
+                   WHERE o.status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between(SALES_WINDOW_DAYS)}
                    GROUP BY ALL""",
-                [self.as_of, self.as_of],
+                self.window_params(SALES_WINDOW_DAYS),
             )
             self._built["sku_daily"] = True
         return "sku_daily"
+
+    def created_between(self, days: int, column: str = "o.created_at") -> str:
+        """SQL condition: ``column`` falls in the ``days`` store-local days ending with ``as_of``.
+
+        Compares the timestamp itself (not its date), so DuckDB can skip row groups by their
+        min/max; bind :meth:`window_params` for the two ``?``.
+        """
+        return f"{column} >= ?::TIMESTAMPTZ AND {column} < ?::TIMESTAMPTZ"
+
+    def window_params(self, days: int) -> list[str]:
+        """Local-midnight bounds (as text the session reads in the store's time zone) of the window."""
+        start = self.as_of - dt.timedelta(days=days - 1)
+        end = self.as_of + dt.timedelta(days=1)
+        return [f"{start.isoformat()} 00:00:00", f"{end.isoformat()} 00:00:00"]
 
     def is_promo(self, day: dt.date) -> bool:
         """Whether a day is a promotion (or its aftermath)."""
