@@ -73,6 +73,8 @@ class StockoutSettings(BaseModel):
     min_units_28d: int = Field(4, description="a SKU must have sold this many units in 28 normal days")
     min_days_sold_28d: int = Field(3, description="…on at least this many different days")
     safety_days: int = Field(3, description="replenish to cover lead time plus this many days")
+    min_gap_days: float = Field(2.0, description="stockout_risk: at least this many days without stock…")
+    min_gap_share: float = Field(0.25, description="…and at least this share of the lead time (a dip at the reorder point is normal)")
     cover_days: int = Field(14, description="extra days of sales a replenishment should cover")
     high_value_per_day: float = Field(100.0, description="lost sales per day above which it is high severity")
 
@@ -128,7 +130,9 @@ def detect_out_of_stock(ctx: InspectionContext, s: StockoutSettings) -> list[Fin
 
 def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Finding]:
     """A selling on-sale SKU whose available stock covers fewer days than its lead time
-    (days of cover = available / normal daily sales), and what is in transit does not close the gap.
+    (days of cover = available / normal daily sales) by at least ``min_gap_days`` and
+    ``min_gap_share`` of the lead time (stock dipping just under the lead time at the reorder point is
+    normal), and what is in transit does not close the gap.
     High severity when cover is under 3 days or under half the lead time. Impact: sales lost between
     the stock-out and the arrival of a replenishment ordered today.
     """
@@ -139,7 +143,8 @@ def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Fi
             continue
         cover = available / r["rate"]
         lead = r["lead_time_days"]
-        if cover >= lead or available + r["in_transit"] >= r["rate"] * lead:
+        gap = lead - cover
+        if gap < max(s.min_gap_days, s.min_gap_share * lead) or available + r["in_transit"] >= r["rate"] * lead:
             continue
         qty = max(1, math.ceil(r["rate"] * (lead + s.safety_days + s.cover_days) - available - r["in_transit"]))
         at_risk = r["rate"] * r["price"] * (lead - cover)

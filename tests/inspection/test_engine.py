@@ -1,0 +1,79 @@
+"""The engine: skipped checks, root-cause folding, ranking, and the JSON shape of findings.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from shopkeeper.inspection.context import InspectionContext
+from shopkeeper.inspection.engine import fold_symptoms, inspect_store, rank
+from shopkeeper.inspection.models import Entity, Finding, Impact
+from shopkeeper.inspection.registry import Rule
+from shopkeeper.settings import Settings
+from shopkeeper.store.importer import import_store
+from shopkeeper.store.warehouse import Warehouse, store_dir
+
+DAY = dt.date(2026, 11, 20)
+
+
+def make(kind: str, etype: str, eid: str, *, severity: str = "medium", impact: float | None = None, **evidence: Any) -> Finding:
+    return Finding.make(
+        kind=kind, as_of=DAY, severity=severity, entity=Entity(type=etype, id=eid), title=f"{kind} {eid}",  # type: ignore[arg-type]
+        evidence=evidence or {"n": 1}, recommendation="r", impact=Impact(metric="gmv_at_risk", value=impact) if impact else None,
+    )
+
+
+def test_out_of_stock_explains_the_conversion_drop_of_its_listing() -> None:
+    root = make("out_of_stock", "sku", "S1", product_id="P1", available=0)
+    symptom = make("conversion_drop", "product", "P1", conversion_now=0.01)
+    other = make("conversion_drop", "product", "P2", conversion_now=0.01)
+    kept = fold_symptoms([root, symptom, other])
+    assert [f.entity.id for f in kept] == ["S1", "P2"]
+    assert root.evidence["explains"][0]["kind"] == "conversion_drop"
+
+
+def test_a_sku_symptom_needs_a_root_on_the_same_sku() -> None:
+    root = make("out_of_stock", "sku", "S1", product_id="P1")
+    unrelated = make("slow_moving", "sku", "S2", product_id="P1")
+    assert len(fold_symptoms([root, unrelated])) == 2
+
+
+def test_rank_by_severity_then_money() -> None:
+    a = make("slow_moving", "sku", "A", severity="low", impact=10_000)
+    b = make("stockout_risk", "sku", "B", severity="high", impact=100)
+    c = make("stockout_risk", "sku", "C", severity="high", impact=900)
+    assert [f.entity.id for f in rank([a, b, c])] == ["C", "B", "A"]
+
+
+class _NoSettings(BaseModel):
+    pass
+
+
+def _always(kind: str) -> Callable[[InspectionContext, Any], list[Finding]]:
+    def detect(ctx: InspectionContext, _s: Any) -> list[Finding]:
+        return [Finding.make(kind=kind, as_of=ctx.as_of, severity="low", entity=Entity(type="store", id=ctx.store),
+                             title=ctx.text("中", "en"), evidence={"n": 1}, recommendation="r")]
+    return detect
+
+
+def test_skipped_checks_and_json_shape(tmp_path: Path, tiny_store: Callable[..., Path]) -> None:
+    settings = Settings(home=tmp_path / "home")
+    import_store(tiny_store(), "shop", settings=settings)
+    rules = [Rule("needs_traffic", ("traffic",), _NoSettings, _always("needs_traffic")),
+             Rule("plain", (), _NoSettings, _always("plain"))]
+    with Warehouse.open(store_dir(settings, "shop"), read_only=True) as wh:
+        report = inspect_store(wh, "shop", as_of=DAY, rules=rules, lang="en")
+    assert [f.kind for f in report.findings] == ["plain"]
+    assert [s.kind for s in report.summary.skipped] == ["needs_traffic"]
+    assert "traffic" in report.summary.skipped[0].reason
+    data = json.loads(report.model_dump_json())
+    assert set(data) >= {"store", "as_of", "generated_at", "findings", "summary"}
+    finding = data["findings"][0]
+    assert set(finding) >= {"id", "kind", "severity", "entity", "title", "evidence", "impact", "recommendation", "actions"}
+    assert finding["id"] == "plain:store:shop:2026-11-20"
+    assert data["summary"]["counts"] == {"high": 0, "medium": 0, "low": 1}
