@@ -19,7 +19,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/shopkeeper demo create --store demo --lang zh
-	$(BIN)/shopkeeper store info --store demo
+	$(BIN)/shopkeeper inspect --store demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -31,6 +31,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_inspection.py
+	$(BIN)/python bench/quality_inspection.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from shopkeeper.cli.common import FormatOpt, OutputFormat, console, print_json, settings
 from shopkeeper.cli.store import show_report, with_progress
@@ -46,9 +45,8 @@ def create(
     console.print(f"Generated {result.folder} in {result.generate_seconds:.1f} s")
     show_report(result.report, fmt)
     if result.planted:
-        grid = Table(title=f"{len(result.planted)} problems planted for the inspection to find", title_justify="left")
-        for col in ("kind", "entity", "since"):
-            grid.add_column(col)
-        for p in result.planted:
-            grid.add_row(str(p.get("kind")), f"{p.get('entity_type')} {p.get('entity_id')}", str(p.get("since", "")))
-        console.print(grid)
+        kinds = sorted({str(p["kind"]) for p in result.planted})
+        console.print(
+            f"{len(result.planted)} problems of {len(kinds)} kinds planted for the inspection to find "
+            f"(listed in {result.folder / 'planted.json'})"
+        )

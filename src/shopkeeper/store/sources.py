@@ -53,7 +53,7 @@ def table_of(path: Path) -> str | None:
 
 
 def discover(folder: Path) -> tuple[dict[str, list[SourceFile]], list[Path]]:
-    """Table files in a store folder (by table, in load order) and the files that were ignored."""
+    """Table files in a store folder (by table, in load order) and the table-like files that were ignored."""
     found: dict[str, list[SourceFile]] = {}
     ignored: list[Path] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -61,7 +61,8 @@ def discover(folder: Path) -> tuple[dict[str, list[SourceFile]], list[Path]]:
             continue
         table = table_of(path)
         if table is None:
-            ignored.append(path)
+            if path.suffix.lower() in _EXTENSIONS:  # looks like a table: say why it was not read
+                ignored.append(path)
             continue
         found.setdefault(table, []).append(SourceFile(table, path, _EXTENSIONS[path.suffix.lower()]))
     return found, ignored
