@@ -29,7 +29,9 @@ TARGET_PEAK_GIB = 2.0
 def build_store(folder: Path, lines: int) -> None:
     """A contract store with ``lines`` order_items rows (~3 lines per order), written by DuckDB."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "store.toml").write_text('name = "bench"\nplatform = "tmall"\ntimezone = "Asia/Shanghai"\nlanguage = "zh"\n')
+    (folder / "store.toml").write_text(
+        'name = "bench"\nplatform = "tmall"\ntimezone = "Asia/Shanghai"\nlanguage = "zh"\n'
+    )
     orders = lines // 3
     con = duckdb.connect()
     con.execute(
@@ -78,7 +80,9 @@ print(time.perf_counter() - t)
 
 def run(script: str, *args: str) -> tuple[float, float]:
     """Run a script in a fresh interpreter; return (seconds it printed, its own peak RSS in GiB)."""
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -93,7 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=5_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each side (medians compared)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating runs of each side (medians compared)"
+    )
     args = parser.parse_args()
     folder = OUT / f"store-{args.lines}"
     if not (folder / "order_items.csv").exists():
@@ -127,7 +133,10 @@ def main() -> None:
     }
     print(json.dumps(result, indent=2))
     ok = ratio <= TARGET_RATIO and ours_peak <= TARGET_PEAK_GIB
-    print(("PASS" if ok else "FAIL") + f": import {ours_s:.2f} s = {ratio:.2f}x read_csv {base_s:.2f} s (medians); peak {ours_peak:.2f} GiB")
+    print(
+        ("PASS" if ok else "FAIL")
+        + f": import {ours_s:.2f} s = {ratio:.2f}x read_csv {base_s:.2f} s (medians); peak {ours_peak:.2f} GiB"
+    )
     shutil.rmtree(work, ignore_errors=True)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)

@@ -59,16 +59,25 @@ def measure(directory: Path, name: str, rounds: int) -> dict[str, float]:
                 wh.con.execute(f'SELECT sum(hash(COLUMNS(*))) FROM "{table}"').fetchall()
             scan_s.append(time.perf_counter() - t)
     ins, scan = statistics.median(inspect_s), statistics.median(scan_s)
-    return {"order_lines": rows, "findings": len(report.findings), "inspect_s": round(ins, 3),
-            "scan_s": round(scan, 3), "ratio": round(ins / scan, 2)}
+    return {
+        "order_lines": rows,
+        "findings": len(report.findings),
+        "inspect_s": round(ins, 3),
+        "scan_s": round(scan, 3),
+        "ratio": round(ins / scan, 2),
+    }
 
 
 def main() -> None:
     """Build both stores, time, print, compare with the targets."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=float, default=33.0, help="scale of the large store (33 ≈ 5M order lines)")
+    parser.add_argument(
+        "--scale", type=float, default=33.0, help="scale of the large store (33 ≈ 5M order lines)"
+    )
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--keep", action="store_true", help="keep the generated stores for the next run")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated stores for the next run"
+    )
     args = parser.parse_args()
     home = OUT / "inspection-home"
     results = {}
@@ -78,9 +87,12 @@ def main() -> None:
         r = results[name]
         within = r["inspect_s"] <= TARGETS[name] and (name == "demo" or r["ratio"] <= TARGET_RATIO)
         ok &= within
-        print(f"{'PASS' if within else 'FAIL'} {name}: {r['order_lines']:,} order lines, inspection {r['inspect_s']:.2f} s "
-              f"(target {TARGETS[name]} s), one scan of all tables {r['scan_s']:.2f} s, ratio {r['ratio']:.2f}"
-              + ("" if name == "demo" else f" (target ≤ {TARGET_RATIO})"), flush=True)
+        print(
+            f"{'PASS' if within else 'FAIL'} {name}: {r['order_lines']:,} order lines, inspection {r['inspect_s']:.2f} s "
+            f"(target {TARGETS[name]} s), one scan of all tables {r['scan_s']:.2f} s, ratio {r['ratio']:.2f}"
+            + ("" if name == "demo" else f" (target ≤ {TARGET_RATIO})"),
+            flush=True,
+        )
     print(json.dumps(results, indent=2))
     if not args.keep:
         shutil.rmtree(home, ignore_errors=True)

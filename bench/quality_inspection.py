@@ -51,11 +51,23 @@ def cases(quick: bool) -> list[Case]:
     for seed in seeds:
         for lang, category in (("zh", "coffee"), ("en", "snacks"), ("zh", "beauty")):
             out.append(Case(f"{lang}-{category}-s{seed}", lang, category, 1.0, seed))
-            out.append(Case(f"{lang}-{category}-s{seed}-healthy", lang, category, 1.0, seed, healthy=True))
+            out.append(
+                Case(f"{lang}-{category}-s{seed}-healthy", lang, category, 1.0, seed, healthy=True)
+            )
     out.append(Case("small-zh-s5", "zh", "coffee", 0.03, 5))
     out.append(Case("small-zh-s5-healthy", "zh", "coffee", 0.03, 5, healthy=True))
     out.append(Case("double11-zh-s6", "zh", "coffee", 1.0, 6, end_date=dt.date(2026, 11, 12)))
-    out.append(Case("double11-zh-s6-healthy", "zh", "coffee", 1.0, 6, healthy=True, end_date=dt.date(2026, 11, 14)))
+    out.append(
+        Case(
+            "double11-zh-s6-healthy",
+            "zh",
+            "coffee",
+            1.0,
+            6,
+            healthy=True,
+            end_date=dt.date(2026, 11, 14),
+        )
+    )
     if not quick:
         out.append(Case("large-en-s7", "en", "coffee", 8.0, 7))
         out.append(Case("large-en-s7-healthy", "en", "coffee", 8.0, 7, healthy=True))
@@ -67,8 +79,13 @@ def run_case(case: Case, home: Path) -> dict[str, object]:
     settings = Settings(home=home)
     folder = home / "src" / case.name
     manifest = generate_store(
-        folder, lang=case.lang, scale=case.scale, seed=case.seed, category=case.category,  # type: ignore[arg-type]
-        problems=() if case.healthy else None, end_date=case.end_date,
+        folder,
+        lang=case.lang,
+        scale=case.scale,
+        seed=case.seed,
+        category=case.category,  # type: ignore[arg-type]
+        problems=() if case.healthy else None,
+        end_date=case.end_date,
     )
     import_store(folder, case.name, settings=settings)
     with Warehouse.open(store_dir(settings, case.name), read_only=True) as wh:
@@ -76,8 +93,13 @@ def run_case(case: Case, home: Path) -> dict[str, object]:
         report = inspect_store(wh, case.name, as_of=manifest.end_date)
         seconds = time.perf_counter() - started
     s = score(report.findings, [p.model_dump() for p in manifest.planted])
-    return {"case": case.name, "healthy": case.healthy, "seconds": round(seconds, 2), "score": s,
-            "orders": manifest.row_counts.get("orders", 0)}
+    return {
+        "case": case.name,
+        "healthy": case.healthy,
+        "seconds": round(seconds, 2),
+        "score": s,
+        "orders": manifest.row_counts.get("orders", 0),
+    }
 
 
 def main() -> None:
@@ -104,25 +126,51 @@ def main() -> None:
                 found[kind] += k.found
                 (false_alarms if case.healthy else unplanted)[kind] += k.unplanted
                 missed[kind] += [f"{case.name}:{m}" for m in k.missed]
-            print(f"{case.name:28s} orders {result['orders']:>8,} inspect {result['seconds']:5.2f}s "
-                  f"recall {s.recall:.2f} {'false alarms' if case.healthy else 'unplanted'} {s.unplanted}", flush=True)
+            print(
+                f"{case.name:28s} orders {result['orders']:>8,} inspect {result['seconds']:5.2f}s "
+                f"recall {s.recall:.2f} {'false alarms' if case.healthy else 'unplanted'} {s.unplanted}",
+                flush=True,
+            )
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    print(f"\n{'kind':22s} {'planted':>7s} {'found':>6s} {'recall':>6s} {'unplanted':>9s} {'false alarms (healthy)':>22s}")
+    print(
+        f"\n{'kind':22s} {'planted':>7s} {'found':>6s} {'recall':>6s} {'unplanted':>9s} {'false alarms (healthy)':>22s}"
+    )
     kinds = sorted(set(planted) | set(false_alarms) | set(unplanted))
     for kind in kinds:
         recall = found[kind] / planted[kind] if planted[kind] else float("nan")
-        print(f"{kind:22s} {planted[kind]:7d} {found[kind]:6d} {recall:6.2f} {unplanted[kind]:9d} {false_alarms[kind]:22d}")
+        print(
+            f"{kind:22s} {planted[kind]:7d} {found[kind]:6d} {recall:6.2f} {unplanted[kind]:9d} {false_alarms[kind]:22d}"
+        )
     total_recall = sum(found.values()) / max(sum(planted.values()), 1)
     total_false = sum(false_alarms.values())
-    print(f"\noverall recall {total_recall:.3f} (target ≥ {TARGET_RECALL}); false alarms on healthy controls: {total_false} (target 0)")
+    print(
+        f"\noverall recall {total_recall:.3f} (target ≥ {TARGET_RECALL}); false alarms on healthy controls: {total_false} (target 0)"
+    )
     for kind in kinds:
         if missed[kind]:
-            print(f"missed {kind}: {', '.join(missed[kind][:6])}{' …' if len(missed[kind]) > 6 else ''}")
+            print(
+                f"missed {kind}: {', '.join(missed[kind][:6])}{' …' if len(missed[kind]) > 6 else ''}"
+            )
     if args.json:
-        args.json.write_text(json.dumps({"recall": total_recall, "false_alarms": total_false,
-                                         "per_kind": {k: {"planted": planted[k], "found": found[k], "unplanted": unplanted[k],
-                                                          "false_alarms": false_alarms[k]} for k in kinds}}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "recall": total_recall,
+                    "false_alarms": total_false,
+                    "per_kind": {
+                        k: {
+                            "planted": planted[k],
+                            "found": found[k],
+                            "unplanted": unplanted[k],
+                            "false_alarms": false_alarms[k],
+                        }
+                        for k in kinds
+                    },
+                },
+                indent=2,
+            )
+        )
     sys.exit(0 if total_recall >= TARGET_RECALL and total_false == 0 else 1)
 
 

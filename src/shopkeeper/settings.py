@@ -23,12 +23,15 @@ class Settings(BaseSettings):
         description="Folder holding the public datasets (default: ../shared/datasets from the cwd).",
     )
     ops_url: str | None = Field(
-        default=None, description="SQLAlchemy URL of the operational database (default: SQLite in home)."
+        default=None,
+        description="SQLAlchemy URL of the operational database (default: SQLite in home).",
     )
     import_memory_limit: str = Field(
         default="1536MB", description="DuckDB memory limit while importing (spills to disk beyond)."
     )
-    import_threads: int | None = Field(default=None, description="DuckDB threads (default: all cores).")
+    import_threads: int | None = Field(
+        default=None, description="DuckDB threads (default: all cores)."
+    )
 
     def store_dir(self, store: str) -> Path:
         """Folder of one store's state."""

@@ -28,7 +28,9 @@ def test_version() -> None:
     assert out.strip() == __version__
 
 
-def test_import_then_info_and_quarantine(sk_home: Settings, tiny_store: Callable[..., Path]) -> None:
+def test_import_then_info_and_quarantine(
+    sk_home: Settings, tiny_store: Callable[..., Path]
+) -> None:
     folder = tiny_store()
     code, out, _ = invoke("store", "import", str(folder), "--store", "shop", "--format", "json")
     assert code == 0
@@ -49,7 +51,8 @@ def test_import_then_info_and_quarantine(sk_home: Settings, tiny_store: Callable
 def test_text_summary_names_tables(sk_home: Settings, tiny_store: Callable[..., Path]) -> None:
     code, out, _ = invoke("store", "import", str(tiny_store()), "--store", "shop")
     assert code == 0
-    assert "order_items" in out and "Imported into store 'shop'" in out
+    assert "order_items" in out
+    assert "Imported into store 'shop'" in out
 
 
 def test_unknown_store_is_a_clear_error(sk_home: Settings) -> None:
@@ -77,7 +80,17 @@ def test_import_dataset_online_retail(sk_home: Settings) -> None:
     if not DATASETS.is_dir():
         pytest.skip(f"datasets not found at {DATASETS}")
     path = DATASETS / "online_retail"
-    code, out, _ = invoke("store", "import-dataset", "online-retail", "--store", "uk-gifts", "--path", str(path), "--format", "json")
+    code, out, _ = invoke(
+        "store",
+        "import-dataset",
+        "online-retail",
+        "--store",
+        "uk-gifts",
+        "--path",
+        str(path),
+        "--format",
+        "json",
+    )
     assert code == 0
     report = json.loads(out)
     assert sum(t["bad"] for t in report["tables"].values()) == 0

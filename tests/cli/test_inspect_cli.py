@@ -34,17 +34,23 @@ def test_inspect_json_then_history_and_dismiss(shop: str) -> None:
     first = report["findings"][0]
     assert first["id"].startswith(f"{first['kind']}:{first['entity']['type']}:")
 
-    history = json.loads(runner.invoke(app, ["findings", "--store", shop, "--format", "json"]).stdout)
+    history = json.loads(
+        runner.invoke(app, ["findings", "--store", shop, "--format", "json"]).stdout
+    )
     assert {p["status"] for p in history["problems"]} == {"new"}
     assert len(history["problems"]) == len(report["findings"])
 
-    dismissed = runner.invoke(app, ["findings", "dismiss", first["id"], "--store", shop, "--reason", "clearance sale"])
+    dismissed = runner.invoke(
+        app, ["findings", "dismiss", first["id"], "--store", shop, "--reason", "clearance sale"]
+    )
     assert dismissed.exit_code == 0, dismissed.stderr
     again = json.loads(runner.invoke(app, ["inspect", "--store", shop, "--format", "json"]).stdout)
     assert first["id"] not in {f["id"] for f in again["findings"]}
     assert again["summary"]["dismissed"] == 1
 
-    assert runner.invoke(app, ["findings", "undismiss", first["id"], "--store", shop]).exit_code == 0
+    assert (
+        runner.invoke(app, ["findings", "undismiss", first["id"], "--store", shop]).exit_code == 0
+    )
     back = json.loads(runner.invoke(app, ["inspect", "--store", shop, "--format", "json"]).stdout)
     assert first["id"] in {f["id"] for f in back["findings"]}
 
@@ -66,6 +72,8 @@ def test_inspect_unknown_store(sk_home: Settings) -> None:
 
 
 def test_dismiss_unknown_finding(sk_home: Settings) -> None:
-    result = runner.invoke(app, ["findings", "dismiss", "out_of_stock:sku:X", "--store", "nope", "--reason", "r"])
+    result = runner.invoke(
+        app, ["findings", "dismiss", "out_of_stock:sku:X", "--store", "nope", "--reason", "r"]
+    )
     assert result.exit_code == 1
     assert "no finding" in result.stderr

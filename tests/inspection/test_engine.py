@@ -21,10 +21,24 @@ from shopkeeper.store.warehouse import Warehouse, store_dir
 DAY = dt.date(2026, 11, 20)
 
 
-def make(kind: str, etype: str, eid: str, *, severity: str = "medium", impact: float | None = None, **evidence: Any) -> Finding:
+def make(
+    kind: str,
+    etype: str,
+    eid: str,
+    *,
+    severity: str = "medium",
+    impact: float | None = None,
+    **evidence: Any,
+) -> Finding:
     return Finding.make(
-        kind=kind, as_of=DAY, severity=severity, entity=Entity(type=etype, id=eid), title=f"{kind} {eid}",  # type: ignore[arg-type]
-        evidence=evidence or {"n": 1}, recommendation="r", impact=Impact(metric="gmv_at_risk", value=impact) if impact else None,
+        kind=kind,
+        as_of=DAY,
+        severity=severity,
+        entity=Entity(type=etype, id=eid),
+        title=f"{kind} {eid}",  # type: ignore[arg-type]
+        evidence=evidence or {"n": 1},
+        recommendation="r",
+        impact=Impact(metric="gmv_at_risk", value=impact) if impact else None,
     )
 
 
@@ -56,16 +70,28 @@ class _NoSettings(BaseModel):
 
 def _always(kind: str) -> Callable[[InspectionContext, Any], list[Finding]]:
     def detect(ctx: InspectionContext, _s: Any) -> list[Finding]:
-        return [Finding.make(kind=kind, as_of=ctx.as_of, severity="low", entity=Entity(type="store", id=ctx.store),
-                             title=ctx.text("中", "en"), evidence={"n": 1}, recommendation="r")]
+        return [
+            Finding.make(
+                kind=kind,
+                as_of=ctx.as_of,
+                severity="low",
+                entity=Entity(type="store", id=ctx.store),
+                title=ctx.text("中", "en"),
+                evidence={"n": 1},
+                recommendation="r",
+            )
+        ]
+
     return detect
 
 
 def test_skipped_checks_and_json_shape(tmp_path: Path, tiny_store: Callable[..., Path]) -> None:
     settings = Settings(home=tmp_path / "home")
     import_store(tiny_store(), "shop", settings=settings)
-    rules = [Rule("needs_traffic", ("traffic",), _NoSettings, _always("needs_traffic")),
-             Rule("plain", (), _NoSettings, _always("plain"))]
+    rules = [
+        Rule("needs_traffic", ("traffic",), _NoSettings, _always("needs_traffic")),
+        Rule("plain", (), _NoSettings, _always("plain")),
+    ]
     with Warehouse.open(store_dir(settings, "shop"), read_only=True) as wh:
         report = inspect_store(wh, "shop", as_of=DAY, rules=rules, lang="en")
     assert [f.kind for f in report.findings] == ["plain"]
@@ -74,6 +100,16 @@ def test_skipped_checks_and_json_shape(tmp_path: Path, tiny_store: Callable[...,
     data = json.loads(report.model_dump_json())
     assert set(data) >= {"store", "as_of", "generated_at", "findings", "summary"}
     finding = data["findings"][0]
-    assert set(finding) >= {"id", "kind", "severity", "entity", "title", "evidence", "impact", "recommendation", "actions"}
+    assert set(finding) >= {
+        "id",
+        "kind",
+        "severity",
+        "entity",
+        "title",
+        "evidence",
+        "impact",
+        "recommendation",
+        "actions",
+    }
     assert finding["id"] == "plain:store:shop:2026-11-20"
     assert data["summary"]["counts"] == {"high": 0, "medium": 0, "low": 1}

@@ -23,16 +23,27 @@ from shopkeeper.settings import Settings
 D1, D2, D3 = dt.date(2026, 11, 18), dt.date(2026, 11, 19), dt.date(2026, 11, 20)
 
 
-def finding(kind: str, entity: str, day: dt.date, impact: float = 1000.0, severity: str = "medium") -> Finding:
+def finding(
+    kind: str, entity: str, day: dt.date, impact: float = 1000.0, severity: str = "medium"
+) -> Finding:
     return Finding.make(
-        kind=kind, as_of=day, severity=severity, entity=Entity(type="sku", id=entity), title=f"{kind} {entity}",  # type: ignore[arg-type]
-        evidence={"units": impact / 10}, recommendation="do it", impact=Impact(metric="gmv_at_risk", value=impact),
+        kind=kind,
+        as_of=day,
+        severity=severity,
+        entity=Entity(type="sku", id=entity),
+        title=f"{kind} {entity}",  # type: ignore[arg-type]
+        evidence={"units": impact / 10},
+        recommendation="do it",
+        impact=Impact(metric="gmv_at_risk", value=impact),
     )
 
 
 def report(day: dt.date, findings: list[Finding]) -> InspectionReport:
     return InspectionReport(
-        store="s", as_of=day, generated_at=dt.datetime(2026, 11, 21, 8, tzinfo=dt.UTC), findings=findings,
+        store="s",
+        as_of=day,
+        generated_at=dt.datetime(2026, 11, 21, 8, tzinfo=dt.UTC),
+        findings=findings,
         summary=Summary(counts={}),
     )
 
@@ -43,9 +54,17 @@ def engine(tmp_path: Path) -> Engine:
 
 
 def test_new_ongoing_resolved(engine: Engine) -> None:
-    record(engine, report(D1, [finding("out_of_stock", "A", D1), finding("slow_moving", "B", D1)]), [])
-    record(engine, report(D2, [finding("out_of_stock", "A", D2), finding("slow_moving", "B", D2)]), [])
-    record(engine, report(D3, [finding("out_of_stock", "A", D3), finding("price_anomaly", "C", D3)]), [])
+    record(
+        engine, report(D1, [finding("out_of_stock", "A", D1), finding("slow_moving", "B", D1)]), []
+    )
+    record(
+        engine, report(D2, [finding("out_of_stock", "A", D2), finding("slow_moving", "B", D2)]), []
+    )
+    record(
+        engine,
+        report(D3, [finding("out_of_stock", "A", D3), finding("price_anomaly", "C", D3)]),
+        [],
+    )
     h = history(engine, "s")
     status = {p.key: p.status for p in h.problems}
     assert status == {
@@ -78,14 +97,18 @@ def test_dismissed_stays_quiet_until_evidence_changes(engine: Engine) -> None:
     shown, hidden = split_dismissed(engine, "s", [finding("slow_moving", "B", D3, impact=1600)])
     assert [f.entity.id for f in shown] == ["B"]
     assert hidden == []
-    shown, _ = split_dismissed(engine, "s", [finding("slow_moving", "B", D3, impact=1000, severity="high")])
+    shown, _ = split_dismissed(
+        engine, "s", [finding("slow_moving", "B", D3, impact=1000, severity="high")]
+    )
     assert [f.entity.id for f in shown] == ["B"]
 
 
 def test_dismissal_only_hides_its_own_problem(engine: Engine) -> None:
     record(engine, report(D1, [finding("slow_moving", "B", D1)]), [])
     dismiss(engine, "s", "slow_moving:sku:B", "expected")
-    shown, hidden = split_dismissed(engine, "s", [finding("slow_moving", "C", D2), finding("out_of_stock", "B", D2)])
+    shown, hidden = split_dismissed(
+        engine, "s", [finding("slow_moving", "C", D2), finding("out_of_stock", "B", D2)]
+    )
     assert len(shown) == 2
     assert hidden == []
     assert next(p for p in history(engine, "s").problems).dismissed == "expected"

@@ -21,14 +21,28 @@ STORES = {
     "en-snacks": {"lang": "en", "category": "snacks", "scale": 0.3, "seed": 22},
     "small": {"lang": "zh", "category": "beauty", "scale": 0.03, "seed": 23},
     "healthy": {"lang": "zh", "category": "coffee", "scale": 0.3, "seed": 24, "problems": ()},
-    "healthy-small": {"lang": "en", "category": "coffee", "scale": 0.03, "seed": 25, "problems": ()},
-    "healthy-double11": {"lang": "zh", "category": "snacks", "scale": 0.3, "seed": 26, "problems": (),
-                         "end_date": dt.date(2026, 11, 13)},
+    "healthy-small": {
+        "lang": "en",
+        "category": "coffee",
+        "scale": 0.03,
+        "seed": 25,
+        "problems": (),
+    },
+    "healthy-double11": {
+        "lang": "zh",
+        "category": "snacks",
+        "scale": 0.3,
+        "seed": 26,
+        "problems": (),
+        "end_date": dt.date(2026, 11, 13),
+    },
 }
 
 
 @pytest.fixture(scope="module")
-def inspected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[InspectionReport, list[dict[str, object]]]]:
+def inspected(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[InspectionReport, list[dict[str, object]]]]:
     home = tmp_path_factory.mktemp("stock")
     settings = Settings(home=home)
     rules = [r for r in load_rules() if r.kind in KINDS]
@@ -44,7 +58,9 @@ def inspected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Inspe
 
 @pytest.mark.slow
 @pytest.mark.parametrize("store", ["zh-coffee", "en-snacks", "small"])
-def test_planted_stock_problems_are_found(inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]], store: str) -> None:
+def test_planted_stock_problems_are_found(
+    inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]], store: str
+) -> None:
     report, planted = inspected[store]
     assert planted, "the generator planted stock problems"
     result = score(report.findings, planted)
@@ -53,13 +69,17 @@ def test_planted_stock_problems_are_found(inspected: dict[str, tuple[InspectionR
 
 @pytest.mark.slow
 @pytest.mark.parametrize("store", ["healthy", "healthy-small", "healthy-double11"])
-def test_healthy_stores_raise_no_stock_alarm(inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]], store: str) -> None:
+def test_healthy_stores_raise_no_stock_alarm(
+    inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]], store: str
+) -> None:
     report, _ = inspected[store]
     assert [(f.kind, f.entity.id, f.title) for f in report.findings] == []
 
 
 @pytest.mark.slow
-def test_findings_explain_themselves(inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]]) -> None:
+def test_findings_explain_themselves(
+    inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]],
+) -> None:
     report, _ = inspected["zh-coffee"]
     risk = next(f for f in report.findings if f.kind == "stockout_risk")
     e = risk.evidence

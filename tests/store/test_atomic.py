@@ -21,7 +21,9 @@ pytestmark = pytest.mark.slow
 def write_store(folder: Path, orders: int, *, price_shift: int = 0) -> None:
     """A valid contract store with ``orders`` orders of three lines each, written by DuckDB."""
     folder.mkdir(parents=True)
-    (folder / "store.toml").write_text('name = "atomic"\ntimezone = "Asia/Shanghai"\n', encoding="utf-8")
+    (folder / "store.toml").write_text(
+        'name = "atomic"\ntimezone = "Asia/Shanghai"\n', encoding="utf-8"
+    )
     con = duckdb.connect()
     con.execute(
         f"""COPY (SELECT 'S' || range AS sku_id, 'P' || range AS product_id, 'title ' || range AS title,
@@ -44,10 +46,17 @@ def snapshot(warehouse: Path) -> dict[str, tuple[int, int]]:
     """Row count and an order-independent checksum of every table."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+            ).fetchall()
+        ]
         out = {}
         for t in tables:
-            row = con.execute(f'SELECT count(*), coalesce(sum(hash(to_json(x))), 0) FROM "{t}" x').fetchone()
+            row = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(to_json(x))), 0) FROM "{t}" x'
+            ).fetchone()
             assert row is not None
             out[t] = (int(row[0]), int(row[1]))
         return out

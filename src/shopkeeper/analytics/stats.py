@@ -117,13 +117,22 @@ def poisson_cdf(k: int, mu: float) -> float:
     return 1.0 - poisson_sf(k + 1, mu)
 
 
-def count_fell(count: float, expected: float, *, alpha: float = 0.001, min_ratio: float = 0.6) -> bool:
+def count_fell(
+    count: float, expected: float, *, alpha: float = 0.001, min_ratio: float = 0.6
+) -> bool:
     """Whether a count is clearly below what was expected: Poisson tail under ``alpha`` and the
     count under ``min_ratio`` × expected (so a large shop's tiny dips are not "drops").
     """
-    return expected > 0 and count < min_ratio * expected and poisson_cdf(int(count), expected) < alpha
+    return (
+        expected > 0 and count < min_ratio * expected and poisson_cdf(int(count), expected) < alpha
+    )
 
 
-def count_rose(count: float, expected: float, *, alpha: float = 0.001, min_ratio: float = 1.8) -> bool:
+def count_rose(
+    count: float, expected: float, *, alpha: float = 0.001, min_ratio: float = 1.8
+) -> bool:
     """Whether a count is clearly above what was expected (Poisson tail and a minimum ratio)."""
-    return count > min_ratio * max(expected, 0.5) and poisson_sf(int(count), max(expected, 0.5)) < alpha
+    return (
+        count > min_ratio * max(expected, 0.5)
+        and poisson_sf(int(count), max(expected, 0.5)) < alpha
+    )

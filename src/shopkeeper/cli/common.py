@@ -22,7 +22,9 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-StoreOpt = Annotated[str, typer.Option("--store", "-s", help="Store name (a folder under SHOPKEEPER_HOME/stores).")]
+StoreOpt = Annotated[
+    str, typer.Option("--store", "-s", help="Store name (a folder under SHOPKEEPER_HOME/stores).")
+]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 

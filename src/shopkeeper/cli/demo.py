@@ -24,23 +24,45 @@ class Lang(StrEnum):
 @app.command()
 def create(
     store: Annotated[str, typer.Option("--store", "-s", help="Store name.")] = "demo",
-    lang: Annotated[Lang, typer.Option(help="zh: a Tmall coffee-and-tea shop; en: a Shopify coffee store.")] = Lang.zh,
-    scale: Annotated[float, typer.Option(help="1.0 ≈ 150k order lines over 180 days; 33 ≈ 5M.")] = 1.0,
+    lang: Annotated[
+        Lang, typer.Option(help="zh: a Tmall coffee-and-tea shop; en: a Shopify coffee store.")
+    ] = Lang.zh,
+    scale: Annotated[
+        float, typer.Option(help="1.0 ≈ 150k order lines over 180 days; 33 ≈ 5M.")
+    ] = 1.0,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same shop).")] = 7,
-    category: Annotated[str | None, typer.Option(help="Shop category family (default: coffee).")] = None,
-    healthy: Annotated[bool, typer.Option(help="Plant no problems (a healthy control store).")] = False,
+    category: Annotated[
+        str | None, typer.Option(help="Shop category family (default: coffee).")
+    ] = None,
+    healthy: Annotated[
+        bool, typer.Option(help="Plant no problems (a healthy control store).")
+    ] = False,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Generate a realistic demo shop (180 days ending yesterday) and import it, replacing any previous one."""
     result = with_progress(
         fmt,
         lambda p: create_demo(
-            settings(), store, lang=lang.value, scale=scale, seed=seed, category=category, healthy=healthy, progress=p
+            settings(),
+            store,
+            lang=lang.value,
+            scale=scale,
+            seed=seed,
+            category=category,
+            healthy=healthy,
+            progress=p,
         ),
     )
     if fmt is OutputFormat.json:
-        print_json({"store": store, "folder": str(result.folder), "generate_seconds": result.generate_seconds,
-                    "import": result.report.model_dump(mode="json"), "planted": result.planted})
+        print_json(
+            {
+                "store": store,
+                "folder": str(result.folder),
+                "generate_seconds": result.generate_seconds,
+                "import": result.report.model_dump(mode="json"),
+                "planted": result.planted,
+            }
+        )
         return
     console.print(f"Generated {result.folder} in {result.generate_seconds:.1f} s")
     show_report(result.report, fmt)

@@ -13,14 +13,18 @@ from shopkeeper.inspection.history import FindingsHistory, dismiss, history, und
 from shopkeeper.inspection.terminal import kind_label
 from shopkeeper.ops.db import ops_engine
 
-app = typer.Typer(help="Problems found over time: new, ongoing, resolved; dismiss the expected ones.")
+app = typer.Typer(
+    help="Problems found over time: new, ongoing, resolved; dismiss the expected ones."
+)
 
 
 @app.callback(invoke_without_command=True)
 def findings(
     ctx: typer.Context,
     store: Annotated[str | None, typer.Option("--store", "-s", help="Store name.")] = None,
-    since: Annotated[str | None, typer.Option(help="From this day, YYYY-MM-DD (default: 14 days back).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From this day, YYYY-MM-DD (default: 14 days back).")
+    ] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """List problems seen since a day: new, ongoing and resolved."""
@@ -39,16 +43,26 @@ def findings(
 
 def _print(result: FindingsHistory) -> None:
     if result.latest is None:
-        console.print(f"No inspection recorded for {result.store} yet: run `shopkeeper inspect --store {result.store}`.")
+        console.print(
+            f"No inspection recorded for {result.store} yet: run `shopkeeper inspect --store {result.store}`."
+        )
         return
     c = result.counts()
-    grid = Table(title=f"{result.store}: {result.since} → {result.latest} · new {c['new']} · ongoing {c['ongoing']} · resolved {c['resolved']}", title_justify="left")
+    grid = Table(
+        title=f"{result.store}: {result.since} → {result.latest} · new {c['new']} · ongoing {c['ongoing']} · resolved {c['resolved']}",
+        title_justify="left",
+    )
     for col in ("status", "kind", "what", "seen", "id"):
         grid.add_column(col, overflow="fold")
     for p in result.problems:
         status = p.status + (" (dismissed)" if p.dismissed else "")
-        grid.add_row(status, kind_label(p.finding.kind, "en"), f"{p.finding.entity.name or p.finding.entity.id}: {p.finding.title}",
-                     f"{p.first_seen}…{p.last_seen} ({p.days_seen}d)", p.finding.id)
+        grid.add_row(
+            status,
+            kind_label(p.finding.kind, "en"),
+            f"{p.finding.entity.name or p.finding.entity.id}: {p.finding.title}",
+            f"{p.first_seen}…{p.last_seen} ({p.days_seen}d)",
+            p.finding.id,
+        )
     console.print(grid)
 
 

@@ -46,31 +46,43 @@ def show_report(report: ImportReport, fmt: OutputFormat) -> None:
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="A store folder (store.toml + table files) or one table file.")],
+    path: Annotated[
+        Path, typer.Argument(help="A store folder (store.toml + table files) or one table file.")
+    ],
     store: StoreOpt,
     fmt: FormatOpt = OutputFormat.text,
-    timezone: Annotated[str, typer.Option(help="Store time zone for Shopify exports (IANA name).")] = "UTC",
+    timezone: Annotated[
+        str, typer.Option(help="Store time zone for Shopify exports (IANA name).")
+    ] = "UTC",
 ) -> None:
     """Validate and load store data; bad rows are quarantined, good rows imported (upsert).
 
     PATH is a contract store folder (store.toml + products/orders/order_items ...), one table file,
     or a folder of Shopify order/product CSV exports (recognised by their headers).
     """
-    report = with_progress(fmt, lambda p: import_path(path, store, settings=settings(), timezone=timezone, progress=p))
+    report = with_progress(
+        fmt, lambda p: import_path(path, store, settings=settings(), timezone=timezone, progress=p)
+    )
     show_report(report, fmt)
 
 
 @app.command("import-dataset")
 def import_dataset(
-    dataset: Annotated[str, typer.Argument(help="Dataset name: online-retail (UCI Online Retail I + II).")],
+    dataset: Annotated[
+        str, typer.Argument(help="Dataset name: online-retail (UCI Online Retail I + II).")
+    ],
     store: StoreOpt,
     path: Annotated[Path | None, typer.Option(help="Folder holding the dataset's files.")] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Turn a public dataset into a store (e.g. UCI Online Retail → uk-gifts)."""
     if dataset != "online-retail":
-        raise typer.BadParameter(f"unknown dataset {dataset!r}; available: online-retail", param_hint="DATASET")
-    report, notes = with_progress(fmt, lambda p: import_online_retail(settings(), store, path=path, progress=p))
+        raise typer.BadParameter(
+            f"unknown dataset {dataset!r}; available: online-retail", param_hint="DATASET"
+        )
+    report, notes = with_progress(
+        fmt, lambda p: import_online_retail(settings(), store, path=path, progress=p)
+    )
     report.notes[:0] = notes
     show_report(report, fmt)
 
@@ -91,7 +103,9 @@ def quarantine(
     store: StoreOpt,
     fmt: FormatOpt = OutputFormat.text,
     table: Annotated[str | None, typer.Option(help="Only this table.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Export to this CSV file (UTF-8, opens in Excel).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Export to this CSV file (UTF-8, opens in Excel).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Rows to show in text output.")] = 50,
 ) -> None:
     """List (or export) the rows that broke the data contract, with file, line, column and reason."""

@@ -43,7 +43,9 @@ class InspectionContext:
         """Whether every table named holds data."""
         return all(self.tables.get(t, 0) > 0 for t in tables)
 
-    def rows(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def rows(
+        self, sql: str, params: list[Any] | dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Run a query; rows as dicts."""
         cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description or []]

@@ -20,7 +20,9 @@ from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
 
 EXPLAINS: dict[str, frozenset[str]] = {
-    "out_of_stock": frozenset({"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}),
+    "out_of_stock": frozenset(
+        {"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}
+    ),
     "price_anomaly": frozenset({"conversion_drop", "traffic_black_hole"}),
 }
 """Root causes and the symptoms they explain on the same listing: the symptom is folded into the
@@ -63,7 +65,9 @@ def fold_symptoms(findings: list[Finding]) -> list[Finding]:
         if cause is None:
             kept.append(f)
         else:
-            cause.evidence.setdefault("explains", []).append({"kind": f.kind, "title": f.title, **_headline(f)})
+            cause.evidence.setdefault("explains", []).append(
+                {"kind": f.kind, "title": f.title, **_headline(f)}
+            )
     return kept
 
 
@@ -78,7 +82,9 @@ def rank(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money, f.id))
 
 
-def run_rules(ctx: InspectionContext, rules: list[Rule]) -> tuple[list[Finding], list[str], list[SkippedCheck]]:
+def run_rules(
+    ctx: InspectionContext, rules: list[Rule]
+) -> tuple[list[Finding], list[str], list[SkippedCheck]]:
     """Run the rules that have their data; report the others as skipped."""
     findings: list[Finding] = []
     ran: list[str] = []
@@ -86,7 +92,9 @@ def run_rules(ctx: InspectionContext, rules: list[Rule]) -> tuple[list[Finding],
     for rule in rules:
         missing = [t for t in rule.needs if not ctx.has(t)]
         if missing:
-            reason = ctx.text(f"缺少数据表：{'、'.join(missing)}", f"no data in: {', '.join(missing)}")
+            reason = ctx.text(
+                f"缺少数据表：{'、'.join(missing)}", f"no data in: {', '.join(missing)}"
+            )
             skipped.append(SkippedCheck(kind=rule.kind, reason=reason))
             continue
         findings.extend(rule.run(ctx))

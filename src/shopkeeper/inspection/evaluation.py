@@ -65,7 +65,11 @@ def score(findings: Iterable[Finding], planted: Iterable[Mapping[str, Any] | Any
     result = Score()
     wanted: set[tuple[str, str, str]] = set()
     for p in planted:
-        fields = p if isinstance(p, Mapping) else {k: getattr(p, k) for k in ("kind", "entity_type", "entity_id")}
+        fields = (
+            p
+            if isinstance(p, Mapping)
+            else {k: getattr(p, k) for k in ("kind", "entity_type", "entity_id")}
+        )
         key = _key(str(fields["kind"]), str(fields["entity_type"]), str(fields["entity_id"]))
         wanted.add(key)
         result.kinds.setdefault(key[0], KindScore()).planted += 1

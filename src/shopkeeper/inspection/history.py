@@ -40,7 +40,9 @@ def key_of(finding_id: str) -> str:
     return head if len(tail) == 10 and tail[4] == "-" else finding_id
 
 
-def changed_materially(finding: Finding, severity: str, impact: float | None, evidence: dict[str, Any]) -> bool:
+def changed_materially(
+    finding: Finding, severity: str, impact: float | None, evidence: dict[str, Any]
+) -> bool:
     """Whether a finding differs enough from what was dismissed to be shown again.
 
     >>> import datetime
@@ -64,7 +66,9 @@ def changed_materially(finding: Finding, severity: str, impact: float | None, ev
     return False
 
 
-def split_dismissed(engine: Engine, store: str, found: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+def split_dismissed(
+    engine: Engine, store: str, found: list[Finding]
+) -> tuple[list[Finding], list[Finding]]:
     """Separate the findings a merchant dismissed (and that did not change materially) from the rest."""
     with engine.connect() as conn:
         rows = conn.execute(select(dismissals).where(dismissals.c.store == store)).mappings().all()
@@ -85,22 +89,38 @@ def record(engine: Engine, report: InspectionReport, hidden: list[Finding]) -> N
     with engine.begin() as conn:
         where = and_(findings.c.store == report.store, findings.c.day == report.as_of)
         conn.execute(delete(findings).where(where))
-        conn.execute(delete(inspections).where(and_(inspections.c.store == report.store, inspections.c.day == report.as_of)))
+        conn.execute(
+            delete(inspections).where(
+                and_(inspections.c.store == report.store, inspections.c.day == report.as_of)
+            )
+        )
         if everything:
-            conn.execute(insert(findings), [_row(report.store, report.as_of, f) for f in everything])
+            conn.execute(
+                insert(findings), [_row(report.store, report.as_of, f) for f in everything]
+            )
         conn.execute(
             insert(inspections).values(
-                store=report.store, day=report.as_of, generated_at=report.generated_at,
-                findings=len(report.findings), hidden=len(hidden),
+                store=report.store,
+                day=report.as_of,
+                generated_at=report.generated_at,
+                findings=len(report.findings),
+                hidden=len(hidden),
             )
         )
 
 
 def _row(store: str, day: dt.date, f: Finding) -> dict[str, Any]:
     return {
-        "store": store, "day": day, "finding_id": f.id, "kind": f.kind, "entity_type": f.entity.type,
-        "entity_id": f.entity.id, "severity": f.severity, "title": f.title,
-        "impact": f.impact.value if f.impact else None, "payload": f.model_dump(mode="json"),
+        "store": store,
+        "day": day,
+        "finding_id": f.id,
+        "kind": f.kind,
+        "entity_type": f.entity.type,
+        "entity_id": f.entity.id,
+        "severity": f.severity,
+        "title": f.title,
+        "impact": f.impact.value if f.impact else None,
+        "payload": f.model_dump(mode="json"),
     }
 
 
@@ -109,9 +129,16 @@ def dismiss(engine: Engine, store: str, finding: str, reason: str) -> Finding:
     latest = _latest(engine, store, finding)
     f = Finding.model_validate(latest["payload"])
     values = {
-        "store": store, "kind": f.kind, "entity_type": f.entity.type, "entity_id": f.entity.id, "reason": reason,
-        "dismissed_at": dt.datetime.now(ZoneInfo("UTC")), "finding_id": f.id, "severity": f.severity,
-        "impact": f.impact.value if f.impact else None, "evidence": f.evidence,
+        "store": store,
+        "kind": f.kind,
+        "entity_type": f.entity.type,
+        "entity_id": f.entity.id,
+        "reason": reason,
+        "dismissed_at": dt.datetime.now(ZoneInfo("UTC")),
+        "finding_id": f.id,
+        "severity": f.severity,
+        "impact": f.impact.value if f.impact else None,
+        "evidence": f.evidence,
     }
     with engine.begin() as conn:
         conn.execute(delete(dismissals).where(_dismissal_key(store, f)))
@@ -129,8 +156,10 @@ def undismiss(engine: Engine, store: str, finding: str) -> Finding:
 
 def _dismissal_key(store: str, f: Finding) -> Any:
     return and_(
-        dismissals.c.store == store, dismissals.c.kind == f.kind,
-        dismissals.c.entity_type == f.entity.type, dismissals.c.entity_id == f.entity.id,
+        dismissals.c.store == store,
+        dismissals.c.kind == f.kind,
+        dismissals.c.entity_type == f.entity.type,
+        dismissals.c.entity_id == f.entity.id,
     )
 
 
@@ -139,14 +168,25 @@ def _latest(engine: Engine, store: str, finding: str) -> dict[str, Any]:
     kind, _, rest = key.partition(":")
     entity_type, _, entity_id = rest.partition(":")
     with engine.connect() as conn:
-        row = conn.execute(
-            select(findings).where(
-                findings.c.store == store, findings.c.kind == kind,
-                findings.c.entity_type == entity_type, findings.c.entity_id == entity_id,
-            ).order_by(findings.c.day.desc()).limit(1)
-        ).mappings().first()
+        row = (
+            conn.execute(
+                select(findings)
+                .where(
+                    findings.c.store == store,
+                    findings.c.kind == kind,
+                    findings.c.entity_type == entity_type,
+                    findings.c.entity_id == entity_id,
+                )
+                .order_by(findings.c.day.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
     if row is None:
-        raise FindingNotFound(f"no finding {finding!r} recorded for store {store!r}; run `shopkeeper inspect --store {store}` first")
+        raise FindingNotFound(
+            f"no finding {finding!r} recorded for store {store!r}; run `shopkeeper inspect --store {store}` first"
+        )
     return dict(row)
 
 
@@ -175,22 +215,39 @@ class FindingsHistory(BaseModel):
 
     def counts(self) -> dict[str, int]:
         """Problems per status."""
-        return {s: sum(1 for p in self.problems if p.status == s) for s in ("new", "ongoing", "resolved")}
+        return {
+            s: sum(1 for p in self.problems if p.status == s)
+            for s in ("new", "ongoing", "resolved")
+        }
 
 
 def history(engine: Engine, store: str, since: dt.date | None = None) -> FindingsHistory:
     """Problems seen since ``since`` (default: the 14 days before the latest inspection)."""
     with engine.connect() as conn:
-        latest = conn.execute(select(func.max(inspections.c.day)).where(inspections.c.store == store)).scalar()
+        latest = conn.execute(
+            select(func.max(inspections.c.day)).where(inspections.c.store == store)
+        ).scalar()
         if latest is None:
-            return FindingsHistory(store=store, since=since or dt.date.today(), latest=None, problems=[])
+            return FindingsHistory(
+                store=store, since=since or dt.date.today(), latest=None, problems=[]
+            )
         start = since or latest - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
-        days = sorted(conn.execute(
-            select(inspections.c.day).where(inspections.c.store == store, inspections.c.day >= start)
-        ).scalars())
-        rows = conn.execute(
-            select(findings).where(findings.c.store == store, findings.c.day >= start).order_by(findings.c.day)
-        ).mappings().all()
+        days = sorted(
+            conn.execute(
+                select(inspections.c.day).where(
+                    inspections.c.store == store, inspections.c.day >= start
+                )
+            ).scalars()
+        )
+        rows = (
+            conn.execute(
+                select(findings)
+                .where(findings.c.store == store, findings.c.day >= start)
+                .order_by(findings.c.day)
+            )
+            .mappings()
+            .all()
+        )
         quiet = {
             f"{r['kind']}:{r['entity_type']}:{r['entity_id']}": r["reason"]
             for r in conn.execute(select(dismissals).where(dismissals.c.store == store)).mappings()
@@ -202,11 +259,22 @@ def history(engine: Engine, store: str, since: dt.date | None = None) -> Finding
     problems = []
     for key, hits in seen.items():
         on = {h["day"] for h in hits}
-        status: Status = "resolved" if latest not in on else ("ongoing" if previous in on else "new")
-        problems.append(TrackedProblem(
-            key=key, status=status, first_seen=min(on), last_seen=max(on), days_seen=len(on),
-            dismissed=quiet.get(key), finding=Finding.model_validate(hits[-1]["payload"]),
-        ))
+        status: Status = (
+            "resolved" if latest not in on else ("ongoing" if previous in on else "new")
+        )
+        problems.append(
+            TrackedProblem(
+                key=key,
+                status=status,
+                first_seen=min(on),
+                last_seen=max(on),
+                days_seen=len(on),
+                dismissed=quiet.get(key),
+                finding=Finding.model_validate(hits[-1]["payload"]),
+            )
+        )
     order = {"new": 0, "ongoing": 1, "resolved": 2}
-    problems.sort(key=lambda p: (order[p.status], SEVERITY_ORDER[p.finding.severity], -p.finding.money))
+    problems.sort(
+        key=lambda p: (order[p.status], SEVERITY_ORDER[p.finding.severity], -p.finding.money)
+    )
     return FindingsHistory(store=store, since=start, latest=latest, problems=problems)

@@ -17,7 +17,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Severity = Literal["high", "medium", "low"]
-EntityType = Literal["store", "product", "sku", "order", "campaign", "keyword", "audience", "warehouse"]
+EntityType = Literal[
+    "store", "product", "sku", "order", "campaign", "keyword", "audience", "warehouse"
+]
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -109,7 +111,9 @@ class Summary(BaseModel):
     """Counts by severity, and what was not checked."""
 
     counts: dict[str, int]
-    dismissed: int = Field(default=0, description="findings hidden because the merchant dismissed them")
+    dismissed: int = Field(
+        default=0, description="findings hidden because the merchant dismissed them"
+    )
     checks_run: list[str] = Field(default_factory=list)
     skipped: list[SkippedCheck] = Field(default_factory=list)
 

@@ -33,7 +33,9 @@ def run_inspection(
         shown, hidden = split_dismissed(engine, store, report.findings)
         report.findings = shown
         report.summary.dismissed = len(hidden)
-        report.summary.counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITY_ORDER}
+        report.summary.counts = {
+            s: sum(1 for f in shown if f.severity == s) for s in SEVERITY_ORDER
+        }
         if remember:
             record(engine, report, hidden)
     finally:

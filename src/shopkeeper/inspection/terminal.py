@@ -9,13 +9,29 @@ from rich.text import Text
 from shopkeeper.inspection.models import Finding, InspectionReport
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
-_LABEL = {"zh": {"high": "紧急", "medium": "本周", "low": "关注"}, "en": {"high": "HIGH", "medium": "MED", "low": "LOW"}}
+_LABEL = {
+    "zh": {"high": "紧急", "medium": "本周", "low": "关注"},
+    "en": {"high": "HIGH", "medium": "MED", "low": "LOW"},
+}
 _KINDS_ZH = {
-    "out_of_stock": "断货", "stockout_risk": "断货风险", "slow_moving": "滞销", "expiry_risk": "临期",
-    "price_anomaly": "价格异常", "listing_quality": "商品信息", "traffic_drop": "流量下跌", "conversion_drop": "转化下跌",
-    "traffic_black_hole": "有流量无转化", "gmv_drop": "销售额下跌", "negative_reviews": "差评", "refund_spike": "退款激增",
-    "shipping_delay": "发货延迟", "abnormal_address": "异常地址", "competitor_loss": "竞品流失",
-    "ad_roi_below_target": "投放亏损", "ad_budget_limited": "预算受限", "keyword_opportunity": "搜索词机会",
+    "out_of_stock": "断货",
+    "stockout_risk": "断货风险",
+    "slow_moving": "滞销",
+    "expiry_risk": "临期",
+    "price_anomaly": "价格异常",
+    "listing_quality": "商品信息",
+    "traffic_drop": "流量下跌",
+    "conversion_drop": "转化下跌",
+    "traffic_black_hole": "有流量无转化",
+    "gmv_drop": "销售额下跌",
+    "negative_reviews": "差评",
+    "refund_spike": "退款激增",
+    "shipping_delay": "发货延迟",
+    "abnormal_address": "异常地址",
+    "competitor_loss": "竞品流失",
+    "ad_roi_below_target": "投放亏损",
+    "ad_budget_limited": "预算受限",
+    "keyword_opportunity": "搜索词机会",
 }
 
 
@@ -52,13 +68,36 @@ def render(report: InspectionReport, *, limit: int = 20) -> RenderableType:
     parts: list[RenderableType] = [head, table]
     if len(report.findings) > limit:
         more = len(report.findings) - limit
-        parts.append(Text(f"……另有 {more} 条，见 --format json/html" if zh else f"… {more} more: see --format json/html", style="dim"))
+        parts.append(
+            Text(
+                f"……另有 {more} 条，见 --format json/html"
+                if zh
+                else f"… {more} more: see --format json/html",
+                style="dim",
+            )
+        )
     if not report.findings:
-        parts.append(Text("没有发现需要处理的问题。" if zh else "Nothing needs your attention.", style="green"))
+        parts.append(
+            Text(
+                "没有发现需要处理的问题。" if zh else "Nothing needs your attention.", style="green"
+            )
+        )
     if report.summary.dismissed:
         n = report.summary.dismissed
-        parts.append(Text(f"已忽略 {n} 条（证据无明显变化）：shopkeeper findings --store {report.store}" if zh
-                          else f"{n} dismissed finding(s) hidden (evidence unchanged): shopkeeper findings --store {report.store}", style="dim"))
+        parts.append(
+            Text(
+                f"已忽略 {n} 条（证据无明显变化）：shopkeeper findings --store {report.store}"
+                if zh
+                else f"{n} dismissed finding(s) hidden (evidence unchanged): shopkeeper findings --store {report.store}",
+                style="dim",
+            )
+        )
     for s in report.summary.skipped:
-        parts.append(Text(("未检查 " if zh else "not checked: ") + f"{kind_label(s.kind, report.lang)}（{s.reason}）", style="dim"))
+        parts.append(
+            Text(
+                ("未检查 " if zh else "not checked: ")
+                + f"{kind_label(s.kind, report.lang)}（{s.reason}）",
+                style="dim",
+            )
+        )
     return Group(*parts)

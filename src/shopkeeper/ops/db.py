@@ -102,7 +102,12 @@ def ops_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     with engine.begin() as conn:
         metadata.create_all(conn, tables=[schema_version])
-        current = conn.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())).scalar() or 0
+        current = (
+            conn.execute(
+                select(schema_version.c.version).order_by(schema_version.c.version.desc())
+            ).scalar()
+            or 0
+        )
         for version, step in enumerate(MIGRATIONS, start=1):
             if version > current:
                 step(conn)

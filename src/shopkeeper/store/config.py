@@ -44,7 +44,9 @@ class StoreConfig(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r}; use an IANA name like 'Asia/Shanghai'") from exc
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name like 'Asia/Shanghai'"
+            ) from exc
         return value
 
     @field_validator("platform", "language", mode="before")
@@ -64,7 +66,11 @@ class StoreConfig(BaseModel):
             "[targets]",
         ]
         for key, value in self.targets.model_dump(exclude_none=True).items():
-            lines.append(f"{key} = {value!r}" if not isinstance(value, str) else f"{key} = {_toml_str(value)}")
+            lines.append(
+                f"{key} = {value!r}"
+                if not isinstance(value, str)
+                else f"{key} = {_toml_str(value)}"
+            )
         return "\n".join(lines) + "\n"
 
 
@@ -77,7 +83,9 @@ def load_store_config(path: Path) -> StoreConfig:
     """Read and validate a ``store.toml`` (a file, or the folder that holds it)."""
     file = path / "store.toml" if path.is_dir() else path
     if not file.exists():
-        raise MissingFileError(f"{file}: store.toml is missing; every store folder needs one (see docs/store-data.md)")
+        raise MissingFileError(
+            f"{file}: store.toml is missing; every store folder needs one (see docs/store-data.md)"
+        )
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -86,6 +94,7 @@ def load_store_config(path: Path) -> StoreConfig:
         return StoreConfig.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})"
+            for err in exc.errors()
         )
         raise ConfigError(f"{file}: {problems}") from exc

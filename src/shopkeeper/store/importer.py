@@ -87,7 +87,9 @@ def import_store(
     existing = (directory / "warehouse.duckdb").exists()
     config = load_store_config(folder) if (folder / "store.toml").exists() else None
     if config is None and not existing:
-        raise MissingFileError(f"{folder / 'store.toml'}: store.toml is missing; a new store needs one (see docs/store-data.md)")
+        raise MissingFileError(
+            f"{folder / 'store.toml'}: store.toml is missing; a new store needs one (see docs/store-data.md)"
+        )
     with Warehouse.open(
         directory,
         timezone=config.timezone if config else None,
@@ -95,8 +97,12 @@ def import_store(
         threads=settings.import_threads,
     ) as wh:
         config = config or wh.store_config()
-        if config is None:  # a store whose first import failed: it has a warehouse but no store.toml yet
-            raise MissingFileError(f"{folder / 'store.toml'}: store.toml is missing; a new store needs one (see docs/store-data.md)")
+        if (
+            config is None
+        ):  # a store whose first import failed: it has a warehouse but no store.toml yet
+            raise MissingFileError(
+                f"{folder / 'store.toml'}: store.toml is missing; a new store needs one (see docs/store-data.md)"
+            )
         _check_required(wh, files, folder)
         tmp = directory / "tmp" / "import"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -119,7 +125,12 @@ def import_store(
             report.seconds = round(time.perf_counter() - started, 3)
             con.execute(
                 "INSERT INTO _imports VALUES (?, now() - to_microseconds(?), now(), ?, ?)",
-                [report.import_id, int(report.seconds * 1e6), str(source), report.model_dump_json()],
+                [
+                    report.import_id,
+                    int(report.seconds * 1e6),
+                    str(source),
+                    report.model_dump_json(),
+                ],
             )
             con.execute("COMMIT")
         except BaseException:
@@ -142,7 +153,9 @@ def _check_required(wh: Warehouse, files: dict[str, list[SourceFile]], folder: P
         )
 
 
-def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport) -> TableResult:
+def _import_table(
+    wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport
+) -> TableResult:
     fresh = _import_fresh(wh, table, sources, tmp, report)
     if fresh is not None:
         return fresh
@@ -166,8 +179,16 @@ def _import_table(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
     con.execute(f"DROP TABLE {typed}")
     rows = sum(s.rows + len({r[0] for r in s.rejects}) for s in staged)
     if bad:
-        report.warnings.append(f"{table.name}: {bad} bad row{'s' if bad > 1 else ''} quarantined (shopkeeper store quarantine)")
-    return TableResult(files=[s.source.path.name for s in staged], rows_read=rows, imported=imported, bad=bad, duplicates=duplicates)
+        report.warnings.append(
+            f"{table.name}: {bad} bad row{'s' if bad > 1 else ''} quarantined (shopkeeper store quarantine)"
+        )
+    return TableResult(
+        files=[s.source.path.name for s in staged],
+        rows_read=rows,
+        imported=imported,
+        bad=bad,
+        duplicates=duplicates,
+    )
 
 
 def _part_sql(table: Table, s: StagedFile, *, rid: str | None = None) -> str:
@@ -195,7 +216,9 @@ def _part_sql(table: Table, s: StagedFile, *, rid: str | None = None) -> str:
     return f"SELECT {', '.join(level2)} FROM (SELECT {', '.join(level1)} FROM {s.staging})"
 
 
-def _typed_sql(table: Table, parts: list[str], create: str, *, positions: bool = True, extra: bool = True) -> str:
+def _typed_sql(
+    table: Table, parts: list[str], create: str, *, positions: bool = True, extra: bool = True
+) -> str:
     """Type and validate every row: per file parse → value/error, then one error list per row."""
     union = " UNION ALL BY NAME ".join(parts)
     errors = [(c.name, ident("e:" + c.name)) for c in table.columns]
@@ -206,13 +229,17 @@ def _typed_sql(table: Table, parts: list[str], create: str, *, positions: bool =
     if extra:
         level3.append(f"CAST({EXTRA_COLUMN} AS JSON) AS {EXTRA_COLUMN}")
     if positions:
-        level3.append(f"CASE WHEN NOT ({all_ok}) THEN list_filter([{entries}], lambda e: e.reason IS NOT NULL) END AS {_ERR}")
+        level3.append(
+            f"CASE WHEN NOT ({all_ok}) THEN list_filter([{entries}], lambda e: e.reason IS NOT NULL) END AS {_ERR}"
+        )
     else:  # the one-pass path only needs to know whether any row is bad; a flag is far cheaper to write
         level3.append(f"NOT ({all_ok}) AS {_BAD}")
     return f"CREATE {create} AS SELECT {', '.join(level3)} FROM ({union})"
 
 
-def _import_fresh(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport) -> TableResult | None:
+def _import_fresh(
+    wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport
+) -> TableResult | None:
     """One pass for the common case: a table still empty in the warehouse, arriving as clean CSV.
 
     Read, type and validate straight into a new table, check keys and references on it, and swap it
@@ -225,13 +252,29 @@ def _import_fresh(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
     names = [f"fast_{table.name}_{i}" for i in range(len(sources))]
     plans = [plan_csv(src, src.path, tmp, name) for src, name in zip(sources, names, strict=True)]
     parts = [
-        _part_sql(table, StagedFile(p.source, i, p.read_sql(typed=True, rejects=names[i]), p.headers, p.mapping, p.extras, native=frozenset(p.native)), rid="0")
+        _part_sql(
+            table,
+            StagedFile(
+                p.source,
+                i,
+                p.read_sql(typed=True, rejects=names[i]),
+                p.headers,
+                p.mapping,
+                p.extras,
+                native=frozenset(p.native),
+            ),
+            rid="0",
+        )
         for i, p in enumerate(plans)
     ]
-    with_extra = any(p.extras for p in plans)  # an all-NULL JSON column is slow to write: add it after
+    with_extra = any(
+        p.extras for p in plans
+    )  # an all-NULL JSON column is slow to write: add it after
     new = ident(f"__new_{table.name}")
     try:
-        con.execute(_typed_sql(table, parts, f"TABLE main.{new}", positions=False, extra=with_extra))
+        con.execute(
+            _typed_sql(table, parts, f"TABLE main.{new}", positions=False, extra=with_extra)
+        )
     except duckdb.Error:  # e.g. a cell over the line-size limit: the staged path reports it
         for name in names:
             drop_rejects(con, name)
@@ -245,7 +288,10 @@ def _import_fresh(wh: Warehouse, table: Table, sources: list[SourceFile], tmp: P
     con.execute(f"ALTER TABLE main.{ident(table.name)} DROP COLUMN {_BAD}")
     if not with_extra:
         con.execute(f"ALTER TABLE main.{ident(table.name)} ADD COLUMN {EXTRA_COLUMN} JSON")
-    con.execute("DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)", [table.name, [str(s.path) for s in sources]])
+    con.execute(
+        "DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)",
+        [table.name, [str(s.path) for s in sources]],
+    )
     for p in plans:
         report.notes.extend(p.notes)
         if p.encoding not in ("utf-8", "utf-8-sig"):
@@ -265,7 +311,9 @@ def _clean(wh: Warehouse, table: Table, new: str) -> bool:
                 f"(SELECT 1 FROM main.{ident(fk.ref_table)} r WHERE r.{ident(fk.ref_column)} = t.{col})"
             )
     keys = ", ".join(ident(k) for k in table.key)
-    checks.append(f"SELECT count(*) FROM (SELECT 1 FROM main.{new} GROUP BY hash({keys}) HAVING count(*) > 1)")
+    checks.append(
+        f"SELECT count(*) FROM (SELECT 1 FROM main.{new} GROUP BY hash({keys}) HAVING count(*) > 1)"
+    )
     if table.name == "order_items":
         checks.append(f"SELECT count(*) FROM main.{new} WHERE line_no IS NULL")
     for sql in checks:
@@ -355,7 +403,9 @@ def _upsert(wh: Warehouse, table: Table, typed: str) -> int:
     good = f"{_ERR} IS NULL"
     if wh.count(table.name):
         match = " AND ".join(f"g.{ident(k)} = {target}.{ident(k)}" for k in table.key)
-        con.execute(f"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {typed} g WHERE {good} AND {match})")
+        con.execute(
+            f"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {typed} g WHERE {good} AND {match})"
+        )
     cols = ", ".join(ident(c.name) for c in table.columns) + f", {EXTRA_COLUMN}"
     con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {typed} WHERE {good}")
     row = con.execute(f"SELECT count(*) FROM {typed} WHERE {good}").fetchone()
@@ -370,14 +420,23 @@ def _record_lines(s: StagedFile, records: npt.NDArray[np.int64]) -> npt.NDArray[
     return starts[np.minimum(records - 1, len(starts) - 1)]
 
 
-def _quarantine(wh: Warehouse, table: Table, staged: list[StagedFile], typed: str, import_id: int) -> int:
+def _quarantine(
+    wh: Warehouse, table: Table, staged: list[StagedFile], typed: str, import_id: int
+) -> int:
     con = wh.con
     files = [str(s.source.path) for s in staged]
-    con.execute("DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)", [table.name, files])
-    bad_where = f"{_ERR} IS NOT NULL AND len(list_filter({_ERR}, lambda e: e.column <> '{_DUP}')) > 0"
+    con.execute(
+        "DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)",
+        [table.name, files],
+    )
+    bad_where = (
+        f"{_ERR} IS NOT NULL AND len(list_filter({_ERR}, lambda e: e.column <> '{_DUP}')) > 0"
+    )
     total = 0
     for s in staged:
-        rids = con.execute(f"SELECT __rid FROM {typed} WHERE __file = {s.index} AND {bad_where} ORDER BY __rid").fetchnumpy()["__rid"]
+        rids = con.execute(
+            f"SELECT __rid FROM {typed} WHERE __file = {s.index} AND {bad_where} ORDER BY __rid"
+        ).fetchnumpy()["__rid"]
         rids = np.asarray(rids, dtype=np.int64)
         if s.line_mode == "row":
             lines = rids + 2
@@ -386,7 +445,11 @@ def _quarantine(wh: Warehouse, table: Table, staged: list[StagedFile], typed: st
             lines = _record_lines(s, records)
         else:
             lines = np.zeros(0, dtype=np.int64)
-        raw = "json_object(" + ", ".join(f"{sql_str(h)}, s.h{i}" for i, h in enumerate(s.headers)) + ")"
+        raw = (
+            "json_object("
+            + ", ".join(f"{sql_str(h)}, s.h{i}" for i, h in enumerate(s.headers))
+            + ")"
+        )
         if len(rids):
             text, offset = raw_text_table(con, s)
             con.register("bad_lines", pa.table({"rid": pa.array(rids), "line": pa.array(lines)}))
@@ -420,7 +483,11 @@ def _quarantine_rejects(wh: Warehouse, table: Table, s: StagedFile, import_id: i
         return 0
     by_record: dict[int, tuple[str | None, str, str]] = {}
     for record, column, kind, raw in s.rejects:
-        header = s.headers[int(column[1:])] if column and column[1:].isdigit() and int(column[1:]) < len(s.headers) else column
+        header = (
+            s.headers[int(column[1:])]
+            if column and column[1:].isdigit() and int(column[1:]) < len(s.headers)
+            else column
+        )
         by_record.setdefault(record, (header, kind, raw))
     records = np.asarray(sorted(by_record), dtype=np.int64)
     lines = _record_lines(s, records)
@@ -429,10 +496,22 @@ def _quarantine_rejects(wh: Warehouse, table: Table, s: StagedFile, import_id: i
         column, kind, raw = by_record[record]
         reason = _REJECT_REASONS.get(kind, kind.lower())
         errors = [{"column": column or "*", "reason": reason}]
-        rows.append((import_id, table.name, str(s.source.path), line, column or "*", reason, errors, {"_raw_line": raw}))
-    wh.con.executemany("INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON)", [
-        (*r[:6], _json(r[6]), _json(r[7])) for r in rows
-    ])
+        rows.append(
+            (
+                import_id,
+                table.name,
+                str(s.source.path),
+                line,
+                column or "*",
+                reason,
+                errors,
+                {"_raw_line": raw},
+            )
+        )
+    wh.con.executemany(
+        "INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON)",
+        [(*r[:6], _json(r[6]), _json(r[7])) for r in rows],
+    )
     return len(rows)
 
 

@@ -46,26 +46,50 @@ class StoreInfo(BaseModel):
         return data
 
     def __rich__(self) -> RenderableType:
-        title = f"Store '{self.store}'" + (f" — {self.name} ({self.platform}, {self.timezone})" if self.name else "")
+        title = f"Store '{self.store}'" + (
+            f" — {self.name} ({self.platform}, {self.timezone})" if self.name else ""
+        )
         grid = RichTable(title=title, title_justify="left")
-        for col, justify in (("table", "left"), ("rows", "right"), ("from", "left"), ("to", "left"), ("days without data", "right")):
+        for col, justify in (
+            ("table", "left"),
+            ("rows", "right"),
+            ("from", "left"),
+            ("to", "left"),
+            ("days without data", "right"),
+        ):
             grid.add_column(col, justify=justify)  # type: ignore[arg-type]
         for name, t in self.tables.items():
             gaps = str(len(t.days_without_data)) if t.days_without_data else ""
-            grid.add_row(name, f"{t.rows:,}", str(t.from_ or ""), str(t.to or ""), gaps, style="dim" if not t.rows else "")
+            grid.add_row(
+                name,
+                f"{t.rows:,}",
+                str(t.from_ or ""),
+                str(t.to or ""),
+                gaps,
+                style="dim" if not t.rows else "",
+            )
         parts: list[RenderableType] = [grid]
         if self.quarantined:
-            parts.append(Text(f"{self.quarantined:,} rows in quarantine: shopkeeper store quarantine --store {self.store}", style="red"))
+            parts.append(
+                Text(
+                    f"{self.quarantined:,} rows in quarantine: shopkeeper store quarantine --store {self.store}",
+                    style="red",
+                )
+            )
         parts += [Text(f"! {w}", style="yellow") for w in self.warnings]
         return Group(*parts)
 
 
 def _date_range(wh: Warehouse, table: str, column: str) -> tuple[dt.date | None, dt.date | None]:
-    row = wh.con.execute(f"SELECT min(CAST({ident(column)} AS DATE)), max(CAST({ident(column)} AS DATE)) FROM {ident(table)}").fetchone()
+    row = wh.con.execute(
+        f"SELECT min(CAST({ident(column)} AS DATE)), max(CAST({ident(column)} AS DATE)) FROM {ident(table)}"
+    ).fetchone()
     return (row[0], row[1]) if row else (None, None)
 
 
-def _missing_days(wh: Warehouse, table: str, column: str, start: dt.date, end: dt.date) -> list[dt.date]:
+def _missing_days(
+    wh: Warehouse, table: str, column: str, start: dt.date, end: dt.date
+) -> list[dt.date]:
     rows = wh.con.execute(
         f"""SELECT d::DATE FROM range(?::DATE, ?::DATE + INTERVAL 1 DAY, INTERVAL 1 DAY) r(d)
             WHERE d::DATE NOT IN (SELECT DISTINCT CAST({ident(column)} AS DATE) FROM {ident(table)}) ORDER BY 1""",
@@ -82,7 +106,9 @@ def store_info(wh: Warehouse, store: str) -> StoreInfo:
         if info.rows and spec.time_column:
             info.from_, info.to = _date_range(wh, name, spec.time_column)
             if name in GAP_TABLES and info.from_ and info.to:
-                info.days_without_data = _missing_days(wh, name, spec.time_column, info.from_, info.to)
+                info.days_without_data = _missing_days(
+                    wh, name, spec.time_column, info.from_, info.to
+                )
         tables[name] = info
     config = wh.store_config()
     row = wh.con.execute("SELECT count(*) FROM _quarantine").fetchone()
@@ -112,16 +138,24 @@ def quality_warnings(wh: Warehouse, tables: dict[str, TableInfo]) -> list[str]:
     """Data-quality problems a merchant should know about before trusting the analysis."""
     out: list[str] = []
     if tables["orders"].rows:
-        n = _scalar(wh, "SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.order_id)")
+        n = _scalar(
+            wh,
+            "SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.order_id)",
+        )
         if n:
             out.append(f"{n:,} orders have no order_items rows")
-        n = _scalar(wh, "SELECT count(*) FROM orders WHERE status IN ('paid','shipped','delivered','completed') AND paid_at IS NULL")
+        n = _scalar(
+            wh,
+            "SELECT count(*) FROM orders WHERE status IN ('paid','shipped','delivered','completed') AND paid_at IS NULL",
+        )
         if n:
             out.append(f"{n:,} paid/shipped orders have no paid_at time")
     for name in GAP_TABLES:
         gaps = tables[name].days_without_data
         if gaps:
-            out.append(f"{name}: {len(gaps)} day{'s' if len(gaps) > 1 else ''} without data: {_fmt_days(gaps)}")
+            out.append(
+                f"{name}: {len(gaps)} day{'s' if len(gaps) > 1 else ''} without data: {_fmt_days(gaps)}"
+            )
     orders, traffic = tables["orders"], tables["traffic"]
     if orders.rows and not traffic.rows:
         out.append("no traffic data: visitor and conversion checks will be skipped")
@@ -129,7 +163,9 @@ def quality_warnings(wh: Warehouse, tables: dict[str, TableInfo]) -> list[str]:
         out.append(f"traffic ends on {traffic.to}, before the last order day {orders.to}")
     inventory = tables["inventory"]
     if orders.to and inventory.to and (orders.to - inventory.to).days > 1:
-        out.append(f"latest inventory snapshot is {inventory.to}, {(orders.to - inventory.to).days} days before the last order")
+        out.append(
+            f"latest inventory snapshot is {inventory.to}, {(orders.to - inventory.to).days} days before the last order"
+        )
     if tables["products"].rows:
         n = _scalar(wh, "SELECT count(*) FROM products WHERE cost IS NULL")
         if n:
@@ -144,5 +180,7 @@ def quality_warnings(wh: Warehouse, tables: dict[str, TableInfo]) -> list[str]:
                     AND NOT EXISTS (SELECT 1 FROM {ident(fk.ref_table)} r WHERE r.{ident(fk.ref_column)} = t.{ident(fk.column)})""",
             )
             if n:
-                out.append(f"{table_name}: {n:,} rows mention a {fk.column} that is not in {fk.ref_table}")
+                out.append(
+                    f"{table_name}: {n:,} rows mention a {fk.column} that is not in {fk.ref_table}"
+                )
     return out

@@ -27,7 +27,9 @@ def record_start_lines(path: Path) -> npt.NDArray[np.int64]:
     >>> record_start_lines(p).tolist()
     [1, 2, 5]
     """
-    data = np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else np.zeros(0, np.uint8)
+    data = (
+        np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else np.zeros(0, np.uint8)
+    )
     starts: list[npt.NDArray[np.int64]] = [np.zeros(1, dtype=np.int64)]
     newline_chunks: list[npt.NDArray[np.int64]] = []
     quotes_so_far = 0
@@ -43,7 +45,9 @@ def record_start_lines(path: Path) -> npt.NDArray[np.int64]:
     start = start[start < len(data)]
     if len(start):
         first = np.asarray(data[start])
-        blank = (first == NEWLINE) | ((first == CR) & (np.asarray(data[np.minimum(start + 1, len(data) - 1)]) == NEWLINE))
+        blank = (first == NEWLINE) | (
+            (first == CR) & (np.asarray(data[np.minimum(start + 1, len(data) - 1)]) == NEWLINE)
+        )
         start = start[~blank]
     all_newlines = np.concatenate(newline_chunks) if newline_chunks else np.zeros(0, np.int64)
     return np.searchsorted(all_newlines, start).astype(np.int64) + 1

@@ -25,7 +25,9 @@ class QuarantinedRow(BaseModel):
     import_id: int
 
 
-def quarantined_rows(wh: Warehouse, *, table: str | None = None, limit: int | None = None) -> list[QuarantinedRow]:
+def quarantined_rows(
+    wh: Warehouse, *, table: str | None = None, limit: int | None = None
+) -> list[QuarantinedRow]:
     """Quarantined rows, ordered by table, file and line."""
     sql = "SELECT table_name, file, line, column_name, reason, errors, raw, import_id FROM _quarantine"
     params: list[Any] = []
@@ -37,8 +39,14 @@ def quarantined_rows(wh: Warehouse, *, table: str | None = None, limit: int | No
         sql += f" LIMIT {int(limit)}"
     return [
         QuarantinedRow(
-            table=t, file=f, line=int(line), column=c, reason=r,
-            errors=json.loads(e), raw=json.loads(raw), import_id=int(i),
+            table=t,
+            file=f,
+            line=int(line),
+            column=c,
+            reason=r,
+            errors=json.loads(e),
+            raw=json.loads(raw),
+            import_id=int(i),
         )
         for t, f, line, c, r, e, raw, i in wh.con.execute(sql, params).fetchall()
     ]
@@ -50,4 +58,6 @@ def export_csv(rows: list[QuarantinedRow], out: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(["table", "file", "line", "column", "reason", "raw"])
         for r in rows:
-            writer.writerow([r.table, r.file, r.line, r.column, r.reason, json.dumps(r.raw, ensure_ascii=False)])
+            writer.writerow(
+                [r.table, r.file, r.line, r.column, r.reason, json.dumps(r.raw, ensure_ascii=False)]
+            )

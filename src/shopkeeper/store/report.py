@@ -40,12 +40,29 @@ class ImportReport(BaseModel):
         return sum(t.imported for t in self.tables.values())
 
     def __rich__(self) -> RenderableType:
-        grid = RichTable(title=f"Imported into store '{self.store}' in {self.seconds:.1f} s", title_justify="left")
-        for name, justify in (("table", "left"), ("files", "left"), ("rows read", "right"), ("imported", "right"), ("bad", "right")):
+        grid = RichTable(
+            title=f"Imported into store '{self.store}' in {self.seconds:.1f} s",
+            title_justify="left",
+        )
+        for name, justify in (
+            ("table", "left"),
+            ("files", "left"),
+            ("rows read", "right"),
+            ("imported", "right"),
+            ("bad", "right"),
+        ):
             grid.add_column(name, justify=justify)  # type: ignore[arg-type]
         for name, t in self.tables.items():
-            files = ", ".join(t.files) if len(t.files) < 4 else f"{t.files[0]} … (+{len(t.files) - 1})"
-            grid.add_row(name, files, f"{t.rows_read:,}", f"{t.imported:,}", Text(f"{t.bad:,}", style="red" if t.bad else ""))
+            files = (
+                ", ".join(t.files) if len(t.files) < 4 else f"{t.files[0]} … (+{len(t.files) - 1})"
+            )
+            grid.add_row(
+                name,
+                files,
+                f"{t.rows_read:,}",
+                f"{t.imported:,}",
+                Text(f"{t.bad:,}", style="red" if t.bad else ""),
+            )
         parts: list[RenderableType] = [grid]
         parts += [Text(f"! {w}", style="yellow") for w in self.warnings]
         parts += [Text(f"· {n}", style="dim") for n in self.notes]

@@ -46,7 +46,14 @@ def create_demo(
     shutil.rmtree(directory, ignore_errors=True)
     folder = directory / SOURCE_DIR
     started = time.perf_counter()
-    manifest = generate_store(folder, lang=lang, scale=scale, seed=seed, category=category, problems=() if healthy else None)
+    manifest = generate_store(
+        folder,
+        lang=lang,
+        scale=scale,
+        seed=seed,
+        category=category,
+        problems=() if healthy else None,
+    )
     generated = time.perf_counter() - started
     report = import_store(folder, store, settings=settings, progress=progress)
     planted = [p.model_dump(mode="json") for p in manifest.planted]
@@ -75,7 +82,9 @@ def import_online_retail(
 
     dataset = path or default_datasets_dir(settings) / "online_retail"
     if not dataset.is_dir():
-        raise DatasetNotFound(f"{dataset}: no such folder; pass --path to the folder holding the Online Retail parquet files")
+        raise DatasetNotFound(
+            f"{dataset}: no such folder; pass --path to the folder holding the Online Retail parquet files"
+        )
     folder = store_dir(settings, store) / SOURCE_DIR / "online-retail"
     shutil.rmtree(folder, ignore_errors=True)
     adapter = convert_online_retail(dataset, folder)
@@ -93,7 +102,12 @@ def shopify_exports(path: Path) -> tuple[list[Path], list[Path]]:
 
 
 def import_path(
-    path: Path, store: str, *, settings: Settings, timezone: str = "UTC", progress: Progress | None = None
+    path: Path,
+    store: str,
+    *,
+    settings: Settings,
+    timezone: str = "UTC",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import a contract folder or file, or a folder of Shopify exports (converted first)."""
     path = path.expanduser().resolve()
@@ -108,5 +122,8 @@ def import_path(
     shutil.rmtree(folder, ignore_errors=True)
     adapter = convert_shopify(orders, products, folder, store_name=store, timezone=timezone)
     report = import_store(folder, store, settings=settings, progress=progress)
-    report.notes[:0] = [f"converted from Shopify exports: {', '.join(p.name for p in orders + products)}", *adapter.notes]
+    report.notes[:0] = [
+        f"converted from Shopify exports: {', '.join(p.name for p in orders + products)}",
+        *adapter.notes,
+    ]
     return report

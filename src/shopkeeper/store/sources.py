@@ -25,7 +25,13 @@ from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import NATIVE_READ_TYPES, ident, sql_str
 
 FileKind = Literal["csv", "parquet", "xlsx"]
-_EXTENSIONS: dict[str, FileKind] = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
+_EXTENSIONS: dict[str, FileKind] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
+}
 _DELIMITERS = (",", "\t", ";", "|")
 MAX_LINE_BYTES = 32 << 20
 LineMode = Literal["physical", "mapped", "row"]
@@ -64,7 +70,9 @@ def discover(folder: Path) -> tuple[dict[str, list[SourceFile]], list[Path]]:
             if path.suffix.lower() in _EXTENSIONS:  # looks like a table: say why it was not read
                 ignored.append(path)
             continue
-        found.setdefault(table, []).append(SourceFile(table, path, _EXTENSIONS[path.suffix.lower()]))
+        found.setdefault(table, []).append(
+            SourceFile(table, path, _EXTENSIONS[path.suffix.lower()])
+        )
     return found, ignored
 
 
@@ -80,18 +88,24 @@ class StagedFile:
     extras: dict[str, str]  # staging column -> original header
     rows: int = 0
     rowid_offset: int = 0  # rowid of the first row (transaction-local rowids do not start at 0)
-    native: frozenset[str] = frozenset()  # staging columns (h0, h1...) DuckDB's reader typed (fast path)
+    native: frozenset[str] = (
+        frozenset()
+    )  # staging columns (h0, h1...) DuckDB's reader typed (fast path)
     plan: CsvPlan | None = None
     line_mode: LineMode = "physical"
     read_path: Path | None = None
     encoding: str = "utf-8"
     rejects: list[tuple[int, str | None, str, str]] = field(default_factory=list)
     record_lines: list[int] = field(default_factory=list)  # line of each record (xlsx)
-    bad_lines: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (column, reason) found converting
+    bad_lines: dict[int, tuple[str, str]] = field(
+        default_factory=dict
+    )  # line -> (column, reason) found converting
     notes: list[str] = field(default_factory=list)
 
 
-def map_headers(table: str, headers: list[str], path: Path) -> tuple[dict[str, str], dict[str, str], list[str]]:
+def map_headers(
+    table: str, headers: list[str], path: Path
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """Map file headers to contract columns; return (mapping, extras, notes). Raises on a missing column."""
     mapping: dict[str, str] = {}
     extras: dict[str, str] = {}
@@ -105,7 +119,9 @@ def map_headers(table: str, headers: list[str], path: Path) -> tuple[dict[str, s
             taken[target] = header
         else:
             if target is not None:
-                notes.append(f"{path.name}: column {header!r} also maps to {target!r} (taken by {taken[target]!r}); kept as an extra column")
+                notes.append(
+                    f"{path.name}: column {header!r} also maps to {target!r} (taken by {taken[target]!r}); kept as an extra column"
+                )
             extras[col] = header.strip() or f"column_{i + 1}"
     missing = [c for c in TABLES[table].required_columns if c not in taken]
     if missing:
@@ -131,7 +147,9 @@ def _read_header(path: Path, shown: Path) -> tuple[list[str], str]:
         first = fh.readline(MAX_LINE_BYTES).decode("utf-8-sig", errors="replace")
     first = re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]
     if not first.strip():
-        raise MissingColumnError(f"{shown}: the file is empty (no header row); export it again with its header")
+        raise MissingColumnError(
+            f"{shown}: the file is empty (no header row); export it again with its header"
+        )
     delim = _sniff_delimiter(first)
     return next(csv.reader([first], delimiter=delim)), delim
 
@@ -158,14 +176,20 @@ class CsvPlan:
         """
         native = self.native if typed else {}
         columns = {f"h{i}": native.get(f"h{i}", "VARCHAR") for i in range(len(self.headers))}
-        keep = f"store_rejects=true, rejects_table='rej_t_{rejects}', rejects_scan='rej_s_{rejects}', " if rejects else ""
+        keep = (
+            f"store_rejects=true, rejects_table='rej_t_{rejects}', rejects_scan='rej_s_{rejects}', "
+            if rejects
+            else ""
+        )
         return (
             f"read_csv({sql_str(self.path.as_posix())}, auto_detect=false, header=true, columns={_struct(columns)}, "
             f"delim={sql_str(self.delim)}, quote='\"', escape='\"', {keep}max_line_size={MAX_LINE_BYTES}, strict_mode=true)"
         )
 
 
-def plan_csv(source: SourceFile, path: Path, tmp: Path, name: str, *, whole_file: bool = False) -> CsvPlan:
+def plan_csv(
+    source: SourceFile, path: Path, tmp: Path, name: str, *, whole_file: bool = False
+) -> CsvPlan:
     """Detect the encoding (transcoding to ``tmp/<name>.csv`` if needed), dialect and header mapping."""
     encoding = "utf-8"
     if source.kind == "csv":
@@ -178,15 +202,21 @@ def plan_csv(source: SourceFile, path: Path, tmp: Path, name: str, *, whole_file
     mapping, extras, notes = map_headers(source.table, headers, source.path)
     spec = TABLES[source.table]
     native = {
-        h: NATIVE_READ_TYPES[spec.column(c).type] for h, c in mapping.items() if spec.column(c).type in NATIVE_READ_TYPES
+        h: NATIVE_READ_TYPES[spec.column(c).type]
+        for h, c in mapping.items()
+        if spec.column(c).type in NATIVE_READ_TYPES
     }
     return CsvPlan(source, path, encoding, headers, delim, mapping, extras, notes, native)
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, tmp: Path) -> StagedFile:
+def stage_file(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, tmp: Path
+) -> StagedFile:
     """Stage one file as a temp table named ``stg_<table>_<index>`` (text, or typed where DuckDB can)."""
     if source.path.stat().st_size == 0:
-        raise MissingColumnError(f"{source.path}: the file is empty (no header row); export it again with its header")
+        raise MissingColumnError(
+            f"{source.path}: the file is empty (no header row); export it again with its header"
+        )
     staging = f"stg_{source.table}_{index}"
     if source.kind == "parquet":
         return _stage_parquet(con, source, index, staging)
@@ -207,7 +237,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, t
     return staged
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str) -> StagedFile:
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str
+) -> StagedFile:
     """Stage a CSV: first with DuckDB typing the numeric and time columns, as text if any cell resists.
 
     The typed read is as fast as a plain ``read_csv``; a file with export quirks (``¥1,234``,
@@ -220,10 +252,14 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, stagin
     return staged
 
 
-def fetch_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[int, str | None, str, str]]:
+def fetch_rejects(
+    con: duckdb.DuckDBPyConnection, name: str
+) -> list[tuple[int, str | None, str, str]]:
     """Rows DuckDB's reader rejected (record number, column, error type, raw text); drops the reject tables."""
     try:
-        rows = con.execute(f"SELECT line, column_name, error_type::VARCHAR, csv_line FROM rej_t_{name} ORDER BY line").fetchall()
+        rows = con.execute(
+            f"SELECT line, column_name, error_type::VARCHAR, csv_line FROM rej_t_{name} ORDER BY line"
+        ).fetchall()
     finally:
         drop_rejects(con, name)
     return [(int(line), col, str(kind), str(raw)) for line, col, kind, raw in rows]
@@ -235,13 +271,19 @@ def drop_rejects(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"DROP TABLE IF EXISTS rej_s_{name}")
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str, *, typed: bool) -> StagedFile:
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str, *, typed: bool
+) -> StagedFile:
     source = plan.source
     try:
-        con.execute(f"CREATE TEMP TABLE {staging} AS SELECT * FROM {plan.read_sql(typed=typed, rejects=staging)}")
+        con.execute(
+            f"CREATE TEMP TABLE {staging} AS SELECT * FROM {plan.read_sql(typed=typed, rejects=staging)}"
+        )
     except duckdb.Error as exc:
         drop_rejects(con, staging)
-        raise UnreadableFileError(f"{source.path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from exc
+        raise UnreadableFileError(
+            f"{source.path}: cannot be read as CSV: {str(exc).splitlines()[0]}"
+        ) from exc
     rejects = fetch_rejects(con, staging)
     staged = StagedFile(source, index, staging, plan.headers, plan.mapping, plan.extras)
     _count_rows(con, staged)
@@ -266,15 +308,23 @@ def raw_text_table(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> tuple[
     return text.staging, text.rowid_offset
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, staging: str) -> StagedFile:
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, staging: str
+) -> StagedFile:
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({sql_str(source.path.as_posix())})").fetchall()
+        described = con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({sql_str(source.path.as_posix())})"
+        ).fetchall()
     except duckdb.Error as exc:
-        raise UnreadableFileError(f"{source.path}: not a readable Parquet file: {str(exc).splitlines()[0]}") from exc
+        raise UnreadableFileError(
+            f"{source.path}: not a readable Parquet file: {str(exc).splitlines()[0]}"
+        ) from exc
     headers = [str(r[0]) for r in described]
     mapping, extras, notes = map_headers(source.table, headers, source.path)
     select = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS h{i}" for i, h in enumerate(headers))
-    con.execute(f"CREATE TEMP TABLE {staging} AS SELECT {select} FROM read_parquet({sql_str(source.path.as_posix())})")
+    con.execute(
+        f"CREATE TEMP TABLE {staging} AS SELECT {select} FROM read_parquet({sql_str(source.path.as_posix())})"
+    )
     staged = StagedFile(source, index, staging, headers, mapping, extras)
     _count_rows(con, staged)
     staged.line_mode, staged.notes = "row", notes
@@ -283,10 +333,14 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, index: in
 
 def _count_rows(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> None:
     """Record the row count and rowid offset; rows must be numbered contiguously in file order."""
-    [row] = con.execute(f"SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM {staged.staging}").fetchall()
+    [row] = con.execute(
+        f"SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM {staged.staging}"
+    ).fetchall()
     count, first, last = (int(v) for v in row)
     if last - first + 1 != count:
-        raise RuntimeError(f"staging of {staged.source.path} did not number rows contiguously ({first}..{last} for {count})")
+        raise RuntimeError(
+            f"staging of {staged.source.path} did not number rows contiguously ({first}..{last} for {count})"
+        )
     staged.rows, staged.rowid_offset = count, first
 
 

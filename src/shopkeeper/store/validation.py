@@ -83,9 +83,13 @@ def _bounds(col: Column) -> list[str]:
     if col.positive:
         checks.append("WHEN {p} <= 0 THEN 'must be greater than 0, got ' || {p}::VARCHAR")
     if col.min_value is not None:
-        checks.append(f"WHEN {{p}} < {col.min_value} THEN 'must be at least {col.min_value}, got ' || {{p}}::VARCHAR")
+        checks.append(
+            f"WHEN {{p}} < {col.min_value} THEN 'must be at least {col.min_value}, got ' || {{p}}::VARCHAR"
+        )
     if col.max_value is not None:
-        checks.append(f"WHEN {{p}} > {col.max_value} THEN 'must be at most {col.max_value}, got ' || {{p}}::VARCHAR")
+        checks.append(
+            f"WHEN {{p}} > {col.max_value} THEN 'must be at most {col.max_value}, got ' || {{p}}::VARCHAR"
+        )
     return checks
 
 
@@ -123,16 +127,23 @@ def native_column_sql(col: Column) -> ColumnSQL:
     value = f"COALESCE({{p}}, {_default_sql(col)})" if col.default is not None else "{p}"
     if col.type is ColType.INT:
         parse = "CASE WHEN {r} = trunc({r}) AND abs({r}) < 1e15 THEN CAST({r} AS BIGINT) END"
-        return ColumnSQL(parse, value, _error(col, "'not a whole number'", nullish=True, extra=_bounds(col), native=True))
+        return ColumnSQL(
+            parse,
+            value,
+            _error(col, "'not a whole number'", nullish=True, extra=_bounds(col), native=True),
+        )
     extra = _bounds(col)
     if col.type in (ColType.DATE, ColType.TS):
         extra = [_plausible(col)]
-    return ColumnSQL("{r}", value, _error(col, "'unreadable value'", nullish=True, extra=extra, native=True))
+    return ColumnSQL(
+        "{r}", value, _error(col, "'unreadable value'", nullish=True, extra=extra, native=True)
+    )
 
 
 def _plausible(col: Column) -> str:
     """A date or timestamp outside MIN_YEAR..MAX_YEAR is a typo (compared with constants: ``year()``
-    of a TIMESTAMPTZ is a calendar computation per value)."""
+    of a TIMESTAMPTZ is a calendar computation per value).
+    """
     kind, word = ("DATE", "date") if col.type is ColType.DATE else ("TIMESTAMPTZ", "timestamp")
     low, high = f"{kind} '{MIN_YEAR}-01-01'", f"{kind} '{MAX_YEAR + 1}-01-01'"
     return f"WHEN {{p}} < {low} OR {{p}} >= {high} THEN 'implausible {word}: ' || {{p}}::VARCHAR"
@@ -162,20 +173,34 @@ def column_sql(table: Table, col: Column) -> ColumnSQL:
     if kind is ColType.INT:
         slow = "TRY_CAST(regexp_replace({r}, '[,\\s]', '', 'g') AS DOUBLE)"
         parse = f"COALESCE(CASE WHEN NOT contains({{r}}, '.') THEN TRY_CAST({{r}} AS BIGINT) END, CASE WHEN {slow} = trunc({slow}) AND abs({slow}) < 1e15 THEN CAST({slow} AS BIGINT) END)"
-        return ColumnSQL(parse, value, _error(col, "'not a whole number'", nullish=True, extra=_bounds(col)))
+        return ColumnSQL(
+            parse, value, _error(col, "'not a whole number'", nullish=True, extra=_bounds(col))
+        )
     if kind is ColType.DEC:
-        cleaned = "regexp_replace(regexp_replace({r}, '[¥￥$€£,\\s]', '', 'g'), '(元|RMB|CNY|USD)$', '')"
-        parse = f"COALESCE(TRY_CAST({{r}} AS {col.type.sql}), TRY_CAST({cleaned} AS {col.type.sql}))"
-        return ColumnSQL(parse, value, _error(col, "'not a number'", nullish=True, extra=_bounds(col)))
+        cleaned = (
+            "regexp_replace(regexp_replace({r}, '[¥￥$€£,\\s]', '', 'g'), '(元|RMB|CNY|USD)$', '')"
+        )
+        parse = (
+            f"COALESCE(TRY_CAST({{r}} AS {col.type.sql}), TRY_CAST({cleaned} AS {col.type.sql}))"
+        )
+        return ColumnSQL(
+            parse, value, _error(col, "'not a number'", nullish=True, extra=_bounds(col))
+        )
     if kind is ColType.DATE:
         parse = "COALESCE(TRY_CAST({r} AS DATE), TRY_CAST(replace(TRIM({r}), '/', '-') AS DATE), CAST(try_strptime(TRIM({r}), '%Y%m%d') AS DATE))"
         year = _plausible(col)
-        return ColumnSQL(parse, value, _error(col, "'not a date (YYYY-MM-DD)'", nullish=True, extra=[year]))
+        return ColumnSQL(
+            parse, value, _error(col, "'not a date (YYYY-MM-DD)'", nullish=True, extra=[year])
+        )
     if kind is ColType.TS:
-        fixed = "regexp_replace(replace(TRIM({r}), '/', '-'), '\\s*([+-]\\d{2}):?(\\d{2})$', '\\1:\\2')"
+        fixed = (
+            "regexp_replace(replace(TRIM({r}), '/', '-'), '\\s*([+-]\\d{2}):?(\\d{2})$', '\\1:\\2')"
+        )
         parse = f"COALESCE(TRY_CAST({{r}} AS TIMESTAMPTZ), TRY_CAST({fixed} AS TIMESTAMPTZ))"
         year = _plausible(col)
-        return ColumnSQL(parse, value, _error(col, "'not a timestamp (ISO 8601)'", nullish=True, extra=[year]))
+        return ColumnSQL(
+            parse, value, _error(col, "'not a timestamp (ISO 8601)'", nullish=True, extra=[year])
+        )
     if kind is ColType.BOOL:
         low = "lower(TRIM({r}))"
         parse = (
@@ -199,12 +224,16 @@ def _json_sql(col: Column, value: str) -> ColumnSQL:
 
 
 def _enum_sql(table: Table, col: Column, value: str) -> ColumnSQL:
-    aliases = {k.strip().lower(): val for k, val in VALUE_ALIASES.get((table.name, col.name), {}).items()}
+    aliases = {
+        k.strip().lower(): val for k, val in VALUE_ALIASES.get((table.name, col.name), {}).items()
+    }
     allowed = ", ".join(sql_str(e) for e in col.enum)
     low = "lower(TRIM({r}))"
     mapped = low
     if aliases:
-        cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(val)}" for k, val in sorted(aliases.items()))
+        cases = " ".join(
+            f"WHEN {sql_str(k)} THEN {sql_str(val)}" for k, val in sorted(aliases.items())
+        )
         mapped = f"CASE {low} {cases} ELSE {low} END"
     slow = f"list_filter([{mapped}], lambda m: list_contains([{allowed}], m))[1]"
     parse = f"CASE WHEN list_contains([{allowed}], {{r}}) THEN {{r}} ELSE {slow} END"

@@ -74,7 +74,9 @@ MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_migratio
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations; return the schema version."""
-    con.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)"
+    )
     row = con.execute("SELECT coalesce(max(version), 0) FROM _migrations").fetchone()
     current = int(row[0]) if row else 0
     for version, step in enumerate(MIGRATIONS, start=1):
@@ -107,7 +109,9 @@ class Warehouse:
         """Open (creating if needed) the warehouse in ``store_dir``."""
         path = store_dir / WAREHOUSE_FILE
         if read_only and not path.exists():
-            raise StoreNotFound(f"no warehouse at {path}; import data first with `shopkeeper store import`")
+            raise StoreNotFound(
+                f"no warehouse at {path}; import data first with `shopkeeper store import`"
+            )
         store_dir.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit:
@@ -165,7 +169,13 @@ def existing_store_dir(settings: Settings, store: str) -> Path:
     """Folder of a store that must already exist."""
     path = store_dir(settings, store)
     if not (path / WAREHOUSE_FILE).exists():
-        known = sorted(p.name for p in (settings.home / "stores").glob("*") if (p / WAREHOUSE_FILE).exists())
-        hint = f"; known stores: {', '.join(known)}" if known else "; create one with `shopkeeper demo create`"
+        known = sorted(
+            p.name for p in (settings.home / "stores").glob("*") if (p / WAREHOUSE_FILE).exists()
+        )
+        hint = (
+            f"; known stores: {', '.join(known)}"
+            if known
+            else "; create one with `shopkeeper demo create`"
+        )
         raise StoreNotFound(f"no store named {store!r} under {settings.home}{hint}")
     return path

@@ -59,7 +59,9 @@ def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, tuple[str, s
                 for col, (v, f) in enumerate(zip(row_v, row_f, strict=False)):
                     if v is None and isinstance(f, str) and f.startswith("="):
                         letter = get_column_letter(col + 1)
-                        name = (header[col].strip() if col < len(header) else "") or f"column {letter}"
+                        name = (
+                            header[col].strip() if col < len(header) else ""
+                        ) or f"column {letter}"
                         reason = f"cell {letter}{excel_row} holds the formula {f[:60]!r} with no saved value; open the workbook in Excel, save it, and import again"
                         bad.setdefault(excel_row, (name, reason))
                         cells[col] = f

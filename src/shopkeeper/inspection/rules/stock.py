@@ -70,17 +70,30 @@ def _stock(ctx: InspectionContext) -> list[dict[str, Any]]:
 class StockoutSettings(BaseModel):
     """Thresholds of out_of_stock and stockout_risk."""
 
-    min_units_28d: int = Field(4, description="a SKU must have sold this many units in 28 normal days")
+    min_units_28d: int = Field(
+        4, description="a SKU must have sold this many units in 28 normal days"
+    )
     min_days_sold_28d: int = Field(3, description="…on at least this many different days")
     safety_days: int = Field(3, description="replenish to cover lead time plus this many days")
-    min_gap_days: float = Field(2.0, description="stockout_risk: at least this many days without stock…")
-    min_gap_share: float = Field(0.25, description="…and at least this share of the lead time (a dip at the reorder point is normal)")
+    min_gap_days: float = Field(
+        2.0, description="stockout_risk: at least this many days without stock…"
+    )
+    min_gap_share: float = Field(
+        0.25,
+        description="…and at least this share of the lead time (a dip at the reorder point is normal)",
+    )
     cover_days: int = Field(14, description="extra days of sales a replenishment should cover")
-    high_value_per_day: float = Field(100.0, description="lost sales per day above which it is high severity")
+    high_value_per_day: float = Field(
+        100.0, description="lost sales per day above which it is high severity"
+    )
 
 
 def _selling(r: dict[str, Any], s: StockoutSettings) -> bool:
-    return bool(r["status"] == "on_sale" and r["units28"] >= s.min_units_28d and r["days_sold28"] >= s.min_days_sold_28d)
+    return bool(
+        r["status"] == "on_sale"
+        and r["units28"] >= s.min_units_28d
+        and r["days_sold28"] >= s.min_days_sold_28d
+    )
 
 
 def detect_out_of_stock(ctx: InspectionContext, s: StockoutSettings) -> list[Finding]:
@@ -97,34 +110,46 @@ def detect_out_of_stock(ctx: InspectionContext, s: StockoutSettings) -> list[Fin
         per_day = r["rate"] * r["price"]
         qty = math.ceil(r["rate"] * (r["lead_time_days"] + s.cover_days)) - r["in_transit"]
         evidence = {
-            "product_id": r["product_id"], "available": int(available), "on_hand": int(r["on_hand"]),
-            "in_transit": int(r["in_transit"]), "daily_sales_forecast": round(r["rate"], 2),
-            "units_sold_28d": int(r["units28"]), "lead_time_days": int(r["lead_time_days"]),
+            "product_id": r["product_id"],
+            "available": int(available),
+            "on_hand": int(r["on_hand"]),
+            "in_transit": int(r["in_transit"]),
+            "daily_sales_forecast": round(r["rate"], 2),
+            "units_sold_28d": int(r["units28"]),
+            "lead_time_days": int(r["lead_time_days"]),
             "snapshot_date": r["snap_date"].isoformat(),
         }
         covered = qty <= 0  # enough is already on its way: hurry it, don't order more
-        actions = [] if covered else [Action(type="replenish", params={"sku_id": r["sku_id"], "quantity": qty})]
-        out.append(Finding.make(
-            kind="out_of_stock", as_of=ctx.as_of, severity="high" if per_day >= s.high_value_per_day else "medium",
-            entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
-            title=ctx.text(
-                f"已断货：日均销量 {r['rate']:.1f} 件，每天损失约 {ctx.money(per_day)}",
-                f"Out of stock: sells {r['rate']:.1f}/day, about {ctx.money(per_day)} lost per day",
-            ),
-            evidence=evidence,
-            impact=Impact(metric="gmv_at_risk", value=round(per_day * r["lead_time_days"], 2)),
-            recommendation=ctx.text(
-                f"在途 {int(r['in_transit'])} 件够用，催供应商尽快到货；到货前暂停该 SKU 的付费推广，或将其设为预售"
-                if covered
-                else f"立即补货 {qty} 件（在途 {int(r['in_transit'])} 件）；到货前暂停该 SKU 的付费推广，或将其设为预售",
-                f"The {int(r['in_transit'])} units in transit are enough: chase the supplier to deliver sooner; pause paid ads "
-                "for this SKU or switch it to pre-order until stock arrives"
-                if covered
-                else f"Reorder {qty} units now ({int(r['in_transit'])} in transit); pause paid ads for this SKU "
-                "or switch it to pre-order until stock arrives",
-            ),
-            actions=actions,
-        ))
+        actions = (
+            []
+            if covered
+            else [Action(type="replenish", params={"sku_id": r["sku_id"], "quantity": qty})]
+        )
+        out.append(
+            Finding.make(
+                kind="out_of_stock",
+                as_of=ctx.as_of,
+                severity="high" if per_day >= s.high_value_per_day else "medium",
+                entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
+                title=ctx.text(
+                    f"已断货：日均销量 {r['rate']:.1f} 件，每天损失约 {ctx.money(per_day)}",
+                    f"Out of stock: sells {r['rate']:.1f}/day, about {ctx.money(per_day)} lost per day",
+                ),
+                evidence=evidence,
+                impact=Impact(metric="gmv_at_risk", value=round(per_day * r["lead_time_days"], 2)),
+                recommendation=ctx.text(
+                    f"在途 {int(r['in_transit'])} 件够用，催供应商尽快到货；到货前暂停该 SKU 的付费推广，或将其设为预售"
+                    if covered
+                    else f"立即补货 {qty} 件（在途 {int(r['in_transit'])} 件）；到货前暂停该 SKU 的付费推广，或将其设为预售",
+                    f"The {int(r['in_transit'])} units in transit are enough: chase the supplier to deliver sooner; pause paid ads "
+                    "for this SKU or switch it to pre-order until stock arrives"
+                    if covered
+                    else f"Reorder {qty} units now ({int(r['in_transit'])} in transit); pause paid ads for this SKU "
+                    "or switch it to pre-order until stock arrives",
+                ),
+                actions=actions,
+            )
+        )
     return out
 
 
@@ -144,38 +169,63 @@ def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Fi
         cover = available / r["rate"]
         lead = r["lead_time_days"]
         gap = lead - cover
-        if gap < max(s.min_gap_days, s.min_gap_share * lead) or available + r["in_transit"] >= r["rate"] * lead:
+        if (
+            gap < max(s.min_gap_days, s.min_gap_share * lead)
+            or available + r["in_transit"] >= r["rate"] * lead
+        ):
             continue
-        qty = max(1, math.ceil(r["rate"] * (lead + s.safety_days + s.cover_days) - available - r["in_transit"]))
+        qty = max(
+            1,
+            math.ceil(
+                r["rate"] * (lead + s.safety_days + s.cover_days) - available - r["in_transit"]
+            ),
+        )
         at_risk = r["rate"] * r["price"] * (lead - cover)
         pause = cover < 3
-        out.append(Finding.make(
-            kind="stockout_risk", as_of=ctx.as_of, severity="high" if cover < 3 or cover < lead / 2 else "medium",
-            entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
-            title=ctx.text(
-                f"库存仅够 {cover:.1f} 天，补货周期 {lead} 天", f"Stock covers {cover:.1f} days; lead time is {lead} days"
-            ),
-            evidence={
-                "product_id": r["product_id"], "available": int(available), "in_transit": int(r["in_transit"]),
-                "daily_sales_forecast": round(r["rate"], 2), "days_of_cover": round(cover, 1), "lead_time_days": int(lead),
-            },
-            impact=Impact(metric="gmv_at_risk", value=round(at_risk, 2)),
-            recommendation=ctx.text(
-                f"今天补货至少 {qty} 件" + ("；补货到达前暂停该 SKU 的付费推广" if pause else ""),
-                f"Reorder at least {qty} units today" + ("; pause paid ads for this SKU until stock arrives" if pause else ""),
-            ),
-            actions=[Action(type="replenish", params={"sku_id": r["sku_id"], "quantity": qty})],
-        ))
+        out.append(
+            Finding.make(
+                kind="stockout_risk",
+                as_of=ctx.as_of,
+                severity="high" if cover < 3 or cover < lead / 2 else "medium",
+                entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
+                title=ctx.text(
+                    f"库存仅够 {cover:.1f} 天，补货周期 {lead} 天",
+                    f"Stock covers {cover:.1f} days; lead time is {lead} days",
+                ),
+                evidence={
+                    "product_id": r["product_id"],
+                    "available": int(available),
+                    "in_transit": int(r["in_transit"]),
+                    "daily_sales_forecast": round(r["rate"], 2),
+                    "days_of_cover": round(cover, 1),
+                    "lead_time_days": int(lead),
+                },
+                impact=Impact(metric="gmv_at_risk", value=round(at_risk, 2)),
+                recommendation=ctx.text(
+                    f"今天补货至少 {qty} 件"
+                    + ("；补货到达前暂停该 SKU 的付费推广" if pause else ""),
+                    f"Reorder at least {qty} units today"
+                    + ("; pause paid ads for this SKU until stock arrives" if pause else ""),
+                ),
+                actions=[Action(type="replenish", params={"sku_id": r["sku_id"], "quantity": qty})],
+            )
+        )
     return out
 
 
 class SlowMovingSettings(BaseModel):
     """Thresholds of slow_moving."""
 
-    max_cover_days: float = Field(180.0, description="stock beyond this many days of normal sales is slow")
+    max_cover_days: float = Field(
+        180.0, description="stock beyond this many days of normal sales is slow"
+    )
     idle_days: int = Field(28, description="…or no sale at all for this many calendar days")
-    min_units: int = Field(30, description="ignore smaller stock: slow SKUs need some minimum stock")
-    min_units_cover: int = Field(50, description="…and at least this many units to call it excess cover")
+    min_units: int = Field(
+        30, description="ignore smaller stock: slow SKUs need some minimum stock"
+    )
+    min_units_cover: int = Field(
+        50, description="…and at least this many units to call it excess cover"
+    )
     min_stock_value: float = Field(500.0, description="ignore stock worth less than this (at cost)")
     min_listed_days: int = Field(30, description="newly listed SKUs are not judged")
 
@@ -196,34 +246,47 @@ def detect_slow_moving(ctx: InspectionContext, s: SlowMovingSettings) -> list[Fi
             continue
         unit_value = r["cost"] if r["cost"] is not None else 0.5 * r["price"]
         value = r["on_hand"] * unit_value
-        demand = max(r["rate"], r["rate14"])  # stock bought for a promotion is judged by promotion demand
+        demand = max(
+            r["rate"], r["rate14"]
+        )  # stock bought for a promotion is judged by promotion demand
         cover = r["on_hand"] / demand if demand > 0 else math.inf
         idle_for = (ctx.as_of - r["last_sale"]).days if r["last_sale"] is not None else None
         idle = idle_for is None or idle_for >= s.idle_days
         excess = cover > s.max_cover_days and r["on_hand"] >= s.min_units_cover
         if value < s.min_stock_value or not (idle or excess):
             continue
-        since = ctx.text("近 180 天零销量", "no sale in 180 days") if idle_for is None else ctx.text(
-            f"已 {idle_for} 天没有销量", f"no sale for {idle_for} days"
+        since = (
+            ctx.text("近 180 天零销量", "no sale in 180 days")
+            if idle_for is None
+            else ctx.text(f"已 {idle_for} 天没有销量", f"no sale for {idle_for} days")
         )
-        out.append(Finding.make(
-            kind="slow_moving", as_of=ctx.as_of, severity="medium" if idle and value >= 5 * s.min_stock_value else "low",
-            entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
-            title=ctx.text(
-                f"滞销：库存 {int(r['on_hand'])} 件，" + (since if idle or math.isinf(cover) else f"够卖 {cover:.0f} 天"),
-                f"Slow-moving: {int(r['on_hand'])} in stock, " + (since if idle or math.isinf(cover) else f"{cover:.0f} days of cover"),
-            ),
-            evidence={
-                "product_id": r["product_id"], "on_hand": int(r["on_hand"]), "units_sold_28d": int(r["units28"]),
-                "days_since_last_sale": idle_for, "days_of_cover": None if math.isinf(cover) else round(cover, 1),
-                "stock_value": round(value, 2),
-            },
-            impact=Impact(metric="stock_value", value=round(value, 2)),
-            recommendation=ctx.text(
-                "做清仓：限时折扣或搭配热销款做组合，并停止补货",
-                "Clear it: a time-limited discount or a bundle with a best-seller, and stop reordering",
-            ),
-        ))
+        out.append(
+            Finding.make(
+                kind="slow_moving",
+                as_of=ctx.as_of,
+                severity="medium" if idle and value >= 5 * s.min_stock_value else "low",
+                entity=Entity(type="sku", id=r["sku_id"], name=r["title"]),
+                title=ctx.text(
+                    f"滞销：库存 {int(r['on_hand'])} 件，"
+                    + (since if idle or math.isinf(cover) else f"够卖 {cover:.0f} 天"),
+                    f"Slow-moving: {int(r['on_hand'])} in stock, "
+                    + (since if idle or math.isinf(cover) else f"{cover:.0f} days of cover"),
+                ),
+                evidence={
+                    "product_id": r["product_id"],
+                    "on_hand": int(r["on_hand"]),
+                    "units_sold_28d": int(r["units28"]),
+                    "days_since_last_sale": idle_for,
+                    "days_of_cover": None if math.isinf(cover) else round(cover, 1),
+                    "stock_value": round(value, 2),
+                },
+                impact=Impact(metric="stock_value", value=round(value, 2)),
+                recommendation=ctx.text(
+                    "做清仓：限时折扣或搭配热销款做组合，并停止补货",
+                    "Clear it: a time-limited discount or a bundle with a best-seller, and stop reordering",
+                ),
+            )
+        )
     return out
 
 
@@ -231,7 +294,9 @@ class ExpirySettings(BaseModel):
     """Thresholds of expiry_risk."""
 
     horizon_days: int = Field(90, description="look at stock expiring within this many days")
-    min_surplus_units: int = Field(10, description="units expected to expire unsold before it is reported")
+    min_surplus_units: int = Field(
+        10, description="units expected to expire unsold before it is reported"
+    )
 
 
 def detect_expiry_risk(ctx: InspectionContext, s: ExpirySettings) -> list[Finding]:
@@ -271,24 +336,31 @@ def detect_expiry_risk(ctx: InspectionContext, s: ExpirySettings) -> list[Findin
         head = lots[0]
         unit_value = head["cost"] if head["cost"] is not None else head["price"]
         days_left = (first_expiry - ctx.as_of).days
-        out.append(Finding.make(
-            kind="expiry_risk", as_of=ctx.as_of, severity="high" if days_left <= 30 else "medium",
-            entity=Entity(type="sku", id=sku, name=head["title"]),
-            title=ctx.text(
-                f"临期：约 {surplus:.0f} 件将在 {days_left} 天内过期前卖不完",
-                f"Expiry risk: about {surplus:.0f} units will not sell before they expire in {days_left} days",
-            ),
-            evidence={
-                "product_id": head["product_id"], "units_expiring_unsold": round(surplus), "expiry_date": first_expiry.isoformat(),
-                "days_to_expiry": days_left, "daily_sales_forecast": round(head["rate"], 2),
-                "units_on_hand_expiring": int(sum(lot["qty"] for lot in lots)),
-            },
-            impact=Impact(metric="stock_value", value=round(surplus * unit_value, 2)),
-            recommendation=ctx.text(
-                "尽快做临期促销（第二件半价/满赠），优先发出临期批次",
-                "Run a short-dated promotion now (second unit half price, gift with purchase) and ship the oldest lot first",
-            ),
-        ))
+        out.append(
+            Finding.make(
+                kind="expiry_risk",
+                as_of=ctx.as_of,
+                severity="high" if days_left <= 30 else "medium",
+                entity=Entity(type="sku", id=sku, name=head["title"]),
+                title=ctx.text(
+                    f"临期：约 {surplus:.0f} 件将在 {days_left} 天内过期前卖不完",
+                    f"Expiry risk: about {surplus:.0f} units will not sell before they expire in {days_left} days",
+                ),
+                evidence={
+                    "product_id": head["product_id"],
+                    "units_expiring_unsold": round(surplus),
+                    "expiry_date": first_expiry.isoformat(),
+                    "days_to_expiry": days_left,
+                    "daily_sales_forecast": round(head["rate"], 2),
+                    "units_on_hand_expiring": int(sum(lot["qty"] for lot in lots)),
+                },
+                impact=Impact(metric="stock_value", value=round(surplus * unit_value, 2)),
+                recommendation=ctx.text(
+                    "尽快做临期促销（第二件半价/满赠），优先发出临期批次",
+                    "Run a short-dated promotion now (second unit half price, gift with purchase) and ship the oldest lot first",
+                ),
+            )
+        )
     return out
 
 
