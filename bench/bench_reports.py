@@ -89,6 +89,7 @@ def main() -> None:
             "weekly report": median_seconds(report_job(settings, "weekly"), args.rounds),
         }
         out = home / "out"
+        out.mkdir()
         cold = {
             "inspection": cli_seconds(
                 home, "inspect", "--store", STORE, "--format", "json", "--out", str(out / "i.json")

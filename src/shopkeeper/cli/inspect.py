@@ -10,8 +10,12 @@ from typing import Annotated
 import typer
 
 from shopkeeper.cli.common import StoreOpt, console, settings
+from shopkeeper.cli.report import emit
 from shopkeeper.inspection.service import run_inspection
 from shopkeeper.inspection.terminal import render
+from shopkeeper.reports.html import render_inspection_html
+from shopkeeper.reports.markdown import render_inspection_md
+from shopkeeper.reports.service import store_config
 
 
 class InspectFormat(StrEnum):
@@ -19,6 +23,8 @@ class InspectFormat(StrEnum):
 
     text = "text"
     json = "json"
+    md = "md"
+    html = "html"
 
 
 class LangOpt(StrEnum):
@@ -30,10 +36,20 @@ class LangOpt(StrEnum):
 
 def inspect(
     store: StoreOpt,
-    date: Annotated[str | None, typer.Option("--date", help="Day to inspect, YYYY-MM-DD (default: last complete day).")] = None,
-    fmt: Annotated[InspectFormat, typer.Option("--format", "-f", help="Output format.")] = InspectFormat.text,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Day to inspect, YYYY-MM-DD (default: last complete day)."),
+    ] = None,
+    fmt: Annotated[
+        InspectFormat,
+        typer.Option(
+            "--format", "-f", help="text, json, md (for IM push) or html (one offline file)."
+        ),
+    ] = InspectFormat.text,
     lang: Annotated[LangOpt | None, typer.Option(help="Language (default: the store's).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of the terminal.")
+    ] = None,
 ) -> None:
     """Walk the whole store and report what is wrong, what it costs and what to do, ranked by money."""
     as_of = dt.date.fromisoformat(date) if date else None
@@ -45,5 +61,10 @@ def inspect(
             console.print(str(out))
         else:
             typer.echo(text)
+        return
+    if fmt in (InspectFormat.md, InspectFormat.html):
+        config = store_config(settings(), store)
+        render_doc = render_inspection_md if fmt is InspectFormat.md else render_inspection_html
+        emit(render_doc(report, store_name=config.name, currency=config.currency), out)
         return
     console.print(render(report))

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import demo, findings, store
+from shopkeeper.cli import demo, findings, report, store
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.errors import ShopkeeperError
@@ -37,10 +37,13 @@ app.add_typer(store.app, name="store")
 app.add_typer(demo.app, name="demo")
 app.command("inspect")(inspect)
 app.add_typer(findings.app, name="findings")
+app.add_typer(report.app, name="report")
 
 
 @app.callback(invoke_without_command=True)
-def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
     """Shopkeeper (生意管家): your store's AI operations team."""
     if version:
         typer.echo(__version__)

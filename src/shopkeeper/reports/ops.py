@@ -1,0 +1,133 @@
+"""The operations cut: stock, shipping and listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shopkeeper.reports.models import (
+    ListingRow,
+    ListingsSection,
+    ShippingSection,
+    StockRow,
+    StockSection,
+    Window,
+)
+from shopkeeper.reports.sql import PAID, Db
+
+LOW_COVER_DAYS = 7
+SALES_DAYS = 14
+"""Daily sales are the average of the 14 days up to the period's end."""
+
+
+def stock_section(db: Db, end: dt.date) -> StockSection:
+    """On-sale SKUs, those out of stock or under a week of cover on the latest snapshot up to ``end``."""
+    if not db.has("inventory"):
+        return StockSection(available=False, missing=["inventory"])
+    snap = db.scalar("SELECT max(date) FROM inventory WHERE date <= ?", [end])
+    if snap is None:
+        return StockSection(available=False, missing=["inventory"])
+    rows = db.rows(
+        f"""WITH st AS (SELECT sku_id, sum(greatest(on_hand - coalesce(reserved, 0), 0)) AS available,
+                              sum(on_hand) AS on_hand FROM inventory WHERE date = ? GROUP BY 1),
+            sold AS (SELECT i.sku_id, sum(i.quantity) / {SALES_DAYS} AS daily,
+                            max(CAST(o.created_at AS DATE)) AS last_sale
+                     FROM orders o JOIN order_items i USING (order_id)
+                     WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN ?::DATE - INTERVAL {SALES_DAYS - 1} DAY AND ?
+                     GROUP BY 1)
+        SELECT p.sku_id, p.title, coalesce(st.available, 0) AS available, st.on_hand * p.cost AS value,
+               coalesce(sold.daily, 0) AS daily,
+               CASE WHEN sold.daily > 0 THEN coalesce(st.available, 0) / sold.daily END AS cover
+        FROM products p LEFT JOIN st USING (sku_id) LEFT JOIN sold USING (sku_id)
+        WHERE coalesce(p.status, 'on_sale') = 'on_sale'""",
+        [snap, end, end],
+    )
+    selling = [r for r in rows if r["daily"] > 0]
+    risky = sorted(
+        (r for r in selling if r["cover"] < LOW_COVER_DAYS), key=lambda r: (r["cover"], -r["daily"])
+    )
+    values = [float(r["value"]) for r in rows if r["value"] is not None]
+    return StockSection(
+        snapshot=snap,
+        on_sale_skus=len(rows),
+        out_of_stock=sum(1 for r in selling if r["available"] == 0),
+        low_cover=sum(1 for r in selling if r["available"] > 0 and r["cover"] < LOW_COVER_DAYS),
+        stock_value=sum(values) if values else None,
+        at_risk=[
+            StockRow(
+                sku_id=str(r["sku_id"]),
+                title=str(r["title"]),
+                available=int(r["available"]),
+                daily_sales=round(float(r["daily"]), 2),
+                days_of_cover=round(float(r["cover"]), 1),
+            )
+            for r in risky[:5]
+        ],
+    )
+
+
+def shipping_section(
+    db: Db, period: Window, hours: float, due: float | None, on_time: float | None
+) -> ShippingSection:
+    """Orders due in the period, on time and late; orders past the promise and still unshipped at its end."""
+    if due is None or on_time is None:
+        return ShippingSection(available=False, missing=["orders.shipped_at"], promise_hours=hours)
+    interval = f"to_microseconds(CAST({hours} * 3600e6 AS BIGINT))"
+    overdue = db.scalar(
+        f"""SELECT count(*) FROM orders WHERE {PAID} AND paid_at IS NOT NULL
+              AND CAST(paid_at AS DATE) >= ?::DATE - INTERVAL 30 DAY
+              AND CAST(paid_at + {interval} AS DATE) <= ?
+              AND (shipped_at IS NULL OR CAST(shipped_at AS DATE) > ?)""",
+        [period.end, period.end, period.end],
+    )
+    avg_hours = db.scalar(
+        """SELECT avg(epoch(shipped_at - paid_at)) / 3600 FROM orders
+           WHERE shipped_at IS NOT NULL AND paid_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN ? AND ?""",
+        [period.start, period.end],
+    )
+    return ShippingSection(
+        promise_hours=hours,
+        due=int(due),
+        on_time=int(on_time),
+        late=int(due - on_time),
+        overdue_now=int(overdue or 0),
+        avg_hours_to_ship=round(float(avg_hours), 1) if avg_hours is not None else None,
+    )
+
+
+def listings_section(db: Db, period: Window) -> ListingsSection:
+    """Listings on sale, those with sales in the period, and the five best by GMV."""
+    on_sale = db.scalar(
+        "SELECT count(DISTINCT product_id) FROM products WHERE coalesce(status, 'on_sale') = 'on_sale'"
+    )
+    traffic = (
+        f"""LEFT JOIN (SELECT product_id, sum(visitors) AS visitors FROM traffic
+                      WHERE date BETWEEN DATE '{period.start}' AND DATE '{period.end}' GROUP BY 1) t USING (product_id)"""
+        if db.has("traffic")
+        else ""
+    )
+    visitors = "t.visitors" if traffic else "NULL::BIGINT"
+    rows = db.rows(
+        f"""WITH s AS (SELECT p.product_id, any_value(p.title) AS title,
+                              sum(coalesce(i.paid_amount, i.unit_price * i.quantity)) AS gmv,
+                              count(DISTINCT o.order_id) AS orders, count(DISTINCT o.customer_id) AS buyers
+                       FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+                       WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1)
+            SELECT s.*, {visitors} AS visitors, count(*) OVER () AS selling FROM s {traffic}
+            ORDER BY gmv DESC LIMIT 5""",
+        [period.start, period.end],
+    )
+    return ListingsSection(
+        on_sale=int(on_sale or 0),
+        selling=int(rows[0]["selling"]) if rows else 0,
+        top=[
+            ListingRow(
+                product_id=str(r["product_id"]),
+                title=str(r["title"]),
+                gmv=float(r["gmv"]),
+                orders=int(r["orders"]),
+                visitors=int(r["visitors"]) if r["visitors"] is not None else None,
+                conversion=r["buyers"] / r["visitors"] if r["visitors"] else None,
+            )
+            for r in rows
+        ],
+    )

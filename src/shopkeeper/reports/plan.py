@@ -1,0 +1,305 @@
+"""From findings, KPIs, movers and upcoming promotions to concrete actions.
+
+Candidates, most urgent first: findings grouped by kind (severity, then money at stake), KPI alarms
+the findings do not already cover (late shipping, ROI under target, refund rate up, conversion down),
+promotions starting within two weeks, then what the movers suggest. The owner's three decisions are
+the first three; the weekly plan takes three to five, with at least one per source that has any.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from shopkeeper.inspection.models import SEVERITY_ORDER, Finding
+from shopkeeper.reports.models import Action, Kpi, Movers, Role
+from shopkeeper.reports.text import change, kind_label, money, pct, short_title
+
+OWNER_OF: dict[str, Role] = {
+    "ad_roi_below_target": "ads",
+    "ad_budget_limited": "ads",
+    "keyword_opportunity": "ads",
+    "negative_reviews": "cs",
+    "refund_spike": "cs",
+    "gmv_drop": "owner",
+}
+PLAN_MAX, DECISIONS = 5, 3
+PROMO_HORIZON_DAYS = 14
+ON_TIME_FLOOR = 0.95
+REFUND_RISE, CONVERSION_FALL = 0.2, -0.1
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A promotion that starts soon."""
+
+    id: str
+    name: str
+    start: dt.date
+    days_away: int
+
+
+@dataclass
+class Signals:
+    """What the actions are derived from."""
+
+    lang: str
+    currency: str
+    kpis: dict[str, Kpi]
+    findings: list[Finding]
+    movers: Movers | None
+    promotions: list[Promotion] = field(default_factory=list)
+    top_sellers: list[str] = field(default_factory=list)
+    refund_reason: str | None = None
+    overdue_orders: int = 0
+    brand: str | None = None
+
+    def name(self, title: str, width: int = 28) -> str:
+        """A listing's short name."""
+        return short_title(title, width, self.brand)
+
+
+def _t(s: Signals, zh: str, en: str) -> str:
+    return zh if s.lang == "zh" else en
+
+
+def finding_actions(s: Signals) -> list[Action]:
+    """One action per finding kind, for its most urgent finding; the count says how many more."""
+    ranked = sorted(s.findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money, f.id))
+    first_of: dict[str, int] = {}
+    for i, f in enumerate(ranked):
+        first_of.setdefault(f.kind, i)
+    out = []
+    for kind, group in groupby(
+        sorted(ranked, key=lambda f: first_of[f.kind]), key=lambda f: f.kind
+    ):
+        items = list(group)
+        head, n = items[0], len(items)
+        subject = f"{kind_label(kind, s.lang)} · {s.name(head.entity.name or head.entity.id, 44)}"
+        why = (
+            head.title if n == 1 else head.title + _t(s, f"（同类共 {n} 条）", f" ({n} like this)")
+        )
+        stake = sum(f.money for f in items) or None
+        out.append(
+            Action(
+                subject=subject,
+                title=head.recommendation,
+                why=why,
+                source="finding",
+                ref=head.id,
+                role=OWNER_OF.get(kind, "ops"),
+                at_stake=stake,
+            )
+        )
+    return out
+
+
+def kpi_actions(s: Signals) -> list[Action]:
+    """KPI alarms that no finding already covers."""
+    kinds = {f.kind for f in s.findings}
+    out: list[Action] = []
+    ship = s.kpis.get("ship_on_time")
+    if (
+        ship
+        and ship.value is not None
+        and ship.value < ON_TIME_FLOOR
+        and "shipping_delay" not in kinds
+    ):
+        out.append(
+            Action(
+                subject=ship.label,
+                title=_t(
+                    s,
+                    f"今天清完超时未发的 {s.overdue_orders} 单，并排查仓库发货瓶颈",
+                    f"Ship the {s.overdue_orders} overdue orders today and find the warehouse bottleneck",
+                ),
+                why=_t(
+                    s,
+                    f"{ship.label} {pct(ship.value)}，低于 {pct(ON_TIME_FLOOR, 0)}",
+                    f"{ship.label}: {pct(ship.value)}, under {pct(ON_TIME_FLOOR, 0)}",
+                ),
+                source="kpi",
+                ref="ship_on_time",
+                role="ops",
+            )
+        )
+    roi = s.kpis.get("roi")
+    if (
+        roi
+        and roi.value is not None
+        and roi.target
+        and roi.value < roi.target
+        and "ad_roi_below_target" not in kinds
+    ):
+        out.append(
+            Action(
+                subject=roi.label,
+                title=_t(
+                    s,
+                    "下调 ROI 低于目标的推广计划出价或预算，把钱挪给达标的计划",
+                    "Cut bids or budgets of campaigns under target ROI and move the money to those above it",
+                ),
+                why=_t(
+                    s,
+                    f"推广 ROI {roi.value:.2f}，目标 {roi.target:g}",
+                    f"Ad ROI {roi.value:.2f} against a target of {roi.target:g}",
+                ),
+                source="kpi",
+                ref="roi",
+                role="ads",
+            )
+        )
+    refund = s.kpis.get("refund_rate")
+    if (
+        refund
+        and refund.baseline.ratio is not None
+        and refund.baseline.ratio > REFUND_RISE
+        and "refund_spike" not in kinds
+    ):
+        reason = s.refund_reason or _t(s, "主要退款原因", "the top refund reason")
+        out.append(
+            Action(
+                subject=refund.label,
+                title=_t(
+                    s,
+                    f"针对“{reason}”改进详情页说明和包装，并回访近期退款买家",
+                    f"Fix what causes “{reason}” (listing text, packing) and call back recent refunders",
+                ),
+                why=_t(
+                    s,
+                    f"退款率 {pct(refund.value)}，{change(refund.baseline.ratio)}",
+                    f"Refund rate {pct(refund.value)}, {change(refund.baseline.ratio)}",
+                ),
+                source="kpi",
+                ref="refund_rate",
+                role="cs",
+            )
+        )
+    conv = s.kpis.get("conversion")
+    if (
+        conv
+        and conv.baseline.ratio is not None
+        and conv.baseline.ratio < CONVERSION_FALL
+        and "conversion_drop" not in kinds
+    ):
+        names = [
+            s.name(m.title, 20)
+            for m in (s.movers.falling if s.movers else [])
+            if m.reason == "conversion"
+        ][:2]
+        which = "、".join(names) if names else _t(s, "转化下降的商品", "the listings that fell")
+        out.append(
+            Action(
+                subject=conv.label,
+                title=_t(
+                    s,
+                    f"检查 {which} 的价格、主图和评价",
+                    f"Check price, main image and reviews of {which}",
+                ),
+                why=_t(
+                    s,
+                    f"转化率 {pct(conv.value)}，{change(conv.baseline.ratio)}",
+                    f"Conversion {pct(conv.value)}, {change(conv.baseline.ratio)}",
+                ),
+                source="kpi",
+                ref="conversion",
+                role="ops",
+            )
+        )
+    return out
+
+
+def promotion_actions(s: Signals) -> list[Action]:
+    """Get ready for promotions that start within two weeks."""
+    sellers = "、".join(s.top_sellers) if s.lang == "zh" else ", ".join(s.top_sellers)
+    return [
+        Action(
+            subject=p.name,
+            title=_t(
+                s,
+                f"备货并设置活动推广预算，重点：{sellers}",
+                f"Stock up and set ad budgets; focus on {sellers}",
+            ),
+            why=_t(
+                s,
+                f"{p.start:%m-%d} 开始（{p.days_away} 天后）",
+                f"Starts {p.start:%b %d} (in {p.days_away} days)",
+            ),
+            source="promotion",
+            ref=p.id,
+            role="ops",
+        )
+        for p in s.promotions[:1]
+    ]
+
+
+def mover_actions(s: Signals) -> list[Action]:
+    """Ride the best riser; find out why the worst faller fell."""
+    out: list[Action] = []
+    if s.movers and s.movers.rising:
+        m = s.movers.rising[0]
+        name = s.name(m.title, 44)
+        out.append(
+            Action(
+                subject=name,
+                title=_t(
+                    s,
+                    "加码：确保库存充足，适当提高推广预算",
+                    "Back it: keep it in stock and raise its ad budget",
+                ),
+                why=_t(
+                    s,
+                    f"支付金额 {money(m.change, s.currency)}（{m.reason_text}）",
+                    f"GMV {money(m.change, s.currency)} ({m.reason_text})",
+                ),
+                source="mover",
+                ref=m.product_id,
+                role="ops",
+                at_stake=m.change,
+            )
+        )
+    if s.movers and s.movers.falling:
+        m = s.movers.falling[0]
+        name = s.name(m.title, 44)
+        out.append(
+            Action(
+                subject=name,
+                title=_t(
+                    s,
+                    f"排查下滑原因（{m.reason_text}）并在本周内修复",
+                    f"Find out why it fell ({m.reason_text}) and fix it this week",
+                ),
+                why=_t(
+                    s,
+                    f"支付金额 {money(m.change, s.currency)}",
+                    f"GMV {money(m.change, s.currency)}",
+                ),
+                source="mover",
+                ref=m.product_id,
+                role="ops",
+                at_stake=-m.change,
+            )
+        )
+    return out
+
+
+def decisions(s: Signals) -> list[Action]:
+    """The owner's three decisions: the most urgent candidates."""
+    return (finding_actions(s) + kpi_actions(s) + promotion_actions(s) + mover_actions(s))[
+        :DECISIONS
+    ]
+
+
+def weekly_plan(s: Signals) -> list[Action]:
+    """Three to five actions for the coming week: the two most urgent findings, a KPI alarm and a
+    promotion when there are any, then more findings, alarms and movers up to five.
+    """
+    found, alarms, promos, moves = (
+        finding_actions(s),
+        kpi_actions(s),
+        promotion_actions(s),
+        mover_actions(s),
+    )
+    first = found[:2] + alarms[:1] + promos[:1]
+    return (first + found[2:3] + alarms[1:2] + moves)[:PLAN_MAX]

@@ -1,0 +1,125 @@
+"""The 30-day daily trend, the funnel, upcoming promotions and the period's top sellers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shopkeeper.reports.kpis import AD_ROWS, Components
+from shopkeeper.reports.models import Funnel, TrendPoint, UpcomingPromotion, Window
+from shopkeeper.reports.sql import PAID, Db
+
+PROMO_HORIZON_DAYS = 14
+
+
+def daily_trend(db: Db, window: Window) -> list[TrendPoint]:
+    """GMV, orders, visitors, ad spend and refund cases per day (every day, zero when nothing sold)."""
+    s, e = f"DATE '{window.start}'", f"DATE '{window.end}'"
+    parts = {
+        "o": f"""SELECT CAST(o.created_at AS DATE) AS d, sum(coalesce(o.pay_amount, i.total, 0)) AS gmv, count(*) AS orders
+                 FROM orders o LEFT JOIN (SELECT order_id, sum(coalesce(paid_amount, unit_price * quantity)) AS total
+                                          FROM order_items GROUP BY 1) i USING (order_id)
+                 WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1""",
+    }
+    cols = {"visitors": "NULL", "ad_spend": "NULL", "ad_gmv": "NULL", "refunds": "NULL"}
+    if db.has("traffic"):
+        parts["t"] = (
+            f"SELECT date AS d, sum(visitors) AS visitors FROM traffic WHERE date BETWEEN {s} AND {e} GROUP BY 1"
+        )
+        cols["visitors"] = "coalesce(t.visitors, 0)"
+    if db.has("ad_campaigns"):
+        parts[
+            "a"
+        ] = f"""SELECT date AS d, sum(spend) AS ad_spend, sum(gmv) AS ad_gmv FROM ({AD_ROWS})
+                         WHERE date BETWEEN {s} AND {e} GROUP BY 1"""
+        cols["ad_spend"], cols["ad_gmv"] = "coalesce(a.ad_spend, 0)", "coalesce(a.ad_gmv, 0)"
+    if db.has("refunds"):
+        parts["r"] = f"""SELECT CAST(created_at AS DATE) AS d, count(*) AS refunds FROM refunds
+                         WHERE coalesce(status, '') NOT IN ('rejected', 'cancelled')
+                           AND CAST(created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1"""
+        cols["refunds"] = "coalesce(r.refunds, 0)"
+    ctes = ", ".join(f"{name} AS ({sql})" for name, sql in parts.items())
+    joins = " ".join(f"LEFT JOIN {name} USING (d)" for name in parts)
+    rows = db.rows(
+        f"""WITH days AS (SELECT CAST(range AS DATE) AS d FROM range({s}, {e} + INTERVAL 1 DAY, INTERVAL 1 DAY)), {ctes}
+            SELECT days.d, coalesce(o.gmv, 0) AS gmv, coalesce(o.orders, 0) AS orders,
+                   {cols["visitors"]} AS visitors, {cols["ad_spend"]} AS ad_spend,
+                   {cols["ad_gmv"]} AS ad_gmv, {cols["refunds"]} AS refunds
+            FROM days {joins} ORDER BY days.d"""
+    )
+    return [
+        TrendPoint(
+            date=r["d"],
+            gmv=float(r["gmv"]),
+            orders=int(r["orders"]),
+            visitors=r["visitors"],
+            ad_spend=r["ad_spend"],
+            ad_gmv=r["ad_gmv"],
+            refunds=r["refunds"],
+        )
+        for r in rows
+    ]
+
+
+def funnel(now: Components) -> Funnel | None:
+    """Visitors → add-to-cart → buyers of the period (``None`` without traffic)."""
+    if now.get("visitors") is None:
+        return None
+    atc = now.get("add_to_cart")
+    return Funnel(
+        visitors=int(now["visitors"] or 0),
+        add_to_cart=int(atc) if atc else None,
+        buyers=int(now["buyers"] or 0),
+    )
+
+
+def upcoming_promotions(db: Db, end: dt.date) -> list[UpcomingPromotion]:
+    """Promotions (not standing coupons) starting within two weeks after ``end``."""
+    if not db.has("promotions"):
+        return []
+    rows = db.rows(
+        f"""SELECT promotion_id, name, kind, CAST(start_at AS DATE) AS start FROM promotions
+            WHERE kind <> 'coupon' AND CAST(start_at AS DATE) > ? AND CAST(start_at AS DATE) <= ?::DATE + INTERVAL {PROMO_HORIZON_DAYS} DAY
+            ORDER BY start, promotion_id""",
+        [end, end],
+    )
+    return [
+        UpcomingPromotion(
+            promotion_id=str(r["promotion_id"]),
+            name=str(r["name"]),
+            kind=str(r["kind"]),
+            start=r["start"],
+            days_away=(r["start"] - end).days,
+        )
+        for r in rows
+    ]
+
+
+def top_sellers(db: Db, period: Window, n: int = 3) -> list[str]:
+    """Titles of the ``n`` listings that sold the most units in the period."""
+    rows = db.rows(
+        f"""SELECT any_value(p.title) AS title FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+            WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+            GROUP BY p.product_id ORDER BY sum(i.quantity) DESC, p.product_id LIMIT {n}""",
+        [period.start, period.end],
+    )
+    return [str(r["title"]) for r in rows]
+
+
+def promotions_during(db: Db, windows: list[Window]) -> list[str]:
+    """Names of storewide events overlapping any of ``windows``: not coupons, not standing offers
+    (over 31 days), not routines (a name used more than twice, like a weekly weekend deal).
+    """
+    if not db.has("promotions") or not windows:
+        return []
+    overlaps = " OR ".join(
+        f"(CAST(start_at AS DATE) <= DATE '{w.end}' AND CAST(end_at AS DATE) >= DATE '{w.start}')"
+        for w in windows
+    )
+    rows = db.rows(
+        f"""SELECT name FROM promotions WHERE kind <> 'coupon'
+              AND CAST(end_at AS DATE) - CAST(start_at AS DATE) < 31 AND ({overlaps})
+              AND coalesce(CAST(sku_ids AS VARCHAR), '') IN ('', '[]')
+              AND name NOT IN (SELECT name FROM promotions GROUP BY name HAVING count(*) > 2)
+            GROUP BY name ORDER BY min(start_at)"""
+    )
+    return [str(r["name"]) for r in rows]
