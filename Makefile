@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+DEMO_REPORT ?= $(CURDIR)/demo-report.html
+
 demo: $(STAMP)
 	$(BIN)/shopkeeper demo create --store demo --lang zh
+	@$(BIN)/shopkeeper report daily --store demo --format html --out $(DEMO_REPORT) > /dev/null
 	$(BIN)/shopkeeper inspect --store demo
+	@echo "Daily report (open in a browser): $(DEMO_REPORT)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -32,6 +36,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_inspection.py
+	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/quality_inspection.py --quick
 
 clean:
