@@ -113,3 +113,36 @@ def test_skipped_checks_and_json_shape(tmp_path: Path, tiny_store: Callable[...,
     }
     assert finding["id"] == "plain:store:shop:2026-11-20"
     assert data["summary"]["counts"] == {"high": 0, "medium": 0, "low": 1}
+
+
+def _store_with_days(folder: Path, last_day_until: int) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "store.toml").write_text('name = "t"\ntimezone = "Asia/Shanghai"\n', encoding="utf-8")
+    (folder / "products.csv").write_text(
+        "sku_id,product_id,title,category,price\nS1,P1,t,c,10\n", encoding="utf-8"
+    )
+    orders, items = (
+        ["order_id,customer_id,created_at,status"],
+        ["order_id,sku_id,quantity,unit_price"],
+    )
+    n = 0
+    for day in range(1, 15):
+        for hour in (9, 13, 17, 20) if day < 14 else (8, 9, 10, last_day_until):
+            n += 1
+            orders.append(f"O{n},c,2026-11-{day:02d} {hour:02d}:00:00,paid")
+            items.append(f"O{n},S1,1,10")
+    (folder / "orders.csv").write_text("\n".join(orders) + "\n", encoding="utf-8")
+    (folder / "order_items.csv").write_text("\n".join(items) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_last_day_cut_short_is_not_the_day_inspected(tmp_path: Path) -> None:
+    from shopkeeper.inspection.engine import default_as_of
+
+    settings = Settings(home=tmp_path / "home")
+    import_store(_store_with_days(tmp_path / "cut", last_day_until=11), "cut", settings=settings)
+    import_store(_store_with_days(tmp_path / "full", last_day_until=21), "full", settings=settings)
+    with Warehouse.open(store_dir(settings, "cut"), read_only=True) as wh:
+        assert default_as_of(wh, "Asia/Shanghai") == dt.date(2026, 11, 13)
+    with Warehouse.open(store_dir(settings, "full"), read_only=True) as wh:
+        assert default_as_of(wh, "Asia/Shanghai") == dt.date(2026, 11, 14)

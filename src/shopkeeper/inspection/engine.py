@@ -19,6 +19,9 @@ from shopkeeper.inspection.registry import Rule, load_rules
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
 
+CUT_SHORT_HOURS = 3.0
+"""A last day whose last order comes this many hours before the usual last order was cut short."""
+
 EXPLAINS: dict[str, frozenset[str]] = {
     "out_of_stock": frozenset(
         {"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}
@@ -30,12 +33,30 @@ root finding's evidence (``explains``) instead of being reported on its own."""
 
 
 def default_as_of(wh: Warehouse, timezone: str) -> dt.date | None:
-    """The last complete day in the data: the last order day, or yesterday if that is today."""
-    row = wh.con.execute("SELECT max(CAST(created_at AS DATE)) FROM orders").fetchall()
-    last: dt.date | None = row[0][0] if row else None
+    """The last complete day in the data.
+
+    That is the last order day, unless it is today (still running) or was cut short: an export
+    taken at lunchtime ends hours before the shop's usual last order of the day (the median over
+    the 28 days before), and its day is then not complete.
+    """
+    rows = wh.con.execute(
+        """WITH d AS (SELECT CAST(created_at AS DATE) AS day,
+                             max(epoch(created_at::TIMESTAMP) % 86400) / 3600.0 AS last_hour
+                      FROM orders WHERE created_at >= (SELECT max(created_at) FROM orders) - INTERVAL 29 DAY
+                      GROUP BY 1)
+           SELECT max(day), arg_max(last_hour, day),
+                  median(last_hour) FILTER (WHERE day < (SELECT max(day) FROM d)) FROM d"""
+    ).fetchall()
+    last, last_hour, usual_hour = rows[0] if rows else (None, None, None)
     if last is None:
         return None
     today = dt.datetime.now(ZoneInfo(timezone)).date()
+    if (
+        usual_hour is not None
+        and last_hour is not None
+        and last_hour < usual_hour - CUT_SHORT_HOURS
+    ):
+        last -= dt.timedelta(days=1)
     return min(last, today - dt.timedelta(days=1))
 
 
