@@ -34,6 +34,7 @@ def _campaigns(ctx: InspectionContext, days: int, full_share: float) -> list[dic
                   count(*) FILTER (WHERE spend > 0) AS days_spent,
                   count(*) FILTER (WHERE spend > 0 AND gmv < target * spend) AS days_below,
                   count(*) FILTER (WHERE budget > 0 AND spend >= ? * budget) AS days_capped,
+                  sum(spend) FILTER (WHERE budget > 0) / nullif(sum(budget), 0) AS utilization,
                   sum(spend) / nullif(sum(sum(spend)) OVER (), 0) AS spend_share
            FROM d GROUP BY campaign_id HAVING any_value(target) IS NOT NULL ORDER BY campaign_id""",
         [ctx.config.targets.roi, start, ctx.as_of, full_share],
@@ -186,7 +187,7 @@ def _budget_finding(
             "days_budget_used_up": int(c["days_capped"]),
             "days": s.window_days,
             "spend": round(float(c["spend"]), 2),
-            "budget_utilization": round(float(c["spend"]) / (budget * s.window_days), 3),
+            "budget_utilization": round(float(c["utilization"] or 0.0), 3),
             "campaign_kind": c["kind"],
         },
         impact=Impact(metric="gmv_opportunity", value=round((new - budget) * 7 * target, 2)),

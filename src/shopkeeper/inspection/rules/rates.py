@@ -1,0 +1,105 @@
+"""Has a rate clearly risen? Small-number tests shared by the after-sale rules.
+
+A listing's normal rate is a Beta belief: the rate of comparable listings (its category) worth a
+few pseudo-observations, updated with its own history and never assumed far better than its
+category. A recent count must clear a Wilson 99 % test, a minimum ratio and excess, and a
+beta-binomial tail at ``alpha / tests``, so that ``alpha`` bounds the chance that noise alone
+makes any listing of the store fire in one inspection.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from shopkeeper.analytics.stats import Z_99, rate_rose
+
+
+def _lbeta(a: float, b: float) -> float:
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def beta_binomial_sf(k: int, n: int, a: float, b: float) -> float:
+    """P(X ≥ k) for X ~ BetaBinomial(n, a, b): the chance of ``k`` or more cases out of ``n`` when
+    the rate itself is only known as Beta(a, b).
+
+    >>> round(beta_binomial_sf(3, 4, 1.0, 99.0), 6), beta_binomial_sf(0, 4, 1.0, 99.0)
+    (2.3e-05, 1.0)
+    """
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    base = math.lgamma(n + 1) - _lbeta(a, b)
+    total, mode = 0.0, (n * a) / (a + b)
+    for x in range(k, n + 1):
+        term = math.exp(
+            base - math.lgamma(x + 1) - math.lgamma(n - x + 1) + _lbeta(x + a, n - x + b)
+        )
+        total += term
+        if x > mode and term < total * 1e-12:
+            break
+    return min(total, 1.0)
+
+
+def rise(
+    k: Sequence[float],
+    n: Sequence[float],
+    kb: Sequence[float],
+    nb: Sequence[float],
+    prior_rate: Sequence[float] | float,
+    *,
+    prior_weight: float,
+    min_count: int,
+    min_ratio: float,
+    min_excess: float,
+    tests: int,
+    alpha: float,
+    floor: float = 0.5,
+) -> tuple[list[bool], list[float]]:
+    """Which recent counts ``k`` out of ``n`` clearly exceed their normal rate ``kb / nb``, and the
+    counts expected at normal. The normal rate is a Beta belief: the ``prior_rate`` of comparable
+    listings worth ``prior_weight`` pseudo-trials, updated with the history, and never below
+    ``floor`` × the prior (a quiet history is partly luck). A rise needs ``min_count`` cases,
+    ``min_excess`` more than expected, the Wilson 99 % interval above normal's with ``min_ratio`` ×
+    its rate, and a beta-binomial tail under ``alpha / tests`` (so that ``alpha`` is the chance,
+    per inspection, that noise alone makes any of the ``tests`` fire).
+
+    >>> rise([12, 3], [40, 40], [4, 4], [400, 400], 0.01, prior_weight=30, min_count=3, min_ratio=2,
+    ...      min_excess=2, tests=100, alpha=0.01)[0]
+    [True, False]
+    """
+    k_ = np.asarray(k, dtype=np.float64)
+    n_ = np.maximum(np.asarray(n, dtype=np.float64), k_)
+    prior = np.maximum(np.asarray(prior_rate, dtype=np.float64), 1e-4)
+    strength = np.asarray(nb, dtype=np.float64) + prior_weight
+    a = np.maximum(
+        np.asarray(kb, dtype=np.float64) + prior_weight * prior, floor * prior * strength
+    )
+    b = np.maximum(strength - a, 1.0)
+    expected = n_ * a / (a + b)
+    candidate = (
+        (k_ >= min_count)
+        & (k_ - expected >= min_excess)
+        & rate_rose(k_, n_, a, a + b, z=Z_99, min_ratio=min_ratio)
+    )
+    flags = [
+        bool(c)
+        and beta_binomial_sf(int(kk), max(round(nn), int(kk)), aa, bb) < alpha / max(tests, 1)
+        for c, kk, nn, aa, bb in zip(candidate, k_, n_, a, b, strict=True)
+    ]
+    return flags, [float(e) for e in expected]
+
+
+def category_rates(
+    groups: dict[str, list[float]], store: float, pseudo: float = 200.0
+) -> dict[str, float]:
+    """Per category ``[cases, trials]`` → its rate, blended with the store's rate by ``pseudo``
+    trials so a small category borrows from the store.
+
+    >>> category_rates({"a": [10.0, 100.0], "b": [0.0, 0.0]}, 0.02)
+    {'a': 0.04666666666666667, 'b': 0.02}
+    """
+    return {c: (k + pseudo * store) / (n + pseudo) for c, (k, n) in groups.items()}

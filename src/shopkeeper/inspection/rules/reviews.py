@@ -1,0 +1,312 @@
+"""negative_reviews (product): a rise in 1-2★ reviews or in one complaint topic on a listing.
+
+The recent window's share is compared with the listing's normal share over the weeks before
+(:func:`.rates.rise`). Only the few texts of flagged listings are read for topics
+(:mod:`.complaints`, jieba for Chinese).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shopkeeper.inspection.context import InspectionContext
+from shopkeeper.inspection.models import Action, Entity, Finding, Impact
+from shopkeeper.inspection.rules.complaints import (
+    BY_KEY,
+    TOPICS,
+    complaint_pattern,
+    hit_vocabulary,
+    topics_of,
+)
+from shopkeeper.inspection.rules.rates import category_rates, rise
+
+
+class ReviewSettings(BaseModel):
+    """Thresholds of negative_reviews."""
+
+    window_days: int = Field(
+        7, description="recent reviews: those written in the last this many days"
+    )
+    baseline_days: int = Field(
+        84, description="normal share: reviews of this many days before the window"
+    )
+    min_low: int = Field(3, description="at least this many recent 1-2★ (or complaining) reviews")
+    min_ratio: float = Field(2.0, description="recent share at least this multiple of normal")
+    min_excess: float = Field(
+        2.0, description="…and this many more low reviews than the normal share predicts"
+    )
+    prior_weight: float = Field(
+        30.0, description="pseudo-reviews at the store's normal share added to a listing's history"
+    )
+    alpha: float = Field(
+        0.01, description="chance per inspection that noise alone makes a listing fire"
+    )
+    examples: int = Field(3, description="example snippets quoted in the evidence")
+
+
+def _review_counts(
+    ctx: InspectionContext, s: ReviewSettings
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per listing: reviews and 1-2★ reviews, recent and normal; per listing and complaint topic:
+    reviews mentioning the topic, recent and normal (one regex pass; negated mentions removed).
+    """
+    negated, complaint = complaint_pattern()
+    words, keys = hit_vocabulary()
+    start = ctx.as_of - dt.timedelta(days=s.window_days - 1)
+    ctx.con.execute(
+        """CREATE OR REPLACE TEMP TABLE review_hits AS
+           SELECT coalesce(r.product_id, p.product_id) AS product_id, c.category, r.review_id, r.rating <= 2 AS low,
+                  CAST(r.created_at AS DATE) >= ? AS recent,
+                  CASE WHEN r.rating <= 3 THEN regexp_extract_all(regexp_replace(lower(coalesce(r.text, '')), ?, '', 'g'), ?)
+                       ELSE [] END AS hits
+           FROM reviews r LEFT JOIN products p USING (sku_id)
+                LEFT JOIN (SELECT product_id, any_value(category) AS category FROM products GROUP BY 1) c
+                       ON c.product_id = coalesce(r.product_id, p.product_id)
+           WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND coalesce(r.product_id, p.product_id) IS NOT NULL""",
+        [start, negated, complaint, start - dt.timedelta(days=s.baseline_days), ctx.as_of],
+    )
+    totals = ctx.rows(
+        """SELECT product_id, any_value(category) AS category, count(*) FILTER (WHERE recent) AS n,
+                  count(*) FILTER (WHERE recent AND low) AS low,
+                  count(*) FILTER (WHERE NOT recent) AS n_base, count(*) FILTER (WHERE NOT recent AND low) AS low_base
+           FROM review_hits GROUP BY product_id ORDER BY product_id"""
+    )
+    topics = ctx.rows(
+        """WITH vocab AS (SELECT unnest(?::VARCHAR[]) AS hit, unnest(?::VARCHAR[]) AS topic),
+                h AS (SELECT product_id, review_id, recent, unnest(hits) AS hit FROM review_hits WHERE len(hits) > 0)
+           SELECT h.product_id, v.topic, count(DISTINCT review_id) FILTER (WHERE recent) AS k,
+                  count(DISTINCT review_id) FILTER (WHERE NOT recent) AS k_base
+           FROM h JOIN vocab v USING (hit) GROUP BY ALL""",
+        [words, keys],
+    )
+    return totals, topics
+
+
+def _rose(
+    recent: list[int],
+    n: list[int],
+    base: list[int],
+    n_base: list[int],
+    store_rate: list[float] | float,
+    s: ReviewSettings,
+    tests: int,
+) -> list[bool]:
+    """Whether each recent share clearly rose above its normal share, shrunk toward the store's."""
+    return rise(
+        recent,
+        n,
+        base,
+        n_base,
+        store_rate,
+        prior_weight=s.prior_weight,
+        min_count=s.min_low,
+        min_ratio=s.min_ratio,
+        min_excess=s.min_excess,
+        tests=tests,
+        alpha=s.alpha,
+    )[0]
+
+
+def _flag(
+    ctx: InspectionContext, s: ReviewSettings
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Listings whose low ratings rose (``by_low``), and the complaint topics that rose per listing.
+    A listing's prior is its category's normal share (1-2★, or each topic).
+    """
+    totals, topics = _review_counts(ctx, s)
+    if not totals:
+        return [], {}
+    n_base_all = max(sum(r["n_base"] for r in totals), 1)
+    low_groups: dict[str, list[float]] = {}
+    for r in totals:
+        g = low_groups.setdefault(str(r["category"]), [0.0, 0.0])
+        g[0], g[1] = g[0] + r["low_base"], g[1] + r["n_base"]
+    low_rate = category_rates(low_groups, sum(r["low_base"] for r in totals) / n_base_all)
+    listings = sum(1 for r in totals if r["n"])
+    low = _rose(
+        [r["low"] for r in totals],
+        [r["n"] for r in totals],
+        [r["low_base"] for r in totals],
+        [r["n_base"] for r in totals],
+        [low_rate[str(r["category"])] for r in totals],
+        s,
+        listings,
+    )
+    by_id = {r["product_id"]: r | {"by_low": flag} for r, flag in zip(totals, low, strict=True)}
+    store_topic: Counter[str] = Counter()
+    cat_topic: dict[str, list[float]] = {}
+    for t in topics:
+        store_topic[t["topic"]] += t["k_base"]
+        cat_topic.setdefault(f"{by_id[t['product_id']]['category']}|{t['topic']}", [0.0, 0.0])[
+            0
+        ] += t["k_base"]
+    for key, g in cat_topic.items():
+        g[1] = low_groups[key.rsplit("|", 1)[0]][1]
+    rates = {
+        key: category_rates({key: g}, store_topic[key.rsplit("|", 1)[1]] / n_base_all)[key]
+        for key, g in cat_topic.items()
+    }
+    risen: dict[str, list[dict[str, Any]]] = {}
+    totals_of = [by_id[t["product_id"]] for t in topics]
+    flags = _rose(
+        [t["k"] for t in topics],
+        [r["n"] for r in totals_of],
+        [t["k_base"] for t in topics],
+        [r["n_base"] for r in totals_of],
+        [rates[f"{r['category']}|{t['topic']}"] for r, t in zip(totals_of, topics, strict=True)],
+        s,
+        listings * len(TOPICS),
+    )
+    for t, flag in zip(topics, flags, strict=True):
+        if flag:
+            risen.setdefault(t["product_id"], []).append(t)
+    flagged = [r for r in by_id.values() if r["by_low"] or r["product_id"] in risen]
+    return flagged, risen
+
+
+def _snippet(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _topics(
+    ctx: InspectionContext, product_id: str, start: dt.date, s: ReviewSettings
+) -> dict[str, Any]:
+    """Dominant complaint topic of a flagged listing's recent bad reviews, with examples."""
+    rows = ctx.rows(
+        """SELECT r.review_id, r.rating, r.text, r.reply FROM reviews r LEFT JOIN products p USING (sku_id)
+           WHERE coalesce(r.product_id, p.product_id) = ? AND CAST(r.created_at AS DATE) BETWEEN ? AND ?
+             AND r.rating <= 3
+           ORDER BY r.rating, r.created_at DESC LIMIT 300""",
+        [product_id, start, ctx.as_of],
+    )
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for r in rows:
+        for topic in topics_of(r["text"], ctx.lang):
+            if topic.buyer_side:
+                continue
+            counts[topic.key] += 1
+            examples.setdefault(topic.key, []).append(_snippet(str(r["text"])))
+    unreplied = [
+        str(r["review_id"]) for r in rows if r["rating"] <= 2 and not (r["reply"] or "").strip()
+    ]
+    top = counts.most_common(1)[0][0] if counts else None
+    return {
+        "top": top,
+        "counts": counts,
+        "examples": examples.get(top, [])[: s.examples] if top else [],
+        "by_topic": examples,
+        "unreplied": unreplied,
+        "low_texts": [_snippet(str(r["text"])) for r in rows if r["rating"] <= 2 and r["text"]],
+    }
+
+
+def _product_facts(ctx: InspectionContext, ids: list[str], days: int) -> dict[str, dict[str, Any]]:
+    daily = ctx.sku_daily()
+    rows = ctx.rows(
+        f"""SELECT p.product_id, any_value(p.title) AS title,
+                   coalesce(sum(d.gmv) FILTER (WHERE d.day > ?::DATE - INTERVAL (?) DAY), 0)::DOUBLE AS gmv
+            FROM products p LEFT JOIN {daily} d USING (sku_id)
+            WHERE list_contains(?, p.product_id) GROUP BY p.product_id""",
+        [ctx.as_of, days, ids],
+    )
+    return {r["product_id"]: r for r in rows}
+
+
+def detect_negative_reviews(ctx: InspectionContext, s: ReviewSettings) -> list[Finding]:
+    """A listing whose share of 1-2★ reviews in the last ``window_days`` rose clearly above its
+    normal share over the ``baseline_days`` before (Wilson 99 %, at least ``min_ratio`` × normal,
+    at least ``min_low`` low reviews), or whose share of reviews mentioning one complaint topic
+    (in reviews of 3★ or less; negated mentions such as 没有压坏 / no damage left out) rose the same way. The
+    complaint topic that rose (else the dominant topic of the recent low reviews) is named, with
+    example snippets. Impact: the listing's GMV of the window × the excess share of unhappy buyers.
+    """
+    flagged, risen = _flag(ctx, s)
+    if not flagged:
+        return []
+    facts = _product_facts(ctx, [r["product_id"] for r in flagged], s.window_days)
+    start = ctx.as_of - dt.timedelta(days=s.window_days - 1)
+    out = []
+    for r in flagged:
+        topics = _topics(ctx, r["product_id"], start, s)
+        rose = sorted(risen.get(r["product_id"], []), key=lambda t: -t["k"])
+        if rose:
+            topics["top"] = rose[0]["topic"]
+            topics["examples"] = topics["by_topic"].get(rose[0]["topic"], [])[: s.examples]
+        out.append(
+            _review_finding(
+                ctx, s, r, rose[0] if rose else None, facts.get(r["product_id"], {}), topics
+            )
+        )
+    return out
+
+
+def _review_finding(
+    ctx: InspectionContext,
+    s: ReviewSettings,
+    r: dict[str, Any],
+    rose: dict[str, Any] | None,
+    fact: dict[str, Any],
+    topics: dict[str, Any],
+) -> Finding:
+    share, normal = r["low"] / max(r["n"], 1), r["low_base"] / max(r["n_base"], 1)
+    top = BY_KEY[topics["top"]] if topics["top"] else None
+    label = top.label(ctx.lang) if top else ctx.text("未归类", "unclassified")
+    excess = share - normal
+    if r["by_low"]:
+        head = ctx.text(
+            f"差评率升至 {share:.0%}（平时 {normal:.0%}）",
+            f"1-2★ reviews up to {share:.0%} (normally {normal:.0%})",
+        )
+    else:
+        assert rose is not None
+        t_share, t_normal = rose["k"] / max(r["n"], 1), rose["k_base"] / max(r["n_base"], 1)
+        excess = max(excess, t_share - t_normal)
+        head = ctx.text(
+            f"「{label}」类评价升至 {t_share:.0%}（平时 {t_normal:.0%}）",
+            f"Reviews about {label} up to {t_share:.0%} (normally {t_normal:.0%})",
+        )
+    evidence = {
+        "reviews_recent": int(r["n"]),
+        "low_reviews_recent": int(r["low"]),
+        "low_share_recent": round(share, 3),
+        "reviews_before": int(r["n_base"]),
+        "low_reviews_before": int(r["low_base"]),
+        "low_share_before": round(normal, 3),
+        "window_days": s.window_days,
+        "top_topic": label,
+        "topic_reviews_recent": int(rose["k"]) if rose else topics["counts"].get(topics["top"], 0),
+        "topic_reviews_before": int(rose["k_base"]) if rose else None,
+        "topic_counts": {BY_KEY[k].label(ctx.lang): v for k, v in topics["counts"].most_common(5)},
+        "examples": topics["examples"] or topics["low_texts"][: s.examples],
+        "unreplied_low_reviews": len(topics["unreplied"]),
+    }
+    actions = [
+        Action(type="reply_review", params={"review_id": rid}) for rid in topics["unreplied"][:10]
+    ]
+    return Finding.make(
+        kind="negative_reviews",
+        as_of=ctx.as_of,
+        severity="high" if r["low"] >= 10 or share >= 0.3 else "medium",
+        entity=Entity(type="product", id=str(r["product_id"]), name=fact.get("title")),
+        title=head
+        + (
+            ctx.text(f"，集中在「{label}」", f", mostly about {label}")
+            if r["by_low"] and top
+            else ""
+        ),
+        evidence=evidence,
+        impact=Impact(
+            metric="gmv_at_risk", value=round(float(fact.get("gmv", 0.0)) * max(excess, 0.0), 2)
+        ),
+        recommendation=ctx.text(
+            f"排查「{label}」的原因（批次、包装、仓库或快递），逐条回复差评并主动联系买家补偿；问题解决前在详情页说明",
+            f"Find the cause of '{label}' (batch, packaging, warehouse or carrier), reply to every low review and "
+            "reach out to the buyers; explain the fix on the listing until it is solved",
+        ),
+        actions=actions,
+    )
