@@ -39,7 +39,7 @@ class RefundSettings(BaseModel):
         30.0, description="pseudo-orders at the store's normal rate added to a SKU's history"
     )
     alpha: float = Field(
-        0.01, description="chance per inspection that noise alone makes a SKU fire"
+        0.002, description="chance per inspection that noise alone makes a SKU fire"
     )
 
 

@@ -34,16 +34,21 @@ class ReviewSettings(BaseModel):
     baseline_days: int = Field(
         84, description="normal share: reviews of this many days before the window"
     )
-    min_low: int = Field(3, description="at least this many recent 1-2★ (or complaining) reviews")
+    min_low: int = Field(3, description="at least this many recent 1-2★ (or same-topic) reviews")
     min_ratio: float = Field(2.0, description="recent share at least this multiple of normal")
-    min_excess: float = Field(
-        2.0, description="…and this many more low reviews than the normal share predicts"
-    )
+    min_excess: float = Field(2.0, description="…and this many more than the normal share predicts")
     prior_weight: float = Field(
-        30.0, description="pseudo-reviews at the store's normal share added to a listing's history"
+        30.0, description="pseudo-reviews at the category's share added to a listing's history"
     )
     alpha: float = Field(
-        0.01, description="chance per inspection that noise alone makes a listing fire"
+        0.002,
+        description="chance per inspection that noise alone makes a listing's 1-2★ share fire",
+    )
+    topic_alpha: float = Field(
+        0.01, description="…or one of its complaint topics (a topic is a sharper signal)"
+    )
+    min_topic_reviews: int = Field(
+        4, description="recent reviews a listing needs before a topic's share is judged"
     )
     examples: int = Field(3, description="example snippets quoted in the evidence")
 
@@ -87,45 +92,53 @@ def _review_counts(
 
 
 def _rose(
-    recent: list[int],
+    k: list[int],
     n: list[int],
-    base: list[int],
-    n_base: list[int],
-    store_rate: list[float] | float,
+    kb: list[int],
+    nb: list[int],
+    prior: list[float],
     s: ReviewSettings,
+    *,
     tests: int,
+    alpha: float,
 ) -> list[bool]:
-    """Whether each recent share clearly rose above its normal share, shrunk toward the store's."""
+    """Whether each recent share clearly rose above its normal share (:func:`.rates.rise`)."""
     return rise(
-        recent,
+        k,
         n,
-        base,
-        n_base,
-        store_rate,
+        kb,
+        nb,
+        prior,
         prior_weight=s.prior_weight,
         min_count=s.min_low,
         min_ratio=s.min_ratio,
         min_excess=s.min_excess,
         tests=tests,
-        alpha=s.alpha,
+        alpha=alpha,
     )[0]
+
+
+def _share_sums(rows: list[dict[str, Any]], key: str, cases: str) -> dict[str, list[float]]:
+    """``{key value: [cases, reviews]}`` over the normal window."""
+    out: dict[str, list[float]] = {}
+    for r in rows:
+        g = out.setdefault(str(r[key]), [0.0, 0.0])
+        g[0], g[1] = g[0] + r[cases], g[1] + r["n_base"]
+    return out
 
 
 def _flag(
     ctx: InspectionContext, s: ReviewSettings
 ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Listings whose low ratings rose (``by_low``), and the complaint topics that rose per listing.
-    A listing's prior is its category's normal share (1-2★, or each topic).
+    """Listings whose 1-2★ share rose (``by_low``), and the complaint topics that rose per listing.
+    A listing's prior is its category's normal share (of 1-2★ reviews, or of each topic).
     """
     totals, topics = _review_counts(ctx, s)
     if not totals:
         return [], {}
-    n_base_all = max(sum(r["n_base"] for r in totals), 1)
-    low_groups: dict[str, list[float]] = {}
-    for r in totals:
-        g = low_groups.setdefault(str(r["category"]), [0.0, 0.0])
-        g[0], g[1] = g[0] + r["low_base"], g[1] + r["n_base"]
-    low_rate = category_rates(low_groups, sum(r["low_base"] for r in totals) / n_base_all)
+    store_n = max(sum(r["n_base"] for r in totals), 1)
+    by_cat = _share_sums(totals, "category", "low_base")
+    low_rate = category_rates(by_cat, sum(r["low_base"] for r in totals) / store_n)
     listings = sum(1 for r in totals if r["n"])
     low = _rose(
         [r["low"] for r in totals],
@@ -134,38 +147,47 @@ def _flag(
         [r["n_base"] for r in totals],
         [low_rate[str(r["category"])] for r in totals],
         s,
-        listings,
+        tests=listings,
+        alpha=s.alpha,
     )
     by_id = {r["product_id"]: r | {"by_low": flag} for r, flag in zip(totals, low, strict=True)}
+    rows = [
+        t
+        | {
+            "category": by_id[t["product_id"]]["category"],
+            "n": by_id[t["product_id"]]["n"],
+            "n_base": by_id[t["product_id"]]["n_base"],
+        }
+        for t in topics
+    ]
+    rows = [t for t in rows if t["n"] >= s.min_topic_reviews]
     store_topic: Counter[str] = Counter()
     cat_topic: dict[str, list[float]] = {}
     for t in topics:
         store_topic[t["topic"]] += t["k_base"]
-        cat_topic.setdefault(f"{by_id[t['product_id']]['category']}|{t['topic']}", [0.0, 0.0])[
-            0
-        ] += t["k_base"]
-    for key, g in cat_topic.items():
-        g[1] = low_groups[key.rsplit("|", 1)[0]][1]
-    rates = {
-        key: category_rates({key: g}, store_topic[key.rsplit("|", 1)[1]] / n_base_all)[key]
+        key = f"{by_id[t['product_id']]['category']}|{t['topic']}"
+        cat_topic.setdefault(key, [0.0, by_cat[str(by_id[t["product_id"]]["category"])][1]])[0] += (
+            t["k_base"]
+        )
+    rate = {
+        key: category_rates({key: g}, store_topic[key.rsplit("|", 1)[1]] / store_n)[key]
         for key, g in cat_topic.items()
     }
-    risen: dict[str, list[dict[str, Any]]] = {}
-    totals_of = [by_id[t["product_id"]] for t in topics]
     flags = _rose(
-        [t["k"] for t in topics],
-        [r["n"] for r in totals_of],
-        [t["k_base"] for t in topics],
-        [r["n_base"] for r in totals_of],
-        [rates[f"{r['category']}|{t['topic']}"] for r, t in zip(totals_of, topics, strict=True)],
+        [t["k"] for t in rows],
+        [t["n"] for t in rows],
+        [t["k_base"] for t in rows],
+        [t["n_base"] for t in rows],
+        [rate[f"{t['category']}|{t['topic']}"] for t in rows],
         s,
-        listings * len(TOPICS),
+        tests=listings * len(TOPICS),
+        alpha=s.topic_alpha,
     )
-    for t, flag in zip(topics, flags, strict=True):
+    risen: dict[str, list[dict[str, Any]]] = {}
+    for t, flag in zip(rows, flags, strict=True):
         if flag:
             risen.setdefault(t["product_id"], []).append(t)
-    flagged = [r for r in by_id.values() if r["by_low"] or r["product_id"] in risen]
-    return flagged, risen
+    return [r for r in by_id.values() if r["by_low"] or r["product_id"] in risen], risen
 
 
 def _snippet(text: str, limit: int = 40) -> str:
