@@ -9,13 +9,13 @@ the same negation rule (``no damage``, ``wasn't broken``). A topic whose term it
 Only the few texts of listings already flagged by SQL are tagged here; the SQL side uses
 :func:`complaint_pattern` (multi-character terms, negated mentions removed first).
 
->>> [t.key for t in topics_of("包装破了，豆子撒了一箱子", "zh")]
+>>> [t.key for t in topics_of("包装破了，豆子撒了一箱子")]
 ['damaged']
->>> topics_of("包装很用心，没有压坏", "zh"), topics_of("醇厚不苦，酸度柔和", "zh")
+>>> topics_of("包装很用心，没有压坏"), topics_of("醇厚不苦，酸度柔和")
 ([], [])
->>> [t.key for t in topics_of("Tasted stale, roast date was months ago", "en")]
+>>> [t.key for t in topics_of("Tasted stale, roast date was months ago")]
 ['stale']
->>> topics_of("Arrived with no damage at all", "en")
+>>> topics_of("Arrived with no damage at all")
 []
 """
 
@@ -440,6 +440,7 @@ NEGATIONS_EN = frozenset(
 _INTENSIFIERS_ZH = frozenset({"很", "太", "都", "也", "有", "会", "被", "一点", "怎么", "是"})
 _SELF_NEGATING = re.compile(r"^(不|没|无|未|not |never |nothing |no |didn't |doesn't |does not )")
 _EN_WORD = re.compile(r"[a-z0-9'\-]+")
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @functools.cache
@@ -511,20 +512,21 @@ def _en_hits(text: str) -> list[Topic]:
     return found
 
 
-def topics_of(text: str | None, lang: str) -> list[Topic]:
-    """The complaint topics a text mentions (not negated), in lexicon order."""
+def topics_of(text: str | None) -> list[Topic]:
+    """The complaint topics a text mentions (not negated), in lexicon order. A text is read by its
+    own script (a Chinese shop gets English reviews too, and the other way round).
+    """
     if not text:
         return []
-    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
-    hits = _zh_hits(text) if has_cjk else _en_hits(text)
-    return [t for t in TOPICS if t in hits] if lang in ("zh", "en") else hits
+    hits = _zh_hits(text) if _CJK.search(text) else _en_hits(text)
+    return [t for t in TOPICS if t in hits]
 
 
-def tally(texts: Iterable[str | None], lang: str, *, with_buyer_side: bool = True) -> Counter[str]:
+def tally(texts: Iterable[str | None], *, with_buyer_side: bool = True) -> Counter[str]:
     """How many texts mention each topic (a text counts once per topic)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        for topic in topics_of(text, lang):
+        for topic in topics_of(text):
             if with_buyer_side or not topic.buyer_side:
                 counts[topic.key] += 1
     return counts

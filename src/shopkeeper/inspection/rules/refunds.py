@@ -154,7 +154,7 @@ def _reasons(ctx: InspectionContext, sku: str, start: dt.date) -> list[tuple[str
     )
     counts: Counter[str] = Counter()
     for r in rows:
-        found = topics_of(r["reason"], ctx.lang)
+        found = topics_of(r["reason"])
         counts[found[0].label(ctx.lang) if found else r["reason"]] += int(r["n"])
     return counts.most_common()
 
@@ -165,7 +165,7 @@ def _reason_topics(ctx: InspectionContext, s: RefundSettings) -> list[dict[str, 
     for r in ctx.rows(
         "SELECT reason, count(*) AS n FROM refund_cases WHERE reason IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 500"
     ):
-        found = topics_of(r["reason"], ctx.lang)
+        found = topics_of(r["reason"])
         if found and not any(t.buyer_side for t in found):
             mapping[r["reason"]] = found[0].key
     if not mapping:

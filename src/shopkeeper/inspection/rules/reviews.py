@@ -208,7 +208,7 @@ def _topics(
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     for r in rows:
-        for topic in topics_of(r["text"], ctx.lang):
+        for topic in topics_of(r["text"]):
             if topic.buyer_side:
                 continue
             counts[topic.key] += 1
