@@ -170,6 +170,13 @@ def test_presale_refund_requests_and_deposits_are_not_late(tmp_path: Path) -> No
             "status": "paid",
             "pay_amount": 50,
         },
+        {  # an export without payment times: counted from the order's creation
+            "order_id": "NOPAY",
+            "customer_id": "c",
+            "created_at": stamp(70),
+            "status": "paid",
+            "pay_amount": 40,
+        },
         {
             "order_id": "PRESALE",
             "customer_id": "c",
@@ -246,7 +253,7 @@ def test_presale_refund_requests_and_deposits_are_not_late(tmp_path: Path) -> No
     with Warehouse.open(store_dir(settings, "t"), read_only=True) as wh:
         report = inspect_store(wh, "t", as_of=dt.date(2026, 3, 9), rules=load_rules(MODULE))
     late = {f.entity.id: f.evidence["issue"] for f in report.by_kind("shipping_delay")}
-    assert late == {"LATE": "not_shipped", "STALLED": "stalled_in_transit"}
+    assert late == {"LATE": "not_shipped", "NOPAY": "not_shipped", "STALLED": "stalled_in_transit"}
     assert [(f.entity.id, f.evidence["issues"]) for f in report.by_kind("abnormal_address")] == [
         ("TYPO", ["province_city_mismatch"])
     ]
@@ -299,6 +306,9 @@ def test_each_address_issue_is_named() -> None:
     assert phone_valid("138****1234")
     assert phone_valid("+86 138 1234 5678")
     assert not phone_valid("1234")
+    assert phone_valid("020 7946 0958", "en")  # an English shop ships abroad too
+    assert not phone_valid("7946 0958", "zh")
+    assert phone_valid("7946 0958", "en")
     assert geo.cn_city_in_province("延边朝鲜族自治州", "吉林")
     assert geo.cn_city_in_province("某市", "吉林省") is None
     assert geo.us_zip_state("10001") == "NY"

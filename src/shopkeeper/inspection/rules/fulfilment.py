@@ -81,36 +81,38 @@ _DELAY_COLUMNS = """order_id, status, paid_at, shipped_at, carrier, tracking_no,
 def _not_shipped(
     ctx: InspectionContext, s: DelaySettings, cutoff: dt.datetime
 ) -> list[dict[str, Any]]:
-    """Paid orders unshipped at ``cutoff`` past their promise (no open refund request)."""
+    """Paid orders unshipped at ``cutoff`` past their promise (no open refund request). An order
+    whose export has no payment time counts from its creation.
+    """
     promise = s.ship_within_hours or ctx.config.targets.ship_within_hours or DEFAULT_PROMISE_HOURS
     open_refund = (
-        """AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.order_id AND r.created_at <= ?
+        """AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.order_id AND r.created_at <= $cutoff
                            AND coalesce(r.status, '') NOT IN ('cancelled', 'rejected'))"""
         if ctx.has("refunds")
-        else "AND ? IS NOT NULL"
+        else ""
     )
+    promise_sql = "CASE WHEN presale_deposit > 0 THEN $presale ELSE $promise END"
     return ctx.rows(
-        f"""SELECT {_DELAY_COLUMNS}, CASE WHEN presale_deposit > 0 THEN ? ELSE ? END AS promise_hours,
-                   (epoch(?::TIMESTAMPTZ) - epoch(paid_at)) / 3600.0 AS hours_since_payment, NULL AS days_in_transit
-            FROM orders o
-            WHERE paid_at BETWEEN ?::TIMESTAMPTZ - INTERVAL (?) DAY AND ? AND status NOT IN ('cancelled', 'closed')
-              AND ((shipped_at IS NULL AND status = 'paid') OR shipped_at > ?)
-              AND epoch(paid_at) + CASE WHEN presale_deposit > 0 THEN ? ELSE ? END * 3600 + ? < epoch(?::TIMESTAMPTZ)
+        f"""WITH o AS (
+                SELECT *, coalesce(paid_at, created_at) AS paid FROM orders
+                WHERE created_at BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($lookback + 60) DAY AND $cutoff
+                  AND status NOT IN ('cancelled', 'closed', 'created')
+                  AND ((shipped_at IS NULL AND status = 'paid') OR shipped_at > $cutoff))
+            SELECT order_id, status, paid AS paid_at, shipped_at, carrier, tracking_no,
+                   coalesce(pay_amount, 0)::DOUBLE AS value, presale_deposit IS NOT NULL AND presale_deposit > 0 AS presale,
+                   {promise_sql} AS promise_hours, (epoch($cutoff::TIMESTAMPTZ) - epoch(paid)) / 3600.0 AS hours_since_payment,
+                   NULL AS days_in_transit
+            FROM o
+            WHERE paid BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($lookback) DAY AND $cutoff
+              AND epoch(paid) + {promise_sql} * 3600 + $grace < epoch($cutoff::TIMESTAMPTZ)
               {open_refund}""",
-        [
-            s.presale_ship_within_hours,
-            promise,
-            cutoff,
-            cutoff,
-            s.lookback_days,
-            cutoff,
-            cutoff,
-            s.presale_ship_within_hours,
-            promise,
-            s.grace_hours * 3600,
-            cutoff,
-            cutoff,
-        ],
+        {
+            "cutoff": cutoff,
+            "lookback": s.lookback_days,
+            "presale": s.presale_ship_within_hours,
+            "promise": promise,
+            "grace": s.grace_hours * 3600,
+        },
     )
 
 
