@@ -57,7 +57,8 @@ def default_as_of(wh: Warehouse, timezone: str) -> dt.date | None:
         and last_hour < usual_hour - CUT_SHORT_HOURS
     ):
         last -= dt.timedelta(days=1)
-    return min(last, today - dt.timedelta(days=1))
+    day: dt.date = min(last, today - dt.timedelta(days=1))
+    return day
 
 
 def _product_of(f: Finding) -> str | None:
