@@ -1,3 +1,623 @@
-"""Placeholder until this group of rules lands."""
+"""Listings: listing_quality, traffic_black_hole, keyword_opportunity, conversion_drop.
 
-RULES = ()
+Each judges a listing against **the store's own listings**: its images, title and attributes against
+the norms of its category, its conversion against comparable listings, a search term's conversion
+against the listing's other search terms. What counts as normal is learned from the store, so a
+store whose listings all carry three images is not told that three is too few.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shopkeeper.analytics.stats import Z_99, wilson_upper
+from shopkeeper.inspection.context import InspectionContext
+from shopkeeper.inspection.models import Action, Entity, Finding, Impact
+from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.rules.traffic import rate_test, recent_days, z_score
+
+LISTINGS = """SELECT product_id, any_value(title) AS title, any_value(category) AS category,
+                     split_part(any_value(category), '/', 1) AS top_category,
+                     bool_or(coalesce(status, 'on_sale') = 'on_sale') AS on_sale
+              FROM products GROUP BY 1"""
+
+
+def peer_groups(rows: list[dict[str, Any]], min_peers: int) -> dict[str, list[dict[str, Any]]]:
+    """Each listing's group of comparable listings, itself included: its category when that has
+    ``min_peers`` other listings, else its top-level category, else the whole store. Groups are
+    shared lists (no per-listing copies), so this is linear in the number of listings.
+    """
+    by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_top: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_cat[r["category"]].append(r)
+        by_top[r["top_category"]].append(r)
+    out = {}
+    for r in rows:
+        for group in (by_cat[r["category"]], by_top[r["top_category"]], rows):
+            if len(group) - 1 >= min_peers:
+                out[r["product_id"]] = group
+                break
+    return out
+
+
+def median_without(ordered: list[float], value: float) -> float:
+    """Median of ``ordered`` (sorted) with one occurrence of ``value`` left out, in O(log n).
+
+    >>> median_without([1.0, 2.0, 3.0, 10.0], 10.0), median_without([1.0, 2.0, 3.0, 10.0], 1.0)
+    (2.0, 3.0)
+    """
+    i = bisect.bisect_left(ordered, value)
+    n = len(ordered) - 1
+
+    def at(j: int) -> float:
+        return ordered[j if j < i else j + 1]
+
+    return (at((n - 1) // 2) + at(n // 2)) / 2
+
+
+class ListingQualitySettings(BaseModel):
+    """Thresholds of listing_quality."""
+
+    min_images: int = Field(3, description="fewer main images than this…")
+    image_share: float = Field(0.5, description="…and at most this share of the category's median")
+    title_share: float = Field(
+        0.4, description="a title at most this share of the category's median length"
+    )
+    key_attribute_share: float = Field(
+        0.8, description="an attribute is key when this share of the category has it"
+    )
+    missing_share: float = Field(
+        0.5, description="missing all key attributes, or at least two and this share"
+    )
+    min_peers: int = Field(3, description="listings needed to know a category's norms")
+
+
+def _listing_facts(ctx: InspectionContext) -> list[dict[str, Any]]:
+    return ctx.rows(
+        """SELECT product_id, any_value(title) AS title, any_value(category) AS category,
+                  split_part(any_value(category), '/', 1) AS top_category,
+                  max(image_count) AS images, max(length(trim(title))) AS title_len,
+                  list_distinct(flatten(list(CASE WHEN json_type(attributes) = 'OBJECT' THEN json_keys(attributes) ELSE [] END))) AS attrs,
+                  bool_or(coalesce(status, 'on_sale') = 'on_sale') AS on_sale
+           FROM products GROUP BY 1"""
+    )
+
+
+@dataclass
+class _Norms:
+    """A group's sorted image counts and title lengths, and how many listings carry each attribute."""
+
+    images: list[float]
+    title_lengths: list[float]
+    attributes: Counter[str]
+    size: int
+
+    @classmethod
+    def of(cls, group: list[dict[str, Any]]) -> _Norms:
+        return cls(
+            sorted(float(p["images"]) for p in group if p["images"] is not None),
+            sorted(float(p["title_len"]) for p in group),
+            Counter(k for p in group for k in p["attrs"]),
+            len(group),
+        )
+
+
+def _issues(r: dict[str, Any], norms: _Norms, s: ListingQualitySettings) -> dict[str, Any]:
+    """What is wrong with one listing compared with the rest of its group (empty: nothing)."""
+    issues: dict[str, Any] = {}
+    if r["images"] is not None and len(norms.images) > 1:
+        norm = median_without(norms.images, float(r["images"]))
+        if r["images"] < s.min_images and r["images"] <= s.image_share * norm:
+            issues["too_few_images"] = {"image_count": r["images"], "category_median": norm}
+    norm_len = median_without(norms.title_lengths, float(r["title_len"]))
+    if r["title_len"] <= s.title_share * norm_len:
+        issues["short_title"] = {"title_length": r["title_len"], "category_median": norm_len}
+    own = set(r["attrs"])
+    peers = norms.size - 1
+    key_attrs = sorted(
+        k for k, n in norms.attributes.items() if n - (k in own) >= s.key_attribute_share * peers
+    )
+    missing = [k for k in key_attrs if k not in own]
+    if missing and (
+        len(missing) == len(key_attrs) or len(missing) >= max(2, s.missing_share * len(key_attrs))
+    ):
+        issues["missing_attributes"] = {"missing": missing, "key_attributes": len(key_attrs)}
+    return issues
+
+
+def detect_listing_quality(ctx: InspectionContext, s: ListingQualitySettings) -> list[Finding]:
+    """An on-sale listing that falls short of the other listings of its category (its leaf category
+    when that has ``min_peers`` other listings, else its top-level category, else the store): fewer
+    than ``min_images`` main images and at most ``image_share`` of the category's median; a title
+    at most ``title_share`` of the median title length; or missing at least ``missing_share`` of the
+    category's key attributes (those at least ``key_attribute_share`` of its listings carry).
+    Medium severity with two or more issues, else low. Impact (with traffic data): the listing's
+    buyers short of its category's conversion over 28 days × its order value.
+    """
+    rows = [r for r in _listing_facts(ctx) if r["title_len"] is not None]
+    groups = peer_groups(rows, s.min_peers)
+    norms = {id(g): _Norms.of(g) for g in groups.values()}
+    lost = _lost_to_peers(ctx) if ctx.has("traffic") else {}
+    out = []
+    for r in rows:
+        group = groups.get(r["product_id"])
+        if not r["on_sale"] or group is None:
+            continue
+        issues = _issues(r, norms[id(group)], s)
+        if not issues:
+            continue
+        labels = {
+            "too_few_images": ("主图太少", "too few images"),
+            "short_title": ("标题过短", "a very short title"),
+            "missing_attributes": ("缺少关键属性", "missing key attributes"),
+        }
+        zh = "、".join(labels[k][0] for k in issues)
+        en = ", ".join(labels[k][1] for k in issues)
+        fixes_zh = {
+            "too_few_images": "补齐 5 张以上主图（含细节、场景、规格图）",
+            "short_title": "把标题补全为品牌 + 品类 + 卖点 + 规格的完整写法",
+            "missing_attributes": "补填"
+            + "、".join(issues.get("missing_attributes", {}).get("missing", [])[:6]),
+        }
+        fixes_en = {
+            "too_few_images": "add at least 5 main images (details, in use, sizes)",
+            "short_title": "write a full title: brand, product, key benefit, size",
+            "missing_attributes": "fill in "
+            + ", ".join(issues.get("missing_attributes", {}).get("missing", [])[:6]),
+        }
+        evidence: dict[str, Any] = {
+            "product_id": r["product_id"],
+            "image_count": r["images"],
+            "title_length": r["title_len"],
+            "attribute_count": len(r["attrs"]),
+            "issues": issues,
+        }
+        money = lost.get(r["product_id"], 0.0)
+        out.append(
+            Finding.make(
+                kind="listing_quality",
+                as_of=ctx.as_of,
+                severity="medium" if len(issues) >= 2 else "low",
+                entity=Entity(type="product", id=r["product_id"], name=r["title"]),
+                title=ctx.text(f"商品信息不全：{zh}", f"Weak listing: {en}"),
+                evidence=evidence,
+                impact=Impact(metric="gmv_at_risk", value=round(money, 2)) if money > 0 else None,
+                recommendation=ctx.text(
+                    "；".join(fixes_zh[k] for k in issues),
+                    "; ".join(fixes_en[k] for k in issues).capitalize(),
+                ),
+                actions=[
+                    Action(
+                        type="update_listing",
+                        params={"product_id": r["product_id"], "fix": list(issues)},
+                    )
+                ],
+            )
+        )
+    return out
+
+
+def _listing_traffic(ctx: InspectionContext, days: int = 28) -> list[dict[str, Any]]:
+    """Per listing over the last ``days`` days: visitors, buyers, GMV, with its category."""
+    return ctx.rows(
+        f"""WITH t AS (SELECT product_id, sum(visitors)::DOUBLE AS v, sum(coalesce(buyers, 0))::DOUBLE AS b,
+                              sum(coalesce(gmv, 0))::DOUBLE AS g
+                       FROM traffic WHERE date BETWEEN ?::DATE - INTERVAL (?) DAY AND ? GROUP BY 1)
+            SELECT t.*, l.title, l.category, l.top_category, l.on_sale FROM t JOIN ({LISTINGS}) l USING (product_id)""",
+        [ctx.as_of, days - 1, ctx.as_of],
+    )
+
+
+def peer_conversions(rows: list[dict[str, Any]], min_visitors: float) -> dict[str, float]:
+    """Each listing's peers' median conversion (:func:`peer_groups` of 3 or more listings, among
+    those with at least ``min_visitors`` visitors, so tiny listings' noisy rates do not count).
+    """
+    judged = [r for r in rows if r["v"] >= min_visitors]
+    groups = peer_groups(judged, 3)
+    rates = {id(g): sorted(p["b"] / p["v"] for p in g) for g in groups.values()}
+    return {
+        r["product_id"]: median_without(rates[id(groups[r["product_id"]])], r["b"] / r["v"])
+        for r in judged
+        if r["product_id"] in groups
+    }
+
+
+def _lost_to_peers(ctx: InspectionContext) -> dict[str, float]:
+    """GMV a listing missed over 28 days by converting below its peers' median (0 when above)."""
+    rows = _listing_traffic(ctx)
+    peers = peer_conversions(rows, 100)
+    out = {}
+    for r in rows:
+        peer = peers.get(r["product_id"])
+        if peer is not None and r["b"] > 0 and r["v"] > 0:
+            out[r["product_id"]] = max(0.0, (peer * r["v"] - r["b"]) * r["g"] / r["b"])
+    return out
+
+
+class BlackHoleSettings(BaseModel):
+    """Thresholds of traffic_black_hole."""
+
+    days: int = Field(28, description="window judged")
+    min_visitors_per_day: float = Field(
+        10.0, description="a listing must have this many visitors a day…"
+    )
+    traffic_quantile: float = Field(
+        0.5, description="…and more than this quantile of the store's listings"
+    )
+    max_ratio: float = Field(0.35, description="conversion at most this × the peers' median")
+    upper_ratio: float = Field(
+        0.5, description="…with its Wilson upper bound under this × the median"
+    )
+    min_expected_buyers: float = Field(
+        10.0, description="buyers it would have had at the peers' conversion"
+    )
+    min_peer_visitors: float = Field(
+        100.0, description="a peer needs this many visitors in the window"
+    )
+    z: float = Field(Z_99, description="Wilson interval z")
+
+
+def detect_traffic_black_hole(ctx: InspectionContext, s: BlackHoleSettings) -> list[Finding]:
+    """An on-sale listing with lots of traffic over the last ``days`` days (at least
+    ``min_visitors_per_day`` a day and more than the ``traffic_quantile`` of the store's listings)
+    converting at most ``max_ratio`` × the median conversion of comparable listings (same category
+    when it has 3 others with ``min_peer_visitors``, else top-level category, else the store), with
+    the upper end of its Wilson interval under ``upper_ratio`` × that median and at least
+    ``min_expected_buyers`` buyers expected at the peers' rate. Impact: the buyers it is short of
+    the peers' conversion × its order value (or the store's).
+    """
+    rows = _listing_traffic(ctx, s.days)
+    if len(rows) < 4:
+        return []
+    visitors = sorted(r["v"] for r in rows)
+    cut = visitors[min(len(visitors) - 1, int(s.traffic_quantile * len(visitors)))]
+    peers = peer_conversions(rows, s.min_peer_visitors)
+    store_aov = sum(r["g"] for r in rows) / max(sum(r["b"] for r in rows), 1.0)
+    out = []
+    for r in rows:
+        if not r["on_sale"] or r["v"] < max(cut, s.min_visitors_per_day * s.days):
+            continue
+        peer = peers.get(r["product_id"])
+        if peer is None or peer <= 0:
+            continue
+        conv = r["b"] / r["v"]
+        expected = peer * r["v"]
+        upper = float(wilson_upper(r["b"], r["v"], s.z))
+        if (
+            conv > s.max_ratio * peer
+            or upper >= s.upper_ratio * peer
+            or expected < s.min_expected_buyers
+        ):
+            continue
+        aov = r["g"] / r["b"] if r["b"] >= 3 else store_aov
+        lost = (expected - r["b"]) * aov
+        out.append(
+            Finding.make(
+                kind="traffic_black_hole",
+                as_of=ctx.as_of,
+                severity="high" if lost >= 5000 else "medium",
+                entity=Entity(type="product", id=r["product_id"], name=r["title"]),
+                title=ctx.text(
+                    f"有流量无转化：近 {s.days} 天 {r['v']:.0f} 访客，转化率 {conv:.2%}，同类商品约 {peer:.2%}",
+                    f"Traffic without sales: {r['v']:.0f} visitors in {s.days} days converting at {conv:.2%}, "
+                    f"similar listings about {peer:.2%}",
+                ),
+                evidence={
+                    "product_id": r["product_id"],
+                    "days": s.days,
+                    "visitors": int(r["v"]),
+                    "buyers": int(r["b"]),
+                    "visitors_per_day": round(r["v"] / s.days, 1),
+                    "conversion": round(conv, 4),
+                    "peer_median_conversion": round(peer, 4),
+                    "expected_buyers": round(expected, 1),
+                    "category": r["category"],
+                },
+                impact=Impact(metric="gmv_lost", value=round(lost, 2)),
+                recommendation=ctx.text(
+                    "流量来了却不成交：对比同类热销款检查价格、主图与详情页、SKU 是否缺货、评价与问大家；优化前先降低该商品的推广出价",
+                    "Visitors come but do not buy: compare price, main image, description, stock of its SKUs and reviews "
+                    "with the best-selling similar listings; lower its ad bids until it converts",
+                ),
+                actions=[Action(type="update_listing", params={"product_id": r["product_id"]})],
+            )
+        )
+    return out
+
+
+class KeywordSettings(BaseModel):
+    """Thresholds of keyword_opportunity."""
+
+    days: int = Field(28, description="window judged")
+    min_ratio: float = Field(
+        2.0, description="converts at least this × the listing's other search terms"
+    )
+    max_share: float = Field(
+        0.15, description="…while bringing at most this share of the listing's search visitors"
+    )
+    min_buyers: int = Field(5, description="buyers the term must have brought")
+    tolerance: float = Field(
+        1.25, description="null hypothesis: the term converts at most this × the others"
+    )
+    family_alpha: float = Field(
+        0.05, description="chance of any false alarm in the store (split over the terms)"
+    )
+    bid_raise_pct: int = Field(30, description="suggested bid raise")
+
+
+def detect_keyword_opportunity(ctx: InspectionContext, s: KeywordSettings) -> list[Finding]:
+    """A search term of a listing (``search_terms``, last ``days`` days) converting at least
+    ``min_ratio`` × the listing's other search terms together, while bringing at most ``max_share``
+    of the listing's search visitors and at least ``min_buyers`` buyers. The rise must be clear by
+    an exact conditional binomial test (:func:`~shopkeeper.inspection.rules.traffic.rate_test`, null:
+    ``tolerance`` × the others' rate) at ``family_alpha`` / the number of terms in the window — a
+    store has hundreds of terms, and some convert well by chance. Impact: the GMV doubling its
+    traffic at its conversion would add.
+    """
+    n_terms = ctx.scalar(
+        "SELECT count(DISTINCT (product_id, keyword)) FROM search_terms WHERE date BETWEEN ?::DATE - INTERVAL (?) DAY AND ?",
+        [ctx.as_of, s.days - 1, ctx.as_of],
+    )
+    alpha = s.family_alpha / max(int(n_terms or 0), 1)
+    rows = ctx.rows(
+        """WITH k AS (SELECT product_id, keyword, sum(visitors)::DOUBLE AS v, sum(coalesce(buyers, 0))::DOUBLE AS b,
+                             sum(coalesce(gmv, 0))::DOUBLE AS g
+                      FROM search_terms WHERE date BETWEEN ?::DATE - INTERVAL (?) DAY AND ? GROUP BY ALL),
+                p AS (SELECT product_id, sum(v) AS pv, sum(b) AS pb FROM k GROUP BY 1),
+                l AS (SELECT product_id, any_value(title) AS title FROM products GROUP BY 1)
+           SELECT k.*, p.pv - k.v AS rest_v, p.pb - k.b AS rest_b, p.pv, l.title
+           FROM k JOIN p USING (product_id) LEFT JOIN l USING (product_id)
+           WHERE k.b >= ? AND k.v <= ? * p.pv AND p.pv > k.v
+             AND k.b * (p.pv - k.v) >= ? * (p.pb - k.b) * k.v""",
+        [ctx.as_of, s.days - 1, ctx.as_of, s.min_buyers, s.max_share, s.min_ratio],
+    )
+    out = []
+    for r in rows:
+        if rate_test(r["b"], r["v"] * s.tolerance, r["rest_b"], r["rest_v"], upper=True) >= alpha:
+            continue
+        conv, rest = r["b"] / r["v"], r["rest_b"] / r["rest_v"]
+        in_title = r["keyword"].replace(" ", "") in (r["title"] or "").replace(" ", "")
+        out.append(
+            Finding.make(
+                kind="keyword_opportunity",
+                as_of=ctx.as_of,
+                severity="medium" if r["g"] >= 2000 else "low",
+                entity=Entity(type="keyword", id=r["keyword"], name=r["title"]),
+                title=ctx.text(
+                    f"搜索词「{r['keyword']}」转化率 {conv:.1%}，是该商品其他搜索词的 {conv / max(rest, 1e-9):.1f} 倍，但只带来 {r['v'] / r['pv']:.0%} 的搜索访客",
+                    f"Search term '{r['keyword']}' converts at {conv:.1%}, {conv / max(rest, 1e-9):.1f}× the listing's "
+                    f"other terms, but brings only {r['v'] / r['pv']:.0%} of its search visitors",
+                ),
+                evidence={
+                    "product_id": r["product_id"],
+                    "days": s.days,
+                    "visitors": int(r["v"]),
+                    "buyers": int(r["b"]),
+                    "conversion": round(conv, 4),
+                    "listing_other_terms_conversion": round(rest, 4),
+                    "share_of_search_visitors": round(r["v"] / r["pv"], 3),
+                    "gmv": round(r["g"], 2),
+                    "in_title": in_title,
+                },
+                impact=Impact(metric="gmv_opportunity", value=round(r["g"], 2)),
+                recommendation=ctx.text(
+                    f"提高该词的关键词出价约 {s.bid_raise_pct}%"
+                    + ("" if in_title else "，并把它写进标题")
+                    + "，观察一周转化与 ROI",
+                    f"Raise the bid on this term by about {s.bid_raise_pct}%"
+                    + ("" if in_title else " and work it into the title")
+                    + "; review conversion and ROI after a week",
+                ),
+                actions=[
+                    Action(
+                        type="change_bid",
+                        params={
+                            "product_id": r["product_id"],
+                            "keyword": r["keyword"],
+                            "change_pct": s.bid_raise_pct,
+                        },
+                    )
+                ],
+            )
+        )
+    return out
+
+
+class ConversionDropSettings(BaseModel):
+    """Thresholds of conversion_drop."""
+
+    windows: tuple[int, ...] = Field(
+        (3, 5, 7), description="recent windows judged (days up to the inspected day)"
+    )
+    baseline_days: int = Field(
+        42, description="days before the longest window the baseline is taken from"
+    )
+    min_drop: float = Field(0.4, description="conversion at least this fraction below expected")
+    min_expected_buyers: float = Field(
+        8.0, description="buyers expected in the shortest window at normal conversion"
+    )
+    traffic_held: float = Field(0.7, description="visitors at least this fraction of expected")
+    family_alpha: float = Field(
+        0.002, description="chance of any false alarm in the store (split over the tests)"
+    )
+
+
+def _conversion_rows(
+    ctx: InspectionContext, s: ConversionDropSettings
+) -> tuple[list[dict[str, Any]], float, int]:
+    """Per listing: buyers, visitors and GMV on the baseline days and on each recent day; and the
+    store's day-to-day over-dispersion of buyers (φ², estimated on the baseline days).
+    """
+    longest = max(s.windows)
+    first = ctx.as_of - dt.timedelta(days=longest - 1)
+    base = [
+        d
+        for d in (first - dt.timedelta(days=k) for k in range(1, s.baseline_days + 1))
+        if not ctx.is_promo(d)
+    ]
+    if len(base) < 7:
+        return [], 0.0, 0
+    rows = ctx.rows(
+        """WITH presale AS (
+               SELECT DISTINCT p.product_id,
+                      CAST(unnest(generate_series(CAST(pr.start_at AS DATE), CAST(pr.end_at AS DATE), INTERVAL 1 DAY)) AS DATE) AS date
+               FROM promotions pr JOIN products p ON list_contains(CAST(pr.sku_ids AS VARCHAR[]), p.sku_id)
+               WHERE pr.kind = 'presale' AND CAST(pr.end_at AS DATE) >= ?::DATE - INTERVAL 90 DAY),
+           d AS (SELECT product_id, date, sum(visitors)::DOUBLE AS v, sum(coalesce(buyers, 0))::DOUBLE AS b,
+                        sum(coalesce(gmv, 0))::DOUBLE AS g
+                 FROM traffic WHERE (date BETWEEN ? AND ? OR list_contains(?, date))
+                   AND (product_id, date) NOT IN (SELECT (product_id, date) FROM presale) GROUP BY ALL),
+           b AS (SELECT * FROM d WHERE date < ?),
+           tot AS (SELECT date, sum(b) / nullif(sum(v), 0) AS conv FROM b GROUP BY 1),
+           all_conv AS (SELECT sum(b) / nullif(sum(v), 0) AS conv FROM b),
+           c0 AS (SELECT product_id, sum(b) AS b0, sum(v) AS v0, sum(g) AS g0 FROM b GROUP BY 1),
+           fit AS (SELECT b.b, c0.b0 / nullif(c0.v0, 0) * b.v * tot.conv / nullif(all_conv.conv, 0) AS e
+                   FROM b JOIN c0 USING (product_id) JOIN tot USING (date) CROSS JOIN all_conv),
+           phi AS (SELECT greatest(sum((b - e) * (b - e) - e), 0) / nullif(sum(e * e), 0) AS phi2 FROM fit WHERE e > 0),
+           recent AS (SELECT product_id, list(date ORDER BY date) AS days, list(v ORDER BY date) AS vs,
+                             list(b ORDER BY date) AS bs FROM d WHERE date >= ? GROUP BY 1),
+           l AS (SELECT product_id, any_value(title) AS title,
+                        bool_or(coalesce(status, 'on_sale') = 'on_sale') AS on_sale FROM products GROUP BY 1)
+           SELECT c0.*, r.days, r.vs, r.bs, l.title, l.on_sale, phi.phi2
+           FROM c0 LEFT JOIN recent r USING (product_id) JOIN l USING (product_id) CROSS JOIN phi""",
+        [first, first, ctx.as_of, base, first, first],
+    )
+    return rows, float(rows[0]["phi2"] or 0.0) if rows else 0.0, len(base)
+
+
+@dataclass
+class _Window:
+    days: int
+    visitors: float
+    buyers: float
+    expected: float
+    expected_visitors: float
+    z: float
+
+
+def _windows(
+    r: dict[str, Any],
+    store: dict[dt.date, tuple[float, float]],
+    base_store: tuple[float, float],
+    ctx: InspectionContext,
+    s: ConversionDropSettings,
+    phi2: float,
+    n_base: int,
+) -> list[_Window]:
+    """The listing's recent windows with their expected buyers (its baseline conversion × the
+    rest of the store's change) and over-dispersed z-scores.
+    """
+    by_day = dict(zip(r["days"] or [], zip(r["vs"] or [], r["bs"] or [], strict=True), strict=True))
+    c0 = r["b0"] / r["v0"]
+    rest_v0, rest_b0 = base_store[0] - r["v0"], base_store[1] - r["b0"]
+    out = []
+    for k in s.windows:
+        v = b = e = ev = 0.0
+        var = 0.0
+        for day in recent_days(ctx, k):
+            vd, bd = by_day.get(day, (0.0, 0.0))
+            sv, sb = store.get(day, (0.0, 0.0))
+            rest_conv = (sb - bd) / (sv - vd) if sv - vd > 0 else 0.0
+            change = (
+                rest_conv / (rest_b0 / rest_v0)
+                if rest_v0 > 0 and rest_b0 > 0 and rest_conv > 0
+                else 1.0
+            )
+            ed = c0 * vd * change
+            v, b, e, var = v + vd, b + bd, e + ed, var + ed + phi2 * ed * ed
+            ev += (r["v0"] / rest_v0) * (sv - vd) if rest_v0 > 0 else 0.0
+        var += e * e * (1 / max(r["b0"], 1) + phi2 / n_base)
+        out.append(_Window(k, v, b, e, ev, z_score(b, e, var)))
+    return out
+
+
+def detect_conversion_drop(ctx: InspectionContext, s: ConversionDropSettings) -> list[Finding]:
+    """A listing's conversion (buyers / visitors in the traffic table) over a recent window (the last
+    3, 5 or 7 days: ``windows``) is at least ``min_drop`` below its expected level while its
+    visitors held (at least ``traffic_held`` of expected). A listing's days in a presale (定金)
+    are left out: its buyers pay later. Expected buyers = the visitors × the
+    listing's conversion on the normal days of the ``baseline_days`` before × the change of the rest
+    of the store's conversion on each day (a promotion lifts every listing's conversion together).
+    The fall must be clear: an over-dispersed z-score (buyers vary by Poisson noise plus the store's
+    own day-to-day noise φ, estimated on the baseline days) below the normal quantile of
+    ``family_alpha`` / (listings × windows). At least ``min_expected_buyers`` buyers must be expected
+    in the shortest window, so small listings cannot "drop". Impact: buyers lost × usual order value.
+    """
+    rows, phi2, n_base = _conversion_rows(ctx, s)
+    store: dict[dt.date, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
+    for r in rows:
+        for day, v, b in zip(r["days"] or [], r["vs"] or [], r["bs"] or [], strict=True):
+            store[day] = (store[day][0] + v, store[day][1] + b)
+    base_store = (sum(r["v0"] for r in rows), sum(r["b0"] for r in rows))
+    judged = []
+    for r in rows:
+        if not r["on_sale"] or r["b0"] <= 0 or r["v0"] <= 0:
+            continue
+        wins = _windows(r, store, base_store, ctx, s, phi2, n_base)
+        if wins and wins[0].expected >= s.min_expected_buyers:
+            judged.append((r, wins))
+    z_crit = -NormalDist().inv_cdf(s.family_alpha / max(len(judged) * len(s.windows), 1))
+    out = []
+    for r, wins in judged:
+        fell = [
+            w
+            for w in wins
+            if w.buyers <= (1 - s.min_drop) * w.expected
+            and w.visitors >= s.traffic_held * w.expected_visitors
+            and w.z <= -z_crit
+        ]
+        if fell:
+            out.append(_conversion_finding(ctx, r, min(fell, key=lambda w: w.z)))
+    return out
+
+
+def _conversion_finding(ctx: InspectionContext, r: dict[str, Any], w: _Window) -> Finding:
+    conv, expected_conv = w.buyers / w.visitors, w.expected / w.visitors
+    pct = 100 * (1 - w.buyers / w.expected)
+    order_value = r["g0"] / r["b0"]
+    return Finding.make(
+        kind="conversion_drop",
+        as_of=ctx.as_of,
+        severity="high" if pct >= 60 else "medium",
+        entity=Entity(type="product", id=r["product_id"], name=r["title"]),
+        title=ctx.text(
+            f"转化率近 {w.days} 天降至 {conv:.2%}（平时 {expected_conv:.2%}），访客正常",
+            f"Conversion down to {conv:.2%} over {w.days} days (normally {expected_conv:.2%}) while traffic held",
+        ),
+        evidence={
+            "product_id": r["product_id"],
+            "days": w.days,
+            "conversion": round(conv, 4),
+            "expected_conversion": round(expected_conv, 4),
+            "baseline_conversion": round(r["b0"] / r["v0"], 4),
+            "visitors": int(w.visitors),
+            "expected_visitors": round(w.expected_visitors, 1),
+            "buyers": int(w.buyers),
+            "expected_buyers": round(w.expected, 1),
+            "drop_pct": round(pct, 1),
+            "z": round(w.z, 2),
+        },
+        impact=Impact(metric="gmv_lost", value=round((w.expected - w.buyers) * order_value, 2)),
+        recommendation=ctx.text(
+            "检查详情页与价格：是否改价或券失效、SKU 是否缺货、主图/详情是否被改、差评是否置顶，以及竞品是否降价",
+            "Check the listing page and price: a price change or expired coupon, SKUs out of stock, an edited "
+            "main image or description, a negative review on top, or a competitor's price cut",
+        ),
+        actions=[Action(type="update_listing", params={"product_id": r["product_id"]})],
+    )
+
+
+RULES = (
+    Rule("listing_quality", (), ListingQualitySettings, detect_listing_quality),
+    Rule("traffic_black_hole", ("traffic",), BlackHoleSettings, detect_traffic_black_hole),
+    Rule("keyword_opportunity", ("search_terms",), KeywordSettings, detect_keyword_opportunity),
+    Rule("conversion_drop", ("traffic",), ConversionDropSettings, detect_conversion_drop),
+)

@@ -1,3 +1,720 @@
-"""Placeholder until this group of rules lands."""
+"""Traffic and sales drops: traffic_drop, gmv_drop, and the count tests conversion_drop shares.
 
-RULES = ()
+Both compare the last ``recent_days`` days (default 3) with *comparable days*: for each recent
+day, the same weekday in the weeks before it, promotions and their aftermath left out
+(:meth:`InspectionContext.comparable_days`).
+
+A listing is also compared with **the rest of the store on the same day**: its expected visitors
+are its usual visitors × how much the rest of the store's traffic from the same source moved. A
+promotion, the slump after it, a holiday or a store-wide fall moves every listing together, so it
+is never one listing's drop; a store-wide fall is reported once, as a ``store`` finding, and only
+on days that are not promotions or their aftermath (there is nothing normal to compare them with).
+
+Counts are judged with an over-dispersed Poisson z-score: a day's count varies by its Poisson noise
+plus φ × its level, φ estimated from how much the store's own comparable days vary (real traffic is
+noisier than Poisson), and the baseline's own uncertainty is added. The threshold is the normal
+quantile of a *family* false-alarm rate split over the listings judged (Bonferroni), so a store
+with 500 listings is not told that one of them fell by chance. A drop must also be large.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shopkeeper.inspection.context import InspectionContext
+from shopkeeper.inspection.models import Action, Entity, Finding, Impact
+from shopkeeper.inspection.registry import Rule
+
+PAID = "(o.status NOT IN ('cancelled', 'closed', 'created') OR coalesce(o.presale_deposit, 0) > 0)"
+"""Orders that count as sales on the day they were placed: paid ones, and presale (定金) orders whose
+balance is due later (otherwise a presale would look like a slump in sales)."""
+
+
+def recent_days(ctx: InspectionContext, n: int) -> list[dt.date]:
+    """The last ``n`` days up to ``as_of``, newest first."""
+    return [ctx.as_of - dt.timedelta(days=k) for k in range(n)]
+
+
+def traffic_days(ctx: InspectionContext, days: list[dt.date]) -> list[dt.date]:
+    """The days the traffic table covers (an export may end a day before the orders do)."""
+    last = ctx.scalar("SELECT max(date) FROM traffic WHERE date <= ?", [ctx.as_of])
+    return [d for d in days if last is not None and d <= last]
+
+
+def day_pairs(
+    ctx: InspectionContext, days: list[dt.date], weeks: int
+) -> tuple[list[dt.date], list[dt.date]]:
+    """(recent day, comparable day) pairs as two parallel lists, for ``unnest`` in SQL."""
+    left: list[dt.date] = []
+    right: list[dt.date] = []
+    for day in days:
+        for base in ctx.comparable_days(weeks=weeks, before=day):
+            left.append(day)
+            right.append(base)
+    return left, right
+
+
+def z_score(observed: float, expected: float, variance: float) -> float:
+    """(observed − expected) / √variance; 0 when there is no variance."""
+    return (observed - expected) / math.sqrt(variance) if variance > 0 else 0.0
+
+
+def binom_tail(k: int, n: int, p: float, *, upper: bool) -> float:
+    """P(X ≥ k) (``upper``) or P(X ≤ k) for X ~ Binomial(n, p), exact (summed in log space from k
+    outwards until the terms vanish).
+
+    >>> round(binom_tail(8, 10, 0.5, upper=True), 4), round(binom_tail(2, 10, 0.5, upper=False), 4)
+    (0.0547, 0.0547)
+    """
+    if n <= 0 or (upper and k <= 0) or (not upper and k >= n):
+        return 1.0
+    if p <= 0.0:
+        return 0.0 if upper else 1.0
+    if p >= 1.0:
+        return 1.0 if upper else 0.0
+    k = min(max(k, 0), n)
+    if (k <= n * p) if upper else (k >= n * p):  # the tail holds the mean: sum the other one
+        return max(0.0, 1.0 - binom_tail(k - 1 if upper else k + 1, n, p, upper=not upper))
+    log_p, log_q = math.log(p), math.log1p(-p)
+    log_term = (
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * log_p
+        + (n - k) * log_q
+    )
+    term, total, i = math.exp(log_term), 0.0, k
+    if term == 0.0:  # beyond double precision: the terms only shrink from here
+        return 0.0
+    while 0 <= i <= n:
+        total += term
+        if term < 1e-16 * total:
+            break
+        if upper:
+            term *= (n - i) / (i + 1) * p / (1 - p)
+            i += 1
+        else:
+            term *= i / (n - i + 1) * (1 - p) / p
+            i -= 1
+    return min(total, 1.0)
+
+
+def rate_test(
+    successes: float, trials: float, base_successes: float, base_trials: float, *, upper: bool
+) -> float:
+    """Exact conditional test that a rate rose (``upper``) or fell against a baseline rate: given the
+    successes of both, how unlikely this many (or more / fewer) fall on the current trials if the
+    two rates were equal. Robust on small numbers, where a normal approximation is not.
+
+    >>> rate_test(2, 400, 60, 1200, upper=False) < 1e-4
+    True
+    """
+    pooled = round(successes + base_successes)
+    share = trials / (trials + base_trials) if trials + base_trials > 0 else 0.0
+    return binom_tail(round(successes), pooled, share, upper=upper)
+
+
+def noisy_variance(expected: float, day_noise: float, n_base: int) -> float:
+    """Variance of one day's count: Poisson plus ``day_noise`` × level, and the baseline's own
+    uncertainty (a mean of ``n_base`` comparable days).
+    """
+    return (expected + (day_noise * expected) ** 2) * (1.0 + 1.0 / max(n_base, 1))
+
+
+@dataclass
+class Series:
+    """Observed and expected counts of one thing (a listing, a store, a source) over recent days."""
+
+    observed: dict[dt.date, float] = field(default_factory=lambda: defaultdict(float))
+    expected: dict[dt.date, float] = field(default_factory=lambda: defaultdict(float))
+    baseline: dict[dt.date, float] = field(default_factory=lambda: defaultdict(float))
+    n_base: dict[dt.date, int] = field(default_factory=dict)
+
+    def add(
+        self, day: dt.date, observed: float, expected: float, baseline: float, n_base: int
+    ) -> None:
+        """Add one cell (a source of a listing on a day)."""
+        self.observed[day] += observed
+        self.expected[day] += expected
+        self.baseline[day] += baseline
+        self.n_base[day] = n_base
+
+    @property
+    def o(self) -> float:
+        """Observed over all days."""
+        return sum(self.observed.values())
+
+    @property
+    def e(self) -> float:
+        """Expected over all days."""
+        return sum(self.expected.values())
+
+    def ratio(self) -> float:
+        """Observed / expected over all days."""
+        return self.o / self.e if self.e > 0 else 1.0
+
+    def days_down(self, drop: float) -> int:
+        """Days whose observed count is at most ``1 − drop`` of expected."""
+        return sum(
+            1 for d, e in self.expected.items() if e > 0 and self.observed[d] <= (1 - drop) * e
+        )
+
+    def z(self, day_noise: float) -> float:
+        """Over-dispersed Poisson z-score of the total."""
+        var = sum(
+            noisy_variance(e, day_noise, self.n_base.get(d, 1)) for d, e in self.expected.items()
+        )
+        return z_score(self.o, self.e, var)
+
+    def fell(self, *, drop: float, z: float, day_noise: float, min_days: int) -> bool:
+        """Clearly below expected: by at least ``drop`` overall, on at least ``min_days`` days, and with
+        a z-score of at most −``z``.
+        """
+        return (
+            self.e > 0
+            and self.ratio() <= 1 - drop
+            and self.days_down(drop / 2) >= min_days
+            and self.z(day_noise) <= -z
+        )
+
+
+class TrafficDropSettings(BaseModel):
+    """Thresholds of traffic_drop."""
+
+    recent_days: int = Field(3, description="days judged, up to and including the inspected day")
+    min_days_down: int = Field(2, description="…of which at least this many must be down")
+    weeks: int = Field(4, description="comparable same-weekday days in the baseline")
+    min_visitors_per_day: float = Field(
+        10.0, description="a listing must expect this many visitors a day"
+    )
+    min_store_visitors_per_day: float = Field(
+        200.0, description="a store must expect this many visitors a day"
+    )
+    total_drop: float = Field(
+        0.5, description="visitors at least this fraction below expected on all sources"
+    )
+    source_drop: float = Field(
+        0.5, description="a source at least this fraction below its expected…"
+    )
+    source_loss: float = Field(
+        0.15, description="…losing at least this fraction of the listing's visitors…"
+    )
+    source_apart: float = Field(
+        0.6, description="…and falling to at most this × the other sources' ratio"
+    )
+    store_drop: float = Field(0.2, description="store visitors at least this fraction below normal")
+    family_alpha: float = Field(
+        0.01, description="chance of any false alarm in the store (split over the tests)"
+    )
+    min_day_noise: float = Field(
+        0.1, description="floor of the day-to-day noise estimated from the data"
+    )
+    store_day_noise: float = Field(
+        0.08, description="day-to-day noise of the store's visitors beyond Poisson"
+    )
+
+
+def _listing_cells(ctx: InspectionContext, s: TrafficDropSettings) -> list[dict[str, Any]]:
+    """Visitors per listing, source and recent day: observed, usual (mean and variance over the
+    comparable days, also of the listing's total), and expected given the rest of the store's
+    traffic from that source that day. Listings expecting too little are left out.
+    """
+    days = traffic_days(ctx, recent_days(ctx, s.recent_days))
+    left, right = day_pairs(ctx, days, s.weeks)
+    if len(days) < s.min_days_down or not left:
+        return []
+    return ctx.rows(
+        """WITH m AS (SELECT unnest(?::DATE[]) AS day, unnest(?::DATE[]) AS base),
+           t AS (SELECT date, product_id, source, sum(visitors)::DOUBLE AS v FROM traffic
+                 WHERE date IN (SELECT day FROM m UNION SELECT base FROM m) GROUP BY ALL),
+           tot AS (SELECT date, source, sum(v) AS v FROM t GROUP BY ALL),
+           keys AS (SELECT DISTINCT product_id, source FROM t),
+           grid AS (
+               SELECT k.product_id, k.source, m.day, m.base, coalesce(t.v, 0) AS v,
+                      coalesce(tot.v, 0) - coalesce(t.v, 0) AS rest
+               FROM keys k CROSS JOIN m
+               LEFT JOIN t ON t.product_id = k.product_id AND t.source = k.source AND t.date = m.base
+               LEFT JOIN tot ON tot.source = k.source AND tot.date = m.base),
+           base AS (SELECT product_id, source, day, count(*) AS n_base, avg(v) AS usual,
+                           coalesce(var_samp(v), 0) AS usual_var, avg(rest) AS rest_usual FROM grid GROUP BY ALL),
+           lvar AS (SELECT product_id, day, coalesce(var_samp(v), 0) AS listing_var
+                    FROM (SELECT product_id, day, base, sum(v) AS v FROM grid GROUP BY ALL) GROUP BY ALL),
+           cell AS (
+               SELECT b.*, lvar.listing_var, coalesce(t.v, 0) AS visitors,
+                      b.usual * CASE WHEN b.rest_usual > 0
+                                     THEN (coalesce(tot.v, 0) - coalesce(t.v, 0)) / b.rest_usual ELSE 1 END AS expected
+               FROM base b JOIN lvar USING (product_id, day)
+               LEFT JOIN t ON t.product_id = b.product_id AND t.source = b.source AND t.date = b.day
+               LEFT JOIN tot ON tot.source = b.source AND tot.date = b.day),
+           prod AS (SELECT product_id, sum(usual) AS usual FROM cell GROUP BY 1),
+           listing AS (SELECT product_id, any_value(title) AS title,
+                              bool_or(coalesce(status, 'on_sale') = 'on_sale') AS on_sale
+                       FROM products GROUP BY 1)
+           SELECT c.product_id, l.title, c.source, c.day, c.n_base, c.visitors, c.usual, c.usual_var,
+                  c.listing_var, c.expected
+           FROM cell c JOIN prod p USING (product_id) JOIN listing l USING (product_id)
+           WHERE l.on_sale AND p.usual >= ? ORDER BY c.product_id, c.source, c.day""",
+        [left, right, s.min_visitors_per_day * len(days)],
+    )
+
+
+def day_noise(cells: list[dict[str, Any]], *, listing: bool, floor: float) -> float:
+    """The store's day-to-day noise beyond Poisson (φ, a fraction of the level), estimated from how
+    much the comparable days themselves vary: Σ(variance − mean) / Σ mean² over listings (or
+    listing-sources) with at least 3 comparable days.
+    """
+    excess = level = 0.0
+    if listing:
+        groups: dict[tuple[str, dt.date], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        for c in cells:
+            g = groups[(c["product_id"], c["day"])]
+            g[0] += c["usual"]
+            g[1] = c["listing_var"]
+            g[2] = c["n_base"]
+        pairs = [(m, v) for m, v, n in groups.values() if n >= 3 and m >= 3]
+    else:
+        pairs = [
+            (c["usual"], c["usual_var"]) for c in cells if c["n_base"] >= 3 and c["usual"] >= 3
+        ]
+    for mean, var in pairs:
+        excess += var - mean
+        level += mean * mean
+    return max(floor, math.sqrt(max(excess, 0.0) / level) if level > 0 else floor)
+
+
+def _store_cells(ctx: InspectionContext, s: TrafficDropSettings) -> list[dict[str, Any]]:
+    """Store visitors per source and recent day (promotion days left out), with their usual level."""
+    days = [d for d in traffic_days(ctx, recent_days(ctx, s.recent_days)) if not ctx.is_promo(d)]
+    left, right = day_pairs(ctx, days, s.weeks)
+    if not left:
+        return []
+    return ctx.rows(
+        """WITH m AS (SELECT unnest(?::DATE[]) AS day, unnest(?::DATE[]) AS base),
+           t AS (SELECT date, source, sum(visitors)::DOUBLE AS v FROM traffic
+                 WHERE date IN (SELECT day FROM m UNION SELECT base FROM m) GROUP BY ALL),
+           keys AS (SELECT DISTINCT source FROM t),
+           base AS (SELECT k.source, m.day, count(*) AS n_base, avg(coalesce(t.v, 0)) AS usual
+                    FROM keys k CROSS JOIN m LEFT JOIN t ON t.source = k.source AND t.date = m.base GROUP BY ALL)
+           SELECT b.source, b.day, b.n_base, coalesce(t.v, 0) AS visitors, b.usual, b.usual AS expected
+           FROM base b LEFT JOIN t ON t.source = b.source AND t.date = b.day ORDER BY 1, 2""",
+        [left, right],
+    )
+
+
+def _group(
+    cells: list[dict[str, Any]], key: str | None
+) -> dict[str, tuple[Series, dict[str, Series]]]:
+    """Cells grouped by ``key`` (None: one group), as a total series and one series per source."""
+    out: dict[str, tuple[Series, dict[str, Series]]] = {}
+    for c in cells:
+        total, sources = out.setdefault(c[key] if key else "", (Series(), {}))
+        args = (
+            c["day"],
+            float(c["visitors"]),
+            float(c["expected"]),
+            float(c["usual"]),
+            int(c["n_base"]),
+        )
+        total.add(*args)
+        sources.setdefault(c["source"], Series()).add(*args)
+    return out
+
+
+def _fallen_sources(
+    total: Series, sources: dict[str, Series], s: TrafficDropSettings, noise: float, z: float
+) -> list[str]:
+    """Sources that fell by ``source_drop`` and clearly, each losing ``source_loss`` of the total and
+    falling out of line with the listing's other sources (at most ``source_apart`` × their ratio).
+    """
+    out = []
+    for name, src in sources.items():
+        rest_e, rest_o = total.e - src.e, total.o - src.o
+        rest_ratio = rest_o / rest_e if rest_e > 0 else 1.0
+        if (
+            src.e - src.o >= s.source_loss * total.e
+            and src.ratio() <= s.source_apart * rest_ratio
+            and src.fell(drop=s.source_drop, z=z, day_noise=noise, min_days=s.min_days_down)
+        ):
+            out.append(name)
+    return out
+
+
+def _source_evidence(sources: dict[str, Series], days: int) -> dict[str, dict[str, float]]:
+    """Per source: visitors a day now, expected, and usual (largest losses first)."""
+    ranked = sorted(sources.items(), key=lambda kv: kv[1].o - kv[1].e)
+    return {
+        name: {
+            "current": round(src.o / days, 1),
+            "expected": round(src.e / days, 1),
+            "baseline": round(sum(src.baseline.values()) / days, 1),
+            "change_pct": round(100 * (src.ratio() - 1), 1),
+        }
+        for name, src in ranked
+    }
+
+
+def _value_per_visitor(ctx: InspectionContext) -> dict[str, float]:
+    """GMV per visitor by listing over the last 28 days (to price a traffic loss); '' = the store."""
+    rows = ctx.rows(
+        """SELECT product_id, sum(coalesce(gmv, 0))::DOUBLE AS g, sum(visitors)::DOUBLE AS v FROM traffic
+           WHERE date BETWEEN ?::DATE - INTERVAL 27 DAY AND ? GROUP BY 1""",
+        [ctx.as_of, ctx.as_of],
+    )
+    out = {r["product_id"]: r["g"] / max(r["v"], 1.0) for r in rows}
+    out[""] = sum(r["g"] for r in rows) / max(sum(r["v"] for r in rows), 1.0)
+    return out
+
+
+def _drop_finding(
+    ctx: InspectionContext,
+    entity: Entity,
+    total: Series,
+    sources: dict[str, Series],
+    fallen: list[str],
+    n_days: int,
+    vpv: float,
+) -> Finding:
+    lost = total.e - total.o
+    pct = 100 * (1 - total.ratio())
+    names = "、".join(fallen) if fallen else ctx.text("各来源普遍", "all sources")
+    what = ctx.text(
+        "店铺" if entity.type == "store" else "", "Store " if entity.type == "store" else ""
+    )
+    evidence: dict[str, Any] = {
+        "days": n_days,
+        "visitors_per_day": round(total.o / n_days, 1),
+        "expected_visitors_per_day": round(total.e / n_days, 1),
+        "baseline_visitors_per_day": round(sum(total.baseline.values()) / n_days, 1),
+        "drop_pct": round(pct, 1),
+        "days_down": total.days_down(0.1),
+        "fallen_sources": fallen,
+        "sources": _source_evidence(sources, n_days),
+    }
+    if entity.type == "product":
+        evidence["product_id"] = entity.id
+    money = lost * vpv
+    return Finding.make(
+        kind="traffic_drop",
+        as_of=ctx.as_of,
+        severity="high" if pct >= 50 or money >= 3000 else "medium",
+        entity=entity,
+        title=ctx.text(
+            f"{what}访客近 {n_days} 天比平时少 {pct:.0f}%（日均 {total.o / n_days:.0f}，平时约 {total.e / n_days:.0f}），主要来自{names}",
+            f"{what}visitors {pct:.0f}% below normal over {n_days} days ({total.o / n_days:.0f}/day vs about "
+            f"{total.e / n_days:.0f}); mostly {', '.join(fallen) if fallen else 'all sources'}",
+        ),
+        evidence=evidence,
+        impact=Impact(metric="gmv_at_risk", value=round(money, 2)) if money > 0 else None,
+        recommendation=ctx.text(
+            f"检查{names}流量下降的原因：搜索排名与关键词、主图和标题是否被改动、是否有违规降权、推广计划是否暂停或预算用完",
+            f"Find out why {', '.join(fallen) if fallen else 'traffic'} fell: search ranking and keywords, changed "
+            "main image or title, a listing penalty, paused ad campaigns or exhausted budgets",
+        ),
+        actions=[Action(type="update_listing", params={"product_id": entity.id})]
+        if entity.type == "product"
+        else [],
+    )
+
+
+def _listing_drops(
+    ctx: InspectionContext, s: TrafficDropSettings, vpv: dict[str, float]
+) -> list[Finding]:
+    cells = _listing_cells(ctx, s)
+    grouped = _group(cells, "product_id")
+    listing_noise = day_noise(cells, listing=True, floor=s.min_day_noise)
+    source_noise = day_noise(cells, listing=False, floor=s.min_day_noise)
+    z = -NormalDist().inv_cdf(s.family_alpha / max(2 * len(grouped), 1))
+    titles = {c["product_id"]: c["title"] for c in cells}
+    out = []
+    for pid, (total, sources) in grouped.items():
+        fallen = _fallen_sources(total, sources, s, source_noise, z)
+        by_source = bool(fallen) and total.ratio() <= 0.9
+        if by_source or total.fell(
+            drop=s.total_drop, z=z, day_noise=listing_noise, min_days=s.min_days_down
+        ):
+            entity = Entity(type="product", id=pid, name=titles[pid])
+            n_days = len(total.expected)
+            out.append(
+                _drop_finding(ctx, entity, total, sources, fallen, n_days, vpv.get(pid, 0.0))
+            )
+    return out
+
+
+def _store_drop(
+    ctx: InspectionContext, s: TrafficDropSettings, vpv: dict[str, float]
+) -> list[Finding]:
+    cells = _store_cells(ctx, s)
+    if not cells:
+        return []
+    total, sources = _group(cells, None)[""]
+    judged = len(total.expected)
+    z = -NormalDist().inv_cdf(s.family_alpha)
+    if (
+        total.e < s.min_store_visitors_per_day * judged
+        or judged < s.min_days_down
+        or not total.fell(
+            drop=s.store_drop, z=z, day_noise=s.store_day_noise, min_days=s.min_days_down
+        )
+    ):
+        return []
+    lost = total.e - total.o
+    fallen = [
+        n
+        for n, src in sources.items()
+        if src.e - src.o >= 0.25 * lost and src.ratio() <= 1 - s.store_drop
+    ]
+    entity = Entity(type="store", id=ctx.config.name, name=ctx.config.name)
+    return [_drop_finding(ctx, entity, total, sources, fallen, judged, vpv.get("", 0.0))]
+
+
+def detect_traffic_drop(ctx: InspectionContext, s: TrafficDropSettings) -> list[Finding]:
+    """Visitors clearly below normal over the last ``recent_days`` days.
+
+    **Listing:** per source and day, expected visitors = the listing's mean on the ``weeks``
+    comparable days × the rest of the store's change from that source that day (so promotions and
+    store-wide moves cancel out); listings usually below ``min_visitors_per_day`` are skipped.
+    Reported when a source fell ``source_drop`` below its expected, losing at least ``source_loss``
+    of the listing's visitors and falling out of line with its other sources (at most
+    ``source_apart`` × their ratio; the total down at least 10 %), or when all sources together fell
+    ``total_drop`` below expected; either way on at least ``min_days_down`` days (at half the
+    drop) and clearly: an over-dispersed Poisson z-score — the day-to-day noise φ estimated from how
+    much the comparable days vary — below the normal quantile of ``family_alpha`` / (2 × listings).
+    **Store:** the store's visitors on non-promotion recent days against their comparable days,
+    ``store_drop`` below normal by the same tests (z at ``family_alpha``, noise ``store_day_noise``).
+    Evidence names the fallen sources with their current, expected and usual visitors a day.
+    Impact: lost visitors × GMV per visitor over the last 28 days.
+    """
+    vpv = _value_per_visitor(ctx)
+    return _listing_drops(ctx, s, vpv) + _store_drop(ctx, s, vpv)
+
+
+class GmvDropSettings(BaseModel):
+    """Thresholds of gmv_drop."""
+
+    recent_days: int = Field(3, description="days judged, up to and including the inspected day")
+    min_days: int = Field(2, description="non-promotion days needed among them, and days down")
+    weeks: int = Field(4, description="comparable same-weekday days in the baseline")
+    min_drop: float = Field(0.25, description="GMV at least this fraction below normal")
+    visitors_drop: float = Field(
+        0.2, description="…or visitors at least this fraction below normal, clearly"
+    )
+    alpha: float = Field(0.001, description="chance of a false alarm on a normal day")
+    min_gmv_noise: float = Field(
+        0.1, description="floor of the day-to-day noise of GMV estimated from the data"
+    )
+    visitors_noise: float = Field(
+        0.08, description="day-to-day noise of the store's visitors beyond Poisson"
+    )
+    min_orders_per_day: float = Field(
+        5.0, description="a store must have this many orders on a normal day"
+    )
+
+
+def _gmv_days(
+    ctx: InspectionContext, left: list[dt.date], right: list[dt.date]
+) -> list[dict[str, Any]]:
+    """Orders, GMV, Σ order value² and (when the traffic table has data) visitors per recent and
+    comparable day.
+    """
+    covered = ctx.has("traffic") and traffic_days(ctx, sorted(set(left))) == sorted(set(left))
+    visitors = (
+        "(SELECT sum(visitors)::DOUBLE FROM traffic t WHERE t.date = d.day)" if covered else "NULL"
+    )
+    return ctx.rows(
+        f"""WITH d AS (SELECT DISTINCT unnest(?::DATE[] || ?::DATE[]) AS day),
+            o AS (SELECT CAST(o.created_at AS DATE) AS day, count(*)::DOUBLE AS orders,
+                         sum(coalesce(o.pay_amount, 0))::DOUBLE AS gmv,
+                         sum(coalesce(o.pay_amount, 0)::DOUBLE ^ 2) AS gmv2
+                  FROM orders o WHERE {PAID}
+                    AND o.created_at >= CAST(?::DATE AS TIMESTAMPTZ)
+                    AND o.created_at < CAST(?::DATE + INTERVAL 1 DAY AS TIMESTAMPTZ) GROUP BY 1)
+            SELECT d.day, coalesce(o.orders, 0) AS orders, coalesce(o.gmv, 0) AS gmv, coalesce(o.gmv2, 0) AS gmv2,
+                   {visitors} AS visitors
+            FROM d LEFT JOIN o USING (day)""",
+        [left, right, min(right), max(left)],
+    )
+
+
+@dataclass
+class _StoreDays:
+    """The store's recent days judged against their comparable days."""
+
+    days: list[dt.date]
+    now: dict[str, float]
+    base: dict[str, float]
+    gmv_var: float
+    visitors_var: float
+    days_down: int
+
+
+def _store_days(ctx: InspectionContext, s: GmvDropSettings) -> _StoreDays | None:
+    """Sums over the recent non-promotion days and their expected values, with the variance of GMV:
+    the larger of its spread on the comparable days and a compound Poisson's (orders × mean order
+    value²), plus the baseline's own uncertainty.
+    """
+    days = [d for d in recent_days(ctx, s.recent_days) if not ctx.is_promo(d)]
+    left, right = day_pairs(ctx, days, s.weeks)
+    judged = sorted(set(left))
+    if len(judged) < s.min_days:
+        return None
+    by_day = {r["day"]: r for r in _gmv_days(ctx, left, right)}
+    keys = ("orders", "gmv", "gmv2", "visitors")
+    now = {k: sum(float(by_day[d][k] or 0) for d in judged) for k in keys}
+    base = dict.fromkeys(keys, 0.0)
+    spread = level = 0.0
+    means: list[tuple[float, float, int]] = []
+    down = 0
+    for d in judged:
+        bases = [b for a, b in zip(left, right, strict=True) if a == d]
+        mean = {k: statistics.fmean(float(by_day[b][k] or 0) for b in bases) for k in keys}
+        for k in keys:
+            base[k] += mean[k]
+        gmvs = [float(by_day[b]["gmv"]) for b in bases]
+        if len(gmvs) >= 3:
+            spread += statistics.variance(gmvs)
+            level += mean["gmv"] ** 2
+        down += float(by_day[d]["gmv"]) <= (1 - s.min_drop / 2) * mean["gmv"]
+        means.append((mean["gmv"], mean["gmv2"], len(bases)))
+    cv2 = max(spread / level if level > 0 else 0.0, s.min_gmv_noise**2)
+    gmv_var = sum(max(cv2 * g * g, g2) * (1 + 1 / n) for g, g2, n in means)
+    visitors_var = sum(
+        noisy_variance(base["visitors"] / len(judged), s.visitors_noise, s.weeks) for _ in judged
+    )
+    return _StoreDays(judged, now, base, gmv_var, visitors_var, down)
+
+
+def _factor(
+    name: str, now: float, base: float, log_total: float, gap: float
+) -> dict[str, float | str]:
+    share = math.log(now / base) / log_total if now > 0 and base > 0 and log_total else 0.0
+    return {
+        "factor": name,
+        "current": round(now, 4),
+        "baseline": round(base, 4),
+        "change_pct": round(100 * (now / base - 1), 1) if base else 0.0,
+        "contribution": round(share * gap, 2),
+        "contribution_share": round(share, 3),
+    }
+
+
+def detect_gmv_drop(ctx: InspectionContext, s: GmvDropSettings) -> list[Finding]:
+    """Store GMV (orders by the day they were placed: paid, or presale deposits) over the recent
+    non-promotion days is at least ``min_drop`` below the mean of each day's comparable days, on at
+    least ``min_days`` days (at half the drop), and the fall is clear at ``alpha``: either GMV's own
+    z-score (its day-to-day noise estimated from how much the comparable days vary) or, when the
+    traffic table has data, the store's visitors at least ``visitors_drop`` below normal with an
+    over-dispersed Poisson z-score (at small stores traffic is measured far more precisely than GMV).
+    Days during a promotion or in the week after one are not judged at all, so the slump after
+    Double 11 is never a "drop". The fall is decomposed as GMV = visitors × conversion (orders /
+    visitors) × average order value: each factor's current and usual value and its share of the lost
+    GMV (by log change). Impact: the GMV lost over the days judged.
+    """
+    sd = _store_days(ctx, s)
+    if sd is None:
+        return []
+    now, base, n = sd.now, sd.base, len(sd.days)
+    if base["orders"] < s.min_orders_per_day * n or base["gmv"] <= 0:
+        return []
+    ratio = now["gmv"] / base["gmv"]
+    z = -NormalDist().inv_cdf(s.alpha)
+    clear_gmv = z_score(now["gmv"], base["gmv"], sd.gmv_var) <= -z
+    clear_visitors = (
+        base["visitors"] > 0
+        and now["visitors"] <= (1 - s.visitors_drop) * base["visitors"]
+        and z_score(now["visitors"], base["visitors"], sd.visitors_var) <= -z
+    )
+    if ratio > 1 - s.min_drop or sd.days_down < s.min_days or not (clear_gmv or clear_visitors):
+        return []
+    judged = sd.days
+    gap = now["gmv"] - base["gmv"]
+    log_total = math.log(ratio) if ratio > 0 else 0.0
+    factors = []
+    has_visitors = base["visitors"] > 0 and now["visitors"] > 0
+    if has_visitors:
+        factors.append(
+            _factor("visitors", now["visitors"] / n, base["visitors"] / n, log_total, gap)
+        )
+        factors.append(
+            _factor(
+                "conversion",
+                now["orders"] / now["visitors"],
+                base["orders"] / base["visitors"],
+                log_total,
+                gap,
+            )
+        )
+    else:
+        factors.append(_factor("orders", now["orders"] / n, base["orders"] / n, log_total, gap))
+    factors.append(
+        _factor(
+            "order_value",
+            now["gmv"] / now["orders"] if now["orders"] else 0.0,
+            base["gmv"] / base["orders"],
+            log_total,
+            gap,
+        )
+    )
+    main = min(factors, key=lambda f: float(f["contribution"]))
+    label = {
+        "visitors": ("访客", "visitors"),
+        "conversion": ("转化率", "conversion"),
+        "orders": ("订单数", "orders"),
+        "order_value": ("客单价", "order value"),
+    }[str(main["factor"])]
+    pct = 100 * (1 - ratio)
+    return [
+        Finding.make(
+            kind="gmv_drop",
+            as_of=ctx.as_of,
+            severity="high" if pct >= 35 else "medium",
+            entity=Entity(type="store", id=ctx.config.name, name=ctx.config.name),
+            title=ctx.text(
+                f"店铺 GMV 近 {n} 天比平时少 {pct:.0f}%（日均 {ctx.money(now['gmv'] / n)}，平时 {ctx.money(base['gmv'] / n)}），主要因为{label[0]}下降",
+                f"Store GMV {pct:.0f}% below normal over {n} days ({ctx.money(now['gmv'] / n)}/day vs "
+                f"{ctx.money(base['gmv'] / n)}), mainly from lower {label[1]}",
+            ),
+            evidence={
+                "days": n,
+                "dates": [d.isoformat() for d in judged],
+                "gmv_per_day": round(now["gmv"] / n, 2),
+                "baseline_gmv_per_day": round(base["gmv"] / n, 2),
+                "drop_pct": round(pct, 1),
+                "orders_per_day": round(now["orders"] / n, 1),
+                "baseline_orders_per_day": round(base["orders"] / n, 1),
+                "main_factor": main["factor"],
+                "factors": factors,
+            },
+            impact=Impact(metric="gmv_lost", value=round(-gap, 2)),
+            recommendation=ctx.text(
+                {
+                    "访客": "先查流量：哪些来源和商品的访客少了（搜索、推荐、推广计划是否暂停或限额）",
+                    "转化率": "先查转化：价格与优惠券、主推商品是否缺货、详情页与评价是否有变化",
+                    "订单数": "先查订单为何减少：流量来源、主推商品库存与价格",
+                    "客单价": "先查客单价：满减/搭配活动是否失效、高价商品是否缺货",
+                }[label[0]],
+                {
+                    "visitors": "Start with traffic: which sources and listings lost visitors (search, recommendations, "
+                    "paused or capped campaigns)",
+                    "conversion": "Start with conversion: prices and coupons, best-sellers out of stock, changes to "
+                    "listing pages and reviews",
+                    "orders": "Start with why orders fell: traffic sources, stock and prices of the best-sellers",
+                    "order value": "Start with order value: expired threshold deals or bundles, high-priced items out "
+                    "of stock",
+                }[label[1]],
+            ),
+        )
+    ]
+
+
+RULES = (
+    Rule("traffic_drop", ("traffic",), TrafficDropSettings, detect_traffic_drop),
+    Rule("gmv_drop", (), GmvDropSettings, detect_gmv_drop),
+)
