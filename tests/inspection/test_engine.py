@@ -146,3 +146,14 @@ def test_a_last_day_cut_short_is_not_the_day_inspected(tmp_path: Path) -> None:
         assert default_as_of(wh, "Asia/Shanghai") == dt.date(2026, 11, 13)
     with Warehouse.open(store_dir(settings, "full"), read_only=True) as wh:
         assert default_as_of(wh, "Asia/Shanghai") == dt.date(2026, 11, 14)
+
+
+def test_store_gmv_drop_explains_the_store_traffic_drop_only() -> None:
+    gmv = make("gmv_drop", "store", "shop", visitors_now=100)
+    store_traffic = make("traffic_drop", "store", "shop", visitors_now=100)
+    listing_traffic = make("traffic_drop", "product", "P1", visitors_now=10)
+    kept = fold_symptoms([gmv, store_traffic, listing_traffic])
+    assert [(f.kind, f.entity.type) for f in kept] == [
+        ("gmv_drop", "store"),
+        ("traffic_drop", "product"),
+    ]

@@ -27,6 +27,7 @@ EXPLAINS: dict[str, frozenset[str]] = {
         {"conversion_drop", "traffic_drop", "traffic_black_hole", "gmv_drop_product"}
     ),
     "price_anomaly": frozenset({"conversion_drop", "traffic_black_hole"}),
+    "gmv_drop": frozenset({"traffic_drop"}),
 }
 """Root causes and the symptoms they explain on the same listing: the symptom is folded into the
 root finding's evidence (``explains``) instead of being reported on its own."""
@@ -73,6 +74,8 @@ def _explains(root: Finding, symptom: Finding) -> bool:
         return False
     if symptom.entity.type == "sku":  # a SKU symptom is explained only by a root on the same SKU
         return root.entity.type == "sku" and root.entity.id == symptom.entity.id
+    if symptom.entity.type == "store":  # a store-wide symptom only by a store-wide root
+        return root.entity.type == "store"
     return _product_of(root) is not None and _product_of(root) == _product_of(symptom)
 
 
