@@ -40,6 +40,14 @@ class PriceAnomalySettings(BaseModel):
     )
     lookback_days: int = Field(90, description="how far back the usual price is looked for")
     horizon_days: int = Field(7, description="days of sales at stake in the impact")
+    markdown_skus: int = Field(
+        5,
+        description="this many SKUs cut below low_ratio at once is a deliberate markdown (only below-cost ones are reported)",
+    )
+    max_prior_share: float = Field(
+        0.1,
+        description="a price already on more than this share of the lookback's earlier lines is deliberate, not a typo",
+    )
 
 
 def _active_promo_skus(ctx: InspectionContext) -> tuple[bool, set[str]]:
@@ -80,12 +88,15 @@ def _candidates(ctx: InspectionContext, s: PriceAnomalySettings) -> list[dict[st
                       count(*) FILTER (WHERE l.day >= ? AND abs(l.unit - p.price) <= 0.01 * p.price) AS lines_at_price,
                       sum(l.qty) FILTER (WHERE l.day >= ? AND abs(l.unit - p.price) <= 0.01 * p.price) AS units_at_price,
                       sum(l.unit * l.qty) FILTER (WHERE l.day >= ? AND abs(l.unit - p.price) <= 0.01 * p.price)
-                          AS value_at_price
+                          AS value_at_price,
+                      count(*) FILTER (WHERE l.day < ?) AS prior_lines,
+                      count(*) FILTER (WHERE l.day < ? AND abs(l.unit - p.price) <= 0.05 * p.price) AS prior_at_price
                FROM lines l JOIN (SELECT sku_id, price::DOUBLE AS price FROM products) p USING (sku_id)
                GROUP BY 1)
            SELECT p.sku_id, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost,
                   u.usual, coalesce(u.n_lines, 0) AS n_lines, coalesce(u.units_28d, 0) AS units_28d,
                   coalesce(u.lines_at_price, 0) AS lines_at_price,
+                  coalesce(u.prior_lines, 0) AS prior_lines, coalesce(u.prior_at_price, 0) AS prior_at_price,
                   coalesce(u.usual * u.units_at_price - u.value_at_price, 0) AS lost
            FROM products p LEFT JOIN per_sku u USING (sku_id)
            WHERE coalesce(p.status, 'on_sale') = 'on_sale' AND p.price IS NOT NULL
@@ -104,6 +115,8 @@ def _candidates(ctx: InspectionContext, s: PriceAnomalySettings) -> list[dict[st
             recent_from,
             recent_from,
             recent_from,
+            recent_from,
+            recent_from,
             s.min_lines,
             s.low_ratio,
             s.high_ratio,
@@ -117,18 +130,31 @@ def detect_price_anomaly(ctx: InspectionContext, s: PriceAnomalySettings) -> lis
     ``min_lines`` lines needed) — a missing or extra digit, a mistyped price. A drop is not reported
     when a running promotion covers the SKU and the price is above ``promo_low_ratio`` × usual (a
     promotion explains it). Evidence: current, usual price, cost, recent lines already sold at the
-    current price. High severity when a drop or jump is also below cost or already selling. Impact: money
+    current price. A price the SKU already sold at on more than ``max_prior_share`` of its earlier
+    lines in the lookback is a deliberate price (a second tier, an old markdown), not a typo; so are
+    drops when ``markdown_skus`` or more SKUs dropped at once (a clearance), unless below cost. High
+    severity when a drop or jump is also below cost or already selling. Impact: money
     already lost on those lines plus ``horizon_days`` more days of normal sales at the wrong price.
     """
     storewide, promo_skus = _active_promo_skus(ctx)
+    candidates = _candidates(ctx, s)
+    drops = sum(1 for r in candidates if r["usual"] and r["price"] <= s.low_ratio * r["usual"])
+    markdown = drops >= s.markdown_skus  # many SKUs cut at once: a clearance decision, not typos
     out = []
-    for r in _candidates(ctx, s):
+    for r in candidates:
         price, cost, usual = r["price"], r["cost"], r["usual"]
         below_cost = cost is not None and price < cost
         ratio = price / usual if usual else None
         in_promo = storewide or r["sku_id"] in promo_skus
+        # a price the SKU was already selling at before the recent days is deliberate (a second
+        # price tier, an old markdown), not a typo
+        settled = (
+            r["prior_lines"] > 0 and r["prior_at_price"] > s.max_prior_share * r["prior_lines"]
+        )
+        settled |= markdown and ratio is not None and ratio < 1
         anomalous = (
             ratio is not None
+            and not settled
             and r["n_lines"] >= s.min_lines
             and (ratio >= s.high_ratio or ratio <= (s.promo_low_ratio if in_promo else s.low_ratio))
         )
