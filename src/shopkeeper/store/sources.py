@@ -33,7 +33,10 @@ _EXTENSIONS: dict[str, FileKind] = {
     ".xlsx": "xlsx",
 }
 _DELIMITERS = (",", "\t", ";", "|")
-MAX_LINE_BYTES = 32 << 20
+MAX_LINE_BYTES = 16 << 20
+BUFFER_BYTES = 2 * MAX_LINE_BYTES
+"""DuckDB sizes its CSV buffers from the line limit unless told: big buffers mean fewer chunks to
+parse in parallel (a 32 MB limit made parsing mostly single-threaded)."""
 LineMode = Literal["physical", "mapped", "row"]
 
 
@@ -183,7 +186,7 @@ class CsvPlan:
         )
         return (
             f"read_csv({sql_str(self.path.as_posix())}, auto_detect=false, header=true, columns={_struct(columns)}, "
-            f"delim={sql_str(self.delim)}, quote='\"', escape='\"', {keep}max_line_size={MAX_LINE_BYTES}, strict_mode=true)"
+            f"delim={sql_str(self.delim)}, quote='\"', escape='\"', {keep}max_line_size={MAX_LINE_BYTES}, buffer_size={BUFFER_BYTES}, strict_mode=true)"
         )
 
 
