@@ -133,7 +133,7 @@ class InspectionContext:
         return out
 
     def sku_daily(self) -> str:
-        """Name of a temp table ``(day, sku_id, product_id, units, gmv, orders)`` of paid sales per SKU
+        """Name of a temp table ``(day, sku_id, product_id, units, gmv, orders, min_unit, max_unit)`` of paid sales per SKU
         per store-local day over the ``SALES_WINDOW_DAYS`` up to ``as_of`` (cancelled, closed and
         unpaid orders excluded; ``orders`` counts order lines, which is orders for all but the rare
         order holding one SKU twice). Built once per inspection, shared by every rule.
@@ -143,7 +143,7 @@ class InspectionContext:
                 f"""CREATE OR REPLACE TEMP TABLE sku_daily AS
                    SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, any_value(p.product_id) AS product_id,
                           sum(i.quantity) AS units, sum(coalesce(i.paid_amount, i.unit_price * i.quantity)) AS gmv,
-                          count(*) AS orders
+                          count(*) AS orders, min(i.unit_price)::DOUBLE AS min_unit, max(i.unit_price)::DOUBLE AS max_unit
                    FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
                    WHERE o.status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between(SALES_WINDOW_DAYS)}
                    GROUP BY ALL""",

@@ -66,17 +66,37 @@ def _active_promo_skus(ctx: InspectionContext) -> tuple[bool, set[str]]:
     return storewide, {str(s) for r in rows for s in r["skus"] or []}
 
 
+def _could_be_wrong(ctx: InspectionContext, s: PriceAnomalySettings, first: dt.date) -> list[str]:
+    """SKUs the line-level check must look at: the usual price is a median of past unit prices, so
+    it lies between their minimum and maximum, and only a list price at most ``low_ratio`` × the
+    maximum, at least ``high_ratio`` × the minimum, or below cost can be flagged. Read from the
+    shared per-day table, this skips the join of orders and lines for every other SKU.
+    """
+    rows = ctx.rows(
+        f"""SELECT p.sku_id FROM products p
+            LEFT JOIN (SELECT sku_id, min(min_unit) AS lo, max(max_unit) AS hi FROM {ctx.sku_daily()}
+                       WHERE day >= ? GROUP BY sku_id) d USING (sku_id)
+            WHERE coalesce(p.status, 'on_sale') = 'on_sale' AND p.price IS NOT NULL
+              AND (p.price < p.cost OR p.price <= ? * d.hi OR p.price >= ? * d.lo)""",
+        [first, s.low_ratio, s.high_ratio],
+    )
+    return [str(r["sku_id"]) for r in rows]
+
+
 def _candidates(ctx: InspectionContext, s: PriceAnomalySettings) -> list[dict[str, Any]]:
     """On-sale SKUs whose list price is below cost or far from their usual price."""
     first = ctx.as_of - dt.timedelta(days=s.lookback_days - 1)
     promo = sorted(d for d in ctx.promo_days if first <= d <= ctx.as_of)
     recent_from = ctx.as_of - dt.timedelta(days=s.recent_days - 1)
+    skus = _could_be_wrong(ctx, s, first)
+    if not skus:
+        return []
     return ctx.rows(
         """WITH lines AS (
                SELECT i.sku_id, CAST(o.created_at AS DATE) AS day, o.created_at AS ts,
                       i.unit_price::DOUBLE AS unit, i.quantity AS qty
                FROM orders o JOIN order_items i USING (order_id)
-               WHERE o.status NOT IN ('cancelled', 'closed')
+               WHERE o.status NOT IN ('cancelled', 'closed') AND list_contains(?::VARCHAR[], i.sku_id)
                  AND o.created_at >= CAST(?::DATE AS TIMESTAMPTZ)
                  AND o.created_at < CAST(?::DATE + INTERVAL 1 DAY AS TIMESTAMPTZ)),
            per_sku AS (
@@ -104,6 +124,7 @@ def _candidates(ctx: InspectionContext, s: PriceAnomalySettings) -> list[dict[st
                   OR (u.n_lines >= ? AND u.usual > 0
                       AND (p.price <= ? * u.usual OR p.price >= ? * u.usual)))""",
         [
+            skus,
             first,
             ctx.as_of,
             recent_from,
