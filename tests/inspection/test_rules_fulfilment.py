@@ -15,11 +15,12 @@ from shopkeeper.inspection.registry import load_rules
 from shopkeeper.inspection.rules import geo
 from shopkeeper.inspection.rules.addresses import address_issues, phone_valid
 from shopkeeper.settings import Settings
-from shopkeeper.store.demo import generate_store
 from shopkeeper.store.demo.locale_en import PLACES as EN_PLACES
 from shopkeeper.store.demo.locale_zh import PLACES as ZH_PLACES
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.warehouse import Warehouse, store_dir
+
+from .stores import build_store, inspect_built, planted_of
 
 KINDS = ("shipping_delay", "abnormal_address")
 MODULE = ("shopkeeper.inspection.rules.fulfilment",)
@@ -46,15 +47,11 @@ Inspected = dict[str, tuple[InspectionReport, list[dict[str, Any]]]]
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("fulfilment")
-    settings = Settings(home=home)
     rules = load_rules(MODULE)
     out = {}
     for name, kw in STORES.items():
-        manifest = generate_store(home / "src" / name, **({"end_date": END} | kw))
-        import_store(home / "src" / name, name, settings=settings)
-        with Warehouse.open(store_dir(settings, name), read_only=True) as wh:
-            report = inspect_store(wh, name, as_of=manifest.end_date, rules=rules)
-        out[name] = (report, [p.model_dump() for p in manifest.planted if p.kind in KINDS])
+        manifest, directory = build_store(home, name, ({"end_date": END} | kw))
+        out[name] = (inspect_built(directory, name, manifest, rules), planted_of(manifest, KINDS))
     return out
 
 

@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 
-from shopkeeper.inspection.engine import inspect_store
 from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import load_rules
 from shopkeeper.inspection.rules.market import binomial_sf
-from shopkeeper.settings import Settings
-from shopkeeper.store.demo import generate_store
-from shopkeeper.store.importer import import_store
-from shopkeeper.store.warehouse import Warehouse, store_dir
+
+from .stores import build_store, inspect_built, planted_of
 
 KINDS = ("competitor_loss", "ad_roi_below_target", "ad_budget_limited")
 MODULES = ("shopkeeper.inspection.rules.market", "shopkeeper.inspection.rules.ads")
@@ -54,18 +51,15 @@ Inspected = dict[str, tuple[InspectionReport, list[dict[str, Any]], float]]
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("market")
-    settings = Settings(home=home)
     rules, mine = load_rules(MODULES), load_rules(ALL_MINE)
     out = {}
     for name, kw in STORES.items():
-        manifest = generate_store(home / "src" / name, **({"end_date": END} | kw))
-        import_store(home / "src" / name, name, settings=settings)
-        with Warehouse.open(store_dir(settings, name), read_only=True) as wh:
-            report = inspect_store(wh, name, as_of=manifest.end_date, rules=rules)
-            started = time.perf_counter()
-            inspect_store(wh, name, as_of=manifest.end_date, rules=mine)
-            seconds = time.perf_counter() - started
-        out[name] = (report, [p.model_dump() for p in manifest.planted if p.kind in KINDS], seconds)
+        manifest, directory = build_store(home, name, {"end_date": END} | kw)
+        report = inspect_built(directory, name, manifest, rules)
+        started = time.perf_counter()
+        inspect_built(directory, name, manifest, mine)
+        seconds = time.perf_counter() - started
+        out[name] = (report, planted_of(manifest, KINDS), seconds)
     return out
 
 

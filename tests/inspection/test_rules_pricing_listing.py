@@ -19,10 +19,9 @@ from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import Rule, load_rules
 from shopkeeper.inspection.rules.listing import median_without, peer_groups
-from shopkeeper.settings import Settings
-from shopkeeper.store.demo import generate_store
-from shopkeeper.store.importer import import_store
-from shopkeeper.store.warehouse import Warehouse, store_dir
+from shopkeeper.store.warehouse import Warehouse
+
+from .stores import build_store, inspect_built, planted_of
 
 ROBUST = ("price_anomaly", "listing_quality", "traffic_black_hole")
 KINDS = (*ROBUST, "keyword_opportunity")
@@ -75,15 +74,14 @@ def _rules() -> list[Rule]:
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("pricing-listing")
-    settings = Settings(home=home)
     out = {}
     for name, kw in STORES.items():
-        manifest = generate_store(home / "src" / name, **kw)
-        import_store(home / "src" / name, name, settings=settings)
-        with Warehouse.open(store_dir(settings, name), read_only=True) as wh:
-            report = inspect_store(wh, name, as_of=manifest.end_date, rules=_rules())
-        planted = [p.model_dump() for p in manifest.planted if p.kind in KINDS]
-        out[name] = (report, planted, store_dir(settings, name))
+        manifest, directory = build_store(home, name, kw)
+        out[name] = (
+            inspect_built(directory, name, manifest, _rules()),
+            planted_of(manifest, KINDS),
+            directory,
+        )
     return out
 
 

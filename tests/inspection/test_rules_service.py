@@ -7,16 +7,13 @@ from typing import Any
 
 import pytest
 
-from shopkeeper.inspection.engine import inspect_store
 from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import load_rules
 from shopkeeper.inspection.rules.complaints import complaint_pattern, tally, topics_of
 from shopkeeper.inspection.rules.rates import beta_binomial_sf, rise
-from shopkeeper.settings import Settings
-from shopkeeper.store.demo import generate_store
-from shopkeeper.store.importer import import_store
-from shopkeeper.store.warehouse import Warehouse, store_dir
+
+from .stores import build_store, inspect_built, planted_of
 
 KINDS = ("negative_reviews", "refund_spike")
 END = dt.date(2026, 10, 20)
@@ -42,15 +39,11 @@ Inspected = dict[str, tuple[InspectionReport, list[dict[str, Any]]]]
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("service")
-    settings = Settings(home=home)
     rules = load_rules(("shopkeeper.inspection.rules.service",))
     out = {}
     for name, kw in STORES.items():
-        manifest = generate_store(home / "src" / name, **({"end_date": END} | kw))
-        import_store(home / "src" / name, name, settings=settings)
-        with Warehouse.open(store_dir(settings, name), read_only=True) as wh:
-            report = inspect_store(wh, name, as_of=manifest.end_date, rules=rules)
-        out[name] = (report, [p.model_dump() for p in manifest.planted if p.kind in KINDS])
+        manifest, directory = build_store(home, name, ({"end_date": END} | kw))
+        out[name] = (inspect_built(directory, name, manifest, rules), planted_of(manifest, KINDS))
     return out
 
 

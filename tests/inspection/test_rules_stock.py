@@ -6,14 +6,11 @@ import datetime as dt
 
 import pytest
 
-from shopkeeper.inspection.engine import inspect_store
 from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import load_rules
-from shopkeeper.settings import Settings
-from shopkeeper.store.demo import generate_store
-from shopkeeper.store.importer import import_store
-from shopkeeper.store.warehouse import Warehouse, store_dir
+
+from .stores import build_store, inspect_built, planted_of
 
 KINDS = ("out_of_stock", "stockout_risk", "slow_moving", "expiry_risk")
 STORES = {
@@ -44,15 +41,11 @@ def inspected(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[InspectionReport, list[dict[str, object]]]]:
     home = tmp_path_factory.mktemp("stock")
-    settings = Settings(home=home)
     rules = [r for r in load_rules() if r.kind in KINDS]
     out = {}
     for name, kw in STORES.items():
-        manifest = generate_store(home / "src" / name, **kw)  # type: ignore[arg-type]
-        import_store(home / "src" / name, name, settings=settings)
-        with Warehouse.open(store_dir(settings, name), read_only=True) as wh:
-            report = inspect_store(wh, name, as_of=manifest.end_date, rules=rules)
-        out[name] = (report, [p.model_dump() for p in manifest.planted if p.kind in KINDS])
+        manifest, directory = build_store(home, name, kw)
+        out[name] = (inspect_built(directory, name, manifest, rules), planted_of(manifest, KINDS))
     return out
 
 
