@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import demo, findings, report, store
+from shopkeeper.cli import demo, findings, report, skills, store
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.errors import ShopkeeperError
@@ -38,6 +38,7 @@ app.add_typer(demo.app, name="demo")
 app.command("inspect")(inspect)
 app.add_typer(findings.app, name="findings")
 app.add_typer(report.app, name="report")
+app.add_typer(skills.app, name="skills")
 
 
 @app.callback(invoke_without_command=True)
