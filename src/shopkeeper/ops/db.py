@@ -74,6 +74,38 @@ dismissals = Table(
 )
 """A merchant's "expected, leave it": quiet until the evidence changes materially."""
 
+actions = Table(
+    "actions",
+    metadata,
+    Column("action_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("action", String, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("proposed_by", String, nullable=False),
+    Column("status", String, nullable=False, index=True),
+    Column("reasons", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("executed_at", DateTime(timezone=True)),
+    Column("result", JSON),
+)
+"""Every proposed action with exactly the validated arguments that will run; its status moves
+pending → executing → executed | failed, or to rejected / refused, never back."""
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("store", String, nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("event", String, nullable=False),
+    Column("action_id", String, nullable=False, index=True),
+    Column("actor", String, nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+"""Append-only audit trail (see :mod:`shopkeeper.ops.audit`)."""
+
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 
 
@@ -82,7 +114,12 @@ def _migration_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[findings, inspections, dismissals])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
+def _migration_2(conn: Connection) -> None:
+    """Actions (approvals) and the audit trail."""
+    metadata.create_all(conn, tables=[actions, audit_events])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -1,0 +1,95 @@
+"""``shopkeeper approvals`` and ``shopkeeper audit``: actions waiting for a person, and the trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.ops.approvals import ActionRecord, approve, list_actions, reject
+from shopkeeper.ops.audit import audit_log
+from shopkeeper.ops.connectors import OutboxConnector
+from shopkeeper.ops.db import ops_engine
+
+app = typer.Typer(
+    help="Actions waiting for a person: list, approve (runs exactly once), reject.",
+    no_args_is_help=True,
+)
+
+
+def _show(records: list[ActionRecord], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        print_json([r.model_dump(mode="json") for r in records])
+        return
+    grid = Table(title=f"{len(records)} actions", title_justify="left")
+    for col in ("id", "status", "action", "arguments", "why"):
+        grid.add_column(col, overflow="fold")
+    for r in records:
+        grid.add_row(
+            r.action_id,
+            r.status,
+            r.action,
+            ", ".join(f"{k}={v}" for k, v in r.params.items()),
+            "; ".join(r.reasons),
+        )
+    console.print(grid)
+
+
+@app.command("list")
+def list_(
+    store: StoreOpt,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every action, not only the pending ones.")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Actions waiting for approval (or all actions with --all)."""
+    _show(list_actions(ops_engine(settings()), store, None if every else "pending"), fmt)
+
+
+@app.command("approve")
+def approve_(
+    action_id: Annotated[str, typer.Argument(help="Action id.")],
+    store: StoreOpt,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Approve a pending action: exactly its stored arguments run, once."""
+    s = settings()
+    _show([approve(ops_engine(s), OutboxConnector(s.home / "stores"), store, action_id)], fmt)
+
+
+@app.command("reject")
+def reject_(
+    action_id: Annotated[str, typer.Argument(help="Action id.")],
+    store: StoreOpt,
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Reject a pending action: it never runs."""
+    _show([reject(ops_engine(settings()), store, action_id, note=note)], fmt)
+
+
+def audit(
+    store: StoreOpt,
+    action: Annotated[str | None, typer.Option(help="Only this action id.")] = None,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Every proposal, decision and execution of a store, oldest first."""
+    rows = audit_log(ops_engine(settings()), store, action_id=action)
+    if fmt is OutputFormat.json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    grid = Table(title=f"audit trail of {store}: {len(rows)} events", title_justify="left")
+    for col in ("at", "event", "action", "actor", "details"):
+        grid.add_column(col, overflow="fold")
+    for r in rows:
+        grid.add_row(
+            r.at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.event,
+            r.action_id,
+            r.actor,
+            ", ".join(f"{k}={v}" for k, v in r.payload.items()),
+        )
+    console.print(grid)

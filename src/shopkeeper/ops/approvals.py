@@ -1,0 +1,234 @@
+"""Approval wraps the action: propose → policy decision → (approval) → execute exactly once.
+
+A proposal is validated and stored with exactly the arguments that will run. The policy decides;
+an ``auto`` action executes at once, a ``needs_approval`` one waits (it survives restarts: it is a
+row in the operational database), a ``refused`` one never runs. Approving moves the row from
+``pending`` to ``executing`` with one conditional update, so two approvals — concurrent or
+repeated — execute it once. Every step writes an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, insert, select, update
+
+from shopkeeper.errors import ShopkeeperError
+from shopkeeper.ops import audit
+from shopkeeper.ops.actions import validate_params
+from shopkeeper.ops.connectors import Connector
+from shopkeeper.ops.db import actions
+from shopkeeper.ops.policy import decide, load_policy
+from shopkeeper.settings import Settings
+from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+
+Status = Literal["pending", "executing", "executed", "failed", "rejected", "refused"]
+
+
+class ActionNotPending(ShopkeeperError, LookupError):
+    """The action does not exist in this store, or is no longer waiting for a decision."""
+
+
+class ActionRecord(BaseModel):
+    """A proposed action and where it stands."""
+
+    action_id: str
+    store: str
+    action: str
+    params: dict[str, Any]
+    reason: str
+    proposed_by: str
+    status: Status
+    reasons: list[str]
+    created_at: dt.datetime
+    result: dict[str, Any] | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(ZoneInfo("UTC"))
+
+
+def get_action(engine: Engine, store: str, action_id: str) -> ActionRecord:
+    """One action of a store (an id of another store is not found)."""
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(actions).where(actions.c.store == store, actions.c.action_id == action_id)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise ActionNotPending(f"no action {action_id!r} in store {store!r}")
+    return ActionRecord.model_validate(dict(row))
+
+
+def list_actions(engine: Engine, store: str, status: Status | None = None) -> list[ActionRecord]:
+    """A store's actions, newest first."""
+    query = select(actions).where(actions.c.store == store)
+    if status:
+        query = query.where(actions.c.status == status)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(actions.c.created_at.desc())).mappings().all()
+    return [ActionRecord.model_validate(dict(r)) for r in rows]
+
+
+def propose(
+    settings: Settings,
+    engine: Engine,
+    connector: Connector,
+    store: str,
+    action: str,
+    params: dict[str, Any],
+    *,
+    reason: str = "",
+    proposed_by: str = "user",
+) -> ActionRecord:
+    """Propose an action: validate, decide by policy, store, and execute at once if the policy allows."""
+    clean = validate_params(action, params)
+    directory = existing_store_dir(settings, store)
+    with Warehouse.open(directory, read_only=True) as wh:
+        decision, reasons = decide(load_policy(directory), wh, action, clean)
+    action_id = uuid.uuid4().hex[:12]
+    status: Status = {"auto": "executing", "needs_approval": "pending", "refused": "refused"}[
+        decision
+    ]  # type: ignore[assignment]
+    with engine.begin() as conn:
+        conn.execute(
+            insert(actions).values(
+                action_id=action_id,
+                store=store,
+                action=action,
+                params=clean,
+                reason=reason,
+                proposed_by=proposed_by,
+                status=status,
+                reasons=reasons,
+                created_at=_now(),
+                decided_at=_now() if decision != "needs_approval" else None,
+            )
+        )
+        audit.record(
+            conn,
+            audit.ActionProposed(
+                store=store,
+                action_id=action_id,
+                actor=proposed_by,
+                action=action,
+                params=clean,
+                reason=reason,
+            ),
+        )
+        audit.record(
+            conn,
+            audit.ActionDecided(
+                store=store, action_id=action_id, actor="policy", decision=decision, reasons=reasons
+            ),
+        )
+    if decision == "auto":
+        _execute(engine, connector, store, action_id, action, clean)
+    return get_action(engine, store, action_id)
+
+
+def approve(
+    engine: Engine, connector: Connector, store: str, action_id: str, *, actor: str = "user"
+) -> ActionRecord:
+    """Approve a pending action and execute exactly its stored arguments, once."""
+    with engine.begin() as conn:
+        claimed = conn.execute(
+            update(actions)
+            .where(
+                actions.c.store == store,
+                actions.c.action_id == action_id,
+                actions.c.status == "pending",
+            )
+            .values(status="executing", decided_at=_now())
+        ).rowcount
+        if claimed != 1:
+            raise ActionNotPending(_not_pending(engine, store, action_id))
+        audit.record(conn, audit.ActionApproved(store=store, action_id=action_id, actor=actor))
+    record = get_action(engine, store, action_id)
+    _execute(engine, connector, store, action_id, record.action, record.params)
+    return get_action(engine, store, action_id)
+
+
+def reject(
+    engine: Engine, store: str, action_id: str, *, actor: str = "user", note: str = ""
+) -> ActionRecord:
+    """Reject a pending action: it will never run."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(actions)
+            .where(
+                actions.c.store == store,
+                actions.c.action_id == action_id,
+                actions.c.status == "pending",
+            )
+            .values(status="rejected", decided_at=_now())
+        ).rowcount
+        if done != 1:
+            raise ActionNotPending(_not_pending(engine, store, action_id))
+        audit.record(
+            conn, audit.ActionRejected(store=store, action_id=action_id, actor=actor, note=note)
+        )
+    return get_action(engine, store, action_id)
+
+
+def _not_pending(engine: Engine, store: str, action_id: str) -> str:
+    try:
+        current = get_action(engine, store, action_id)
+    except ActionNotPending as exc:
+        return str(exc)
+    return f"action {action_id!r} is {current.status}, not pending: it cannot be decided again"
+
+
+def _execute(
+    engine: Engine,
+    connector: Connector,
+    store: str,
+    action_id: str,
+    action: str,
+    params: dict[str, Any],
+) -> None:
+    try:
+        result = connector.execute(store, action_id, action, params)
+    except (
+        OSError
+    ) as exc:  # the built-in connector's failure mode; adapters raise their own OSError subclasses
+        with engine.begin() as conn:
+            conn.execute(
+                update(actions)
+                .where(actions.c.action_id == action_id)
+                .values(status="failed", result={"error": str(exc)})
+            )
+            audit.record(
+                conn,
+                audit.ActionFailed(
+                    store=store,
+                    action_id=action_id,
+                    actor=connector.name,
+                    connector=connector.name,
+                    error=str(exc),
+                ),
+            )
+        raise
+    with engine.begin() as conn:
+        conn.execute(
+            update(actions)
+            .where(actions.c.action_id == action_id)
+            .values(status="executed", executed_at=_now(), result=result)
+        )
+        audit.record(
+            conn,
+            audit.ActionExecuted(
+                store=store,
+                action_id=action_id,
+                actor=connector.name,
+                connector=connector.name,
+                result=result,
+            ),
+        )
