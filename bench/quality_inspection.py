@@ -90,7 +90,7 @@ def run_case(case: Case, home: Path) -> dict[str, object]:
     import_store(folder, case.name, settings=settings)
     with Warehouse.open(store_dir(settings, case.name), read_only=True) as wh:
         started = time.perf_counter()
-        report = inspect_store(wh, case.name, as_of=manifest.end_date)
+        report = inspect_store(wh, case.name)  # the default day, as `shopkeeper inspect` uses
         seconds = time.perf_counter() - started
     s = score(report.findings, [p.model_dump() for p in manifest.planted])
     return {

@@ -127,7 +127,10 @@ def _store_with_days(folder: Path, last_day_until: int) -> Path:
     )
     n = 0
     for day in range(1, 15):
-        for hour in (9, 13, 17, 20) if day < 14 else (8, 9, 10, last_day_until):
+        # thirty orders a day until 20:00; the last day: five orders until 11:00 (cut) or thirty until 21:00
+        full_day = [9 + (k * 11) // 29 for k in range(30)]
+        last_day = [8, 9, 10, 10, 11] if last_day_until < 12 else [*full_day[:-1], last_day_until]
+        for hour in full_day if day < 14 else last_day:
             n += 1
             orders.append(f"O{n},c,2026-11-{day:02d} {hour:02d}:00:00,paid")
             items.append(f"O{n},S1,1,10")
@@ -157,3 +160,30 @@ def test_store_gmv_drop_explains_the_store_traffic_drop_only() -> None:
         ("gmv_drop", "store"),
         ("traffic_drop", "product"),
     ]
+
+
+def test_a_small_shops_quiet_last_evening_is_not_a_cut(tmp_path: Path) -> None:
+    from shopkeeper.inspection.engine import default_as_of
+
+    folder = tmp_path / "quiet"
+    folder.mkdir()
+    (folder / "store.toml").write_text('name = "t"\ntimezone = "Asia/Shanghai"\n', encoding="utf-8")
+    (folder / "products.csv").write_text(
+        "sku_id,product_id,title,category,price\nS1,P1,t,c,10\n", encoding="utf-8"
+    )
+    orders, items = (
+        ["order_id,customer_id,created_at,status"],
+        ["order_id,sku_id,quantity,unit_price"],
+    )
+    n = 0
+    for day in range(1, 15):  # four orders a day; the last day's last one comes at 15:00, not 20:00
+        for hour in (9, 12, 15, 20) if day < 14 else (9, 12, 14, 15):
+            n += 1
+            orders.append(f"O{n},c,2026-11-{day:02d} {hour:02d}:00:00,paid")
+            items.append(f"O{n},S1,1,10")
+    (folder / "orders.csv").write_text("\n".join(orders) + "\n", encoding="utf-8")
+    (folder / "order_items.csv").write_text("\n".join(items) + "\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home")
+    import_store(folder, "quiet", settings=settings)
+    with Warehouse.open(store_dir(settings, "quiet"), read_only=True) as wh:
+        assert default_as_of(wh, "Asia/Shanghai") == dt.date(2026, 11, 14)

@@ -7,6 +7,7 @@ import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shopkeeper.analytics.stats import poisson_cdf
 from shopkeeper.inspection.context import InspectionContext, Lang
 from shopkeeper.inspection.models import (
     SEVERITY_ORDER,
@@ -20,7 +21,9 @@ from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
 
 CUT_SHORT_HOURS = 3.0
-"""A last day whose last order comes this many hours before the usual last order was cut short."""
+"""A last day whose last order comes this many hours before the usual last order…"""
+CUT_SHORT_ALPHA = 0.005
+"""…and whose order count is this improbable for the shop was cut short (an export taken mid-day)."""
 
 EXPLAINS: dict[str, frozenset[str]] = {
     "out_of_stock": frozenset(
@@ -36,29 +39,39 @@ root finding's evidence (``explains``) instead of being reported on its own."""
 def default_as_of(wh: Warehouse, timezone: str) -> dt.date | None:
     """The last complete day in the data.
 
-    That is the last order day, unless it is today (still running) or was cut short: an export
-    taken at lunchtime ends hours before the shop's usual last order of the day (the median over
-    the 28 days before), and its day is then not complete.
+    That is the last order day, unless it was cut short: an export taken during the day (today's,
+    say) ends hours before the shop's usual last order of the day (the median over the 28 days
+    before) *and* holds improbably few orders for a day of that shop (Poisson tail under
+    ``CUT_SHORT_ALPHA``) — a small shop's quiet evening is not a cut. ``timezone`` is kept for
+    callers; days are already store-local in the warehouse session.
     """
     rows = wh.con.execute(
-        """WITH d AS (SELECT CAST(created_at AS DATE) AS day,
+        """WITH d AS (SELECT CAST(created_at AS DATE) AS day, count(*) AS n,
                              max(epoch(created_at::TIMESTAMP) % 86400) / 3600.0 AS last_hour
                       FROM orders WHERE created_at >= (SELECT max(created_at) FROM orders) - INTERVAL 29 DAY
                       GROUP BY 1)
-           SELECT max(day), arg_max(last_hour, day),
-                  median(last_hour) FILTER (WHERE day < (SELECT max(day) FROM d)) FROM d"""
+           SELECT max(day), arg_max(last_hour, day), arg_max(n, day),
+                  median(last_hour) FILTER (WHERE day < (SELECT max(day) FROM d)),
+                  median(n) FILTER (WHERE day < (SELECT max(day) FROM d)) FROM d"""
     ).fetchall()
-    last, last_hour, usual_hour = rows[0] if rows else (None, None, None)
+    last, last_hour, last_n, usual_hour, usual_n = (
+        rows[0] if rows else (None, None, None, None, None)
+    )
     if last is None:
         return None
-    today = dt.datetime.now(ZoneInfo(timezone)).date()
-    if (
+    early = (
         usual_hour is not None
         and last_hour is not None
         and last_hour < usual_hour - CUT_SHORT_HOURS
-    ):
+    )
+    few = (
+        usual_n is not None
+        and last_n is not None
+        and poisson_cdf(int(last_n), float(usual_n)) < CUT_SHORT_ALPHA
+    )
+    if early and few:
         last -= dt.timedelta(days=1)
-    day: dt.date = min(last, today - dt.timedelta(days=1))
+    day: dt.date = last
     return day
 
 
