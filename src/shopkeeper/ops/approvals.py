@@ -22,6 +22,7 @@ from shopkeeper.ops import audit
 from shopkeeper.ops.actions import validate_params
 from shopkeeper.ops.connectors import Connector
 from shopkeeper.ops.db import actions
+from shopkeeper.ops.memory import memories_of, price_floors
 from shopkeeper.ops.policy import decide, load_policy
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
@@ -91,8 +92,9 @@ def propose(
     """Propose an action: validate, decide by policy, store, and execute at once if the policy allows."""
     clean = validate_params(action, params)
     directory = existing_store_dir(settings, store)
+    floors = price_floors(memories_of(engine, store, "rule"))
     with Warehouse.open(directory, read_only=True) as wh:
-        decision, reasons = decide(load_policy(directory), wh, action, clean)
+        decision, reasons = decide(load_policy(directory), wh, action, clean, floors)
     action_id = uuid.uuid4().hex[:12]
     status: Status = {"auto": "executing", "needs_approval": "pending", "refused": "refused"}[
         decision

@@ -106,6 +106,18 @@ audit_events = Table(
 )
 """Append-only audit trail (see :mod:`shopkeeper.ops.audit`)."""
 
+memories = Table(
+    "memories",
+    metadata,
+    Column("memory_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("kind", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Long-term memory per store: rules, preferences, decisions and notes (see :mod:`shopkeeper.ops.memory`)."""
+
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 
 
@@ -119,7 +131,12 @@ def _migration_2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[actions, audit_events])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
+def _migration_3(conn: Connection) -> None:
+    """Long-term memory."""
+    metadata.create_all(conn, tables=[memories])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2, _migration_3)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

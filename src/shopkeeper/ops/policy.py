@@ -16,12 +16,14 @@ auto_max_value = 5000   # purchase value (quantity × cost) that runs without ap
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shopkeeper.errors import ConfigError
+from shopkeeper.ops.memory import PriceFloor
 from shopkeeper.store.warehouse import Warehouse
 
 Decision = Literal["auto", "needs_approval", "refused"]
@@ -97,9 +99,17 @@ def _limit(limit: PctLimit, pct: float | None, what: str) -> tuple[Decision, lis
 
 
 def decide(
-    policy: Policy, wh: Warehouse, action: str, params: dict[str, Any]
+    policy: Policy,
+    wh: Warehouse,
+    action: str,
+    params: dict[str, Any],
+    floors: Sequence[PriceFloor] = (),
 ) -> tuple[Decision, list[str]]:
-    """The policy's decision on an action with validated ``params``, and why."""
+    """The policy's decision on an action with validated ``params``, and why.
+
+    ``floors`` are the pricing rules the merchant stated (long-term memory): a price under one is
+    refused, citing the rule.
+    """
     if action == "change_price":
         row = _one(
             wh,
@@ -111,6 +121,10 @@ def decide(
         price, cost = row
         if policy.change_price.never_below_cost and cost is not None and params["price"] < cost:
             return "refused", [f"new price {params['price']:g} is below cost {cost:g}"]
+        for floor in floors:
+            if price and params["price"] < floor.min_ratio * price:
+                reason = f"new price {params['price']:g} is under {floor.min_ratio:.0%} of {price:g}, against your rule: {floor.text!r}"
+                return "refused", [reason]
         return _limit(policy.change_price, _pct(params["price"], price), "price")
     if action in ("change_bid", "change_budget"):
         column, key, limit = (

@@ -448,7 +448,7 @@ def _tokenizer() -> Any:
     """Jieba's default dictionary plus the lexicon's terms (loaded once, only when needed)."""
     with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources when present
         warnings.simplefilter("ignore")
-        import jieba  # type: ignore[import-untyped]
+        import jieba
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     for topic in TOPICS:
