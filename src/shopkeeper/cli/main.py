@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import approvals, demo, findings, memory, report, skills, store
+from shopkeeper.cli import approvals, demo, findings, memory, report, schedule, skills, store
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.errors import ShopkeeperError
@@ -42,6 +42,7 @@ app.add_typer(skills.app, name="skills")
 app.add_typer(approvals.app, name="approvals")
 app.command("audit")(approvals.audit)
 app.add_typer(memory.app, name="memory")
+app.add_typer(schedule.app, name="schedule")
 
 
 @app.callback(invoke_without_command=True)

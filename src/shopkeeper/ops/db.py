@@ -118,6 +118,33 @@ memories = Table(
 )
 """Long-term memory per store: rules, preferences, decisions and notes (see :mod:`shopkeeper.ops.memory`)."""
 
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("schedule_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("cron", String, nullable=False),
+    Column("command", String, nullable=False),
+    Column("deliver", String, nullable=False),
+    Column("timezone", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_slot", DateTime(timezone=True)),
+)
+"""Scheduled jobs: a cron expression in the store's time zone, a job, and where to deliver it."""
+
+schedule_runs = Table(
+    "schedule_runs",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("schedule_id", String, nullable=False, index=True),
+    Column("store", String, nullable=False, index=True),
+    Column("slot", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("status", String, nullable=False),
+    Column("detail", Text, nullable=False),
+)
+"""Every scheduled run, successful or failed (a failure is never silent)."""
+
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 
 
@@ -136,7 +163,17 @@ def _migration_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[memories])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2, _migration_3)
+def _migration_4(conn: Connection) -> None:
+    """Schedules and their runs."""
+    metadata.create_all(conn, tables=[schedules, schedule_runs])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
