@@ -11,6 +11,7 @@ from shopkeeper import __version__
 from shopkeeper.cli import approvals, demo, findings, memory, report, schedule, skills, store
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
+from shopkeeper.cli.mcp import mcp
 from shopkeeper.errors import ShopkeeperError
 
 
@@ -43,6 +44,7 @@ app.add_typer(approvals.app, name="approvals")
 app.command("audit")(approvals.audit)
 app.add_typer(memory.app, name="memory")
 app.add_typer(schedule.app, name="schedule")
+app.command("mcp")(mcp)
 
 
 @app.callback(invoke_without_command=True)
