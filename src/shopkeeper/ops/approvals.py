@@ -136,23 +136,36 @@ def propose(
     return get_action(engine, store, action_id)
 
 
-def approve(
-    engine: Engine, connector: Connector, store: str, action_id: str, *, actor: str = "user"
-) -> ActionRecord:
-    """Approve a pending action and execute exactly its stored arguments, once."""
+def _leave_pending(
+    engine: Engine, store: str, action_id: str, status: Status, event: audit.AuditEvent
+) -> None:
+    """Move a pending action to ``status`` with one conditional update (so only one caller can)."""
     with engine.begin() as conn:
-        claimed = conn.execute(
+        moved = conn.execute(
             update(actions)
             .where(
                 actions.c.store == store,
                 actions.c.action_id == action_id,
                 actions.c.status == "pending",
             )
-            .values(status="executing", decided_at=_now())
+            .values(status=status, decided_at=_now())
         ).rowcount
-        if claimed != 1:
+        if moved != 1:
             raise ActionNotPending(_not_pending(engine, store, action_id))
-        audit.record(conn, audit.ActionApproved(store=store, action_id=action_id, actor=actor))
+        audit.record(conn, event)
+
+
+def approve(
+    engine: Engine, connector: Connector, store: str, action_id: str, *, actor: str = "user"
+) -> ActionRecord:
+    """Approve a pending action and execute exactly its stored arguments, once."""
+    _leave_pending(
+        engine,
+        store,
+        action_id,
+        "executing",
+        audit.ActionApproved(store=store, action_id=action_id, actor=actor),
+    )
     record = get_action(engine, store, action_id)
     _execute(engine, connector, store, action_id, record.action, record.params)
     return get_action(engine, store, action_id)
@@ -162,21 +175,8 @@ def reject(
     engine: Engine, store: str, action_id: str, *, actor: str = "user", note: str = ""
 ) -> ActionRecord:
     """Reject a pending action: it will never run."""
-    with engine.begin() as conn:
-        done = conn.execute(
-            update(actions)
-            .where(
-                actions.c.store == store,
-                actions.c.action_id == action_id,
-                actions.c.status == "pending",
-            )
-            .values(status="rejected", decided_at=_now())
-        ).rowcount
-        if done != 1:
-            raise ActionNotPending(_not_pending(engine, store, action_id))
-        audit.record(
-            conn, audit.ActionRejected(store=store, action_id=action_id, actor=actor, note=note)
-        )
+    event = audit.ActionRejected(store=store, action_id=action_id, actor=actor, note=note)
+    _leave_pending(engine, store, action_id, "rejected", event)
     return get_action(engine, store, action_id)
 
 
