@@ -34,3 +34,21 @@ def inspect_built(
 def planted_of(manifest: DemoManifest, kinds: Collection[str]) -> list[dict[str, Any]]:
     """The planted problems of the given kinds, as dicts for :func:`shopkeeper.inspection.evaluation.score`."""
     return [p.model_dump() for p in manifest.planted if p.kind in kinds]
+
+
+def inspect_stores(
+    home: Path, stores: Mapping[str, Mapping[str, Any]], rules: list[Rule], kinds: Collection[str]
+) -> dict[str, tuple[InspectionReport, list[dict[str, Any]], Path]]:
+    """Build every store of ``stores`` (name → generate_store options) and inspect it with ``rules``.
+
+    Each store maps to (its report, its planted problems of ``kinds``, its store folder).
+    """
+    out = {}
+    for name, options in stores.items():
+        manifest, directory = build_store(home, name, options)
+        out[name] = (
+            inspect_built(directory, name, manifest, rules),
+            planted_of(manifest, kinds),
+            directory,
+        )
+    return out

@@ -20,7 +20,7 @@ from shopkeeper.store.demo.locale_zh import PLACES as ZH_PLACES
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.warehouse import Warehouse, store_dir
 
-from .stores import build_store, inspect_built, planted_of
+from .stores import inspect_stores
 
 KINDS = ("shipping_delay", "abnormal_address")
 MODULE = ("shopkeeper.inspection.rules.fulfilment",)
@@ -48,11 +48,9 @@ Inspected = dict[str, tuple[InspectionReport, list[dict[str, Any]]]]
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("fulfilment")
     rules = load_rules(MODULE)
-    out = {}
-    for name, kw in STORES.items():
-        manifest, directory = build_store(home, name, ({"end_date": END} | kw))
-        out[name] = (inspect_built(directory, name, manifest, rules), planted_of(manifest, KINDS))
-    return out
+    stores = {name: {"end_date": END} | options for name, options in STORES.items()}
+    built = inspect_stores(home, stores, rules, KINDS)
+    return {name: (report, planted) for name, (report, planted, _) in built.items()}
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ from shopkeeper.inspection.registry import Rule, load_rules
 from shopkeeper.inspection.rules.listing import median_without, peer_groups
 from shopkeeper.store.warehouse import Warehouse
 
-from .stores import build_store, inspect_built, planted_of
+from .stores import inspect_stores
 
 ROBUST = ("price_anomaly", "listing_quality", "traffic_black_hole")
 KINDS = (*ROBUST, "keyword_opportunity")
@@ -74,15 +74,7 @@ def _rules() -> list[Rule]:
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("pricing-listing")
-    out = {}
-    for name, kw in STORES.items():
-        manifest, directory = build_store(home, name, kw)
-        out[name] = (
-            inspect_built(directory, name, manifest, _rules()),
-            planted_of(manifest, KINDS),
-            directory,
-        )
-    return out
+    return inspect_stores(home, STORES, _rules(), KINDS)
 
 
 def _planted(inspected: Inspected, store: str, kind: str) -> dict[str, Any]:

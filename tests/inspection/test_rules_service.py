@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from shopkeeper.analytics.stats import beta_binomial_sf
 from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import load_rules
 from shopkeeper.inspection.rules.complaints import complaint_pattern, tally, topics_of
-from shopkeeper.inspection.rules.rates import beta_binomial_sf, rise
+from shopkeeper.inspection.rules.rates import rise
 
-from .stores import build_store, inspect_built, planted_of
+from .stores import inspect_stores
 
 KINDS = ("negative_reviews", "refund_spike")
 END = dt.date(2026, 10, 20)
@@ -40,11 +41,9 @@ Inspected = dict[str, tuple[InspectionReport, list[dict[str, Any]]]]
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("service")
     rules = load_rules(("shopkeeper.inspection.rules.service",))
-    out = {}
-    for name, kw in STORES.items():
-        manifest, directory = build_store(home, name, ({"end_date": END} | kw))
-        out[name] = (inspect_built(directory, name, manifest, rules), planted_of(manifest, KINDS))
-    return out
+    stores = {name: {"end_date": END} | options for name, options in STORES.items()}
+    built = inspect_stores(home, stores, rules, KINDS)
+    return {name: (report, planted) for name, (report, planted, _) in built.items()}
 
 
 def _detectable(p: dict[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import load_rules
 
-from .stores import build_store, inspect_built, planted_of
+from .stores import inspect_stores
 
 KINDS = ("out_of_stock", "stockout_risk", "slow_moving", "expiry_risk")
 STORES = {
@@ -42,11 +42,8 @@ def inspected(
 ) -> dict[str, tuple[InspectionReport, list[dict[str, object]]]]:
     home = tmp_path_factory.mktemp("stock")
     rules = [r for r in load_rules() if r.kind in KINDS]
-    out = {}
-    for name, kw in STORES.items():
-        manifest, directory = build_store(home, name, kw)
-        out[name] = (inspect_built(directory, name, manifest, rules), planted_of(manifest, KINDS))
-    return out
+    built = inspect_stores(home, STORES, rules, KINDS)
+    return {name: (report, planted) for name, (report, planted, _) in built.items()}
 
 
 @pytest.mark.slow

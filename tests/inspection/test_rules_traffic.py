@@ -16,18 +16,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shopkeeper.analytics.stats import binom_tail, rate_test
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.engine import inspect_store
 from shopkeeper.inspection.evaluation import score
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.registry import Rule, load_rules
-from shopkeeper.inspection.rules.traffic import binom_tail, rate_test
 from shopkeeper.settings import Settings
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, store_dir
 
-from .stores import build_store, inspect_built, planted_of
+from .stores import inspect_stores
 
 KINDS = ("traffic_drop", "conversion_drop", "gmv_drop")
 MODULES = ("shopkeeper.inspection.rules.traffic", "shopkeeper.inspection.rules.listing")
@@ -86,15 +86,7 @@ def _rules() -> list[Rule]:
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory: pytest.TempPathFactory) -> Inspected:
     home = tmp_path_factory.mktemp("traffic")
-    out = {}
-    for name, kw in STORES.items():
-        manifest, directory = build_store(home, name, kw)
-        out[name] = (
-            inspect_built(directory, name, manifest, _rules()),
-            planted_of(manifest, KINDS),
-            directory,
-        )
-    return out
+    return inspect_stores(home, STORES, _rules(), KINDS)
 
 
 @pytest.mark.slow
