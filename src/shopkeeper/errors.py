@@ -6,7 +6,6 @@ Shopkeeper still handles our errors sensibly::
     ShopkeeperError
     ├── ConfigError(ValueError)            bad settings or store.toml
     ├── StoreNotFound(LookupError)         no store with that name under SHOPKEEPER_HOME
-    ├── TableNotFound(LookupError)         a table the caller asked for does not exist
     ├── DataContractError(ValueError)      input breaks the store-data contract as a whole
     │   ├── MissingFileError               a required table file is absent
     │   ├── MissingColumnError             a required column is absent from a file
@@ -30,10 +29,6 @@ class ConfigError(ShopkeeperError, ValueError):
 
 class StoreNotFound(ShopkeeperError, LookupError):
     """No store of that name exists under ``SHOPKEEPER_HOME``."""
-
-
-class TableNotFound(ShopkeeperError, LookupError):
-    """A table that was asked for is not part of the contract or holds no data."""
 
 
 class DataContractError(ShopkeeperError, ValueError):

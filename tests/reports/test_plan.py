@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
+
 from shopkeeper.inspection.models import Entity, Finding, Impact
 from shopkeeper.reports import plan
 from shopkeeper.reports.kpis import KPIS, delta
 from shopkeeper.reports.models import Kpi, Mover, Movers
-from shopkeeper.reports.topics import topic_of
+from shopkeeper.reports.topics import topic_case
 
 DAY = dt.date(2026, 11, 21)
 
@@ -130,9 +132,18 @@ def test_a_quiet_store_still_gets_a_plan_from_its_movers_and_kpis() -> None:
 
 
 def test_chat_topics() -> None:
-    assert topic_of("我的订单怎么还没发货？") == "shipping_time"
-    assert topic_of("地址写错了，能帮我改一下吗？") == "address"
-    assert topic_of("Can I return the Coffee? Not really for me") == "return"
-    assert topic_of("Can I get an itemized receipt for my company?") == "invoice"
-    assert topic_of("What Roast is it?") == "product"
-    assert topic_of("Thanks") is None
+    """The SQL the reports run, on messages a buyer would write."""
+    messages = {
+        "我的订单怎么还没发货？": "shipping_time",
+        "地址写错了，能帮我改一下吗？": "address",
+        "Can I return the Coffee? Not really for me": "return",
+        "Can I get an itemized receipt for my company?": "invoice",
+        "What Roast is it?": "product",
+        "Thanks": None,
+    }
+    case, params = topic_case("t")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE m (t VARCHAR)")
+    con.executemany("INSERT INTO m VALUES (?)", [[t] for t in messages])
+    found = dict(con.execute(f"SELECT t, {case} FROM m", params).fetchall())
+    assert found == messages

@@ -8,9 +8,9 @@ inference"; Brown, Cai & DasGupta (2001), "Interval estimation for a binomial pr
 
 >>> round(float(wilson_upper(0, 10)), 3), round(float(wilson_lower(10, 10)), 3)
 (0.278, 0.722)
->>> bool(rate_fell(successes=2, trials=400, base_successes=60, base_trials=1200))
+>>> bool(rate_rose(successes=60, trials=400, base_successes=2, base_trials=1200))
 True
->>> bool(rate_fell(successes=0, trials=12, base_successes=3, base_trials=60))
+>>> bool(rate_rose(successes=1, trials=12, base_successes=3, base_trials=60))
 False
 """
 
@@ -52,23 +52,6 @@ def wilson_upper(successes: ArrayLike, trials: ArrayLike, z: float = Z_95) -> Fl
 
 def _rate(successes: ArrayLike, trials: ArrayLike) -> Floats:
     return np.asarray(successes, np.float64) / np.maximum(np.asarray(trials, np.float64), 1.0)
-
-
-def rate_fell(
-    successes: ArrayLike,
-    trials: ArrayLike,
-    base_successes: ArrayLike,
-    base_trials: ArrayLike,
-    *,
-    z: float = Z_95,
-    min_drop: float = 0.5,
-) -> npt.NDArray[np.bool_]:
-    """Whether a rate clearly fell: the whole current interval lies below the baseline's interval,
-    and the current rate is at least ``min_drop`` (a fraction) below the baseline rate.
-    """
-    upper = wilson_upper(successes, trials, z)
-    falls_far = _rate(successes, trials) <= (1 - min_drop) * _rate(base_successes, base_trials)
-    return (upper < wilson_lower(base_successes, base_trials, z)) & falls_far
 
 
 def rate_rose(
@@ -117,22 +100,88 @@ def poisson_cdf(k: int, mu: float) -> float:
     return 1.0 - poisson_sf(k + 1, mu)
 
 
-def count_fell(
-    count: float, expected: float, *, alpha: float = 0.001, min_ratio: float = 0.6
-) -> bool:
-    """Whether a count is clearly below what was expected: Poisson tail under ``alpha`` and the
-    count under ``min_ratio`` × expected (so a large shop's tiny dips are not "drops").
+def z_score(observed: float, expected: float, variance: float) -> float:
+    """(observed − expected) / √variance; 0 when there is no variance."""
+    return (observed - expected) / math.sqrt(variance) if variance > 0 else 0.0
+
+
+def binom_tail(k: int, n: int, p: float, *, upper: bool) -> float:
+    """P(X ≥ k) (``upper``) or P(X ≤ k) for X ~ Binomial(n, p), exact (summed in log space from k
+    outwards until the terms vanish).
+
+    >>> round(binom_tail(8, 10, 0.5, upper=True), 4), round(binom_tail(2, 10, 0.5, upper=False), 4)
+    (0.0547, 0.0547)
     """
-    return (
-        expected > 0 and count < min_ratio * expected and poisson_cdf(int(count), expected) < alpha
+    if n <= 0 or (upper and k <= 0) or (not upper and k >= n):
+        return 1.0
+    if p <= 0.0:
+        return 0.0 if upper else 1.0
+    if p >= 1.0:
+        return 1.0 if upper else 0.0
+    k = min(max(k, 0), n)
+    if (k <= n * p) if upper else (k >= n * p):  # the tail holds the mean: sum the other one
+        return max(0.0, 1.0 - binom_tail(k - 1 if upper else k + 1, n, p, upper=not upper))
+    log_p, log_q = math.log(p), math.log1p(-p)
+    log_term = (
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * log_p
+        + (n - k) * log_q
     )
+    term, total, i = math.exp(log_term), 0.0, k
+    if term == 0.0:  # beyond double precision: the terms only shrink from here
+        return 0.0
+    while 0 <= i <= n:
+        total += term
+        if term < 1e-16 * total:
+            break
+        if upper:
+            term *= (n - i) / (i + 1) * p / (1 - p)
+            i += 1
+        else:
+            term *= i / (n - i + 1) * (1 - p) / p
+            i -= 1
+    return min(total, 1.0)
 
 
-def count_rose(
-    count: float, expected: float, *, alpha: float = 0.001, min_ratio: float = 1.8
-) -> bool:
-    """Whether a count is clearly above what was expected (Poisson tail and a minimum ratio)."""
-    return (
-        count > min_ratio * max(expected, 0.5)
-        and poisson_sf(int(count), max(expected, 0.5)) < alpha
-    )
+def rate_test(
+    successes: float, trials: float, base_successes: float, base_trials: float, *, upper: bool
+) -> float:
+    """Exact conditional test that a rate rose (``upper``) or fell against a baseline rate: given the
+    successes of both, how unlikely this many (or more / fewer) fall on the current trials if the
+    two rates were equal. Robust on small numbers, where a normal approximation is not.
+
+    >>> rate_test(2, 400, 60, 1200, upper=False) < 1e-4
+    True
+    """
+    pooled = round(successes + base_successes)
+    share = trials / (trials + base_trials) if trials + base_trials > 0 else 0.0
+    return binom_tail(round(successes), pooled, share, upper=upper)
+
+
+def _lbeta(a: float, b: float) -> float:
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def beta_binomial_sf(k: int, n: int, a: float, b: float) -> float:
+    """P(X ≥ k) for X ~ BetaBinomial(n, a, b): the chance of ``k`` or more cases out of ``n`` when
+    the rate itself is only known as Beta(a, b).
+
+    >>> round(beta_binomial_sf(3, 4, 1.0, 99.0), 6), beta_binomial_sf(0, 4, 1.0, 99.0)
+    (2.3e-05, 1.0)
+    """
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    base = math.lgamma(n + 1) - _lbeta(a, b)
+    total, mode = 0.0, (n * a) / (a + b)
+    for x in range(k, n + 1):
+        term = math.exp(
+            base - math.lgamma(x + 1) - math.lgamma(n - x + 1) + _lbeta(x + a, n - x + b)
+        )
+        total += term
+        if x > mode and term < total * 1e-12:
+            break
+    return min(total, 1.0)

@@ -74,7 +74,7 @@ class InspectionContext:
         """Paid orders per store-local day over the 400 days up to ``as_of``."""
         rows = self.con.execute(
             f"""SELECT CAST(created_at AS DATE), count(*) FROM orders
-               WHERE status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between(400, "created_at")}
+               WHERE status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between("created_at")}
                GROUP BY 1""",
             self.window_params(400),
         ).fetchall()
@@ -145,15 +145,15 @@ class InspectionContext:
                           sum(i.quantity) AS units, sum(coalesce(i.paid_amount, i.unit_price * i.quantity)) AS gmv,
                           count(*) AS orders, min(i.unit_price)::DOUBLE AS min_unit, max(i.unit_price)::DOUBLE AS max_unit
                    FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                   WHERE o.status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between(SALES_WINDOW_DAYS)}
+                   WHERE o.status NOT IN ('cancelled', 'closed', 'created') AND {self.created_between()}
                    GROUP BY ALL""",
                 self.window_params(SALES_WINDOW_DAYS),
             )
             self._built["sku_daily"] = True
         return "sku_daily"
 
-    def created_between(self, days: int, column: str = "o.created_at") -> str:
-        """SQL condition: ``column`` falls in the ``days`` store-local days ending with ``as_of``.
+    def created_between(self, column: str = "o.created_at") -> str:
+        """SQL condition: ``column`` falls in the window whose bounds :meth:`window_params` gives.
 
         Compares the timestamp itself (not its date), so DuckDB can skip row groups by their
         min/max; bind :meth:`window_params` for the two ``?``.

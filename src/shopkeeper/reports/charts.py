@@ -27,7 +27,7 @@ FONT_STACK = (
     '"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC",'
     '"Source Han Sans SC","WenQuanYi Micro Hei",sans-serif'
 )
-INK, MUTED, GRID = "#1f2937", "#6b7280", "#e5e7eb"
+INK, GRID = "#1f2937", "#e5e7eb"
 BLUE, GREEN, RED, AMBER, TEAL = "#2563eb", "#16a34a", "#dc2626", "#d97706", "#0d9488"
 WIDTH = 480
 BAR_WIDTH = 420

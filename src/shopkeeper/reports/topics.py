@@ -3,13 +3,14 @@
 The first topic whose pattern matches wins, so the specific ones (damage, returns) come before the
 broad ones (product questions). Messages matching none (greetings, "thanks", "好的") are not questions.
 
->>> topic_of("收到的包装破了"), topic_of("Where is my package?"), topic_of("好的，谢谢")
-('damaged', 'tracking', None)
+>>> import duckdb
+>>> case, params = topic_case("t")
+>>> duckdb.sql(f"SELECT {case} FROM (VALUES ('收到的包装破了'), ('Where is my package?'), ('好的，谢谢')) v(t)",
+...            params=params).fetchall()
+[('damaged',), ('tracking',), (None,)]
 """
 
 from __future__ import annotations
-
-import re
 
 TOPICS: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -65,12 +66,6 @@ def topic_label(key: str, lang: str) -> str:
         if k == key:
             return zh if lang == "zh" else en
     return key
-
-
-def topic_of(text: str) -> str | None:
-    """The topic of one message (Python mirror of :func:`topic_case`, for docs and tests)."""
-    low = text.lower()
-    return next((key for key, _, _, pattern in TOPICS if re.search(pattern, low)), None)
 
 
 def topic_case(column: str) -> tuple[str, list[str]]:

@@ -34,11 +34,6 @@ class ImportReport(BaseModel):
         """Rows quarantined by this import."""
         return sum(t.bad for t in self.tables.values())
 
-    @property
-    def imported_rows(self) -> int:
-        """Rows written to the warehouse."""
-        return sum(t.imported for t in self.tables.values())
-
     def __rich__(self) -> RenderableType:
         grid = RichTable(
             title=f"Imported into store '{self.store}' in {self.seconds:.1f} s",

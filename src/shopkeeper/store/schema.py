@@ -126,7 +126,6 @@ ORDER_STATUSES = ("created", "paid", "shipped", "delivered", "completed", "cance
 REFUND_KINDS = ("refund_only", "return_refund", "exchange", "reship")
 REFUND_STATUSES = ("requested", "approved", "rejected", "completed", "cancelled")
 PROMOTION_KINDS = ("discount", "threshold", "coupon", "bundle", "presale", "flash")
-PLATFORMS = ("taobao", "tmall", "jd", "douyin", "pdd", "shopify", "other")
 
 _TABLES: tuple[Table, ...] = (
     Table(

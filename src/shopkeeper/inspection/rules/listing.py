@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from shopkeeper.analytics.stats import Z_99, wilson_upper
+from shopkeeper.analytics.stats import Z_99, rate_test, wilson_upper, z_score
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
 from shopkeeper.inspection.registry import Rule
-from shopkeeper.inspection.rules.traffic import rate_test, recent_days, z_score
+from shopkeeper.inspection.rules.traffic import recent_days
 
 LISTINGS = """SELECT product_id, any_value(title) AS title, any_value(category) AS category,
                      split_part(any_value(category), '/', 1) AS top_category,
@@ -357,7 +357,7 @@ def detect_keyword_opportunity(ctx: InspectionContext, s: KeywordSettings) -> li
     """A search term of a listing (``search_terms``, last ``days`` days) converting at least
     ``min_ratio`` × the listing's other search terms together, while bringing at most ``max_share``
     of the listing's search visitors and at least ``min_buyers`` buyers. The rise must be clear by
-    an exact conditional binomial test (:func:`~shopkeeper.inspection.rules.traffic.rate_test`, null:
+    an exact conditional binomial test (:func:`~shopkeeper.analytics.stats.rate_test`, null:
     ``tolerance`` × the others' rate) at ``family_alpha`` / the number of terms in the window — a
     store has hundreds of terms, and some convert well by chance. Impact: the GMV doubling its
     traffic at its conversion would add.

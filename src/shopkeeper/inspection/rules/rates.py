@@ -9,39 +9,11 @@ makes any listing of the store fire in one inspection.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from shopkeeper.analytics.stats import Z_99, rate_rose
-
-
-def _lbeta(a: float, b: float) -> float:
-    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
-
-
-def beta_binomial_sf(k: int, n: int, a: float, b: float) -> float:
-    """P(X ≥ k) for X ~ BetaBinomial(n, a, b): the chance of ``k`` or more cases out of ``n`` when
-    the rate itself is only known as Beta(a, b).
-
-    >>> round(beta_binomial_sf(3, 4, 1.0, 99.0), 6), beta_binomial_sf(0, 4, 1.0, 99.0)
-    (2.3e-05, 1.0)
-    """
-    if k <= 0:
-        return 1.0
-    if k > n:
-        return 0.0
-    base = math.lgamma(n + 1) - _lbeta(a, b)
-    total, mode = 0.0, (n * a) / (a + b)
-    for x in range(k, n + 1):
-        term = math.exp(
-            base - math.lgamma(x + 1) - math.lgamma(n - x + 1) + _lbeta(x + a, n - x + b)
-        )
-        total += term
-        if x > mode and term < total * 1e-12:
-            break
-    return min(total, 1.0)
+from shopkeeper.analytics.stats import Z_99, beta_binomial_sf, rate_rose
 
 
 def rise(

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from shopkeeper.analytics.stats import z_score
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
 from shopkeeper.inspection.registry import Rule
@@ -60,66 +61,6 @@ def day_pairs(
             left.append(day)
             right.append(base)
     return left, right
-
-
-def z_score(observed: float, expected: float, variance: float) -> float:
-    """(observed − expected) / √variance; 0 when there is no variance."""
-    return (observed - expected) / math.sqrt(variance) if variance > 0 else 0.0
-
-
-def binom_tail(k: int, n: int, p: float, *, upper: bool) -> float:
-    """P(X ≥ k) (``upper``) or P(X ≤ k) for X ~ Binomial(n, p), exact (summed in log space from k
-    outwards until the terms vanish).
-
-    >>> round(binom_tail(8, 10, 0.5, upper=True), 4), round(binom_tail(2, 10, 0.5, upper=False), 4)
-    (0.0547, 0.0547)
-    """
-    if n <= 0 or (upper and k <= 0) or (not upper and k >= n):
-        return 1.0
-    if p <= 0.0:
-        return 0.0 if upper else 1.0
-    if p >= 1.0:
-        return 1.0 if upper else 0.0
-    k = min(max(k, 0), n)
-    if (k <= n * p) if upper else (k >= n * p):  # the tail holds the mean: sum the other one
-        return max(0.0, 1.0 - binom_tail(k - 1 if upper else k + 1, n, p, upper=not upper))
-    log_p, log_q = math.log(p), math.log1p(-p)
-    log_term = (
-        math.lgamma(n + 1)
-        - math.lgamma(k + 1)
-        - math.lgamma(n - k + 1)
-        + k * log_p
-        + (n - k) * log_q
-    )
-    term, total, i = math.exp(log_term), 0.0, k
-    if term == 0.0:  # beyond double precision: the terms only shrink from here
-        return 0.0
-    while 0 <= i <= n:
-        total += term
-        if term < 1e-16 * total:
-            break
-        if upper:
-            term *= (n - i) / (i + 1) * p / (1 - p)
-            i += 1
-        else:
-            term *= i / (n - i + 1) * (1 - p) / p
-            i -= 1
-    return min(total, 1.0)
-
-
-def rate_test(
-    successes: float, trials: float, base_successes: float, base_trials: float, *, upper: bool
-) -> float:
-    """Exact conditional test that a rate rose (``upper``) or fell against a baseline rate: given the
-    successes of both, how unlikely this many (or more / fewer) fall on the current trials if the
-    two rates were equal. Robust on small numbers, where a normal approximation is not.
-
-    >>> rate_test(2, 400, 60, 1200, upper=False) < 1e-4
-    True
-    """
-    pooled = round(successes + base_successes)
-    share = trials / (trials + base_trials) if trials + base_trials > 0 else 0.0
-    return binom_tail(round(successes), pooled, share, upper=upper)
 
 
 def noisy_variance(expected: float, day_noise: float, n_base: int) -> float:

@@ -19,7 +19,6 @@ from shopkeeper.store.demo.writer import lookup
 
 LOYAL_SHARE = 0.3
 LOYAL_POOL = 0.15
-CUSTOMERS_PER_ORDER = 0.72
 
 
 @dataclass(frozen=True)
