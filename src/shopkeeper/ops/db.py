@@ -168,12 +168,14 @@ def _migration_4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[schedules, schedule_runs])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _migration_1,
-    _migration_2,
-    _migration_3,
-    _migration_4,
-)
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,
+}
+"""Numbered schema changes. Each applied number is recorded, so a database gets every number it
+lacks (in order) even when migrations land from parallel branches."""
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -193,14 +195,9 @@ def ops_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     with engine.begin() as conn:
         metadata.create_all(conn, tables=[schema_version])
-        current = (
-            conn.execute(
-                select(schema_version.c.version).order_by(schema_version.c.version.desc())
-            ).scalar()
-            or 0
-        )
-        for version, step in enumerate(MIGRATIONS, start=1):
-            if version > current:
-                step(conn)
+        applied = set(conn.execute(select(schema_version.c.version)).scalars())
+        for version in sorted(MIGRATIONS):
+            if version not in applied:
+                MIGRATIONS[version](conn)
                 conn.execute(schema_version.insert().values(version=version))
     return engine
