@@ -1,0 +1,171 @@
+"""What the data skills share: the store opened read-only, its language, periods, and the fields
+every answer carries (tables it lacks, recommended actions).
+
+A skill whose table holds no data answers with ``missing`` naming it and a ``note`` saying so —
+it never fails on a store that only has products, orders and order_items.
+
+>>> previous_window(dt.date(2026, 11, 15), dt.date(2026, 11, 21))
+(datetime.date(2026, 11, 8), datetime.date(2026, 11, 14))
+>>> pct_change(120.0, 100.0), pct_change(5.0, 0.0)
+(20.0, None)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+import duckdb
+from pydantic import BaseModel, Field
+
+from shopkeeper.skills.registry import SkillContext
+from shopkeeper.skills.sales import Period, _bounds
+from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.schema import TABLES
+from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+
+Lang = Literal["zh", "en"]
+PAID = "o.status NOT IN ('cancelled', 'closed', 'created')"
+"""A paid order, as the inspection and the sales skills count one."""
+LINE_GMV = "coalesce(i.paid_amount, i.unit_price * i.quantity)"
+"""What an order line finally cost."""
+
+
+class Recommendation(BaseModel):
+    """A concrete next step; ``action``/``params`` are ready for ``propose_action`` when set."""
+
+    text: str = Field(description="what to do and why, in the answer's language")
+    action: str | None = Field(
+        default=None, description="typed action to propose (e.g. change_bid), if any"
+    )
+    params: dict[str, Any] = Field(default_factory=dict, description="the action's arguments")
+
+
+class DataAnswer(BaseModel):
+    """Fields every data answer carries."""
+
+    missing: list[str] = Field(
+        default_factory=list, description="tables this answer needs that hold no data in the store"
+    )
+    note: str | None = Field(default=None, description="why the answer is empty or partial")
+    currency: str = Field(default="", description="currency of every money field")
+    recommendations: list[Recommendation] = Field(default_factory=list)
+
+
+@dataclass
+class StoreData:
+    """The warehouse (read-only), the store's configuration, the language and which tables hold data."""
+
+    wh: Warehouse
+    config: StoreConfig | None
+    lang: Lang
+    tables: dict[str, int]
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (session time zone = the store's)."""
+        return self.wh.con
+
+    @property
+    def currency(self) -> str:
+        """The store's currency code."""
+        return self.config.currency if self.config else ""
+
+    def has(self, *tables: str) -> bool:
+        """Whether every table named holds data."""
+        return all(self.tables.get(t, 0) > 0 for t in tables)
+
+    def missing(self, *tables: str) -> list[str]:
+        """The tables named that hold no data."""
+        return [t for t in tables if not self.has(t)]
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether a column of a table holds at least one value."""
+        return self.has(table) and bool(self.scalar(f'SELECT count("{column}") > 0 FROM "{table}"'))
+
+    def rows(
+        self, sql: str, params: list[Any] | dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run a query; rows as dicts, decimals as floats."""
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description or []]
+        return [
+            {n: float(v) if isinstance(v, Decimal) else v for n, v in zip(names, r, strict=True)}
+            for r in cur.fetchall()
+        ]
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """Run a query returning one value."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
+    def text(self, zh: str, en: str) -> str:
+        """The text in the answer's language."""
+        return zh if self.lang == "zh" else en
+
+    def window(self, period: Period) -> tuple[dt.date, dt.date]:
+        """The period's first and last day (default: ending at the last day with orders)."""
+        return _bounds(self.wh, period)
+
+    def answer_base(self, *needs: str) -> dict[str, Any]:
+        """``missing``, ``note`` and ``currency`` for an answer needing these tables."""
+        missing = self.missing(*needs)
+        note = (
+            self.text(
+                f"店铺没有 {', '.join(missing)} 数据，无法回答这部分；导入后即可",
+                f"the store has no {', '.join(missing)} data, so this part cannot be answered; "
+                "import it to get one",
+            )
+            if missing
+            else None
+        )
+        return {"missing": missing, "note": note, "currency": self.currency}
+
+
+def answer_lang(ctx: SkillContext, config: StoreConfig | None) -> Lang:
+    """The caller's language, else the store's (as the reports choose)."""
+    if ctx.lang in ("zh", "en"):
+        return "zh" if ctx.lang == "zh" else "en"
+    return config.language if config else "zh"
+
+
+def _holds_rows(wh: Warehouse, table: str) -> int:
+    row = wh.con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)').fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def open_store(ctx: SkillContext) -> Iterator[StoreData]:
+    """The store's warehouse, read-only, with which tables hold data."""
+    with Warehouse.open(existing_store_dir(ctx.settings, ctx.store), read_only=True) as wh:
+        config = wh.store_config()
+        tables = {name: _holds_rows(wh, name) for name in TABLES}
+        yield StoreData(wh, config, answer_lang(ctx, config), tables)
+
+
+def previous_window(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The window of the same length just before ``start..end``."""
+    length = (end - start).days + 1
+    return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+
+
+def pct_change(now: float, before: float) -> float | None:
+    """Change in percent (``None`` when there is nothing to compare with)."""
+    return round((now - before) / before * 100, 1) if before else None
+
+
+def ratio(num: float, den: float, digits: int = 4) -> float | None:
+    """``num / den`` rounded, ``None`` when ``den`` is 0."""
+    return round(num / den, digits) if den else None
+
+
+class PeriodArgs(Period):
+    """A period; the default is the 30 days ending with the last day with orders."""
+
+    days: int = Field(
+        default=30, ge=1, le=3660, description="length of the period when `start` is not given"
+    )
