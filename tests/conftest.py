@@ -14,6 +14,12 @@ from .store.corpus import write_store
 StoreBuilder = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _block_model_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test talks to a real model: HTTP and local-weights requests raise ModelRequestsBlocked."""
+    monkeypatch.setattr("shopkeeper.llm.base.ALLOW_MODEL_REQUESTS", False)
+
+
 @pytest.fixture
 def sk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """A fresh SHOPKEEPER_HOME for this test, as Settings; the CLI sees it too."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +31,40 @@ class Settings(BaseSettings):
     )
     import_threads: int | None = Field(
         default=None, description="DuckDB threads (default: all cores)."
+    )
+    model: str | None = Field(
+        default=None,
+        description="The LLM as 'provider:model' (e.g. 'dashscope:qwen-plus'; a comma-separated "
+        "list is a fallback chain); unset = the offline rule model. See shopkeeper.llm.",
+    )
+    model_base_url: str | None = Field(
+        default=None, description="Base URL of an 'openai-compatible:' model (…/v1)."
+    )
+    model_api_key: SecretStr | None = Field(
+        default=None, description="API key of the model (default: the provider's own variable)."
+    )
+    model_timeout_s: float = Field(default=60.0, gt=0, description="Timeout of one model request.")
+    model_retries: int = Field(
+        default=2, ge=0, description="Retries of a model request on declared transient errors."
+    )
+    mask_pii: bool = Field(
+        default=True,
+        description="Mask buyers' personal data before it goes to a model outside this machine.",
+    )
+    dashscope_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("dashscope_api_key", "shopkeeper_dashscope_api_key"),
+        description="DASHSCOPE_API_KEY (Alibaba Cloud Model Studio).",
+    )
+    deepseek_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("deepseek_api_key", "shopkeeper_deepseek_api_key"),
+        description="DEEPSEEK_API_KEY.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("openai_api_key", "shopkeeper_openai_api_key"),
+        description="OPENAI_API_KEY.",
     )
 
     def store_dir(self, store: str) -> Path:

@@ -137,3 +137,30 @@ class Model(Protocol):
     ) -> Iterator[StreamEvent]:
         """One request, streamed: text deltas, then the full :class:`ModelResponse`."""
         ...
+
+
+ALLOW_MODEL_REQUESTS = True
+"""When False, real model requests (HTTP, local weights) raise :class:`ModelRequestsBlocked`
+before any I/O. The test suite sets it False; a test that needs a real request (the loopback fake
+server) re-enables it for itself."""
+
+
+def check_model_requests_allowed(model_name: str) -> None:
+    """Raise :class:`ModelRequestsBlocked` when real model requests are switched off.
+
+    >>> import shopkeeper.llm.base as base
+    >>> base.ALLOW_MODEL_REQUESTS, saved = False, base.ALLOW_MODEL_REQUESTS
+    >>> try:
+    ...     check_model_requests_allowed("openai:gpt-4o")
+    ... except ModelRequestsBlocked as exc:
+    ...     print(exc)
+    ... finally:
+    ...     base.ALLOW_MODEL_REQUESTS = saved
+    real model request to 'openai:gpt-4o' blocked: shopkeeper.llm.base.ALLOW_MODEL_REQUESTS is False (use shopkeeper.llm.testing models in tests)
+    """
+    if not ALLOW_MODEL_REQUESTS:
+        raise ModelRequestsBlocked(
+            f"real model request to {model_name!r} blocked: "
+            "shopkeeper.llm.base.ALLOW_MODEL_REQUESTS is False "
+            "(use shopkeeper.llm.testing models in tests)"
+        )
