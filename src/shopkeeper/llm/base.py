@@ -94,6 +94,8 @@ class ModelSettings(BaseModel):
     temperature: float | None = None
     max_tokens: int | None = None
     timeout_s: float = 60.0
+    language: Literal["zh", "en"] | None = None
+    """The language the answer should be written in (the merchant's)."""
 
 
 class TextDelta(BaseModel):

@@ -23,7 +23,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -115,6 +117,7 @@ memories = Table(
     Column("text", Text, nullable=False),
     Column("source", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("scope", String, nullable=False, server_default="store"),
 )
 """Long-term memory per store: rules, preferences, decisions and notes (see :mod:`shopkeeper.ops.memory`)."""
 
@@ -145,6 +148,122 @@ schedule_runs = Table(
 )
 """Every scheduled run, successful or failed (a failure is never silent)."""
 
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("request", Text, nullable=False),
+    Column("lang", String, nullable=False),
+    Column("model", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("answer", Text),
+    Column("plan", JSON),
+    Column("skills", JSON, nullable=False),
+    Column("usage", JSON, nullable=False),
+    Column("cost", Float),
+    Column("error", Text),
+    Column("replay_of", String),
+)
+"""Every agent run: the request, the manager's plan, the answer, usage and cost."""
+
+run_steps = Table(
+    "run_steps",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String, nullable=False, index=True),
+    Column("idx", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("agent", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("arguments", JSON),
+    Column("result", JSON),
+    Column("ok", Integer, nullable=False),
+    Column("error", Text),
+    Column("ms", Float, nullable=False),
+    Column("input_tokens", Integer, nullable=False),
+    Column("output_tokens", Integer, nullable=False),
+)
+"""The steps of a run in order: routing, model requests, tool calls (validated arguments and
+results), each with its timing and tokens."""
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("role", String, nullable=False),
+    Column("label", String, nullable=False),
+    Column("token_hash", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+"""API tokens (see :mod:`shopkeeper.api.tokens`): only a SHA-256 hash of each, one store and role."""
+
+action_state = Table(
+    "action_state",
+    metadata,
+    Column("store", String, primary_key=True),
+    Column("entity_type", String, primary_key=True),
+    Column("entity_id", String, primary_key=True),
+    Column("field", String, primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("action_id", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""The store's state as executed actions left it (price per SKU, bid per campaign...), one row per
+field, naming the action that set it (see :mod:`shopkeeper.ops.connectors`)."""
+
+cs_proposals = Table(
+    "cs_proposals",
+    metadata,
+    Column("proposal_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("customer_id", String, nullable=False, index=True),
+    Column("token", String, nullable=False, index=True),
+    Column("action", String, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("decision", String, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("status", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Column("action_id", String),
+)
+"""After-sale proposals waiting for the buyer's explicit confirmation (see
+:mod:`shopkeeper.cs.aftersale.ledger`); a confirmed one names the action it became."""
+
+cs_order_changes = Table(
+    "cs_order_changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("store", String, nullable=False, index=True),
+    Column("action_id", String, nullable=False, unique=True),
+    Column("order_id", String, nullable=False, index=True),
+    Column("action", String, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+"""Executed after-sale changes per store order, in order: the order's visible state is the
+warehouse row with these applied (one row per action: applying twice is applying once)."""
+
+cs_requests = Table(
+    "cs_requests",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("store", String, nullable=False, index=True),
+    Column("order_id", String, nullable=False, index=True),
+    Column("customer_id", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+"""Buyer requests that change nothing but must be on record (催发货: urge shipment)."""
+
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 
 
@@ -168,11 +287,32 @@ def _migration_4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[schedules, schedule_runs])
 
 
+def _migration_5(conn: Connection) -> None:
+    """Agent run traces, and a scope (the whole store or one employee) on memories."""
+    metadata.create_all(conn, tables=[runs, run_steps])
+    columns = {c["name"] for c in inspect(conn).get_columns("memories")}
+    if "scope" not in columns:
+        conn.execute(text("ALTER TABLE memories ADD COLUMN scope VARCHAR NOT NULL DEFAULT 'store'"))
+
+
+def _migration_6(conn: Connection) -> None:
+    """API tokens, and the state executed actions left in the store."""
+    metadata.create_all(conn, tables=[api_tokens, action_state])
+
+
+def _migration_7(conn: Connection) -> None:
+    """After-sale (customer service): proposals awaiting confirmation, order changes, requests."""
+    metadata.create_all(conn, tables=[cs_proposals, cs_order_changes, cs_requests])
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
     4: _migration_4,
+    5: _migration_5,
+    6: _migration_6,
+    7: _migration_7,
 }
 """Numbered schema changes. Each applied number is recorded, so a database gets every number it
 lacks (in order) even when migrations land from parallel branches."""

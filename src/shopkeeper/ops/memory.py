@@ -37,12 +37,20 @@ class Memory(BaseModel):
     text: str
     source: str
     created_at: dt.datetime
+    scope: str = "store"
+    """``store`` (every employee sees it) or one employee's name (only that employee)."""
 
 
 def remember(
-    engine: Engine, store: str, text: str, *, kind: MemoryKind = "note", source: str = "user"
+    engine: Engine,
+    store: str,
+    text: str,
+    *,
+    kind: MemoryKind = "note",
+    source: str = "user",
+    scope: str = "store",
 ) -> Memory:
-    """Add a memory."""
+    """Add a memory (``scope``: the whole store, or one employee's name)."""
     memory = Memory(
         memory_id=uuid.uuid4().hex[:10],
         store=store,
@@ -50,6 +58,7 @@ def remember(
         text=text.strip(),
         source=source,
         created_at=dt.datetime.now(ZoneInfo("UTC")),
+        scope=scope,
     )
     with engine.begin() as conn:
         conn.execute(insert(memories).values(**memory.model_dump()))
@@ -93,9 +102,14 @@ def _tokens(text: str) -> list[str]:
     ]
 
 
-def recall(engine: Engine, store: str, query: str, *, k: int = 5) -> list[tuple[Memory, float]]:
-    """The memories relevant to ``query`` (BM25 score above 0), best first, at most ``k``."""
-    found = memories_of(engine, store)
+def recall(
+    engine: Engine, store: str, query: str, *, k: int = 5, scope: str | None = None
+) -> list[tuple[Memory, float]]:
+    """The memories relevant to ``query`` (BM25 score above 0), best first, at most ``k``.
+
+    With ``scope`` (an employee's name), only the store-wide memories and that employee's own.
+    """
+    found = [m for m in memories_of(engine, store) if scope is None or m.scope in ("store", scope)]
     if not found:
         return []
     import bm25s

@@ -27,7 +27,7 @@ class InspectArgs(BaseModel):
     )
 
 
-@skill(tags=("inspection", "analyst"))
+@skill(tags=("inspection", "analyst", "ads", "audience", "designer", "cs", "orders"))
 def inspect_store(ctx: SkillContext, args: InspectArgs) -> InspectionReport:
     """Inspect the whole store: what is wrong, what it costs and what to do, ranked by money at stake."""
     lang = ctx.lang if ctx.lang in ("zh", "en") else None

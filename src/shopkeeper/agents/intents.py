@@ -1,0 +1,296 @@
+"""What the offline team understands: each intent names the skill that answers it, the employee who
+owns it, fixed arguments, keywords (zh and en) and example phrasings for the embedding similarity.
+
+This is data, read by :mod:`shopkeeper.agents.router`. An intent whose skill is not registered is
+ignored, so the catalogue can name skills that a pack provides. ``docs/offline-requests.md`` lists
+the requests each intent is tested with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shopkeeper.agents.team import EmployeeName
+
+
+class Intent(BaseModel):
+    """One kind of request the offline router recognises."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    skill: str
+    employee: EmployeeName
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+def _i(
+    name: str,
+    skill: str,
+    employee: EmployeeName,
+    keywords: str,
+    examples: str,
+    **arguments: Any,
+) -> Intent:
+    return Intent(
+        name=name,
+        skill=skill,
+        employee=employee,
+        arguments=arguments,
+        keywords=tuple(k.strip().lower() for k in keywords.split("|") if k.strip()),
+        examples=tuple(e.strip() for e in examples.split("|") if e.strip()),
+    )
+
+
+INTENTS: tuple[Intent, ...] = (
+    _i(
+        "inspection",
+        "inspect_store",
+        "analyst",
+        "巡店|店铺问题|有什么问题|哪些问题|异常|体检|诊断|风险|inspect|inspection|problems|issues|wrong|health check",
+        "今天店铺有什么问题|帮我巡一下店|店里有哪些异常需要处理|做一次店铺体检|"
+        "what is wrong with my store today|run the daily inspection|any problems in the shop",
+    ),
+    _i(
+        "findings_history",
+        "findings_history",
+        "analyst",
+        "新问题|新出现|已解决|持续|问题变化|history|new problems|resolved|still open|ongoing",
+        "最近新出现了哪些问题|哪些问题已经解决了|问题的变化趋势|"
+        "which problems are new this week|which issues were resolved|what problems are still open",
+    ),
+    _i(
+        "sales",
+        "sales_summary",
+        "analyst",
+        "卖了多少|销售额|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
+        "昨天卖了多少钱|上周销售额是多少|最近30天的GMV|这个月业绩怎么样|客单价是多少|"
+        "how much did we sell yesterday|what were sales last week|revenue in the last 30 days|what is our average order value",
+    ),
+    _i(
+        "top_products",
+        "top_products",
+        "analyst",
+        "卖得最好|畅销|爆款|热卖|排行|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|top products|worst sellers|ranking",
+        "卖得最好的商品是哪些|销量前十的商品|本月爆款有哪些|卖得最差的商品|"
+        "what are my best sellers|top 10 products by sales|which products sell worst",
+    ),
+    _i(
+        "daily_report",
+        "daily_report",
+        "analyst",
+        "日报|今日报告|每日报告|daily report|daily summary|today's report",
+        "给我今天的日报|生成一份日报|看看昨天的经营日报|send me the daily report|daily summary please",
+    ),
+    _i(
+        "weekly_report",
+        "weekly_report",
+        "analyst",
+        "周报|本周总结|每周报告|weekly report|weekly summary|week in review",
+        "生成本周周报|上周的周报|这周经营总结|give me the weekly report|weekly summary of the store",
+    ),
+    _i(
+        "store_overview",
+        "store_overview",
+        "analyst",
+        "店铺概况|店铺信息|数据范围|多少商品|基本情况|overview|store info|how many products|data range",
+        "店铺的基本情况|我的店有多少商品和订单|数据覆盖哪些日期|give me an overview of the store|what data do you have",
+    ),
+    _i(
+        "stock",
+        "stock_status",
+        "orders",
+        "库存|缺货|断货|补货|售罄|积压|可售天数|备货|stock|inventory|out of stock|running out|replenish|restock|overstock|days of cover",
+        "哪些商品快断货了|需要补货的SKU|库存还能卖几天|哪些库存积压了|查库存风险|"
+        "which products are running out of stock|what should I restock|how many days of stock do we have|which items are overstocked",
+    ),
+    _i(
+        "forecast",
+        "sales_forecast",
+        "orders",
+        "预测|预计|未来|下周能卖|需求预测|forecast|predict|next week|next month|demand",
+        "预测下周的销量|未来30天能卖多少|双11需要备多少货|forecast sales for next week|how much will we sell next month",
+    ),
+    _i(
+        "product_performance",
+        "product_performance",
+        "analyst",
+        "转化|转化率|转化差|转化低|商品表现|商品分析|单品|访客|conversion|converting|product performance|conversion rate|visitors",
+        "哪些商品转化率低|找出转化差的商品|商品表现分析|单品的访客和转化|"
+        "which products have low conversion|product performance analysis|which listings convert poorly",
+    ),
+    _i(
+        "traffic",
+        "traffic_sources",
+        "analyst",
+        "流量|访客来源|流量来源|渠道|搜索流量|推荐流量|traffic|visitors by source|traffic sources|channels",
+        "流量为什么下降了|各渠道流量来源|访客从哪里来|搜索流量变化|"
+        "where does my traffic come from|why did traffic drop|traffic by channel",
+    ),
+    _i(
+        "keywords",
+        "keyword_analysis",
+        "ads",
+        "关键词|搜索词|热搜|引流词|keyword|keywords|search terms|search queries",
+        "哪些关键词带来成交|搜索词分析|有流量没转化的关键词|上升最快的搜索词|"
+        "which keywords bring sales|search term analysis|which search terms are rising",
+    ),
+    _i(
+        "bundles",
+        "copurchase_bundles",
+        "audience",
+        "搭配|套餐|组合|一起买|连带|关联购买|凑单|bundle|bundles|bought together|cross-sell|basket",
+        "哪些商品经常一起买|推荐搭配套餐|做组合购的建议|连带率分析|"
+        "which products are bought together|suggest bundles|cross-sell ideas",
+    ),
+    _i(
+        "segments",
+        "customer_segments",
+        "audience",
+        "人群|客户分群|分层|会员|复购|老客|新客|rfm|流失|customers|segments|segmentation|repeat|loyal|churn|returning",
+        "帮我做客户分群|复购率是多少|老客和新客各占多少|哪些客户快流失了|"
+        "segment my customers|what is our repeat purchase rate|which customers are at risk of churning",
+    ),
+    _i(
+        "ads",
+        "ads_performance",
+        "ads",
+        "广告|投放|推广|直通车|引力魔方|万相台|roi|roas|出价|预算|计划|花费|ads|advertising|campaign|campaigns|bid|budget|ad spend|cpc",
+        "广告ROI怎么样|哪些推广计划亏钱|给投放建议|直通车花了多少钱|哪个计划该加预算|"
+        "how are my ads performing|which campaigns lose money|what is our roas|give me bidding advice",
+    ),
+    _i(
+        "refunds",
+        "refund_summary",
+        "cs",
+        "退款|退货|售后|退款率|退款原因|refund|refunds|returns|return rate|after-sale",
+        "最近退款率是多少|退款的主要原因|哪些商品退货最多|售后情况怎么样|"
+        "what is our refund rate|why are customers returning items|which products get refunded most",
+    ),
+    _i(
+        "reviews",
+        "review_summary",
+        "cs",
+        "评价|差评|好评|评分|口碑|投诉|买家反馈|review|reviews|ratings|negative reviews|complaints|feedback|voice of customer",
+        "最近差评多吗|买家都在抱怨什么|评价分析|好评率是多少|"
+        "what are customers complaining about|summarise the reviews|how many negative reviews",
+    ),
+    _i(
+        "order_status",
+        "order_status",
+        "orders",
+        "订单状态|这个订单|查订单|订单号|物流|快递|发货了吗|order status|track order|order number|where is order",
+        "帮我查一下订单的状态|这个订单发货了吗|订单物流到哪了|what is the status of order|track this order",
+    ),
+    _i(
+        "shipping",
+        "shipping_overview",
+        "orders",
+        "未发货|待发货|发货超时|延迟发货|异常地址|地址异常|发货|shipping|unshipped|late shipments|dispatch|address problems|abnormal address",
+        "有多少订单还没发货|哪些订单发货超时了|检查一下异常地址|发货前的地址检查|"
+        "how many orders are unshipped|which shipments are late|check addresses before dispatch",
+    ),
+    _i(
+        "pricing",
+        "price_check",
+        "ads",
+        "价格|定价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
+        "哪些商品毛利太低|价格有没有低于成本的|和竞品比我们价格贵吗|定价建议|"
+        "which products have low margins|are any prices below cost|how do my prices compare with competitors",
+    ),
+    _i(
+        "competitors",
+        "inspect_store",
+        "analyst",
+        "竞品|竞争对手|同行|流失到|competitor|competitors|rivals|lost buyers",
+        "竞品抢走了我们多少买家|同行最近有什么动作|客户流失到哪家店了|which competitors are taking my buyers",
+        kinds=["competitor_loss"],
+    ),
+    _i(
+        "listing",
+        "inspect_store",
+        "designer",
+        "主图|详情页|图片|标题|商品页|美工|视觉|listing|images|photos|title|product page|design",
+        "哪些商品主图需要优化|商品标题太短的有哪些|详情页质量检查|which listings need better images|check listing quality",
+        kinds=["listing_quality", "traffic_black_hole"],
+    ),
+    _i(
+        "pending_approvals",
+        "pending_approvals",
+        "analyst",
+        "待审批|审批|待确认|待处理的操作|approval|approvals|pending actions|waiting for me",
+        "有哪些操作等我审批|待审批的改价|还有什么需要我确认的|what is waiting for my approval|show pending actions",
+    ),
+    _i(
+        "change_price",
+        "propose_action",
+        "ads",
+        "改价|调价|降价到|涨价到|价格改成|change price|set price|reprice|lower the price|raise the price",
+        "把SKU的价格改成59元|帮我调价|把这个商品降价到99|change the price of sku to 19.9|set the price to 25",
+        action="change_price",
+    ),
+    _i(
+        "pause_campaign",
+        "propose_action",
+        "ads",
+        "暂停计划|停掉计划|关闭推广|暂停推广|pause campaign|stop campaign|pause the campaign",
+        "把这个推广计划暂停|停掉亏钱的计划|pause campaign C001|stop that campaign",
+        action="pause_campaign",
+    ),
+    _i(
+        "change_budget",
+        "propose_action",
+        "ads",
+        "加预算|预算调到|提高预算|降低预算|改预算|raise budget|increase budget|set budget|lower budget",
+        "把计划的日预算调到500|给这个计划加预算|set the daily budget of campaign to 300",
+        action="change_budget",
+    ),
+    _i(
+        "change_bid",
+        "propose_action",
+        "ads",
+        "出价调到|调出价|提高出价|降低出价|改出价|raise bid|lower bid|set bid|change bid",
+        "把计划的出价调到1.5元|降低这个计划的出价|set the bid of campaign to 0.8",
+        action="change_bid",
+    ),
+    _i(
+        "remember",
+        "remember",
+        "analyst",
+        "记住|请记住|以后都|规则是|不做|不要|remember|from now on|always|never",
+        "记住：不做低于5折的促销|以后不要给老客发优惠券|remember that we never discount more than 30% off",
+    ),
+    _i(
+        "recall",
+        "recall_memory",
+        "analyst",
+        "你记得|我说过|我的规则|我的偏好|记住了什么|what did i tell you|my rules|what do you remember",
+        "你还记得我定的规则吗|我之前说过什么|what rules did I give you|what do you remember about my store",
+    ),
+)
+"""The catalogue, in no particular order (the router scores them all)."""
+
+OUT_OF_SCOPE: tuple[str, ...] = (
+    "你好",
+    "你是谁",
+    "给我讲个笑话",
+    "写一首诗",
+    "明天天气怎么样",
+    "帮我订一张机票",
+    "今天股市怎么样",
+    "翻译这句话",
+    "hello",
+    "who are you",
+    "tell me a joke",
+    "write a poem about the sea",
+    "what is the weather tomorrow",
+    "book me a flight",
+    "what is the capital of France",
+    "translate this sentence",
+)
+"""Requests that are not about the store: when one of these is the closest match and no keyword
+points at an intent, the router says what it can do instead of guessing."""

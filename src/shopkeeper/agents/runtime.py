@@ -1,0 +1,432 @@
+"""The team at work: the store manager plans, employees call skills, the manager combines.
+
+One :class:`Team` run:
+
+1. the manager model answers the request with the typed ``route`` decision (see
+   :mod:`shopkeeper.agents.routing`) — a plan of steps, each for one employee, or "cannot help";
+2. each step runs an employee: a tool loop over that employee's skills (plus tools from external
+   MCP servers), arguments validated by the skill's input model before it runs;
+3. the answers are combined (the model may add an overall summary) and the sources — every skill
+   called, with its arguments — are listed under the answer.
+
+Every model request and tool call counts against the run's :class:`UsageLimits`; the whole run is
+recorded by a :class:`~shopkeeper.agents.traces.Tracer`. Personal data is masked before anything
+goes to an external model.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import Engine
+
+from shopkeeper.agents.offline import detect_lang
+from shopkeeper.agents.routing import (
+    ROUTE_TOOL,
+    RouteDecision,
+    RoutingError,
+    parse_decision,
+    route_tool,
+)
+from shopkeeper.agents.team import EMPLOYEES, Employee, employee
+from shopkeeper.agents.traces import Tracer
+from shopkeeper.agents.usage import UsageLimitExceeded, UsageLimits, UsageMeter
+from shopkeeper.errors import ShopkeeperError
+from shopkeeper.llm.base import Message, Model, ModelResponse, ModelSettings, TextDelta, ToolSpec
+from shopkeeper.ops.memory import recall
+from shopkeeper.settings import Settings
+from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry
+
+MAX_TURNS = 6
+"""Model turns one employee may take on one step (the usage caps bound the whole run)."""
+
+
+class ExtraTools(Protocol):
+    """Tools from outside the registry (external MCP servers)."""
+
+    def specs(self) -> list[ToolSpec]:
+        """The tools offered."""
+        ...
+
+    def call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Call one of them."""
+        ...
+
+
+class Source(BaseModel):
+    """A skill call an answer rests on."""
+
+    skill: str
+    employee: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    ok: bool = True
+
+
+class AskResult(BaseModel):
+    """The team's answer to one request."""
+
+    answer: str
+    skills: list[str] = Field(description="the skills called, in order")
+    run_id: str
+    status: str = "ok"
+    decision: RouteDecision | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+def tool_spec(skill: Skill) -> ToolSpec:
+    """A skill as a model tool (from its Pydantic input model)."""
+    return ToolSpec(name=skill.name, description=skill.description, parameters=skill.input_schema())
+
+
+class Team:
+    """The store manager and the six employees, for one store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: str,
+        *,
+        model: Model,
+        registry: SkillRegistry,
+        engine: Engine,
+        limits: UsageLimits | None = None,
+        lang: str | None = None,
+        extra_tools: ExtraTools | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.model = model
+        self.registry = registry
+        self.engine = engine
+        self.limits = limits or UsageLimits()
+        self.lang = lang
+        self.extra_tools = extra_tools
+
+    def run(
+        self,
+        request: str,
+        *,
+        on_text: Callable[[str], None] | None = None,
+        replay_of: str | None = None,
+    ) -> AskResult:
+        """Answer one request; the run is recorded whatever happens."""
+        lang = self.lang or detect_lang(request)
+        tracer = Tracer(self.store, request, lang=lang, model=self.model.name, replay_of=replay_of)
+        meter = UsageMeter(self.limits)
+        run = _Run(self, tracer, meter, lang, on_text)
+        try:
+            result = run.execute(request)
+        except UsageLimitExceeded as exc:
+            tracer.run.status, tracer.run.error = "limit", str(exc)
+            result = run.result(_limit_text(lang, str(exc)))
+        except ShopkeeperError as exc:
+            tracer.run.status, tracer.run.error = "error", str(exc)
+            tracer.run.usage = meter.usage
+            tracer.save(self.engine)
+            raise
+        tracer.run.answer, tracer.run.usage = result.answer, meter.usage
+        tracer.run.skills = result.skills
+        tracer.run.cost = _cost(self.settings, self.model, meter)
+        tracer.save(self.engine)
+        return result.model_copy(update={"status": tracer.run.status})
+
+
+def _limit_text(lang: str, why: str) -> str:
+    return f"这次请求超出了用量上限，已停止：{why}" if lang == "zh" else f"Stopped: {why}."
+
+
+def _cost(settings: Settings, model: Model, meter: UsageMeter) -> float | None:
+    if not model.external:
+        return 0.0
+    price_in = getattr(settings, "model_price_in", None)
+    price_out = getattr(settings, "model_price_out", None)
+    if price_in is None or price_out is None:
+        return None
+    usage = meter.usage
+    return round((usage.input_tokens * price_in + usage.output_tokens * price_out) / 1e6, 6)
+
+
+class _Run:
+    """The state of one run (kept off the Team so a Team can serve many runs)."""
+
+    def __init__(
+        self,
+        team: Team,
+        tracer: Tracer,
+        meter: UsageMeter,
+        lang: str,
+        on_text: Callable[[str], None] | None,
+    ) -> None:
+        self.team, self.tracer, self.meter, self.lang = team, tracer, meter, lang
+        self.on_text = on_text
+        self.sources: list[Source] = []
+        self.decision: RouteDecision | None = None
+        self.request = ""
+        self.settings = ModelSettings(
+            language="zh" if lang == "zh" else "en",
+            timeout_s=getattr(team.settings, "model_timeout_s", 60.0),
+        )
+
+    def result(self, answer: str) -> AskResult:
+        return AskResult(
+            answer=answer,
+            skills=[s.skill for s in self.sources],
+            run_id=self.tracer.run.run_id,
+            decision=self.decision,
+            sources=self.sources,
+        )
+
+    def execute(self, request: str) -> AskResult:
+        self.request = request
+        decision = self.route(request)
+        self.decision = self.tracer.run.plan = decision
+        if decision.decision == "cannot_help":
+            text = _cannot_help(decision, self.lang)
+            self._emit(text)
+            return self.result(text)
+        sections = []
+        for step in decision.steps:
+            who = employee(step.employee)
+            if len(decision.steps) > 1:
+                self._emit(
+                    f"\n【{who.title(self.lang)}】\n"
+                    if self.lang == "zh"
+                    else f"\n[{who.title('en')}]\n"
+                )
+            sections.append((who, self.employee_step(who, step.task)))
+        return self.result(self.combine(request, sections))
+
+    # -- the manager -------------------------------------------------------------------------
+    def _memory_lines(self, text: str, scope: str | None) -> str:
+        found = recall(self.team.engine, self.team.store, text, k=5, scope=scope)
+        if not found:
+            return ""
+        head = "店主交代过：" if self.lang == "zh" else "The merchant has told the team:"
+        return "\n" + head + "\n" + "\n".join(f"- {m.text}" for m, _ in found)
+
+    def _manager_prompt(self) -> str:
+        roster = "\n".join(
+            f"- {e.name}: {e.title(self.lang)} — {e.scope(self.lang)}; skills: "
+            + ", ".join(s.name for s in e.skills(self.team.registry))
+            for e in EMPLOYEES
+        )
+        if self.lang == "zh":
+            head = f"你是店铺「{self.team.store}」的AI店长。把店主的请求拆成步骤交给合适的员工，用 route 工具回答。团队：\n"
+        else:
+            head = f"You are the AI store manager of {self.team.store!r}. Split the merchant's request into steps for the right employees and answer with the route tool. The team:\n"
+        return head + roster
+
+    def route(self, request: str) -> RouteDecision:
+        messages = [
+            Message(
+                role="system", content=self._manager_prompt() + self._memory_lines(request, None)
+            ),
+            Message(role="user", content=request),
+        ]
+        for attempt in range(2):
+            response = self.ask_model("manager", messages, [route_tool()])
+            calls = [c for c in response.tool_calls if c.name == ROUTE_TOOL]
+            try:
+                if len(calls) != 1:
+                    raise RoutingError(
+                        f"the manager must call {ROUTE_TOOL!r} exactly once, got {len(calls)} calls"
+                    )
+                decision = parse_decision(calls[0].arguments, self.team.registry)
+            except RoutingError as exc:
+                self.tracer.add("route", "manager", ROUTE_TOOL, ok=False, error=str(exc))
+                if attempt == 1:
+                    raise
+                messages += [
+                    Message(
+                        role="assistant", content=response.text, tool_calls=response.tool_calls
+                    ),
+                    *[
+                        Message(
+                            role="tool",
+                            tool_call_id=c.id,
+                            name=c.name,
+                            content=json.dumps({"error": str(exc)}),
+                        )
+                        for c in response.tool_calls
+                    ],
+                    Message(
+                        role="user", content=f"{exc}. Call {ROUTE_TOOL} once with a valid decision."
+                    ),
+                ]
+                continue
+            self.tracer.add(
+                "route",
+                "manager",
+                ROUTE_TOOL,
+                arguments=calls[0].arguments,
+                result=decision.model_dump(mode="json"),
+            )
+            return decision
+        raise RoutingError("unreachable")  # pragma: no cover
+
+    # -- employees ---------------------------------------------------------------------------
+    def tools_of(self, who: Employee) -> tuple[list[ToolSpec], dict[str, Skill]]:
+        skills = {s.name: s for s in who.skills(self.team.registry)}
+        specs = [tool_spec(s) for s in skills.values()]
+        if self.team.extra_tools is not None:
+            specs += self.team.extra_tools.specs()
+        return specs, skills
+
+    def employee_step(self, who: Employee, task: str) -> str:
+        specs, skills = self.tools_of(who)
+        messages = [
+            Message(
+                role="system",
+                content=who.persona(self.lang, self.team.store)
+                + self._memory_lines(task, who.name),
+            ),
+            Message(role="user", content=self.request),
+            Message(role="user", content=task),
+        ]
+        for _ in range(MAX_TURNS):
+            response = self.ask_model(who.name, messages, specs, stream=True)
+            if not response.tool_calls:
+                return response.text
+            messages.append(
+                Message(role="assistant", content=response.text, tool_calls=response.tool_calls)
+            )
+            for call in response.tool_calls:
+                content = self.call_tool(who, skills, call.name, call.arguments)
+                messages.append(
+                    Message(role="tool", tool_call_id=call.id, name=call.name, content=content)
+                )
+        raise UsageLimitExceeded(f"the {who.name} took more than {MAX_TURNS} turns on one step")
+
+    def call_tool(
+        self, who: Employee, skills: dict[str, Skill], name: str, arguments: dict[str, Any]
+    ) -> str:
+        self.meter.count_tool_call()
+        with self.tracer.timed("tool", who.name, name, arguments=arguments) as step:
+            skill = skills.get(name)
+            if skill is None:
+                extra = self.team.extra_tools
+                if extra is None or name not in {s.name for s in extra.specs()}:
+                    step.ok, step.error = False, f"unknown tool {name!r}"
+                    return json.dumps(
+                        {"error": f"unknown tool {name!r}; use one of {sorted(skills)}"}
+                    )
+                result = extra.call(name, arguments)
+                step.result = result
+                self.sources.append(Source(skill=name, employee=who.name, arguments=arguments))
+                return json.dumps(result, ensure_ascii=False, default=str)
+            try:
+                args = skill.input_model.model_validate(arguments)
+            except ValidationError as exc:
+                step.ok, step.error = False, str(exc)
+                return json.dumps(
+                    {"error": f"invalid arguments for {name}: {exc}"}, ensure_ascii=False
+                )
+            step.arguments = args.model_dump(mode="json", exclude_defaults=True)
+            ctx = SkillContext(self.team.settings, self.team.store, self.lang)
+            try:
+                output = skill(ctx, args)
+            except ShopkeeperError as exc:
+                step.ok, step.error = False, str(exc)
+                self.sources.append(
+                    Source(skill=name, employee=who.name, arguments=step.arguments, ok=False)
+                )
+                return json.dumps({"error": str(exc)}, ensure_ascii=False)
+            payload = output.model_dump(mode="json", by_alias=True)
+            step.result = _summary(payload)
+            self.sources.append(Source(skill=name, employee=who.name, arguments=step.arguments))
+            return json.dumps(payload, ensure_ascii=False)
+
+    # -- the model ---------------------------------------------------------------------------
+    def ask_model(
+        self,
+        agent: str,
+        messages: Sequence[Message],
+        tools: Sequence[ToolSpec],
+        *,
+        stream: bool = False,
+    ) -> ModelResponse:
+        self.meter.check_request()
+        model = self.team.model
+        started = time.perf_counter()
+        response: ModelResponse | None = None
+        if stream and self.on_text is not None:
+            for event in model.stream(messages, tools, self.settings):
+                if isinstance(event, TextDelta):
+                    self.on_text(event.text)
+                else:
+                    response = event
+        else:
+            response = model.request(messages, tools, self.settings)
+        assert response is not None
+        self.meter.count_request(response.usage)
+        self.tracer.add(
+            "model",
+            agent,
+            model.name,
+            result={
+                "text": response.text[:500],
+                "tool_calls": [c.name for c in response.tool_calls],
+            },
+            ms=round((time.perf_counter() - started) * 1000, 2),
+            input_tokens=response.usage.input_tokens,
+            output_tokens=response.usage.output_tokens,
+        )
+        return response
+
+    def _emit(self, text: str) -> None:
+        if self.on_text is not None:
+            self.on_text(text)
+
+    def combine(self, request: str, sections: list[tuple[Employee, str]]) -> str:
+        if len(sections) == 1:
+            body = sections[0][1]
+        else:
+            parts = [
+                f"【{who.title(self.lang)}】\n{text}"
+                if self.lang == "zh"
+                else f"[{who.title('en')}]\n{text}"
+                for who, text in sections
+            ]
+            titles = dict.fromkeys(w.title(self.lang) for w, _ in sections)
+            names = ("、" if self.lang == "zh" else ", ").join(titles)
+            head = (
+                f"这个请求分成了 {len(sections)} 步，由{names}分别完成："
+                if self.lang == "zh"
+                else f"I split this into {len(sections)} steps for the {names}:"
+            )
+            body = head + "\n\n" + "\n\n".join(parts)
+        footer = _sources_line(self.sources, self.lang)
+        return body.strip() + ("\n\n" + footer if footer else "")
+
+
+def _summary(payload: dict[str, Any]) -> dict[str, Any]:
+    """What a trace keeps of a result: the top-level numbers and the size of each list."""
+    out: dict[str, Any] = {}
+    for key, value in payload.items():
+        if isinstance(value, list):
+            out[key] = {"count": len(value), "first": value[:3]}
+        else:
+            out[key] = value
+    return out
+
+
+def _sources_line(sources: list[Source], lang: str) -> str:
+    if not sources:
+        return ""
+    calls = []
+    for s in sources:
+        args = ", ".join(f"{k}={v}" for k, v in s.arguments.items() if k != "reason")
+        calls.append(f"{s.skill}({args})")
+    return ("依据：" if lang == "zh" else "Sources: ") + " · ".join(calls)
+
+
+def _cannot_help(decision: RouteDecision, lang: str) -> str:
+    if lang == "zh":
+        lines = [decision.reason or "这个我做不了。", "我可以帮你做这些，比如："]
+    else:
+        lines = [decision.reason or "I can't do that.", "Here is what I can do, for example:"]
+    return "\n".join([*lines, *[f"- {s}" for s in decision.suggestions]])
