@@ -1,0 +1,71 @@
+"""``shopkeeper ask`` and ``shopkeeper chat``: talk to the store's AI team."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from shopkeeper.agents.service import ask as ask_team
+from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="provider:model, e.g. dashscope:qwen-plus or ollama:qwen2.5 (default: SHOPKEEPER_MODEL, else offline).",
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help="Answer in zh or en (default: the question's language)."),
+]
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang not in (None, "zh", "en"):
+        raise typer.BadParameter(f"use zh or en, not {lang!r}", param_hint="--lang")
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="What to ask, in Chinese or English.")],
+    store: StoreOpt,
+    fmt: FormatOpt = OutputFormat.text,
+    model: ModelOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Ask the team once; the answer cites the numbers and skills it rests on."""
+    _check_lang(lang)
+    result = ask_team(settings(), store, question, model=model, lang=lang)
+    if fmt is OutputFormat.json:
+        print_json({"answer": result.answer, "skills": result.skills, "run_id": result.run_id})
+        return
+    console.print(result.answer, highlight=False, markup=False)
+    console.print(f"[dim]run {result.run_id}[/]")
+
+
+def chat(store: StoreOpt, model: ModelOpt = None, lang: LangOpt = None) -> None:
+    """A conversation with the team, answers streamed as they are written (empty line or 'exit' ends)."""
+    _check_lang(lang)
+    console.print(
+        "[bold]Shopkeeper[/] — 问我店铺的任何事 / ask about your store (exit 退出)", highlight=False
+    )
+    while True:
+        try:
+            line = console.input("[bold cyan]> [/]").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not line or line.lower() in ("exit", "quit", "退出"):
+            break
+
+        def write(text: str) -> None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+        result = ask_team(settings(), store, line, model=model, lang=lang, on_text=write)
+        tail = result.answer.rsplit("\n\n", 1)[-1] if result.skills else ""
+        if tail:
+            write("\n\n" + tail)
+        console.print(f"\n[dim]run {result.run_id}[/]")
