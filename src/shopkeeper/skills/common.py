@@ -111,6 +111,10 @@ class StoreData:
         """The period's first and last day (default: ending at the last day with orders)."""
         return _bounds(self.wh, period)
 
+    def window_end(self) -> dt.date:
+        """The last day with orders (the default end of every period)."""
+        return self.window(Period(days=1))[1]
+
     def answer_base(self, *needs: str) -> dict[str, Any]:
         """``missing``, ``note`` and ``currency`` for an answer needing these tables."""
         missing = self.missing(*needs)

@@ -42,6 +42,10 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "shopkeeper.skills.inspection",
     "shopkeeper.skills.reports",
     "shopkeeper.skills.sales",
+    "shopkeeper.skills.stock",
+    "shopkeeper.skills.products",
+    "shopkeeper.skills.customers",
+    "shopkeeper.skills.ads",
 )
 
 

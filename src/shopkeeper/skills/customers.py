@@ -1,0 +1,193 @@
+"""Customer questions: RFM segments (重要价值客户…), their value, and new against returning buyers.
+
+Buyers are customers with a paid order in the lookback; recency is days from their last order to
+the last day, frequency their paid orders, monetary what they paid (order ``pay_amount``, else
+the sum of its lines). Thresholds are the means over all buyers (the classic model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shopkeeper.analytics.rfm import LABELS, SEGMENTS, RFMSegmenter
+from shopkeeper.skills.common import LINE_GMV, PAID, DataAnswer, Recommendation, open_store, ratio
+from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "important_value": (
+        "专属客服/会员权益，新品优先试用，维持关系",
+        "VIP care and early access to new products: keep them",
+    ),
+    "important_develop": (
+        "推荐复购套餐/订阅，第二单券，提高购买频次",
+        "Subscription or second-order coupon: make them buy more often",
+    ),
+    "important_retain": (
+        "近期没来：定向短信/老客专享价，唤回",
+        "Gone quiet: targeted message with a returning-customer offer",
+    ),
+    "important_win_back": (
+        "高价值但流失：大额唤回券+新品推荐，优先召回",
+        "High spenders slipping away: strong win-back coupon and new arrivals",
+    ),
+    "general_value": (
+        "复购稳定但客单低：推荐凑单/加价购提高客单价",
+        "Loyal but low spend: cross-sell and add-on offers to raise order value",
+    ),
+    "general_develop": (
+        "新客：首单后 7 天内推送使用指导和复购券",
+        "New buyers: usage tips and a repeat coupon within a week of the first order",
+    ),
+    "general_retain": (
+        "购买多次但近期沉默：会员日提醒，低成本触达",
+        "Bought often, quiet lately: member-day reminder, low-cost reach",
+    ),
+    "general_win_back": (
+        "低价值沉睡客：仅在大促时低成本触达",
+        "Hibernating, low value: reach cheaply during big promotions only",
+    ),
+}
+
+
+class SegmentArgs(BaseModel):
+    """Which buyers to segment."""
+
+    end: dt.date | None = Field(
+        default=None, description="last day (default: the last day with orders)"
+    )
+    days: int = Field(
+        default=365, ge=7, le=3660, description="lookback for recency, frequency and spend"
+    )
+    recent_days: int = Field(
+        default=30, ge=1, le=365, description="window for new vs returning buyers"
+    )
+    center: Literal["mean", "median"] = Field(
+        default="mean", description="threshold of high vs low"
+    )
+
+
+class Segment(BaseModel):
+    """One RFM segment."""
+
+    key: str = Field(description="stable id, e.g. important_value")
+    label: str = Field(description="name in the answer's language (重要价值客户 / Champions)")
+    customers: int
+    share_of_customers: float = Field(description="0-1")
+    gmv: float = Field(description="what the segment paid in the lookback (money)")
+    share_of_gmv: float = Field(description="0-1")
+    orders: int
+    avg_order_value: float | None = Field(description="gmv / orders (money)")
+    repeat_rate: float = Field(description="share of its buyers with 2+ orders (0-1)")
+    avg_recency_days: float
+    suggested_action: str
+
+
+class CustomerSegments(DataAnswer):
+    """RFM segments with their value, and new vs returning buyers."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    customers: int = 0
+    gmv: float = 0.0
+    avg_order_value: float | None = None
+    repeat_rate: float | None = Field(
+        default=None, description="buyers with 2+ orders / buyers (0-1)"
+    )
+    thresholds: dict[str, float] = Field(
+        default_factory=dict, description="recency_days, orders, spend separating high from low"
+    )
+    segments: list[Segment] = Field(default_factory=list, description="most valuable first")
+    recent_buyers: int = Field(default=0, description="buyers in the last recent_days")
+    new_buyers: int = Field(
+        default=0, description="…whose first paid order ever falls in that window"
+    )
+    returning_buyers: int = Field(default=0, description="…who had bought before it")
+
+
+@skill(tags=("data", "audience", "analyst"))
+def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
+    """RFM customer segments (重要价值/重要保持/…): counts, GMV share, order value, repeat rate, new vs returning buyers, actions."""
+    with open_store(ctx) as d:
+        end = args.end or d.window_end()
+        start = end - dt.timedelta(days=args.days - 1)
+        recent = end - dt.timedelta(days=args.recent_days - 1)
+        rows = d.rows(
+            f"""WITH o AS (
+                    SELECT o.order_id, o.customer_id, CAST(o.created_at AS DATE) AS day,
+                           coalesce(o.pay_amount, sum({LINE_GMV}))::DOUBLE AS paid
+                    FROM orders o JOIN order_items i USING (order_id)
+                    WHERE {PAID} AND CAST(o.created_at AS DATE) <= $end GROUP BY o.order_id, o.customer_id, day, o.pay_amount)
+                SELECT customer_id, $end - max(day) AS recency, count(*) FILTER (WHERE day >= $start) AS orders,
+                       coalesce(sum(paid) FILTER (WHERE day >= $start), 0) AS spend, min(day) AS first_day,
+                       max(day) >= $recent AS recent
+                FROM o GROUP BY 1 HAVING count(*) FILTER (WHERE day >= $start) > 0""",
+            {"end": end, "start": start, "recent": recent},
+        )
+        lang, currency = d.lang, d.currency
+    seg = RFMSegmenter(center=args.center).fit(
+        [r["recency"] for r in rows], [r["orders"] for r in rows], [r["spend"] for r in rows]
+    )
+    total_gmv = sum(r["spend"] for r in rows)
+    total_orders = sum(int(r["orders"]) for r in rows)
+    segments = []
+    for key, _, _ in SEGMENTS.values():
+        members = [r for r, k in zip(rows, seg.segments_, strict=True) if k == key]
+        if not members:
+            continue
+        gmv, orders = sum(r["spend"] for r in members), sum(int(r["orders"]) for r in members)
+        segments.append(
+            Segment(
+                key=key,
+                label=LABELS[key][0 if lang == "zh" else 1],
+                customers=len(members),
+                share_of_customers=round(len(members) / len(rows), 4),
+                gmv=round(gmv, 2),
+                share_of_gmv=round(gmv / total_gmv, 4) if total_gmv else 0.0,
+                orders=orders,
+                avg_order_value=ratio(gmv, orders, 2),
+                repeat_rate=round(sum(int(r["orders"]) >= 2 for r in members) / len(members), 4),
+                avg_recency_days=round(sum(r["recency"] for r in members) / len(members), 1),
+                suggested_action=ACTIONS[key][0 if lang == "zh" else 1],
+            )
+        )
+    segments.sort(key=lambda s: -s.gmv)
+    recent_rows = [r for r in rows if r["recent"]]
+    new = sum(1 for r in recent_rows if r["first_day"] >= recent)
+    recs = [
+        Recommendation(
+            text=f"{s.label}（{s.customers}）：{s.suggested_action}"
+            if lang == "zh"
+            else f"{s.label} ({s.customers}): {s.suggested_action}"
+        )
+        for s in segments
+        if s.key in ("important_retain", "important_win_back", "important_develop")
+    ]
+    return CustomerSegments(
+        currency=currency,
+        start=start,
+        end=end,
+        customers=len(rows),
+        gmv=round(total_gmv, 2),
+        avg_order_value=ratio(total_gmv, total_orders, 2),
+        repeat_rate=ratio(sum(int(r["orders"]) >= 2 for r in rows), len(rows)),
+        thresholds=dict(
+            zip(
+                ("recency_days", "orders", "spend"),
+                (round(t, 2) for t in seg.thresholds_),
+                strict=True,
+            )
+        ),
+        segments=segments,
+        recent_buyers=len(recent_rows),
+        new_buyers=new,
+        returning_buyers=len(recent_rows) - new,
+        recommendations=recs,
+    )
+
+
+def register(registry: SkillRegistry) -> None:
+    """Register the customer skills."""
+    registry.register(customer_segments)
