@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,6 +67,19 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("openai_api_key", "shopkeeper_openai_api_key"),
         description="OPENAI_API_KEY.",
     )
+    now: dt.datetime | None = Field(
+        default=None,
+        description="The store clock: the service starts at this instant (naive = UTC) and runs "
+        "on from it; default: real time (see shopkeeper.clock).",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for email: targets.")
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP login (none: no login).")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_from: str | None = Field(
+        default=None, description="Sender address (default: smtp_user)."
+    )
+    smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
 
     def store_dir(self, store: str) -> Path:
         """Folder of one store's state."""

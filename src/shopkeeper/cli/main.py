@@ -8,10 +8,11 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import approvals, demo, findings, memory, report, schedule, skills, store
+from shopkeeper.cli import approvals, demo, findings, memory, report, schedule, skills, store, token
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.cli.mcp import mcp
+from shopkeeper.cli.serve import serve
 from shopkeeper.errors import ShopkeeperError
 
 
@@ -45,6 +46,8 @@ app.command("audit")(approvals.audit)
 app.add_typer(memory.app, name="memory")
 app.add_typer(schedule.app, name="schedule")
 app.command("mcp")(mcp)
+app.add_typer(token.app, name="token")
+app.command("serve")(serve)
 
 
 @app.callback(invoke_without_command=True)

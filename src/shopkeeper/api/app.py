@@ -1,0 +1,77 @@
+"""The JSON API: ``create_app(settings)`` builds the FastAPI app, ``shopkeeper serve`` runs it.
+
+Routes live under ``/v1/stores/{store}/`` (one router per domain: skills, approvals, memory,
+schedules, runs, auth) and need a bearer token of that store (:mod:`shopkeeper.api.auth`).
+The skill routes are generated from the registry, loaded once when the app is built; the
+lifespan opens the operational database once and runs the schedules (:mod:`shopkeeper.api.ticker`).
+OpenAPI docs are at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from shopkeeper import __version__
+from shopkeeper.api import approvals, auth, errors, memory, runs, schedules, skills
+from shopkeeper.api.deps import Services
+from shopkeeper.api.ticker import Ticker
+from shopkeeper.clock import Clock
+from shopkeeper.ops.connectors import OutboxConnector
+from shopkeeper.ops.db import ops_engine
+from shopkeeper.settings import Settings
+from shopkeeper.skills.registry import SkillRegistry, load_registry
+
+
+def create_app(
+    settings: Settings,
+    *,
+    now: Callable[[], dt.datetime] | None = None,
+    registry: SkillRegistry | None = None,
+    tick_every_s: float = 30.0,
+) -> FastAPI:
+    """The API app. ``now`` is the store clock (default: from ``settings.now`` on, or real time)."""
+    registry = registry if registry is not None else load_registry()
+    clock = now or Clock.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = ops_engine(settings)
+        app.state.services = Services(
+            settings=settings,
+            engine=engine,
+            registry=registry,
+            connector=OutboxConnector(settings.home / "stores", engine),
+            clock=clock,
+        )
+        ticker = Ticker(settings, engine, clock, every_s=tick_every_s)
+        app.state.ticker = ticker
+        await anyio.to_thread.run_sync(ticker.tick_once)  # catch up missed runs before serving
+        ticker.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(ticker.stop)
+            engine.dispose()
+
+    app = FastAPI(
+        title="Shopkeeper",
+        version=__version__,
+        summary="Your store's AI operations team: skills, approvals, memory and schedules.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for router in (
+        auth.router,
+        skills.build_router(registry),
+        approvals.router,
+        memory.router,
+        schedules.router,
+        runs.router,
+    ):
+        app.include_router(router)
+    return app

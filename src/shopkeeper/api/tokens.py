@@ -1,0 +1,113 @@
+"""API tokens: one store, one role each; only a SHA-256 hash is stored.
+
+A token reads ``sk_<id>_<secret>``: the id finds the row, the hash of the whole token is compared
+in constant time (:func:`hmac.compare_digest`). The token itself is shown once, when created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Literal, get_args
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, insert, select, update
+
+from shopkeeper.errors import ConfigError, ShopkeeperError
+from shopkeeper.ops.db import api_tokens
+
+Role = Literal["owner", "ops", "cs", "ads"]
+ROLES: tuple[str, ...] = get_args(Role)
+PREFIX = "sk"
+
+
+class TokenNotFound(ShopkeeperError, LookupError):
+    """No token with that id."""
+
+
+class TokenInfo(BaseModel):
+    """A token as listed: never the token itself."""
+
+    token_id: str
+    store: str
+    role: Role
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class NewToken(TokenInfo):
+    """A token just created: the only time ``token`` is known."""
+
+    token: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(engine: Engine, store: str, role: str, *, label: str = "") -> NewToken:
+    """Create a token for one store and role."""
+    if role not in ROLES:
+        raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    token_id = secrets.token_hex(6)
+    token = f"{PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
+    info = TokenInfo(
+        token_id=token_id,
+        store=store,
+        role=role,
+        label=label,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    with engine.begin() as conn:
+        conn.execute(insert(api_tokens).values(**info.model_dump(), token_hash=_hash(token)))
+    return NewToken(**info.model_dump(), token=token)
+
+
+def list_tokens(engine: Engine, store: str | None = None) -> list[TokenInfo]:
+    """Tokens (of one store), oldest first, revoked ones included."""
+    query = select(api_tokens)
+    if store:
+        query = query.where(api_tokens.c.store == store)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(api_tokens.c.created_at)).mappings().all()
+    return [
+        TokenInfo.model_validate({k: v for k, v in r.items() if k != "token_hash"}) for r in rows
+    ]
+
+
+def revoke_token(engine: Engine, token_id: str) -> TokenInfo:
+    """Revoke a token: every later request with it gets 401."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.token_id == token_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=dt.datetime.now(dt.UTC))
+        ).rowcount
+    found = [t for t in list_tokens(engine) if t.token_id == token_id]
+    if not found:
+        raise TokenNotFound(f"no token {token_id!r}; see `shopkeeper token list`")
+    if not done:
+        raise TokenNotFound(f"token {token_id!r} was already revoked")
+    return found[0]
+
+
+_DUMMY = _hash("sk_000000000000_not-a-token")
+
+
+def verify_token(engine: Engine, token: str) -> TokenInfo | None:
+    """The live token ``token`` is, or None (unknown, malformed, wrong secret or revoked)."""
+    prefix, _, rest = token.partition("_")
+    token_id = rest.partition("_")[0] if prefix == PREFIX else ""
+    with engine.connect() as conn:
+        row = (
+            conn.execute(select(api_tokens).where(api_tokens.c.token_id == token_id))
+            .mappings()
+            .first()
+        )
+    stored = row["token_hash"] if row else _DUMMY
+    if not hmac.compare_digest(_hash(token), stored) or row is None or row["revoked_at"]:
+        return None
+    return TokenInfo.model_validate({k: v for k, v in row.items() if k != "token_hash"})

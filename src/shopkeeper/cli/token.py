@@ -1,0 +1,71 @@
+"""``shopkeeper token``: API tokens, one store and one role each (the token is shown once)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from shopkeeper.api.tokens import ROLES, create_token, list_tokens, revoke_token
+from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.errors import ConfigError
+from shopkeeper.ops.db import ops_engine
+from shopkeeper.store.warehouse import existing_store_dir
+
+app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
+
+
+@app.command()
+def create(
+    store: StoreOpt,
+    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Create a token for one store and role; it is printed once and only its hash is kept."""
+    if role not in ROLES:
+        raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    s = settings()
+    existing_store_dir(s, store)
+    new = create_token(ops_engine(s), store, role, label=label)
+    if fmt is OutputFormat.json:
+        print_json(new.model_dump(mode="json"))
+        return
+    typer.echo(new.token)
+    typer.echo(
+        f"token {new.token_id} for store {store!r}, role {role}: keep it now, it is not shown again",
+        err=True,
+    )
+
+
+@app.command("list")
+def list_(
+    store: Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")] = None,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Tokens (never the tokens themselves), revoked ones included."""
+    items = list_tokens(ops_engine(settings()), store)
+    if fmt is OutputFormat.json:
+        print_json([i.model_dump(mode="json") for i in items])
+        return
+    grid = Table(title=f"{len(items)} tokens", title_justify="left")
+    for col in ("id", "store", "role", "label", "created", "revoked"):
+        grid.add_column(col, overflow="fold")
+    for i in items:
+        grid.add_row(
+            i.token_id,
+            i.store,
+            i.role,
+            i.label,
+            f"{i.created_at:%Y-%m-%d %H:%M}",
+            f"{i.revoked_at:%Y-%m-%d %H:%M}" if i.revoked_at else "",
+        )
+    console.print(grid)
+
+
+@app.command()
+def revoke(token_id: Annotated[str, typer.Argument(help="Token id (see `token list`).")]) -> None:
+    """Revoke a token: every later request with it gets 401."""
+    info = revoke_token(ops_engine(settings()), token_id)
+    console.print(f"revoked token {info.token_id} ({info.store}, {info.role})")

@@ -1,0 +1,80 @@
+"""``shopkeeper token`` and ``shopkeeper serve`` through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from shopkeeper.api.app import create_app
+from shopkeeper.cli.main import app
+from shopkeeper.settings import Settings
+
+from .conftest import DEMO, bearer, registry
+
+runner = CliRunner()
+
+
+def test_token_create_list_revoke(api_home: Settings) -> None:
+    made = runner.invoke(
+        app, ["token", "create", "--store", DEMO, "--role", "ads", "--label", "agency"]
+    )
+    assert made.exit_code == 0, made.stderr
+    token = made.stdout.strip()
+    assert token.startswith("sk_")
+    assert "not shown again" in made.stderr
+    with TestClient(create_app(api_home, registry=registry())) as client:
+        me = client.get(f"/v1/stores/{DEMO}/me", headers=bearer(token)).json()
+        assert (me["role"], me["label"]) == ("ads", "agency")
+
+        listed = runner.invoke(app, ["token", "list", "--store", DEMO, "--format", "json"])
+        assert listed.exit_code == 0
+        rows = json.loads(listed.stdout)
+        assert [r["label"] for r in rows if r["token_id"] == me["token_id"]] == ["agency"]
+        assert token not in listed.stdout
+        assert "token_hash" not in listed.stdout
+
+        revoked = runner.invoke(app, ["token", "revoke", me["token_id"]])
+        assert revoked.exit_code == 0
+        assert client.get(f"/v1/stores/{DEMO}/me", headers=bearer(token)).status_code == 401
+    again = runner.invoke(app, ["token", "revoke", me["token_id"]])
+    assert again.exit_code == 1
+    assert "already revoked" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--store", DEMO, "--role", "boss"], "role 'boss' is not one of owner, ops, cs, ads"),
+        (["--store", "nowhere", "--role", "ops"], "nowhere"),
+    ],
+)
+def test_token_create_refuses(api_home: Settings, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["token", "create", *args])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_serve_runs_uvicorn_on_the_store_clock(
+    api_home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(asgi: Any, **kwargs: Any) -> None:
+        seen.update(kwargs, app=asgi)
+
+    monkeypatch.setattr("shopkeeper.cli.serve.uvicorn.run", fake_run)
+    result = runner.invoke(
+        app, ["serve", "--host", "127.0.0.1", "--port", "8765", "--now", "2026-11-20T18:00"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8765)
+    with TestClient(seen["app"]):
+        clock = seen["app"].state.services.clock
+        assert dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC) <= clock()
+        assert clock() < dt.datetime(2026, 11, 20, 18, 1, tzinfo=dt.UTC)

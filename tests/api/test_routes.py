@@ -1,0 +1,137 @@
+"""Every route family: skills (generated from the registry), memory, schedules, audit, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from .conftest import bearer
+
+
+def test_openapi_lists_every_skill_with_its_schemas(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for skill in client.app.state.services.registry:  # type: ignore[attr-defined]
+        op = spec["paths"][f"/v1/stores/{{store}}/skills/{skill.name}"]["post"]
+        assert op["operationId"] == f"skill_{skill.name}"
+        assert op["summary"] == skill.description
+        ok = op["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok["$ref"].rsplit("/", 1)[1].startswith(skill.output_model.__name__)
+        if skill.input_model.model_fields:
+            body = op["requestBody"]["content"]["application/json"]["schema"]
+            ref = body.get("$ref") or next(x["$ref"] for x in body["anyOf"] if "$ref" in x)
+            assert set(schemas[ref.rsplit("/", 1)[1]]["properties"]) == set(
+                skill.input_model.model_fields
+            )
+    assert client.get("/docs").status_code == 200
+
+
+def test_every_registered_skill_has_a_route(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    served = {p.rsplit("/", 1)[1] for p in paths if p.startswith("/v1/stores/{store}/skills/")}
+    assert served == {s.name for s in client.app.state.services.registry}  # type: ignore[attr-defined]
+
+
+def test_run_a_skill(client: TestClient, tokens: dict[str, str]) -> None:
+    owner = bearer(tokens["owner"])
+    overview = client.post("/v1/stores/demo/skills/store_overview", headers=owner)
+    assert overview.status_code == 200
+    assert overview.json()["store"] == "demo"
+    summary = client.post("/v1/stores/demo/skills/sales_summary", headers=owner, json={"days": 3})
+    assert summary.status_code == 200
+    body = summary.json()
+    assert len(body["days"]) == 3
+    assert body["gmv"] == round(sum(d["gmv"] for d in body["days"]), 2)
+
+
+def test_bad_arguments_are_422_with_field_errors(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    owner = bearer(tokens["owner"])
+    reply = client.post("/v1/stores/demo/skills/sales_summary", headers=owner, json={"days": 0})
+    assert reply.status_code == 422
+    assert reply.json()["error"] == "ValidationError"
+    assert reply.json()["detail"][0]["loc"] == ["body", "days"]
+    crossed = client.post(
+        "/v1/stores/demo/skills/sales_summary",
+        headers=owner,
+        json={"start": "2026-11-10", "end": "2026-11-01"},
+    )
+    assert crossed.status_code == 422
+    assert "after end" in str(crossed.json()["detail"])
+
+
+def test_unknown_route_and_missing_things_are_404_json(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    owner = bearer(tokens["owner"])
+    reply = client.post("/v1/stores/demo/skills/no_such_skill", headers=owner)
+    assert reply.status_code == 404
+    assert set(reply.json()) == {"error", "detail"}
+    gone = client.delete("/v1/stores/demo/memory/nope", headers=owner)
+    assert gone.status_code == 404
+    assert gone.json()["error"] == "MemoryNotFound"
+    assert "'nope'" in gone.json()["detail"]
+    assert client.post("/v1/stores/demo/approvals/nope/approve", headers=owner).status_code == 404
+    assert client.delete("/v1/stores/demo/schedules/nope", headers=owner).status_code == 404
+
+
+def test_memory_add_list_search_forget(client: TestClient, tokens: dict[str, str]) -> None:
+    ops = bearer(tokens["ops"])
+    added = client.post(
+        "/v1/stores/demo/memory", headers=ops, json={"text": "不做低于5折的促销", "kind": "rule"}
+    )
+    assert added.status_code == 201
+    memory = added.json()
+    assert memory["kind"] == "rule"
+    assert memory["source"].startswith("api:ops:")
+    client.post("/v1/stores/demo/memory", headers=ops, json={"text": "老板喜欢早上八点看日报"})
+    listed = client.get("/v1/stores/demo/memory", headers=ops).json()
+    assert [m["memory"]["text"] for m in listed][:2] == [
+        "不做低于5折的促销",
+        "老板喜欢早上八点看日报",
+    ]
+    rules = client.get("/v1/stores/demo/memory", headers=ops, params={"kind": "rule"}).json()
+    assert [m["memory"]["memory_id"] for m in rules] == [memory["memory_id"]]
+    hits = client.get("/v1/stores/demo/memory", headers=ops, params={"q": "促销"}).json()
+    assert hits[0]["memory"]["memory_id"] == memory["memory_id"]
+    assert hits[0]["score"] > 0
+    gone = client.delete(f"/v1/stores/demo/memory/{memory['memory_id']}", headers=ops)
+    assert gone.status_code == 200
+    assert gone.json()["text"] == "不做低于5折的促销"
+    assert client.post("/v1/stores/demo/memory", headers=ops, json={"text": ""}).status_code == 422
+
+
+def test_schedules_add_list_remove_runs(
+    client: TestClient, tokens: dict[str, str], tmp_path: Path
+) -> None:
+    ops = bearer(tokens["ops"])
+    new = {"cron": "0 8 * * *", "command": "report daily --role ops", "deliver": f"file:{tmp_path}"}
+    added = client.post("/v1/stores/demo/schedules", headers=ops, json=new)
+    assert added.status_code == 201, added.text
+    schedule = added.json()
+    assert schedule["timezone"] == "Asia/Shanghai"
+    assert schedule["schedule_id"] in {
+        s["schedule_id"] for s in client.get("/v1/stores/demo/schedules", headers=ops).json()
+    }
+    bad = client.post("/v1/stores/demo/schedules", headers=ops, json={**new, "cron": "99 * * * *"})
+    assert bad.status_code == 422
+    assert bad.json()["error"] == "ConfigError"
+    assert "'99 * * * *'" in bad.json()["detail"]
+    target = client.post("/v1/stores/demo/schedules", headers=ops, json={**new, "deliver": "fax:1"})
+    assert target.status_code == 422
+    assert client.get("/v1/stores/demo/schedules/runs", headers=ops).json() == []
+    removed = client.delete(f"/v1/stores/demo/schedules/{schedule['schedule_id']}", headers=ops)
+    assert removed.status_code == 204
+    assert client.get("/v1/stores/demo/schedules", headers=ops).json() == []
+
+
+def test_schedule_is_dated_by_the_store_clock(client: TestClient, tokens: dict[str, str]) -> None:
+    ops = bearer(tokens["ops"])
+    new = {"cron": "0 8 * * *", "command": "inspect", "deliver": "file:/tmp/x"}
+    created = client.post("/v1/stores/demo/schedules", headers=ops, json=new).json()
+    at = dt.datetime.fromisoformat(created["created_at"])
+    assert abs(at - client.app.state.services.clock()) < dt.timedelta(seconds=5)  # type: ignore[attr-defined]
+    client.delete(f"/v1/stores/demo/schedules/{created['schedule_id']}", headers=ops)
