@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import approvals, demo, findings, memory, report, schedule, skills, store, token
+from shopkeeper.cli import approvals, cs, demo, findings, memory, report, schedule, skills, store, token
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.cli.mcp import mcp
@@ -48,6 +48,7 @@ app.add_typer(schedule.app, name="schedule")
 app.command("mcp")(mcp)
 app.add_typer(token.app, name="token")
 app.command("serve")(serve)
+app.add_typer(cs.app, name="cs")
 
 
 @app.callback(invoke_without_command=True)

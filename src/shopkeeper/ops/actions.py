@@ -6,7 +6,7 @@ The inspection and the agents *propose* actions; nothing runs without the policy
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,6 +74,113 @@ class UpdateListing(_Params):
     attributes: dict[str, str] | None = None
 
 
+class AddressParams(_Params):
+    """A delivery address (Chinese platforms: province/city/district/line1; others: state/zip)."""
+
+    name: str = ""
+    phone: str = ""
+    country: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    line1: str = ""
+    line2: str = ""
+    zip: str = ""
+
+
+class _AfterSale(_Params):
+    """An after-sale action on one buyer's order (proposed by the buyer, confirmed by the buyer)."""
+
+    order_id: str
+    customer_id: str
+
+
+class CsCancelOrder(_AfterSale):
+    """Cancel an unshipped order; everything paid is refunded."""
+
+    reason: str = ""
+
+
+class CsChangeAddress(_AfterSale):
+    """Change the delivery address of an unshipped order."""
+
+    address: AddressParams
+
+
+class CsChangeItems(_AfterSale):
+    """Swap lines of an unshipped order for other variants of the same product."""
+
+    line_ids: list[str] = Field(min_length=1)
+    new_sku_ids: list[str] = Field(min_length=1)
+    payment_method_id: str | None = None
+    price_difference: float = 0.0
+
+
+class CsChangePayment(_AfterSale):
+    """Pay an unshipped order with another payment method."""
+
+    payment_method_id: str
+
+
+class CsReturnRefund(_AfterSale):
+    """Return delivered lines (七天无理由 or a quality problem) and refund them."""
+
+    line_ids: list[str] = Field(min_length=1)
+    refund_method_id: str | None = None
+    reason_kind: Literal["no_reason", "quality", "wrong_item", "damaged"] = "no_reason"
+    reason: str = ""
+    opened: bool = False
+    amount: float = Field(0.0, ge=0)
+
+
+class CsExchange(_AfterSale):
+    """Exchange delivered lines for other variants of the same product."""
+
+    line_ids: list[str] = Field(min_length=1)
+    new_sku_ids: list[str] = Field(min_length=1)
+    payment_method_id: str | None = None
+    price_difference: float = 0.0
+
+
+class CsRefundDeposit(_AfterSale):
+    """Refund a presale deposit (定金) whose balance was never paid."""
+
+    amount: float = Field(0.0, ge=0)
+    merchant_caused: bool = False
+    reason: str = ""
+
+
+class CsReship(_AfterSale):
+    """Ship missing or damaged lines again (补发)."""
+
+    line_ids: list[str] = Field(min_length=1)
+    evidence: list[str] = Field(default_factory=list)
+    value: float = Field(0.0, ge=0)
+    reason: str = ""
+
+
+class CsChangeProfileAddress(_Params):
+    """Change a buyer's default address (their profile, not an order)."""
+
+    customer_id: str
+    address: AddressParams
+
+
+AFTERSALE_ACTIONS: dict[str, type[_Params]] = {
+    "cs.cancel_order": CsCancelOrder,
+    "cs.change_address": CsChangeAddress,
+    "cs.change_items": CsChangeItems,
+    "cs.change_payment": CsChangePayment,
+    "cs.return_refund": CsReturnRefund,
+    "cs.exchange": CsExchange,
+    "cs.refund_deposit": CsRefundDeposit,
+    "cs.reship": CsReship,
+    "cs.change_profile_address": CsChangeProfileAddress,
+}
+"""After-sale actions (``cs.*``): decided by the store's cs policy (:mod:`shopkeeper.cs.aftersale`),
+confirmed by the buyer, then recorded and executed through :mod:`shopkeeper.ops.approvals`."""
+
+
 ACTIONS: dict[str, type[_Params]] = {
     "change_price": ChangePrice,
     "change_bid": ChangeBid,
@@ -83,8 +190,9 @@ ACTIONS: dict[str, type[_Params]] = {
     "replenish": Replenish,
     "reply_review": ReplyReview,
     "update_listing": UpdateListing,
+    **AFTERSALE_ACTIONS,
 }
-"""Every action type and its argument model (after-sale actions join later)."""
+"""Every action type and its argument model (after-sale ones are ``cs.*``)."""
 
 
 def validate_params(action: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from shopkeeper.ops.actions import validate_params
 from shopkeeper.ops.connectors import Connector
 from shopkeeper.ops.db import actions
 from shopkeeper.ops.memory import memories_of, price_floors
-from shopkeeper.ops.policy import decide, load_policy
+from shopkeeper.ops.policy import Decision, decide, load_policy
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
@@ -95,7 +95,45 @@ def propose(
     floors = price_floors(memories_of(engine, store, "rule"))
     with Warehouse.open(directory, read_only=True) as wh:
         decision, reasons = decide(load_policy(directory), wh, action, clean, floors)
-    action_id = uuid.uuid4().hex[:12]
+    return record_decided(
+        engine,
+        connector,
+        store,
+        action,
+        clean,
+        decision,
+        reasons,
+        reason=reason,
+        proposed_by=proposed_by,
+    )
+
+
+def record_decided(
+    engine: Engine,
+    connector: Connector,
+    store: str,
+    action: str,
+    params: dict[str, Any],
+    decision: Decision,
+    reasons: list[str],
+    *,
+    reason: str = "",
+    proposed_by: str = "user",
+    action_id: str | None = None,
+) -> ActionRecord:
+    """Store an action another policy already decided (e.g. the after-sale policy of
+    :mod:`shopkeeper.cs.aftersale`), with its audit events, and execute it at once if ``auto``.
+
+    Same tables, events and exactly-once execution as :func:`propose`. ``action_id`` lets the
+    caller fix the id beforehand: recording the same id again returns the existing action.
+    """
+    clean = validate_params(action, params)
+    if action_id is not None:
+        try:
+            return get_action(engine, store, action_id)
+        except ActionNotPending:
+            pass
+    action_id = action_id or uuid.uuid4().hex[:12]
     status: Status = {"auto": "executing", "needs_approval": "pending", "refused": "refused"}[
         decision
     ]  # type: ignore[assignment]
