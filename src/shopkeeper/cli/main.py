@@ -8,7 +8,18 @@ import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import approvals, cs, demo, findings, memory, report, schedule, skills, store, token
+from shopkeeper.cli import (
+    approvals,
+    cs,
+    demo,
+    findings,
+    memory,
+    report,
+    schedule,
+    skills,
+    store,
+    token,
+)
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.cli.mcp import mcp
