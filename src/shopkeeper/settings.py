@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     model_retries: int = Field(
         default=2, ge=0, description="Retries of a model request on declared transient errors."
     )
+    model_price_in: float | None = Field(
+        default=None, ge=0, description="Price per million input tokens (for run costs)."
+    )
+    model_price_out: float | None = Field(
+        default=None, ge=0, description="Price per million output tokens (for run costs)."
+    )
     mask_pii: bool = Field(
         default=True,
         description="Mask buyers' personal data before it goes to a model outside this machine.",

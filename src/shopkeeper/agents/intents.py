@@ -75,7 +75,8 @@ INTENTS: tuple[Intent, ...] = (
         "top_products",
         "top_products",
         "analyst",
-        "卖得最好|畅销|爆款|热卖|排行|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|top products|worst sellers|ranking",
+        "卖得最好|卖得好|畅销|爆款|热卖|排行|排名|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|sold best|sell best|"
+        "sells best|top products|worst sellers|sell worst|ranking|re:前\\s*[\\d一两二三四五六七八九十]+\\s*[的名个款]",
         "卖得最好的商品是哪些|销量前十的商品|本月爆款有哪些|卖得最差的商品|"
         "what are my best sellers|top 10 products by sales|which products sell worst",
     ),
@@ -104,7 +105,7 @@ INTENTS: tuple[Intent, ...] = (
         "stock",
         "stock_status",
         "orders",
-        "库存|缺货|断货|补货|售罄|积压|可售天数|备货|stock|inventory|out of stock|running out|replenish|restock|overstock|days of cover",
+        "库存|缺货|断货|补货|售罄|积压|可售天数|备货|stock|inventory|out of stock|running out|replenish|restock|reorder|overstock|days of cover",
         "哪些商品快断货了|需要补货的SKU|库存还能卖几天|哪些库存积压了|查库存风险|"
         "which products are running out of stock|what should I restock|how many days of stock do we have|which items are overstocked",
     ),

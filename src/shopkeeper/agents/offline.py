@@ -17,6 +17,7 @@ from shopkeeper.agents import answers
 from shopkeeper.agents.intents import Intent
 from shopkeeper.agents.router import Router
 from shopkeeper.agents.routing import ROUTE_TOOL, PlannedStep, RouteDecision
+from shopkeeper.agents.team import EMPLOYEES, EmployeeName, employee
 from shopkeeper.llm.base import (
     Message,
     ModelResponse,
@@ -131,12 +132,22 @@ class OfflineModel:
             return RouteDecision(decision="cannot_help", reason=reason, suggestions=suggestions)
         steps = [
             PlannedStep(
-                employee=r.intent.employee, task=r.text, skill=r.intent.skill, arguments=r.arguments
+                employee=self._owner(r.intent),
+                task=r.text,
+                skill=r.intent.skill,
+                arguments=r.arguments,
             )
             for r in routed
         ]
         reason = ", ".join(f"{r.intent.name} ({r.score:.2f})" for r in routed)
         return RouteDecision(decision="plan", steps=steps, reason=reason)
+
+    def _owner(self, intent: Intent) -> EmployeeName:
+        """The intent's employee if the skill is theirs, else the first employee who owns it."""
+        skill = self.registry.get(intent.skill)
+        if employee(intent.employee).owns(skill):
+            return intent.employee
+        return next(e.name for e in EMPLOYEES if e.owns(skill))
 
     def _call(self, name: str, arguments: dict[str, object]) -> ModelResponse:
         return ModelResponse(

@@ -71,8 +71,10 @@ class Scored:
 
     @property
     def score(self) -> float:
-        """Similarity plus the keyword bonus."""
-        return self.similarity + KEYWORD_BONUS * min(len(self.keywords), 3)
+        """Similarity plus the keyword bonus (no keyword at all costs one bonus)."""
+        return self.similarity + KEYWORD_BONUS * (
+            min(len(self.keywords), 3) if self.keywords else -1
+        )
 
     @property
     def confident(self) -> bool:
@@ -114,7 +116,7 @@ class Router:
         digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
         path = self.cache_dir / f"router-{digest}.npy" if self.cache_dir else None
         if path is not None and path.exists():
-            return np.load(path)
+            return np.asarray(np.load(path), dtype=np.float32)
         vectors = embed_queries(texts)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +191,10 @@ class Router:
 def _keywords_in(intent: Intent, lowered: str) -> tuple[str, ...]:
     hits = []
     for k in intent.keywords:
-        if k.isascii():
+        if k.startswith("re:"):
+            if re.search(k[3:], lowered):
+                hits.append(k)
+        elif k.isascii():
             if re.search(rf"(?<![a-z]){re.escape(k)}(?![a-z])", lowered):
                 hits.append(k)
         elif k in lowered:

@@ -142,8 +142,7 @@ def _limit_text(lang: str, why: str) -> str:
 def _cost(settings: Settings, model: Model, meter: UsageMeter) -> float | None:
     if not model.external:
         return 0.0
-    price_in = getattr(settings, "model_price_in", None)
-    price_out = getattr(settings, "model_price_out", None)
+    price_in, price_out = settings.model_price_in, settings.model_price_out
     if price_in is None or price_out is None:
         return None
     usage = meter.usage
@@ -168,7 +167,7 @@ class _Run:
         self.request = ""
         self.settings = ModelSettings(
             language="zh" if lang == "zh" else "en",
-            timeout_s=getattr(team.settings, "model_timeout_s", 60.0),
+            timeout_s=team.settings.model_timeout_s,
         )
 
     def result(self, answer: str) -> AskResult:
@@ -325,7 +324,7 @@ class _Run:
                 return json.dumps(
                     {"error": f"invalid arguments for {name}: {exc}"}, ensure_ascii=False
                 )
-            step.arguments = args.model_dump(mode="json", exclude_defaults=True)
+            step.arguments = args.model_dump(mode="json", exclude_unset=True)
             ctx = SkillContext(self.team.settings, self.team.store, self.lang)
             try:
                 output = skill(ctx, args)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from shopkeeper.agents.offline import OfflineModel
-from shopkeeper.agents.runtime import AskResult, Team
+from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
 from shopkeeper.agents.usage import UsageLimits
 from shopkeeper.llm.base import Model
 from shopkeeper.ops.db import ops_engine
@@ -37,7 +37,7 @@ def _offline(settings: Settings) -> OfflineModel:
 
 def team_model(settings: Settings, spec: str | None = None) -> Model:
     """The model a team uses: ``spec``, else the configured one, else the offline model."""
-    spec = spec or getattr(settings, "model", None)
+    spec = spec or settings.model
     offline = _offline(settings)
     if not spec or spec in ("offline", "offline:rules"):
         return offline
@@ -80,11 +80,12 @@ def ask(
         engine.dispose()
 
 
-def _external_tools(settings: Settings, store: str) -> object | None:
+def _external_tools(settings: Settings, store: str) -> ExtraTools | None:
     """Tools of the external MCP servers named in the store's config (none when there are none)."""
     try:
-        from shopkeeper.agents import mcp_tools
+        from shopkeeper.agents import mcp_tools  # type: ignore[attr-defined]
     except ImportError:
         return None
+
     loader = getattr(mcp_tools, "external_tools", None)
-    return loader(settings, store) if loader else None
+    return loader(settings, store) if loader is not None else None
