@@ -15,11 +15,13 @@ from shopkeeper.cli import (
     findings,
     memory,
     report,
+    runs,
     schedule,
     skills,
     store,
     token,
 )
+from shopkeeper.cli.ask import ask, chat
 from shopkeeper.cli.common import err_console
 from shopkeeper.cli.inspect import inspect
 from shopkeeper.cli.mcp import mcp
@@ -57,6 +59,9 @@ app.command("audit")(approvals.audit)
 app.add_typer(memory.app, name="memory")
 app.add_typer(schedule.app, name="schedule")
 app.command("mcp")(mcp)
+app.command("ask")(ask)
+app.command("chat")(chat)
+app.add_typer(runs.app, name="runs")
 app.add_typer(token.app, name="token")
 app.command("serve")(serve)
 app.add_typer(cs.app, name="cs")
