@@ -159,3 +159,39 @@ def backtest(
         float(np.mean(np.abs(smooth - test))),
         float(np.mean(np.abs(naive - test))),
     )
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The forecast of the method that did better on the held-out days, and that score."""
+
+    forecast: Forecast
+    method: str
+    backtest: Backtest | None
+
+
+def forecast_series(y: Series, horizon: int, *, coverage: float = 0.8) -> Chosen:
+    """Backtest both methods, refit the better one on the whole series and forecast ``horizon``
+    days; the interval's spread is the smoothing model's one-step error either way.
+
+    >>> c = forecast_series([5.0, 5, 5, 5, 5, 20, 20] * 6, 7)
+    >>> c.method, c.forecast.mean.tolist()
+    ('seasonal_naive', [5.0, 5.0, 5.0, 5.0, 5.0, 20.0, 20.0])
+    """
+    model = SmoothingForecaster(coverage=coverage).fit(y)
+    smooth = model.predict(horizon)
+    scored = backtest(y, holdout=min(14, max(horizon, 7)), model=model)
+    if scored is None or scored.best == "smoothing":
+        return Chosen(smooth, "smoothing", scored)
+    mean = seasonal_naive(y, season=model.season, horizon=horizon)
+    z = NormalDist().inv_cdf(0.5 + coverage / 2)
+    total, spread = float(mean.sum()), z * model.sigma_ * float(np.sqrt(horizon))
+    naive = Forecast(
+        mean,
+        np.maximum(mean - z * model.sigma_, 0.0),
+        mean + z * model.sigma_,
+        total,
+        max(total - spread, 0.0),
+        total + spread,
+    )
+    return Chosen(naive, "seasonal_naive", scored)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -33,6 +34,7 @@ PAID = "o.status NOT IN ('cancelled', 'closed', 'created')"
 """A paid order, as the inspection and the sales skills count one."""
 LINE_GMV = "coalesce(i.paid_amount, i.unit_price * i.quantity)"
 """What an order line finally cost."""
+DEFAULT_PROMISE_HOURS = 48.0
 
 
 class Recommendation(BaseModel):
@@ -165,6 +167,17 @@ def pct_change(now: float, before: float) -> float | None:
 def ratio(num: float, den: float, digits: int = 4) -> float | None:
     """``num / den`` rounded, ``None`` when ``den`` is 0."""
     return round(num / den, digits) if den else None
+
+
+def promise_hours(d: StoreData) -> float:
+    """The store's shipping promise in hours (``[targets] ship_within_hours``, else 48)."""
+    return (d.config.targets.ship_within_hours if d.config else None) or DEFAULT_PROMISE_HOURS
+
+
+def end_of_day(d: StoreData, day: dt.date) -> dt.datetime:
+    """Midnight after ``day`` in the store's time zone."""
+    tz = ZoneInfo(d.config.timezone if d.config else "UTC")
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
 
 
 class PeriodArgs(Period):

@@ -88,7 +88,7 @@ def _facts(d: StoreData, args: PerformanceArgs) -> list[dict[str, Any]]:
                   sum(visitors) FILTER (WHERE date BETWEEN $ps AND $pe) AS visitors_prev
            FROM traffic WHERE date BETWEEN $ps AND $e GROUP BY 1"""
         if d.has("traffic")
-        else "SELECT NULL::VARCHAR AS product_id, NULL::BIGINT AS visitors, NULL::BIGINT AS visitors_prev WHERE false"
+        else "SELECT NULL::VARCHAR AS product_id, NULL::BIGINT AS visitors, NULL::BIGINT AS visitors_prev WHERE $pe::DATE IS NULL"
     )
     refunds = (
         f"""SELECT DISTINCT p.product_id, r.order_id FROM refunds r

@@ -46,6 +46,11 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "shopkeeper.skills.products",
     "shopkeeper.skills.customers",
     "shopkeeper.skills.ads",
+    "shopkeeper.skills.service",
+    "shopkeeper.skills.orders",
+    "shopkeeper.skills.traffic",
+    "shopkeeper.skills.pricing",
+    "shopkeeper.skills.ops",
 )
 
 
