@@ -181,3 +181,27 @@ def test_multi_step_plans_run_each_employee_and_combine(demo: Settings) -> None:
     assert "投放：暂停计划 C1" in result.answer
     assert result.answer.index("订单助理") < result.answer.index("推广运营")
     assert "".join(chunks).count("库存：2 个 SKU") == 1  # streamed as it was written
+
+
+def test_memories_reach_the_right_employee(demo: Settings) -> None:
+    from shopkeeper.ops.memory import remember
+
+    engine = ops_engine(demo)
+    remember(engine, DEMO, "投放预算每天不超过2000元", kind="rule", scope="ads")
+    remember(engine, DEMO, "投放报表用人民币", kind="preference")
+    model = ScriptedModel(
+        [
+            _route(
+                {"employee": "ads", "task": "投放怎么样"},
+                {"employee": "analyst", "task": "投放销售额"},
+            ),
+            "ads ok",
+            "analyst ok",
+        ]
+    )
+    _team(demo, model).run("投放怎么样，投放销售额多少")
+    manager, ads, analyst = (r.messages[0].content for r in model.requests)
+    assert "投放报表用人民币" in manager
+    assert "2000" in ads
+    assert "投放报表用人民币" in ads
+    assert "2000" not in analyst

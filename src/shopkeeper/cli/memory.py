@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
+from shopkeeper.agents.team import EMPLOYEE_NAMES
 from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.memory import Memory, forget, memories_of, recall, remember
@@ -22,10 +23,10 @@ def _show(items: list[Memory], fmt: OutputFormat) -> None:
         print_json([m.model_dump(mode="json") for m in items])
         return
     grid = Table(title=f"{len(items)} memories", title_justify="left")
-    for col in ("id", "kind", "text", "since"):
+    for col in ("id", "kind", "scope", "text", "since"):
         grid.add_column(col, overflow="fold")
     for m in items:
-        grid.add_row(m.memory_id, m.kind, m.text, m.created_at.strftime("%Y-%m-%d"))
+        grid.add_row(m.memory_id, m.kind, m.scope, m.text, m.created_at.strftime("%Y-%m-%d"))
     console.print(grid)
 
 
@@ -40,12 +41,21 @@ def add(
     text: Annotated[str, typer.Argument(help="What to remember, e.g. '不做低于5折的促销'.")],
     store: StoreOpt,
     kind: Annotated[str, typer.Option(help="rule | preference | decision | note")] = "note",
+    scope: Annotated[
+        str,
+        typer.Option(help="store (the whole team) or one employee: " + ", ".join(EMPLOYEE_NAMES)),
+    ] = "store",
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Remember something; a rule constrains what the team may propose (e.g. a price floor)."""
     if kind not in ("rule", "preference", "decision", "note"):
         raise typer.BadParameter("use rule, preference, decision or note", param_hint="--kind")
-    _show([remember(ops_engine(settings()), store, text, kind=kind)], fmt)  # type: ignore[arg-type]
+    if scope != "store" and scope not in EMPLOYEE_NAMES:
+        raise typer.BadParameter(
+            f"use store or one of {', '.join(EMPLOYEE_NAMES)}", param_hint="--scope"
+        )
+    engine = ops_engine(settings())
+    _show([remember(engine, store, text, kind=kind, scope=scope)], fmt)  # type: ignore[arg-type]
 
 
 @app.command("forget")
