@@ -40,7 +40,7 @@ class AdsArgs(PeriodArgs):
     min_clicks: int = Field(
         default=50, ge=1, description="clicks a campaign needs before it is judged"
     )
-    limit: int = Field(default=50, ge=1, le=500)
+    limit: int = Field(default=50, ge=1, le=500, description="at most this many campaigns")
 
 
 class CampaignRow(BaseModel):

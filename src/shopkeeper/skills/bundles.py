@@ -27,10 +27,12 @@ class BundleArgs(Period):
         default=0.001, gt=0, le=1, description="share of all orders an itemset must appear in"
     )
     min_count: int = Field(default=5, ge=1, description="…and at least this many orders")
-    min_confidence: float = Field(default=0.05, ge=0, le=1)
+    min_confidence: float = Field(
+        default=0.05, ge=0, le=1, description="P(consequents | antecedents) a rule needs"
+    )
     min_lift: float = Field(default=1.2, ge=0, description="1 = no better than chance")
     max_items: int = Field(default=3, ge=2, le=4, description="largest itemset (pairs, triples…)")
-    limit: int = Field(default=20, ge=1, le=500)
+    limit: int = Field(default=20, ge=1, le=500, description="at most this many rules and bundles")
 
 
 class Item(BaseModel):

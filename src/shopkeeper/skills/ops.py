@@ -35,7 +35,7 @@ class ApprovalArgs(BaseModel):
     status: Literal["pending", "executed", "refused", "rejected", "failed", "all"] = Field(
         default="pending", description="actions in this state (pending: waiting for a person)"
     )
-    limit: int = Field(default=50, ge=1, le=500)
+    limit: int = Field(default=50, ge=1, le=500, description="at most this many actions")
 
 
 class PendingApprovals(BaseModel):

@@ -37,7 +37,7 @@ class PerformanceArgs(PeriodArgs):
         "gmv", "orders", "visitors", "conversion_rate", "refund_rate", "gmv_change_pct"
     ] = Field(default="gmv", description="rank by this field")
     order: Literal["desc", "asc"] = Field(default="desc", description="highest or lowest first")
-    limit: int = Field(default=20, ge=1, le=500)
+    limit: int = Field(default=20, ge=1, le=500, description="at most this many listings")
     category: str | None = Field(default=None, description="only categories starting with this")
     min_visitors: int = Field(
         default=100, ge=1, description="visitors a listing needs to be judged on its conversion"
