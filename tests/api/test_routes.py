@@ -7,7 +7,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from .conftest import bearer
+from shopkeeper.agents.traces import Tracer
+from shopkeeper.ops.db import ops_engine
+from shopkeeper.settings import Settings
+
+from .conftest import DEMO, bearer
 
 
 def test_openapi_lists_every_skill_with_its_schemas(client: TestClient) -> None:
@@ -135,3 +139,22 @@ def test_schedule_is_dated_by_the_store_clock(client: TestClient, tokens: dict[s
     at = dt.datetime.fromisoformat(created["created_at"])
     assert abs(at - client.app.state.services.clock()) < dt.timedelta(seconds=5)  # type: ignore[attr-defined]
     client.delete(f"/v1/stores/demo/schedules/{created['schedule_id']}", headers=ops)
+
+
+def test_runs_list_and_show(client: TestClient, tokens: dict[str, str], api_home: Settings) -> None:
+    engine = ops_engine(api_home)
+    tracer = Tracer(DEMO, "上周卖得怎么样", lang="zh", model="offline:rules")
+    tracer.add("tool", "analyst", "sales_summary", arguments={"days": 7}, result={"gmv": 1.0})
+    run = tracer.save(engine)
+    engine.dispose()
+    ops = bearer(tokens["ops"])
+    listed = client.get(f"/v1/stores/{DEMO}/runs", headers=ops).json()
+    assert run.run_id in [r["run_id"] for r in listed]
+    shown = client.get(f"/v1/stores/{DEMO}/runs/{run.run_id}", headers=ops).json()
+    assert [(s["kind"], s["name"]) for s in shown["steps"]] == [("tool", "sales_summary")]
+    assert client.get(f"/v1/stores/{DEMO}/runs/nope", headers=ops).status_code == 404
+    assert client.get(f"/v1/stores/{DEMO}/runs", headers=bearer(tokens["ads"])).status_code == 403
+    foreign = client.get(
+        f"/v1/stores/{DEMO}/runs/{run.run_id}", headers=bearer(tokens["other-owner"])
+    )
+    assert foreign.status_code == 403

@@ -1,11 +1,32 @@
-"""Agent runs (traces of the AI team's work).
-
-Not wired yet: the agent runtime (``shopkeeper.agents``) that records runs is being written; its
-routes (``GET runs``, ``GET runs/{id}``) join this router once ``shopkeeper.agents.traces`` lands.
-"""
+"""Agent runs: what the AI team did — every run (newest first) and one run with its steps."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from shopkeeper.agents.traces import Run, get_run, list_runs
+from shopkeeper.api.auth import Principal, StorePath, require
+from shopkeeper.api.deps import ServicesDep
+
+Reader = Annotated[Principal, Depends(require("runs"))]
 
 router = APIRouter(prefix="/v1/stores/{store}/runs", tags=["runs"])
+
+
+@router.get("")
+def list_(
+    store: StorePath,
+    _caller: Reader,
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="how many, newest first")] = 20,
+) -> list[Run]:
+    """The store's latest runs (without their steps)."""
+    return list_runs(services.engine, store, limit=limit)
+
+
+@router.get("/{run_id}")
+def show(store: StorePath, run_id: str, _caller: Reader, services: ServicesDep) -> Run:
+    """One run with its steps: routing, model requests, tool calls, timings and tokens."""
+    return get_run(services.engine, store, run_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Annotated
 
 import typer
@@ -26,6 +27,7 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the JSON API (docs at /docs); the schedules run in it (catch-up on start)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     s = settings()
     if now is not None:
         s = s.model_copy(update={"now": now})
