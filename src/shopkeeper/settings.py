@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     model_price_out: float | None = Field(
         default=None, ge=0, description="Price per million output tokens (for run costs)."
     )
+    otel_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces URL to export agent runs to (needs the 'otel' extra).",
+    )
     mask_pii: bool = Field(
         default=True,
         description="Mask buyers' personal data before it goes to a model outside this machine.",

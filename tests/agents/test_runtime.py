@@ -205,3 +205,54 @@ def test_memories_reach_the_right_employee(demo: Settings) -> None:
     assert "2000" in ads
     assert "投放报表用人民币" in ads
     assert "2000" not in analyst
+
+
+def test_runs_are_exported_as_otel_spans(demo: Settings) -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    import shopkeeper.agents.otel as otel
+
+    real = otel.trace.get_tracer
+    otel.trace.get_tracer = lambda name, *a, **k: provider.get_tracer(name)  # type: ignore[assignment]
+    try:
+        model = ScriptedModel(
+            [
+                _route({"employee": "analyst", "task": "x"}),
+                [ToolCall(id="t1", name="store_overview", arguments={})],
+                "done",
+            ]
+        )
+        result = _team(demo, model).run("店铺概况")
+    finally:
+        otel.trace.get_tracer = real  # type: ignore[assignment]
+    spans = exporter.get_finished_spans()
+    root = next(s for s in spans if s.name == "agent.run")
+    assert root.attributes is not None
+    assert root.attributes["shopkeeper.run_id"] == result.run_id
+    children = [
+        s for s in spans if s.parent is not None and s.parent.span_id == root.context.span_id
+    ]
+    assert [s.name for s in children] == [
+        "model test:scripted",
+        "route route",
+        "model test:scripted",
+        "tool store_overview",
+        "model test:scripted",
+    ]
+    assert trace.get_tracer_provider() is not provider  # the global provider was left alone
+
+
+def test_traces_never_store_phones_or_addresses(demo: Settings) -> None:
+    from shopkeeper.agents.service import ask
+
+    result = ask(demo, DEMO, "记住：供应商电话 13812345678，地址 浙江省杭州市西湖区文三路100号")
+    run = get_run(ops_engine(demo), DEMO, result.run_id)
+    stored = run.model_dump_json()
+    assert "13812345678" not in stored
+    assert "文三路100号" not in stored

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Engine
 
 from shopkeeper.agents.offline import detect_lang
+from shopkeeper.agents.otel import export_run
 from shopkeeper.agents.routing import (
     ROUTE_TOOL,
     RouteDecision,
@@ -96,6 +97,7 @@ class Team:
         limits: UsageLimits | None = None,
         lang: str | None = None,
         extra_tools: ExtraTools | None = None,
+        redact: Callable[[Any], Any] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -105,6 +107,7 @@ class Team:
         self.limits = limits or UsageLimits()
         self.lang = lang
         self.extra_tools = extra_tools
+        self.redact = redact
 
     def run(
         self,
@@ -115,7 +118,14 @@ class Team:
     ) -> AskResult:
         """Answer one request; the run is recorded whatever happens."""
         lang = self.lang or detect_lang(request)
-        tracer = Tracer(self.store, request, lang=lang, model=self.model.name, replay_of=replay_of)
+        tracer = Tracer(
+            self.store,
+            request,
+            lang=lang,
+            model=self.model.name,
+            replay_of=replay_of,
+            **({"redact": self.redact} if self.redact else {}),
+        )
         meter = UsageMeter(self.limits)
         run = _Run(self, tracer, meter, lang, on_text)
         try:
@@ -126,12 +136,12 @@ class Team:
         except ShopkeeperError as exc:
             tracer.run.status, tracer.run.error = "error", str(exc)
             tracer.run.usage = meter.usage
-            tracer.save(self.engine)
+            export_run(tracer.save(self.engine))
             raise
-        tracer.run.answer, tracer.run.usage = result.answer, meter.usage
+        tracer.run.answer, tracer.run.usage = str(tracer.redact(result.answer)), meter.usage
         tracer.run.skills = result.skills
         tracer.run.cost = _cost(self.settings, self.model, meter)
-        tracer.save(self.engine)
+        export_run(tracer.save(self.engine))
         return result.model_copy(update={"status": tracer.run.status})
 
 

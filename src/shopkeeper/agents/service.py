@@ -7,16 +7,21 @@ configured model gets the offline model behind it as the fallback for declared (
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from functools import lru_cache
+from typing import Any
 
+from shopkeeper.agents.mcp_tools import ExternalTools, mcp_servers
 from shopkeeper.agents.offline import OfflineModel
-from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
+from shopkeeper.agents.otel import configure as configure_otel
+from shopkeeper.agents.runtime import AskResult, Team
 from shopkeeper.agents.usage import UsageLimits
 from shopkeeper.llm.base import Model
+from shopkeeper.llm.privacy import Masker, mask_if_external
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
-from shopkeeper.store.warehouse import existing_store_dir
+from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 
 @lru_cache(maxsize=4)
@@ -58,34 +63,43 @@ def ask(
     on_text: Callable[[str], None] | None = None,
     replay_of: str | None = None,
 ) -> AskResult:
-    """Ask the store's team once; the run is recorded."""
-    existing_store_dir(settings, store)
+    """Ask the store's team once; the run is recorded.
+
+    A model outside this machine gets the store's personal data masked (``mask_pii``, default
+    on); traces never store phones, addresses or ids in the clear either way. Tools of the
+    external MCP servers in the store's ``[[mcp_servers]]`` are offered to the team.
+    """
+    store_dir = existing_store_dir(settings, store)
+    configure_otel(settings)
     chosen = (
         model if model is not None and not isinstance(model, str) else team_model(settings, model)
     )
+    with Warehouse.open(store_dir, read_only=True) as wh:
+        config = wh.store_config()
+        if chosen.external and settings.mask_pii:
+            chosen = mask_if_external(chosen, Masker.from_warehouse(wh.con), settings)
+    servers = mcp_servers(config) if config is not None else []
     engine = ops_engine(settings)
     try:
-        team = Team(
-            settings,
-            store,
-            model=chosen,
-            registry=_registry(),
-            engine=engine,
-            limits=limits,
-            lang=lang,
-            extra_tools=_external_tools(settings, store),
-        )
-        return team.run(request, on_text=on_text, replay_of=replay_of)
+        with ExitStack() as stack:
+            extra = stack.enter_context(ExternalTools(servers)) if servers else None
+            team = Team(
+                settings,
+                store,
+                model=chosen,
+                registry=_registry(),
+                engine=engine,
+                limits=limits,
+                lang=lang,
+                extra_tools=extra,
+                redact=_redactor(),
+            )
+            return team.run(request, on_text=on_text, replay_of=replay_of)
     finally:
         engine.dispose()
 
 
-def _external_tools(settings: Settings, store: str) -> ExtraTools | None:
-    """Tools of the external MCP servers named in the store's config (none when there are none)."""
-    try:
-        from shopkeeper.agents import mcp_tools  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-
-    loader = getattr(mcp_tools, "external_tools", None)
-    return loader(settings, store) if loader is not None else None
+def _redactor() -> Callable[[Any], Any]:
+    """What traces store: phones, addresses, emails and id numbers masked."""
+    masker = Masker("en")
+    return masker.mask_json

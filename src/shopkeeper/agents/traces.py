@@ -131,6 +131,7 @@ class Tracer:
         run = self.run
         run.finished_at = _utcnow()
         row = run.model_dump(mode="json", exclude={"steps"})
+        row["plan"] = self.redact(row["plan"])
         row["started_at"], row["finished_at"] = run.started_at, run.finished_at
         with engine.begin() as conn:
             conn.execute(insert(runs).values(**row))
