@@ -49,7 +49,7 @@ def test_token_create_list_revoke(api_home: Settings) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--store", DEMO, "--role", "boss"], "role 'boss' is not one of owner, ops, cs, ads"),
+        (["--store", DEMO, "--role", "boss"], "role 'boss' is not one of"),
         (["--store", "nowhere", "--role", "ops"], "nowhere"),
     ],
 )
