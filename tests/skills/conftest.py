@@ -85,7 +85,9 @@ class Stores:
         path = self.settings.store_dir(store) / "warehouse.duckdb"
         con = duckdb.connect(str(path), read_only=True)
         try:
-            tz = con.execute("SELECT json_extract_string(value, '$.timezone') FROM _store").fetchone()
+            tz = con.execute(
+                "SELECT json_extract_string(value, '$.timezone') FROM _store"
+            ).fetchone()
             con.execute(f"SET TimeZone = '{tz[0] if tz else 'UTC'}'")
             return con.execute(query, params or []).fetchall()
         finally:

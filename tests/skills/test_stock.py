@@ -12,7 +12,9 @@ from .conftest import Stores
 def test_tiny_store_by_hand(stores: Stores) -> None:
     out = stores.run("tiny", "stock_status", {"window_days": 6, "safety_days": 2})
     by = {s.sku_id: s for s in out.skus}
-    tea = by["TEA"]  # 4 paid units in 6 days (the cancelled O7 does not count); 3 on hand, 1 reserved
+    tea = by[
+        "TEA"
+    ]  # 4 paid units in 6 days (the cancelled O7 does not count); 3 on hand, 1 reserved
     assert (tea.available, tea.in_transit, tea.lead_time_days) == (2, 2, 5)
     assert tea.avg_daily_units == pytest.approx(4 / 6, abs=1e-3)
     assert tea.days_of_cover == pytest.approx(3.0)
