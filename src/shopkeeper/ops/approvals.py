@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlalchemy import Engine, insert, select, update
 
-from shopkeeper.errors import ShopkeeperError
+from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.ops import audit
 from shopkeeper.ops.actions import validate_params
 from shopkeeper.ops.connectors import Connector
@@ -89,7 +89,17 @@ def propose(
     reason: str = "",
     proposed_by: str = "user",
 ) -> ActionRecord:
-    """Propose an action: validate, decide by policy, store, and execute at once if the policy allows."""
+    """Propose an action: validate, decide by policy, store, and execute at once if the policy allows.
+
+    After-sale actions (``cs.*``) are not proposed here: they need the buyer's confirmation and
+    the store's after-sale policy (:mod:`shopkeeper.cs.aftersale`), which records them through
+    :func:`record_decided`.
+    """
+    if action.startswith("cs."):
+        raise ConfigError(
+            f"{action!r} is an after-sale action: propose it through the customer-service tools "
+            "(shopkeeper.cs.aftersale), where the buyer confirms it under the after-sale policy"
+        )
     clean = validate_params(action, params)
     directory = existing_store_dir(settings, store)
     floors = price_floors(memories_of(engine, store, "rule"))
