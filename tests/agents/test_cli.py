@@ -63,3 +63,34 @@ def test_chat_answers_each_line_until_exit(demo: Settings) -> None:
     assert "成交额" in out
     assert "GMV" in out
     assert out.count("run ") == 2
+
+
+def test_ask_over_the_api_and_its_run(demo: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from shopkeeper.api.app import create_app
+    from shopkeeper.api.tokens import create_token
+    from shopkeeper.ops.db import ops_engine
+
+    engine = ops_engine(demo)
+    owner = create_token(engine, DEMO, "owner").token
+    ads = create_token(engine, DEMO, "ads").token
+    with TestClient(create_app(demo)) as client:
+        r = client.post(
+            f"/v1/stores/{DEMO}/ask",
+            json={"question": "上周卖了多少"},
+            headers={"Authorization": f"Bearer {owner}"},
+        )
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["skills"] == ["sales_summary"]
+        run = client.get(
+            f"/v1/stores/{DEMO}/runs/{body['run_id']}", headers={"Authorization": f"Bearer {owner}"}
+        )
+        assert run.json()["request"] == "上周卖了多少"
+        denied = client.post(
+            f"/v1/stores/{DEMO}/ask",
+            json={"question": "上周卖了多少"},
+            headers={"Authorization": f"Bearer {ads}"},
+        )
+        assert denied.status_code == 403

@@ -67,7 +67,7 @@ INTENTS: tuple[Intent, ...] = (
         "sales",
         "sales_summary",
         "analyst",
-        "卖了多少|销售额|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
+        "卖了多少|销售额|生意|销售情况|卖得怎么样|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
         "昨天卖了多少钱|上周销售额是多少|最近30天的GMV|这个月业绩怎么样|客单价是多少|"
         "how much did we sell yesterday|what were sales last week|revenue in the last 30 days|what is our average order value",
     ),
@@ -75,7 +75,7 @@ INTENTS: tuple[Intent, ...] = (
         "top_products",
         "top_products",
         "analyst",
-        "卖得最好|卖得好|畅销|爆款|热卖|排行|排名|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|sold best|sell best|"
+        "卖得最好|卖得好|卖不动|卖不出去|卖得最多|made the most money|most money|畅销|爆款|热卖|排行|排名|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|sold best|sell best|"
         "sells best|top products|worst sellers|sell worst|ranking|re:前\\s*[\\d一两二三四五六七八九十]+\\s*[的名个款]",
         "卖得最好的商品是哪些|销量前十的商品|本月爆款有哪些|卖得最差的商品|"
         "what are my best sellers|top 10 products by sales|which products sell worst",
@@ -91,7 +91,7 @@ INTENTS: tuple[Intent, ...] = (
         "weekly_report",
         "weekly_report",
         "analyst",
-        "周报|本周总结|每周报告|weekly report|weekly summary|week in review",
+        "周报|本周总结|summarize this week|summary of this week|每周报告|weekly report|weekly summary|week in review",
         "生成本周周报|上周的周报|这周经营总结|give me the weekly report|weekly summary of the store",
     ),
     _i(
@@ -120,7 +120,7 @@ INTENTS: tuple[Intent, ...] = (
         "product_performance",
         "product_performance",
         "analyst",
-        "转化|转化率|转化差|转化低|商品表现|商品分析|单品|访客|conversion|converting|product performance|conversion rate|visitors",
+        "转化|转化率|转化差|转化低|商品表现|商品分析|单品|不成交|conversion|converting|product performance|conversion rate|visitors",
         "哪些商品转化率低|找出转化差的商品|商品表现分析|单品的访客和转化|"
         "which products have low conversion|product performance analysis|which listings convert poorly",
     ),
@@ -128,7 +128,7 @@ INTENTS: tuple[Intent, ...] = (
         "traffic",
         "traffic_sources",
         "analyst",
-        "流量|访客来源|流量来源|渠道|搜索流量|推荐流量|traffic|visitors by source|traffic sources|channels",
+        "流量|访客来源|访客|访客少|流量来源|渠道|搜索流量|推荐流量|traffic|visitors by source|traffic sources|channels",
         "流量为什么下降了|各渠道流量来源|访客从哪里来|搜索流量变化|"
         "where does my traffic come from|why did traffic drop|traffic by channel",
     ),
@@ -144,7 +144,7 @@ INTENTS: tuple[Intent, ...] = (
         "bundles",
         "copurchase_bundles",
         "audience",
-        "搭配|套餐|组合|一起买|连带|关联购买|凑单|bundle|bundles|bought together|cross-sell|basket",
+        "搭配|套餐|还会买|还买了|also buy|also bought|组合|一起买|连带|关联购买|凑单|bundle|bundles|bought together|cross-sell|basket",
         "哪些商品经常一起买|推荐搭配套餐|做组合购的建议|连带率分析|"
         "which products are bought together|suggest bundles|cross-sell ideas",
     ),
@@ -152,7 +152,7 @@ INTENTS: tuple[Intent, ...] = (
         "segments",
         "customer_segments",
         "audience",
-        "人群|客户分群|分层|会员|复购|老客|新客|rfm|流失|customers|segments|segmentation|repeat|loyal|churn|returning",
+        "人群|客户分群|高价值|价值客户|客户价值|分层|会员|复购|老客|新客|rfm|流失|customers|segments|segmentation|repeat|loyal|churn|returning",
         "帮我做客户分群|复购率是多少|老客和新客各占多少|哪些客户快流失了|"
         "segment my customers|what is our repeat purchase rate|which customers are at risk of churning",
     ),
@@ -176,7 +176,7 @@ INTENTS: tuple[Intent, ...] = (
         "reviews",
         "review_summary",
         "cs",
-        "评价|差评|好评|评分|口碑|投诉|买家反馈|review|reviews|ratings|negative reviews|complaints|feedback|voice of customer",
+        "评价|差评|意见|吐槽|抱怨|不满|好评|评分|口碑|投诉|买家反馈|review|reviews|ratings|negative reviews|complaints|feedback|voice of customer",
         "最近差评多吗|买家都在抱怨什么|评价分析|好评率是多少|"
         "what are customers complaining about|summarise the reviews|how many negative reviews",
     ),
@@ -184,14 +184,14 @@ INTENTS: tuple[Intent, ...] = (
         "order_status",
         "order_status",
         "orders",
-        "订单状态|这个订单|查订单|订单号|物流|快递|发货了吗|order status|track order|order number|where is order",
+        "订单状态|这个订单|到哪了|到哪里了|where is|re:订单\\s*\\d{6,}|re:order\\s*#?\\d{6,}|查订单|订单号|物流|快递|发货了吗|order status|track order|order number|where is order",
         "帮我查一下订单的状态|这个订单发货了吗|订单物流到哪了|what is the status of order|track this order",
     ),
     _i(
         "shipping",
         "shipping_overview",
         "orders",
-        "未发货|待发货|发货超时|延迟发货|异常地址|地址异常|发货|shipping|unshipped|late shipments|dispatch|address problems|abnormal address",
+        "未发货|待发货|没发货|没发出|发出去|发货超时|延迟发货|异常地址|地址异常|发货|not shipped|shipping|unshipped|late shipments|dispatch|address problems|abnormal address",
         "有多少订单还没发货|哪些订单发货超时了|检查一下异常地址|发货前的地址检查|"
         "how many orders are unshipped|which shipments are late|check addresses before dispatch",
     ),
@@ -199,7 +199,7 @@ INTENTS: tuple[Intent, ...] = (
         "pricing",
         "price_check",
         "ads",
-        "价格|定价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
+        "价格|定价|亏本|贵多少|便宜多少|比竞品贵|比同行贵|竞品价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
         "哪些商品毛利太低|价格有没有低于成本的|和竞品比我们价格贵吗|定价建议|"
         "which products have low margins|are any prices below cost|how do my prices compare with competitors",
     ),
@@ -223,7 +223,7 @@ INTENTS: tuple[Intent, ...] = (
         "pending_approvals",
         "pending_approvals",
         "analyst",
-        "待审批|审批|待确认|待处理的操作|approval|approvals|pending actions|waiting for me",
+        "待审批|审批|批准|待确认|待处理的操作|approval|approvals|pending actions|waiting for me",
         "有哪些操作等我审批|待审批的改价|还有什么需要我确认的|what is waiting for my approval|show pending actions",
     ),
     _i(

@@ -195,7 +195,7 @@ def _keywords_in(intent: Intent, lowered: str) -> tuple[str, ...]:
             if re.search(k[3:], lowered):
                 hits.append(k)
         elif k.isascii():
-            if re.search(rf"(?<![a-z]){re.escape(k)}(?![a-z])", lowered):
+            if re.search(rf"(?<![a-z]){re.escape(k)}(?:s|es)?(?![a-z])", lowered):
                 hits.append(k)
         elif k in lowered:
             hits.append(k)

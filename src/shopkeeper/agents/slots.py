@@ -136,7 +136,7 @@ def ids(text: str) -> list[str]:
 def ranking(text: str) -> dict[str, Any]:
     """Worst-first and by-units modifiers of a ranking."""
     found: dict[str, Any] = {}
-    if re.search(r"最差|最少|垫底|滞销|worst|least|bottom|slowest", text, re.I):
+    if re.search(r"最差|最少|垫底|滞销|卖不动|卖不出|worst|least|bottom|slowest", text, re.I):
         found["order"] = "bottom"
     if re.search(r"销量|件数|units|quantity", text, re.I):
         found["by"] = "units"

@@ -2,7 +2,8 @@
 memory scope.
 
 An employee owns the skills whose tags name it (a skill tagged ``"ads"`` belongs to the marketing
-operator). A skill with no employee tag — from a pack that did not say — belongs to the data analyst.
+operator); skills tagged ``"manager"`` (approvals, memory) belong to everyone. A skill with no
+employee tag — from a pack that did not say — belongs to the data analyst.
 
 >>> [e.name for e in EMPLOYEES]
 ['analyst', 'ads', 'audience', 'designer', 'cs', 'orders']
@@ -43,8 +44,10 @@ class Employee(BaseModel):
         return self.scope_zh if lang == "zh" else self.scope_en
 
     def owns(self, skill: Skill) -> bool:
-        """Whether the skill is this employee's."""
-        if self.name in skill.tags:
+        """Whether the skill is this employee's (``manager``-tagged skills — approvals, memory —
+        are every employee's).
+        """
+        if self.name in skill.tags or "manager" in skill.tags:
             return True
         return self.name == "analyst" and not set(skill.tags) & set(EMPLOYEE_NAMES)
 

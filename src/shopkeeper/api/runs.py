@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
+from shopkeeper.agents.runtime import AskResult
+from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.agents.traces import Run, get_run, list_runs
 from shopkeeper.api.auth import Principal, StorePath, require
 from shopkeeper.api.deps import ServicesDep
@@ -30,3 +33,21 @@ def list_(
 def show(store: StorePath, run_id: str, _caller: Reader, services: ServicesDep) -> Run:
     """One run with its steps: routing, model requests, tool calls, timings and tokens."""
     return get_run(services.engine, store, run_id)
+
+
+class AskBody(BaseModel):
+    """A question for the store's AI team."""
+
+    question: str = Field(min_length=1, max_length=4000, description="in Chinese or English")
+    lang: Literal["zh", "en"] | None = Field(
+        default=None, description="answer language (default: the question's)"
+    )
+
+
+ask_router = APIRouter(prefix="/v1/stores/{store}/ask", tags=["runs"])
+
+
+@ask_router.post("")
+def ask(store: StorePath, body: AskBody, _caller: Reader, services: ServicesDep) -> AskResult:
+    """Ask the team once (the configured model, else offline); the run is recorded."""
+    return ask_team(services.settings, store, body.question, lang=body.lang)

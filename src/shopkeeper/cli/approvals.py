@@ -57,7 +57,8 @@ def approve_(
 ) -> None:
     """Approve a pending action: exactly its stored arguments run, once."""
     s = settings()
-    _show([approve(ops_engine(s), OutboxConnector(s.home / "stores"), store, action_id)], fmt)
+    engine = ops_engine(s)
+    _show([approve(engine, OutboxConnector(s.home / "stores", engine), store, action_id)], fmt)
 
 
 @app.command("reject")

@@ -91,7 +91,7 @@ def propose_action(ctx: SkillContext, args: ProposeArgs) -> ProposalResult:
         record = propose(
             ctx.settings,
             engine,
-            OutboxConnector(ctx.settings.home / "stores"),
+            OutboxConnector(ctx.settings.home / "stores", engine),
             ctx.store,
             args.action,
             args.params,
