@@ -1,10 +1,12 @@
 """The JSON API: ``create_app(settings)`` builds the FastAPI app, ``shopkeeper serve`` runs it.
 
 Routes live under ``/v1/stores/{store}/`` (one router per domain: skills, approvals, memory,
-schedules, runs, auth) and need a bearer token of that store (:mod:`shopkeeper.api.auth`).
+schedules, runs, auth, cs — customer service over HTTP and a WebSocket) and need a bearer token
+of that store (:mod:`shopkeeper.api.auth`).
 The skill routes are generated from the registry, loaded once when the app is built; the
 lifespan opens the operational database once and runs the schedules (:mod:`shopkeeper.api.ticker`).
-OpenAPI docs are at ``/docs``.
+OpenAPI docs are at ``/docs``; the chat widget (``/widget/{store}.js``) and the agents'
+console (``/console/{store}``) are pages (:mod:`shopkeeper.api.pages`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from shopkeeper import __version__
-from shopkeeper.api import approvals, auth, errors, memory, runs, schedules, skills
+from shopkeeper.api import (
+    approvals,
+    auth,
+    cs,
+    cs_ws,
+    errors,
+    memory,
+    pages,
+    runs,
+    schedules,
+    skills,
+)
 from shopkeeper.api.deps import Services
 from shopkeeper.api.ticker import Ticker
 from shopkeeper.clock import Clock
@@ -72,6 +85,11 @@ def create_app(
         memory.router,
         schedules.router,
         runs.router,
+        runs.ask_router,
+        cs.router,
+        cs_ws.router,
+        pages.router,
     ):
         app.include_router(router)
+    pages.install(app)
     return app

@@ -17,6 +17,8 @@ ads      skills, approvals, audit, state                       tags ads,    chan
                                                                data         pause_campaign
 cs       skills, cs                                            tag cs       none (after-sale
                                                                             actions come later)
+widget   none — only the buyer side of cs (post a message,     none         none
+         follow that buyer's conversation: see ``api/cs.py``)
 =======  ====================================================  ===========  =====================
 
 :data:`GRANTS` is that table; nothing else decides.
@@ -60,6 +62,7 @@ GRANTS: dict[Role, Grant] = {
         actions=AD_ACTIONS,
     ),
     "cs": Grant(frozenset({"skills", "cs"}), skill_tags=frozenset({"cs"}), actions=frozenset()),
+    "widget": Grant(frozenset(), skill_tags=frozenset(), actions=frozenset()),
 }
 """The role → permission table (see the module docstring)."""
 

@@ -2,6 +2,10 @@
 
 A token reads ``sk_<id>_<secret>``: the id finds the row, the hash of the whole token is compared
 in constant time (:func:`hmac.compare_digest`). The token itself is shown once, when created.
+
+A **widget key** is the public-safe kind, role ``widget``, read ``wk_<id>_<secret>``: it sits in
+the store's web pages (the chat widget) and may only post buyer messages to its store and follow
+those buyers' conversations (see :mod:`shopkeeper.api.cs`); its role grants no other area.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from sqlalchemy import Engine, insert, select, update
 from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.ops.db import api_tokens
 
-Role = Literal["owner", "ops", "cs", "ads"]
+Role = Literal["owner", "ops", "cs", "ads", "widget"]
 ROLES: tuple[str, ...] = get_args(Role)
 PREFIX = "sk"
+WIDGET_PREFIX = "wk"
 
 
 class TokenNotFound(ShopkeeperError, LookupError):
@@ -53,7 +58,8 @@ def create_token(engine: Engine, store: str, role: str, *, label: str = "") -> N
     if role not in ROLES:
         raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
     token_id = secrets.token_hex(6)
-    token = f"{PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
+    prefix = WIDGET_PREFIX if role == "widget" else PREFIX
+    token = f"{prefix}_{token_id}_{secrets.token_urlsafe(32)}"
     info = TokenInfo(
         token_id=token_id,
         store=store,
@@ -100,7 +106,7 @@ _DUMMY = _hash("sk_000000000000_not-a-token")
 def verify_token(engine: Engine, token: str) -> TokenInfo | None:
     """The live token ``token`` is, or None (unknown, malformed, wrong secret or revoked)."""
     prefix, _, rest = token.partition("_")
-    token_id = rest.partition("_")[0] if prefix == PREFIX else ""
+    token_id = rest.partition("_")[0] if prefix in (PREFIX, WIDGET_PREFIX) else ""
     with engine.connect() as conn:
         row = (
             conn.execute(select(api_tokens).where(api_tokens.c.token_id == token_id))
@@ -109,5 +115,7 @@ def verify_token(engine: Engine, token: str) -> TokenInfo | None:
         )
     stored = row["token_hash"] if row else _DUMMY
     if not hmac.compare_digest(_hash(token), stored) or row is None or row["revoked_at"]:
+        return None
+    if (row["role"] == "widget") != (prefix == WIDGET_PREFIX):
         return None
     return TokenInfo.model_validate({k: v for k, v in row.items() if k != "token_hash"})

@@ -1,0 +1,122 @@
+"""Who may talk to customer service: staff tokens (roles ``cs`` and ``owner``) and widget keys.
+
+The staff routes (queue, human replies, suggestions, stats) need a bearer token whose role grants
+the ``cs`` area (:data:`shopkeeper.api.auth.GRANTS`). The buyer side — posting a message and
+following that buyer's conversation — also takes a **widget key** (``wk_…``, role ``widget``),
+which is public: it sits in the store's web pages. So the widget key proves only *which store*;
+*which buyer* is the ``customer_id`` the page sends. The store's site must authenticate its buyers,
+and should sign the customer id: when the store has a secret (a file ``cs_widget_secret`` in its
+folder, see :func:`customer_secret`), every widget request must carry
+``X-Shopkeeper-Customer-Signature: hex(HMAC-SHA256(secret, customer_id))``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Query, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from shopkeeper.api.auth import Principal, StorePath
+from shopkeeper.api.deps import ServicesDep
+from shopkeeper.api.tokens import verify_token
+from shopkeeper.settings import Settings
+
+SIGNATURE_HEADER = "X-Shopkeeper-Customer-Signature"
+SECRET_FILE = "cs_widget_secret"
+
+
+def customer_secret(settings: Settings, store: str) -> bytes | None:
+    """The store's customer-signing secret (``stores/<store>/cs_widget_secret``), if configured."""
+    path = settings.store_dir(store) / SECRET_FILE
+    try:
+        secret = path.read_bytes().strip()
+    except FileNotFoundError:
+        return None
+    return secret or None
+
+
+def sign_customer(secret: bytes, customer_id: str) -> str:
+    """The signature a store's site sends with a buyer's id.
+
+    >>> sign_customer(b"s3cret", "buyer-1")[:16]
+    'fbb82b5fd2c9094e'
+    """
+    return hmac.new(secret, customer_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CsCaller:
+    """A caller of the customer-service routes: a staff token or a widget key."""
+
+    principal: Principal
+
+    @property
+    def is_widget(self) -> bool:
+        """A widget key: may only act as the buyer it names."""
+        return self.principal.token.role == "widget"
+
+    @property
+    def actor(self) -> str:
+        """How the conversation and audit name this caller."""
+        return self.principal.actor
+
+
+def _deny(code: int, detail: str) -> HTTPException:
+    headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else None
+    return HTTPException(code, detail, headers=headers)
+
+
+def resolve(engine: Engine, store: str, token: str | None) -> CsCaller:
+    """The caller a token (or widget key) is, for ``store``'s customer service; else 401/403."""
+    if not token:
+        raise _deny(401, "send Authorization: Bearer <token or widget key> (or ?key=)")
+    info = verify_token(engine, token)
+    if info is None:
+        raise _deny(401, "unknown or revoked token")
+    if info.store != store:
+        raise _deny(403, "this token is not valid for this store")
+    caller = CsCaller(Principal(info))
+    if not caller.is_widget and "cs" not in caller.principal.grant.areas:
+        raise _deny(403, f"role {info.role!r} may not use cs")
+    return caller
+
+
+def check_customer(
+    settings: Settings, store: str, caller: CsCaller, customer_id: str, signature: str | None
+) -> None:
+    """A widget caller's buyer must be signed when the store has a secret (else 401)."""
+    if not caller.is_widget:
+        return
+    secret = customer_secret(settings, store)
+    if secret is None:
+        return
+    if not signature or not hmac.compare_digest(sign_customer(secret, customer_id), signature):
+        raise _deny(401, f"missing or wrong {SIGNATURE_HEADER} for this customer_id")
+
+
+_bearer = HTTPBearer(auto_error=False, description="A cs/owner token or the store's widget key.")
+
+
+def buyer_side(
+    store: StorePath,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    key: Annotated[
+        str | None, Query(description="the widget key, when a header cannot be sent")
+    ] = None,
+) -> CsCaller:
+    """A caller of the buyer-side routes: a cs/owner token or the store's widget key."""
+    token = credentials.credentials if credentials else key
+    return resolve(services.engine, store, token)
+
+
+BuyerSide = Annotated[CsCaller, Depends(buyer_side)]
+Signature = Annotated[
+    str | None,
+    Header(alias=SIGNATURE_HEADER, description="hex HMAC-SHA256 of customer_id (widget keys)"),
+]

@@ -1,0 +1,283 @@
+"""Pages: the embeddable chat widget and the human agents' console, rendered from the same views
+as the JSON routes (:func:`shopkeeper.api.cs.queue_view`, :func:`~shopkeeper.api.cs.conversation_view`).
+
+- ``GET /widget/{store}.js`` — one ``<script>`` tag on the store's site opens a chat bubble:
+  ``<script src="https://HOST/widget/demo.js" data-key="wk_…" data-customer-id="…"
+  data-signature="…" data-lang="zh"></script>``. It talks to the WebSocket, falls back to HTTP.
+- ``GET /widget/{store}`` — a sample store page hosting the widget (``?key=…&customer_id=…``).
+- ``GET /console/{store}`` — the agents' console: queue, live sessions, the conversation,
+  suggested replies (adopt / edit / reject) and a reply box. Log in with a cs/owner token: it is
+  kept in an HTTP-only, same-site cookie scoped to the console's path.
+
+Everything is served from the package (Jinja2 templates, ``/static/cs/``): no CDN, works offline.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, FastAPI, Form, HTTPException, Query, Request, status
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from shopkeeper.api.auth import StorePath
+from shopkeeper.api.cs import (
+    conversation_view,
+    queue_view,
+    release_conversation,
+    send_human_reply,
+)
+from shopkeeper.api.cs_auth import SIGNATURE_HEADER, CsCaller, resolve
+from shopkeeper.api.cs_backend import (
+    BackendDep,
+    ConversationView,
+    CsBackend,
+    Outcome,
+    Suggestion,
+)
+from shopkeeper.api.cs_hub import get_hub
+from shopkeeper.api.deps import ServicesDep
+
+STATIC = Path(__file__).parent / "static"
+COOKIE = "sk_console"
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@functools.cache
+def environment() -> Environment:
+    """The pages' Jinja2 environment (templates in the package)."""
+    return Environment(
+        loader=PackageLoader("shopkeeper.api", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    """A template rendered with ``context``."""
+    return environment().get_template(name).render(**context)
+
+
+def install(app: FastAPI) -> None:
+    """Serve the pages' static files, and let a store's site call the API from its own origin.
+
+    CORS allows any origin without credentials: API calls carry a bearer token or widget key,
+    never a cookie (the console's cookie is same-site and only read by the console's pages).
+    """
+    app.mount("/static/cs", StaticFiles(directory=STATIC), name="cs-static")
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", SIGNATURE_HEADER],
+    )
+
+
+# ── the widget ────────────────────────────────────────────────────────────────────────────────
+
+
+@router.get("/widget/{store}.js")
+def widget_script(store: StorePath) -> Response:
+    """The chat widget for ``store``'s site (configure it with ``data-*`` attributes)."""
+    code = (STATIC / "cs-widget.js").read_text(encoding="utf-8")
+    body = render("widget.js.j2", store=store, code=code)
+    return Response(body, media_type="text/javascript; charset=utf-8")
+
+
+@router.get("/widget/{store}", response_class=HTMLResponse)
+def widget_demo(
+    store: StorePath,
+    key: Annotated[str, Query(description="the store's widget key")] = "",
+    customer_id: Annotated[str, Query()] = "",
+    signature: Annotated[str, Query()] = "",
+    lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+    open_chat: Annotated[bool, Query(alias="open")] = False,
+) -> str:
+    """A sample store page with the widget on it."""
+    return render(
+        "widget_host.html",
+        store=store,
+        key=key,
+        customer_id=customer_id,
+        signature=signature,
+        lang=lang,
+        open_chat=open_chat,
+    )
+
+
+# ── the console ───────────────────────────────────────────────────────────────────────────────
+
+
+def _staff(services: ServicesDep, store: str, token: str | None) -> CsCaller | None:
+    """The console's agent from its cookie, or None (log in)."""
+    if not token:
+        return None
+    try:
+        caller = resolve(services.engine, store, token)
+    except HTTPException:
+        return None
+    return None if caller.is_widget else caller
+
+
+def _suggestions(backend: CsBackend, store: str, view: ConversationView | None) -> list[Suggestion]:
+    if view is None:
+        return []
+    last = next((m.text for m in reversed(view.messages) if m.role == "buyer"), None)
+    return backend.suggest(store, view.conversation_id, last) if last else []
+
+
+def console_context(
+    backend: CsBackend,
+    store: str,
+    conversation_id: str | None,
+    edit: str | None = None,
+    *,
+    with_suggestions: bool = True,
+) -> dict[str, Any]:
+    """What the console shows: the queue and the open conversation (the JSON routes' views)."""
+    queue = queue_view(backend, store)
+    view = None
+    if conversation_id:
+        try:
+            view = conversation_view(backend, store, conversation_id)
+        except HTTPException:
+            view = None
+    suggestions = _suggestions(backend, store, view) if with_suggestions else []
+    editing = next((s for s in suggestions if s.suggestion_id == edit), None)
+    return {
+        "store": store,
+        "queue": [q for q in queue if q.state != "bot"],
+        "live": [q for q in queue if q.state == "bot"],
+        "conversation": view,
+        "suggestions": suggestions,
+        "editing": editing,
+    }
+
+
+ConsoleCookie = Annotated[str | None, Cookie(alias=COOKIE)]
+
+
+def _back(store: str, conversation_id: str | None = None) -> RedirectResponse:
+    url = f"/console/{store}" + (f"?c={conversation_id}" if conversation_id else "")
+    return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/console/{store}", response_class=HTMLResponse)
+def console(
+    store: StorePath,
+    services: ServicesDep,
+    backend: BackendDep,
+    token: ConsoleCookie = None,
+    c: Annotated[str | None, Query(description="the open conversation")] = None,
+    edit: Annotated[str | None, Query(description="a suggestion to edit")] = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    """The agents' console (or its login form)."""
+    caller = _staff(services, store, token)
+    if caller is None:
+        code = status.HTTP_401_UNAUTHORIZED if token else status.HTTP_200_OK
+        return HTMLResponse(render("console_login.html", store=store, error=error), code)
+    context = console_context(backend, store, c, edit)
+    return HTMLResponse(render("console.html", agent=caller.actor, **context))
+
+
+@router.get("/console/{store}/panel", response_class=HTMLResponse)
+def console_panel(
+    store: StorePath,
+    services: ServicesDep,
+    backend: BackendDep,
+    token: ConsoleCookie = None,
+    c: str | None = None,
+) -> HTMLResponse:
+    """The queue and conversation parts of the console, for its live refresh."""
+    if _staff(services, store, token) is None:
+        return HTMLResponse("", status.HTTP_401_UNAUTHORIZED)
+    context = console_context(backend, store, c, with_suggestions=False)
+    return HTMLResponse(render("console_panel.html", **context))
+
+
+@router.post("/console/{store}/login")
+def console_login(
+    store: StorePath, services: ServicesDep, token: Annotated[str, Form()]
+) -> Response:
+    """Log in with a cs/owner token (kept in an HTTP-only same-site cookie)."""
+    if _staff(services, store, token.strip()) is None:
+        return RedirectResponse(f"/console/{store}?error=1", status_code=status.HTTP_303_SEE_OTHER)
+    response = _back(store)
+    response.set_cookie(
+        COOKIE, token.strip(), httponly=True, samesite="strict", path=f"/console/{store}"
+    )
+    return response
+
+
+@router.post("/console/{store}/logout")
+def console_logout(store: StorePath) -> Response:
+    """Forget the console's token."""
+    response = _back(store)
+    response.delete_cookie(COOKIE, path=f"/console/{store}")
+    return response
+
+
+def _agent(services: ServicesDep, store: str, token: str | None) -> CsCaller:
+    caller = _staff(services, store, token)
+    if caller is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "log in to the console first")
+    return caller
+
+
+@router.post("/console/{store}/reply")
+def console_reply(
+    request: Request,
+    store: StorePath,
+    services: ServicesDep,
+    backend: BackendDep,
+    c: Annotated[str, Form()],
+    text: Annotated[str, Form(min_length=1, max_length=4000)],
+    token: ConsoleCookie = None,
+    suggestion_id: Annotated[str, Form()] = "",
+    original: Annotated[str, Form()] = "",
+) -> Response:
+    """Send the agent's reply (an adopted or edited suggestion is recorded as such)."""
+    caller = _agent(services, store, token)
+    conversation_view(backend, store, c)
+    if suggestion_id:
+        outcome: Outcome = "adopted" if text.strip() == original.strip() else "edited"
+        backend.record_outcome(store, suggestion_id, outcome, text)
+    send_human_reply(backend, services, get_hub(request), store, c, text, caller.actor)
+    return _back(store, c)
+
+
+@router.post("/console/{store}/suggestions/{suggestion_id}/reject")
+def console_reject(
+    store: StorePath,
+    suggestion_id: str,
+    services: ServicesDep,
+    backend: BackendDep,
+    c: Annotated[str, Form()],
+    token: ConsoleCookie = None,
+) -> Response:
+    """Reject a suggestion."""
+    _agent(services, store, token)
+    backend.record_outcome(store, suggestion_id, "rejected", None)
+    return _back(store, c)
+
+
+@router.post("/console/{store}/release")
+def console_release(
+    request: Request,
+    store: StorePath,
+    services: ServicesDep,
+    backend: BackendDep,
+    c: Annotated[str, Form()],
+    token: ConsoleCookie = None,
+) -> Response:
+    """Give the conversation back to the bot."""
+    caller = _agent(services, store, token)
+    release_conversation(backend, get_hub(request), store, c, caller.actor)
+    return _back(store, c)
