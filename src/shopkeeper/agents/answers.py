@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shopkeeper.agents.answers_data import RENDERERS as DATA_RENDERERS
+from shopkeeper.agents.fmt import money
 from shopkeeper.inspection.history import FindingsHistory
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.reports.markdown import render_inspection_md, render_report_md
@@ -35,27 +37,6 @@ def renders(*skills: str) -> Callable[[Renderer], Renderer]:
         return fn
 
     return wrap
-
-
-def money(value: float | None, currency: str = "") -> str:
-    """A money amount with thousands separators (``¥`` for CNY).
-
-    >>> money(12345.6, "CNY"), money(None)
-    ('¥12,345.60', '—')
-    """
-    if value is None:
-        return "—"
-    sign = "¥" if currency in ("CNY", "RMB", "") else f"{currency} "
-    return f"{sign}{value:,.2f}"
-
-
-def pct(value: float | None) -> str:
-    """A ratio as a percentage.
-
-    >>> pct(0.1234)
-    '12.3%'
-    """
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 @renders("sales_summary")
@@ -176,6 +157,6 @@ def generic(result: BaseModel | dict[str, Any], lang: str) -> str:
 
 def render(skill: str, result: BaseModel, lang: str) -> str:
     """The answer text for one skill result."""
-    renderer = RENDERERS.get(skill)
+    renderer = RENDERERS.get(skill) or DATA_RENDERERS.get(skill)
     text = renderer(result, lang) if renderer else generic(result, lang)
     return text if len(text) <= LIMIT else text[: LIMIT - 2].rsplit("\n", 1)[0] + "\n…"

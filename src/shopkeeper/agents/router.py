@@ -182,8 +182,12 @@ class Router:
         if (n := slots.limit(clause)) is not None:
             found["limit"] = n
         found.update(_id_arguments(intent, clause))
-        if intent.skill in ("remember", "recall_memory"):
-            found["text" if intent.skill == "remember" else "query"] = _strip_command(clause)
+        if intent.skill == "recall_memory":
+            found["query"] = _strip_command(clause)
+        if intent.skill == "remember":
+            found["text"] = _strip_command(clause)
+            found["kind"] = slots.memory_kind(found["text"])
+            found["source"] = "merchant"
         fields = self.registry.get(intent.skill).input_model.model_fields
         return {k: v for k, v in found.items() if k in fields}
 

@@ -141,3 +141,26 @@ def ranking(text: str) -> dict[str, Any]:
     if re.search(r"销量|件数|units|quantity", text, re.I):
         found["by"] = "units"
     return found
+
+
+_RULE = re.compile(
+    r"不做|不要|不能|不得|不许|禁止|必须|一律|最低|最多|以后|底线|never|always|must|do not|don't|no more than|at least|at most",
+    re.I,
+)
+_PREFERENCE = re.compile(r"喜欢|偏好|希望|习惯|优先|prefer|like|rather", re.I)
+_DECISION = re.compile(r"决定|定了|拍板|decided|we will|going to", re.I)
+
+
+def memory_kind(text: str) -> str:
+    """What a stated memory is: a rule the team must follow, a preference, a decision or a note.
+
+    >>> memory_kind("不做低于5折的促销"), memory_kind("我喜欢周报用表格"), memory_kind("供应商周五放假")
+    ('rule', 'preference', 'note')
+    """
+    if _RULE.search(text):
+        return "rule"
+    if _DECISION.search(text):
+        return "decision"
+    if _PREFERENCE.search(text):
+        return "preference"
+    return "note"
