@@ -63,7 +63,11 @@ class FakeEngine:
             reply = self._reply(message, mid, now)
             if reply.handoff:
                 view.state, view.handoff, view.summary = "handoff", True, "买家要求人工"
-            view.messages.append(Turn(role="bot", text=reply.reply, at=now, intent=reply.intent))
+            view.messages.append(
+                Turn(
+                    role="bot", text=reply.reply, at=now, intent=reply.intent, sources=reply.sources
+                )
+            )
             self.replies[key] = reply
             return reply
 

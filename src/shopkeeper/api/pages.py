@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Cookie, FastAPI, Form, HTTPException, Query, Request, status
 from fastapi.middleware.cors import CORSMiddleware
@@ -95,6 +96,7 @@ def widget_demo(
     store: StorePath,
     key: Annotated[str, Query(description="the store's widget key")] = "",
     customer_id: Annotated[str, Query()] = "",
+    conversation_id: Annotated[str, Query()] = "",
     signature: Annotated[str, Query()] = "",
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
     open_chat: Annotated[bool, Query(alias="open")] = False,
@@ -105,6 +107,7 @@ def widget_demo(
         store=store,
         key=key,
         customer_id=customer_id,
+        conversation_id=conversation_id,
         signature=signature,
         lang=lang,
         open_chat=open_chat,
@@ -164,7 +167,7 @@ ConsoleCookie = Annotated[str | None, Cookie(alias=COOKIE)]
 
 
 def _back(store: str, conversation_id: str | None = None) -> RedirectResponse:
-    url = f"/console/{store}" + (f"?c={conversation_id}" if conversation_id else "")
+    url = f"/console/{quote(store)}" + (f"?c={quote(conversation_id)}" if conversation_id else "")
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -182,7 +185,8 @@ def console(
     caller = _staff(services, store, token)
     if caller is None:
         code = status.HTTP_401_UNAUTHORIZED if token else status.HTTP_200_OK
-        return HTMLResponse(render("console_login.html", store=store, error=error), code)
+        page = render("console_login.html", store=store, error=error, c=c)
+        return HTMLResponse(page, code)
     context = console_context(backend, store, c, edit)
     return HTMLResponse(render("console.html", agent=caller.actor, **context))
 
@@ -204,12 +208,15 @@ def console_panel(
 
 @router.post("/console/{store}/login")
 def console_login(
-    store: StorePath, services: ServicesDep, token: Annotated[str, Form()]
+    store: StorePath,
+    services: ServicesDep,
+    token: Annotated[str, Form()],
+    c: Annotated[str, Form()] = "",
 ) -> Response:
-    """Log in with a cs/owner token (kept in an HTTP-only same-site cookie)."""
+    """Log in with a cs/owner token (kept in an HTTP-only same-site cookie), then open ``c``."""
     if _staff(services, store, token.strip()) is None:
         return RedirectResponse(f"/console/{store}?error=1", status_code=status.HTTP_303_SEE_OTHER)
-    response = _back(store)
+    response = _back(store, c or None)
     response.set_cookie(
         COOKIE, token.strip(), httponly=True, samesite="strict", path=f"/console/{store}"
     )

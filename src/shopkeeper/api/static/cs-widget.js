@@ -22,7 +22,7 @@
   }
   function rid(prefix) { return prefix + Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
   var customerId = data("customer-id") || remembered("guest", function () { return rid("guest-"); });
-  var conversationId = remembered("conv-" + customerId, function () { return rid("w-"); });
+  var conversationId = data("conversation-id") || remembered("conv-" + customerId, function () { return rid("w-"); });
 
   var link = document.createElement("link");
   link.rel = "stylesheet"; link.href = base + "/static/cs/cs-widget.css";
@@ -130,6 +130,22 @@
         shown = c.messages.length;
       }).catch(function () {});
   }
+  function history() {
+    fetch(base + "/v1/stores/" + encodeURIComponent(SK_STORE) + "/cs/conversations/" + encodeURIComponent(conversationId) + "?" + query(), { headers: headers() })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; })
+      .then(function (c) {
+        var turns = (c && c.messages) || [];
+        if (!turns.length) line("bot", T[lang].hello);
+        turns.forEach(function (m) {
+          if (m.role === "buyer") line("buyer", m.text);
+          else if (m.role === "system") line("system", m.text);
+          else showReply({ reply: m.text, from: m.role === "human" ? "human" : "", sources: m.sources || [] });
+        });
+        shown = turns.length;
+        connect();
+      });
+  }
   function headers() {
     var h = { "Content-Type": "application/json" };
     if (key) h.Authorization = "Bearer " + key;
@@ -159,7 +175,7 @@
   var started = false;
   function open() {
     panel.hidden = false; bubble.hidden = true; input.focus();
-    if (!started) { started = true; line("bot", T[lang].hello); connect(); }
+    if (!started) { started = true; history(); }
   }
   bubble.onclick = open;
   close.onclick = function () { panel.hidden = true; bubble.hidden = false; };
