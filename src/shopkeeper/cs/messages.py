@@ -66,6 +66,9 @@ class CsReply(BaseModel):
     intent: str = Field(description="what the message was understood as")
     actions: list[ActionOutcome] = Field(default_factory=list)
     handoff: bool = Field(default=False, description="the conversation now waits for a human")
+    handoff_summary: str | None = Field(
+        default=None, description="for the human agent: why, which order, what the buyer said"
+    )
     sources: list[Source] = Field(default_factory=list)
     suggestions: list[str] = Field(
         default_factory=list, description="quick replies the buyer can tap"

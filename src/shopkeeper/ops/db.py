@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     inspect,
@@ -264,6 +265,61 @@ cs_requests = Table(
 )
 """Buyer requests that change nothing but must be on record (催发货: urge shipment)."""
 
+cs_conversations = Table(
+    "cs_conversations",
+    metadata,
+    Column("store", String, primary_key=True),
+    Column("conversation_id", String, primary_key=True),
+    Column("customer_id", String, nullable=False, index=True),
+    Column("state", JSON, nullable=False),
+    Column("handoff", Integer, nullable=False, server_default="0", index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""Customer-service conversations: one buyer each, with the engine's state (current order and
+item, pending confirmation, failures, handoff, language; see :mod:`shopkeeper.cs.engine`)."""
+
+cs_messages = Table(
+    "cs_messages",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("store", String, nullable=False),
+    Column("conversation_id", String, nullable=False, index=True),
+    Column("message_id", String),
+    Column("reply_to", String),
+    Column("role", String, nullable=False),
+    Column("author", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("intent", String),
+    Column("reply", JSON),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("store", "conversation_id", "message_id", name="uq_cs_message_id"),
+)
+"""Every buyer, bot and human message of a conversation, phones and addresses masked; a buyer
+message id is unique per conversation (a retry is answered from ``reply`` of its bot row)."""
+
+cs_suggestions = Table(
+    "cs_suggestions",
+    metadata,
+    Column("suggestion_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("conversation_id", String, nullable=False),
+    Column("intent", String, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("question", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String),
+    Column("final_text", Text),
+    Column("agent", String),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("candidate", String, index=True),
+)
+"""Replies suggested to human agents and what the agent did with each (adopted, edited, rejected);
+``candidate`` moves ``pending`` → ``approved`` | ``dismissed`` for knowledge-base review."""
+
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 
 
@@ -305,6 +361,11 @@ def _migration_7(conn: Connection) -> None:
     metadata.create_all(conn, tables=[cs_proposals, cs_order_changes, cs_requests])
 
 
+def _migration_8(conn: Connection) -> None:
+    """Customer-service conversations, their messages, and suggestions to human agents."""
+    metadata.create_all(conn, tables=[cs_conversations, cs_messages, cs_suggestions])
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -313,6 +374,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _migration_5,
     6: _migration_6,
     7: _migration_7,
+    8: _migration_8,
 }
 """Numbered schema changes. Each applied number is recorded, so a database gets every number it
 lacks (in order) even when migrations land from parallel branches."""

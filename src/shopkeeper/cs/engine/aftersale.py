@@ -1,0 +1,473 @@
+"""After-sale flows in a conversation, all through :mod:`shopkeeper.cs.aftersale`: the engine finds
+the order and the item (asking when it is ambiguous), the tools and the policy decide, the buyer
+confirms, and only then does anything run (or wait for a person). The engine never decides.
+
+A buyer only ever sees their own orders: an order id of another buyer reads "not found".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from shopkeeper.cs.aftersale.ledger import Proposal
+from shopkeeper.cs.aftersale.models import Address, Order, OrderLine
+from shopkeeper.cs.aftersale.reasons import Decision
+from shopkeeper.cs.aftersale.service import NotAllowed, Outcome
+from shopkeeper.cs.engine import slots
+from shopkeeper.cs.engine.context import Turn
+from shopkeeper.cs.engine.replies import Draft, t
+from shopkeeper.cs.messages import ActionOutcome, Source
+
+ACTIONS = {
+    "change_address": "cs.change_address",
+    "cancel": "cs.cancel_order",
+    "return_refund": "cs.return_refund",
+    "exchange": "cs.exchange",
+    "deposit_refund": "cs.refund_deposit",
+    "reship": "cs.reship",
+}
+_RELEVANT: dict[str, tuple[str, ...]] = {
+    "urge_shipping": ("awaiting_shipment", "unpaid"),
+    "change_address": ("awaiting_shipment", "unpaid"),
+    "cancel": ("awaiting_shipment", "unpaid"),
+    "return_refund": ("delivered", "completed", "shipped"),
+    "exchange": ("delivered", "completed", "shipped"),
+    "missing_item": ("delivered", "completed", "shipped"),
+    "reship": ("delivered", "completed", "shipped"),
+    "order_status": ("awaiting_shipment", "shipped", "delivered", "unpaid"),
+}
+_QUALITY = re.compile(
+    r"坏|破损|质量|发霉|变质|过期|漏|碎|异味|broken|damaged|defect|expired|leak", re.I
+)
+_OPENED = re.compile(r"拆封|打开|开封|喝了|用过|opened|used", re.I)
+_EVIDENCE = re.compile(r"照片|图片|拍照|视频|截图|photo|picture|video|image", re.I)
+_MERCHANT = re.compile(r"缺货|发不了|商家原因|你们的问题|延迟发货|out of stock|your fault", re.I)
+_PICK = re.compile(r"^\s*(?:第)?([1-9一二三四五])\s*(?:个|单)?\s*$")
+_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+MAX_CHOICES = 5
+
+
+def _reasons(decision: Decision, lang: str) -> list[str]:
+    return [r.zh if lang == "zh" else r.en for r in decision.reasons]
+
+
+def _order_source(order: Order) -> Source:
+    return Source(type="order", ref=order.order_id, title=order.status)
+
+
+def _find_order(turn: Turn, intent: str) -> Order | Draft:
+    """The order the message is about, or the question/answer to send instead."""
+    ids = slots.order_ids(turn.text)
+    if ids:
+        try:
+            order = turn.tools.order_status(turn.buyer, ids[0])
+        except NotAllowed:
+            return Draft(
+                intent, t(turn.lang, "not_found", order_id=ids[0]), turn.lang, resolved=False
+            )
+        turn.state.order_id, turn.state.choices = order.order_id, []
+        return order
+    pick = _PICK.match(turn.text)
+    if pick and turn.state.choices:
+        raw = pick.group(1)
+        n = int(raw) if raw.isdigit() else _CN[raw]
+        if 1 <= n <= len(turn.state.choices):
+            return _own(turn, intent, turn.state.choices[n - 1])
+    if turn.state.order_id and (turn.state.awaiting or not turn.state.choices):
+        return _own(turn, intent, turn.state.order_id)
+    orders = turn.tools.my_orders(turn.buyer)
+    if not orders:
+        return Draft(intent, t(turn.lang, "no_orders"), turn.lang, resolved=False)
+    tail = slots.phone_tail(turn.text)
+    if tail:
+        orders = [o for o in orders if o.address.phone.endswith(tail)] or orders
+    relevant = [o for o in orders if o.stage in _RELEVANT.get(intent, ())]
+    if intent == "deposit_refund":
+        relevant = [o for o in orders if o.presale is not None]
+    candidates = relevant or orders[:MAX_CHOICES]
+    if len(candidates) == 1:
+        turn.state.order_id, turn.state.choices = candidates[0].order_id, []
+        return candidates[0]
+    shown = candidates[:MAX_CHOICES]
+    turn.state.choices = [o.order_id for o in shown]
+    turn.state.awaiting = intent
+    lines = "\n".join(
+        f"{i}. {o.order_id}  {(o.created_at.date().isoformat() if o.created_at else '')}  "
+        f"{o.status}  {'、'.join(ln.title[:14] for ln in o.lines[:2])}"
+        for i, o in enumerate(shown, start=1)
+    )
+    return Draft(intent, t(turn.lang, "choose_order", lines=lines), turn.lang, resolved=True)
+
+
+def _own(turn: Turn, intent: str, order_id: str) -> Order | Draft:
+    try:
+        order = turn.tools.order_status(turn.buyer, order_id)
+    except NotAllowed:
+        return Draft(
+            intent, t(turn.lang, "not_found", order_id=order_id), turn.lang, resolved=False
+        )
+    turn.state.order_id, turn.state.choices = order.order_id, []
+    return order
+
+
+def _lines(turn: Turn, order: Order) -> list[OrderLine] | None:
+    """The order lines the message names, every line of a one-line order, else ``None``."""
+    if len(order.lines) == 1:
+        return list(order.lines)
+    text = turn.text.lower()
+    named = [ln for ln in order.lines if ln.sku_id in text or ln.line_id == text.strip()]
+    if not named:
+        pids = set(turn.catalogue.find_products(turn.text, limit=3))
+        named = [ln for ln in order.lines if ln.product_id in pids]
+    if not named and re.search(r"全部|都|所有|整单|all|everything|whole", text):
+        named = list(order.lines)
+    return named or None
+
+
+def _ask_item(turn: Turn, intent: str, order: Order) -> Draft:
+    turn.state.awaiting = intent
+    lines = "\n".join(f"- {ln.title[:30]}（{ln.sku_id}）×{ln.quantity}" for ln in order.lines)
+    return Draft(
+        intent, t(turn.lang, "ask_item", lines=lines), turn.lang, sources=[_order_source(order)]
+    )
+
+
+def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) -> Draft:
+    """Show the policy's decision: a refusal with its reasons, or the summary to confirm."""
+    decision = proposal.decision
+    outcome = ActionOutcome(
+        action=proposal.action.removeprefix("cs."),
+        order_id=proposal.params.get("order_id"),
+        params={k: v for k, v in proposal.params.items() if k != "customer_id"},
+        status="refused" if proposal.refused else "needs_confirmation",
+        decision=decision.outcome,
+        reasons=_reasons(decision, turn.lang),
+        proposal_id=proposal.proposal_id,
+    )
+    sources = [
+        Source(type="policy", ref=r.code, excerpt=r.zh if turn.lang == "zh" else r.en)
+        for r in decision.reasons
+    ]
+    if order is not None:
+        sources.insert(0, _order_source(order))
+    turn.state.awaiting, turn.state.awaiting_slots = None, {}
+    if proposal.refused:
+        text = t(turn.lang, "refused", reasons="；".join(outcome.reasons))
+        return Draft(
+            intent,
+            text,
+            turn.lang,
+            actions=[outcome],
+            sources=sources,
+            facts={"refused": outcome.reasons},
+        )
+    turn.state.pending_token = proposal.token
+    turn.state.pending_action = proposal.action
+    turn.state.pending_order = proposal.params.get("order_id")
+    summary = proposal.summary.zh if turn.lang == "zh" else proposal.summary.en
+    text = t(turn.lang, "confirm_prompt", summary=summary)
+    if decision.outcome == "needs_human_approval":
+        text += "\n" + t(turn.lang, "needs_approval_note")
+    quick = ["确认", "不用了"] if turn.lang == "zh" else ["Yes", "No"]
+    return Draft(
+        intent,
+        text,
+        turn.lang,
+        actions=[outcome],
+        sources=sources,
+        suggestions=quick,
+        facts={"summary": summary},
+    )
+
+
+def confirm(turn: Turn) -> Draft:
+    """The buyer's explicit yes to the pending proposal: the tools re-check and run it."""
+    token = turn.state.pending_token
+    action = (turn.state.pending_action or "").removeprefix("cs.")
+    order_id = turn.state.pending_order
+    turn.state.pending_token = turn.state.pending_action = turn.state.pending_order = None
+    if not token:
+        return Draft("confirm", t(turn.lang, "confirm_nothing"), turn.lang, resolved=False)
+    result: Outcome = turn.tools.confirm(turn.buyer, token)
+    decision = result.decision
+    reasons = _reasons(decision, turn.lang) if decision else []
+    status_of = {
+        "executed": "executed",
+        "awaiting_approval": "pending_approval",
+        "refused": "refused",
+    }
+    status = status_of.get(result.status, "refused")
+    outcome = ActionOutcome(
+        action=action,
+        order_id=order_id,
+        status=status,
+        decision=decision.outcome if decision else "refuse",
+        reasons=reasons,
+        proposal_id=result.proposal_id,
+    )
+    if result.status == "executed":
+        text = t(turn.lang, "executed", summary=action_label(turn.lang, action, order_id))
+    elif result.status == "awaiting_approval":
+        text = t(turn.lang, "awaiting_approval")
+    elif result.status == "refused":
+        text = t(turn.lang, "refused", reasons="；".join(reasons) or "-")
+    else:
+        draft = Draft("confirm", t(turn.lang, "failed"), turn.lang, actions=[outcome], handoff=True)
+        draft.resolved = False
+        return draft
+    return Draft("confirm", text, turn.lang, actions=[outcome], facts={"status": result.status})
+
+
+def action_label(lang: str, action: str, order_id: str | None) -> str:
+    """A short name of an executed action."""
+    zh = {
+        "cancel_order": "取消订单",
+        "change_address": "修改收货地址",
+        "return_refund": "退货退款申请",
+        "exchange": "换货申请",
+        "refund_deposit": "退定金",
+        "reship": "补发",
+    }
+    if lang == "zh":
+        return f"订单 {order_id} {zh.get(action, action)}"
+    return f"{action.replace('_', ' ')} on order {order_id}"
+
+
+def deny(turn: Turn) -> Draft:
+    """The buyer's no: the pending proposal is dropped (it never runs)."""
+    pending = turn.state.pending_action
+    turn.state.pending_token = turn.state.pending_action = turn.state.pending_order = None
+    turn.state.awaiting, turn.state.awaiting_slots, turn.state.choices = None, {}, []
+    actions = (
+        [ActionOutcome(action=pending.removeprefix("cs."), status="cancelled", decision="allow")]
+        if pending
+        else []
+    )
+    return Draft("deny", t(turn.lang, "cancelled"), turn.lang, actions=actions)
+
+
+def handle(turn: Turn, intent: str) -> Draft:
+    """Run the after-sale flow of ``intent`` for the message."""
+    found = _find_order(turn, intent)
+    if isinstance(found, Draft):
+        return found
+    order = found
+    handler = _HANDLERS[intent]
+    return handler(turn, intent, order)
+
+
+def _status(turn: Turn, intent: str, order: Order) -> Draft:
+    logistics = turn.tools.logistics(turn.buyer, order.order_id)
+    parts = []
+    for p in logistics.parcels:
+        s = p.shipment
+        state = (
+            s.status
+            if p.days_in_transit is None
+            else (
+                f"{s.status}，已在途 {p.days_in_transit} 天"
+                if turn.lang == "zh"
+                else f"{s.status}, {p.days_in_transit} days on the way"
+            )
+        )
+        parts.append(
+            t(
+                turn.lang,
+                "parcel",
+                carrier=s.carrier or "-",
+                tracking_no=s.tracking_no or "-",
+                state=state,
+            )
+        )
+    detail = "；".join(parts) or ("尚未发货" if turn.lang == "zh" else "not shipped yet")
+    text = t(turn.lang, "status", order_id=order.order_id, status=order.status, detail=detail)
+    turn.state.awaiting = None
+    facts = {
+        "order_id": order.order_id,
+        "status": order.status,
+        "parcels": [p.shipment.model_dump(mode="json") for p in logistics.parcels],
+    }
+    return Draft(intent, text, turn.lang, sources=[_order_source(order)], facts=facts)
+
+
+def _urge(turn: Turn, intent: str, order: Order) -> Draft:
+    promise = turn.tools.urge_shipment(turn.buyer, order.order_id)
+    turn.state.awaiting = None
+    when = (
+        promise.promised_by.astimezone().strftime("%Y-%m-%d %H:%M") if promise.promised_by else "-"
+    )
+    if promise.shipped:
+        return _status(turn, intent, order)
+    if order.stage == "unpaid":
+        text = t(turn.lang, "urge_unpaid", order_id=order.order_id)
+    elif promise.overdue:
+        text = t(turn.lang, "urge_overdue", order_id=order.order_id, promised=when)
+    else:
+        hours = turn.tools.policy.shipping.ship_within_hours
+        text = t(turn.lang, "urge_waiting", order_id=order.order_id, hours=hours, promised=when)
+    actions = (
+        [
+            ActionOutcome(
+                action="urge_shipment",
+                order_id=order.order_id,
+                status="recorded",
+                decision="allow",
+                params={
+                    "promised_by": when,
+                    "overdue": promise.overdue,
+                    "times_urged": promise.times_urged,
+                },
+            )
+        ]
+        if promise.request_id
+        else []
+    )
+    return Draft(
+        intent,
+        text,
+        turn.lang,
+        actions=actions,
+        sources=[_order_source(order)],
+        facts=promise.model_dump(mode="json"),
+    )
+
+
+def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
+    found = slots.address(turn.text)
+    if found is None:
+        turn.state.awaiting = intent
+        return Draft(intent, t(turn.lang, "ask_address"), turn.lang, sources=[_order_source(order)])
+    current = order.address
+    address = Address(
+        name=found.get("name") or current.name,
+        phone=found.get("phone") or current.phone,
+        province=found.get("province") or current.province,
+        city=found.get("city") or "",
+        district=found.get("district") or "",
+        line1=found["line1"],
+    )
+    return present(
+        turn, intent, turn.tools.change_address(turn.buyer, order.order_id, address), order
+    )
+
+
+def _cancel(turn: Turn, intent: str, order: Order) -> Draft:
+    allowed = turn.tools.policy.cancel.reasons
+    reason = next((r for r in allowed if r in turn.text), allowed[0] if allowed else turn.text[:60])
+    return present(
+        turn, intent, turn.tools.cancel(turn.buyer, order.order_id, reason=reason), order
+    )
+
+
+def _return(turn: Turn, intent: str, order: Order) -> Draft:
+    lines = _lines(turn, order)
+    if lines is None:
+        return _ask_item(turn, intent, order)
+    quality = bool(_QUALITY.search(turn.text))
+    proposal = turn.tools.return_refund(
+        turn.buyer,
+        order.order_id,
+        [ln.line_id for ln in lines],
+        reason_kind="quality" if quality else "no_reason",
+        reason=turn.text[:120],
+        opened=bool(_OPENED.search(turn.text)),
+    )
+    return present(turn, intent, proposal, order)
+
+
+def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
+    lines = _lines(turn, order)
+    if lines is None:
+        return _ask_item(turn, intent, order)
+    line = lines[0]
+    cat = turn.catalogue
+    target = cat.find_sku(turn.text, line.product_id) if line.product_id in cat.by_product else None
+    if target is None or target.sku_id == line.sku_id:
+        turn.state.awaiting = intent
+        options = "；".join(
+            f"{cat.variant(s)}（{s.sku_id}）"
+            for s in cat.by_product.get(line.product_id, [])
+            if s.sku_id != line.sku_id
+        )
+        return Draft(
+            intent,
+            t(turn.lang, "ask_variant", options=options or "-"),
+            turn.lang,
+            sources=[_order_source(order)],
+            resolved=bool(options),
+        )
+    proposal = turn.tools.exchange(turn.buyer, order.order_id, [line.line_id], [target.sku_id])
+    return present(turn, intent, proposal, order)
+
+
+def _deposit(turn: Turn, intent: str, order: Order) -> Draft:
+    merchant = bool(_MERCHANT.search(turn.text))
+    proposal = turn.tools.refund_deposit(
+        turn.buyer, order.order_id, merchant_caused=merchant, reason=turn.text[:120]
+    )
+    return present(turn, intent, proposal, order)
+
+
+def _evidence(turn: Turn) -> list[str]:
+    return ["buyer_photo"] if _EVIDENCE.search(turn.text) else []
+
+
+def _missing(turn: Turn, intent: str, order: Order) -> Draft:
+    lines = _lines(turn, order)
+    if lines is None:
+        return _ask_item(turn, intent, order)
+    report = turn.tools.missing_item(
+        turn.buyer, order.order_id, [ln.line_id for ln in lines], evidence=_evidence(turn)
+    )
+    if report.reship is not None:
+        return present(turn, intent, report.reship, order)
+    turn.state.awaiting = None
+    where = {
+        "in_transit": ("还在另一个包裹里运输中", "is still on its way in another parcel"),
+        "not_shipped": ("还没有发出，会随后续包裹发出", "hasn't shipped yet and will follow"),
+    }
+    idx = 0 if turn.lang == "zh" else 1
+    first = report.lines[0]
+    text = t(
+        turn.lang,
+        "missing_on_way",
+        order_id=order.order_id,
+        items="、".join(ln.title[:20] for ln in lines),
+        where=where.get(first.where, ("状态未知", "status unknown"))[idx]
+        + (f"（{first.tracking_no}）" if first.tracking_no else ""),
+    )
+    return Draft(
+        intent,
+        text,
+        turn.lang,
+        sources=[_order_source(order)],
+        facts=report.model_dump(mode="json"),
+    )
+
+
+def _reship(turn: Turn, intent: str, order: Order) -> Draft:
+    lines = _lines(turn, order)
+    if lines is None:
+        return _ask_item(turn, intent, order)
+    proposal = turn.tools.reship(
+        turn.buyer,
+        order.order_id,
+        [ln.line_id for ln in lines],
+        evidence=_evidence(turn),
+        reason=turn.text[:120],
+    )
+    return present(turn, intent, proposal, order)
+
+
+_HANDLERS: dict[str, Callable[[Turn, str, Order], Draft]] = {
+    "order_status": _status,
+    "urge_shipping": _urge,
+    "change_address": _change_address,
+    "cancel": _cancel,
+    "return_refund": _return,
+    "exchange": _exchange,
+    "deposit_refund": _deposit,
+    "missing_item": _missing,
+    "reship": _reship,
+}

