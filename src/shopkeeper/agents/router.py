@@ -14,6 +14,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,35 @@ def embed_queries(texts: list[str]) -> Vector:
     with _lock:
         out = np.asarray(model.query(texts), dtype=np.float32)
     return out.reshape(len(texts), -1)
+
+
+PACKAGED = Path(__file__).with_name("router_examples.npz")
+"""The catalogue's example embeddings, computed once and shipped (``write_packaged_examples``);
+examples added since (or from a pack) are embedded on first use and cached."""
+
+
+def catalogue_texts() -> list[str]:
+    """Every example phrasing of the catalogue, then the out-of-scope ones."""
+    return [*dict.fromkeys(e for i in INTENTS for e in i.examples), *OUT_OF_SCOPE]
+
+
+@lru_cache(maxsize=1)
+def packaged_examples() -> dict[str, Vector]:
+    """The shipped example embeddings by text (empty when the file is missing)."""
+    if not PACKAGED.exists():
+        return {}
+    with np.load(PACKAGED) as data:
+        return dict(zip(data["texts"].tolist(), data["vectors"].astype(np.float32), strict=True))
+
+
+def write_packaged_examples() -> Path:
+    """Embed the catalogue's examples and write them next to this module (run after editing
+    :mod:`shopkeeper.agents.intents`; a test says when it is due).
+    """
+    texts = catalogue_texts()
+    np.savez_compressed(PACKAGED, texts=np.array(texts), vectors=embed_queries(texts))
+    packaged_examples.cache_clear()
+    return PACKAGED
 
 
 @dataclass(frozen=True)
@@ -113,6 +143,9 @@ class Router:
         self._examples, self._off_topic = vectors[: len(texts)], vectors[len(texts) :]
 
     def _embed_examples(self, texts: list[str]) -> Vector:
+        packaged = packaged_examples()
+        if all(t in packaged for t in texts):
+            return np.stack([packaged[t] for t in texts])
         digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
         path = self.cache_dir / f"router-{digest}.npy" if self.cache_dir else None
         if path is not None and path.exists():
@@ -235,3 +268,7 @@ _COMMAND = re.compile(
 
 def _strip_command(text: str) -> str:
     return _COMMAND.sub("", text.strip()).strip() or text.strip()
+
+
+if __name__ == "__main__":
+    print(write_packaged_examples())

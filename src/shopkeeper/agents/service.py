@@ -11,16 +11,16 @@ from contextlib import ExitStack
 from functools import lru_cache
 from typing import Any
 
-from shopkeeper.agents.mcp_tools import ExternalTools, mcp_servers
 from shopkeeper.agents.offline import OfflineModel
 from shopkeeper.agents.otel import configure as configure_otel
-from shopkeeper.agents.runtime import AskResult, Team
+from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
 from shopkeeper.agents.usage import UsageLimits
 from shopkeeper.llm.base import Model
 from shopkeeper.llm.privacy import Masker, mask_if_external
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
+from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 
@@ -78,11 +78,10 @@ def ask(
         config = wh.store_config()
         if chosen.external and settings.mask_pii:
             chosen = mask_if_external(chosen, Masker.from_warehouse(wh.con), settings)
-    servers = mcp_servers(config) if config is not None else []
     engine = ops_engine(settings)
     try:
         with ExitStack() as stack:
-            extra = stack.enter_context(ExternalTools(servers)) if servers else None
+            extra = _external_tools(stack, config)
             team = Team(
                 settings,
                 store,
@@ -97,6 +96,17 @@ def ask(
             return team.run(request, on_text=on_text, replay_of=replay_of)
     finally:
         engine.dispose()
+
+
+def _external_tools(stack: ExitStack, config: StoreConfig | None) -> ExtraTools | None:
+    """The tools of the store's ``[[mcp_servers]]``, open for the run (the MCP client loads only
+    when a store lists servers).
+    """
+    if config is None or not (config.model_extra or {}).get("mcp_servers"):
+        return None
+    from shopkeeper.agents.mcp_tools import ExternalTools, mcp_servers
+
+    return stack.enter_context(ExternalTools(mcp_servers(config)))
 
 
 def _redactor() -> Callable[[Any], Any]:

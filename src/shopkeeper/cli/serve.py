@@ -7,9 +7,7 @@ import logging
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from shopkeeper.api.app import create_app
 from shopkeeper.cli.common import settings
 
 
@@ -27,6 +25,10 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the JSON API (docs at /docs); the schedules run in it (catch-up on start)."""
+    import uvicorn  # the web stack loads only for this command
+
+    from shopkeeper.api.app import create_app
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     s = settings()
     if now is not None:
