@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/shopkeeper demo create --store demo --lang zh
 	@$(BIN)/shopkeeper report daily --store demo --format html --out $(DEMO_REPORT) > /dev/null
 	$(BIN)/shopkeeper inspect --store demo
+	$(BIN)/shopkeeper ask "帮我准备双11：查库存风险、找转化差的商品、给投放建议" --store demo
 	@echo "Daily report (open in a browser): $(DEMO_REPORT)"
 
 test: $(STAMP)
@@ -38,6 +39,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspection.py
 	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/quality_inspection.py --quick
+	$(BIN)/python bench/bench_ask.py
+	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_kb.py
+	$(BIN)/python bench/bench_cs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
