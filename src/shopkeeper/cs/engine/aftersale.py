@@ -52,6 +52,35 @@ def _reasons(decision: Decision, lang: str) -> list[str]:
     return [r.zh if lang == "zh" else r.en for r in decision.reasons]
 
 
+_STAGE = {
+    "unpaid": ("待付款", "awaiting payment"),
+    "awaiting_shipment": ("已付款，待发货", "paid, awaiting shipment"),
+    "shipped": ("已发货，运输中", "shipped, on its way"),
+    "delivered": ("已签收", "delivered"),
+    "completed": ("交易完成", "completed"),
+    "cancelled": ("已取消", "cancelled"),
+    "closed": ("已关闭", "closed"),
+    "after_sale": ("售后处理中", "in an after-sale case"),
+}
+
+
+def stage_label(order: Order, lang: str) -> str:
+    """The order's stage in words (the backend's own status when it says more)."""
+    zh, en = _STAGE.get(order.stage, (order.status, order.status))
+    label = zh if lang == "zh" else en
+    if order.status not in (
+        "created",
+        "paid",
+        "shipped",
+        "delivered",
+        "completed",
+        "cancelled",
+        "closed",
+    ):
+        label = f"{label}（{order.status}）" if lang == "zh" else f"{label} ({order.status})"
+    return label
+
+
 def _order_source(order: Order) -> Source:
     return Source(type="order", ref=order.order_id, title=order.status)
 
@@ -94,7 +123,7 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
     turn.state.awaiting = intent
     lines = "\n".join(
         f"{i}. {o.order_id}  {(o.created_at.date().isoformat() if o.created_at else '')}  "
-        f"{o.status}  {'、'.join(ln.title[:14] for ln in o.lines[:2])}"
+        f"{stage_label(o, turn.lang)}  {'、'.join(ln.title[:14] for ln in o.lines[:2])}"
         for i, o in enumerate(shown, start=1)
     )
     return Draft(intent, t(turn.lang, "choose_order", lines=lines), turn.lang, resolved=True)
@@ -281,7 +310,13 @@ def _status(turn: Turn, intent: str, order: Order) -> Draft:
             )
         )
     detail = "；".join(parts) or ("尚未发货" if turn.lang == "zh" else "not shipped yet")
-    text = t(turn.lang, "status", order_id=order.order_id, status=order.status, detail=detail)
+    text = t(
+        turn.lang,
+        "status",
+        order_id=order.order_id,
+        status=stage_label(order, turn.lang),
+        detail=detail,
+    )
     turn.state.awaiting = None
     facts = {
         "order_id": order.order_id,

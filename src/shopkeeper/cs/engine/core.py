@@ -10,6 +10,7 @@ repeated failure or request, and stores the state and the reply.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import uuid
 
@@ -42,6 +43,12 @@ from shopkeeper.ops.db import cs_messages
 from shopkeeper.settings import Settings
 
 
+_QUESTION = re.compile(
+    r"[?？]|吗|呢|是否|能不能|可不可以|可以|有没有|怎么|多久|几|^(?:can|is|are|does|do|what|how|will|which|why)\b",
+    re.I,
+)
+
+
 class ReplyPending(ShopkeeperError, TimeoutError):
     """A message with this id is still being answered by another request."""
 
@@ -52,19 +59,19 @@ def handle_message(
     """The store's reply to one buyer message (see the module docstring)."""
     moment = aware(now) if now else store_now(settings)
     engine = db(settings)
-    lang: Lang = message.lang or language(message.text)
     message_id = message.message_id or uuid.uuid4().hex
     conv = message.conversation_id
     with conversation_lock(store, conv):
+        lang: Lang = message.lang or _language(message.text, None)
         state = open_conversation(engine, store, conv, message.customer_id, lang)
+        lang = message.lang or _language(message.text, state.lang)
         if not claim(engine, store, conv, message_id, message.text, moment):
             again = stored_reply(engine, store, conv, message_id)
             if again is None:
                 raise ReplyPending(f"message {message_id!r} is still being answered; retry")
             return again
         try:
-            if message.lang:
-                state.lang = message.lang
+            state.lang = lang
             turn = Turn(
                 settings,
                 store,
@@ -103,6 +110,14 @@ def handle_message(
             _unclaim(settings, store, conv, message_id)
             raise
     return reply
+
+
+def _language(text: str, previous: Lang | None) -> Lang:
+    """The message's language; a short message without words keeps the conversation's."""
+    words = sum(ch.isalpha() for ch in text)
+    if previous is not None and words < 4:
+        return previous
+    return language(text)
 
 
 def _unclaim(settings: Settings, store: str, conv: str, message_id: str) -> None:
@@ -194,7 +209,7 @@ def _route(turn: Turn) -> Draft:
     if intent == "product_question":
         return presale.product_question(turn)
     draft = presale.product_question(turn, "other")
-    if not draft.resolved and turn.catalogue.find_products(turn.text, limit=1) == []:
+    if not draft.resolved and not _QUESTION.search(turn.text):
         draft.text = t(turn.lang, "other")
     return draft
 

@@ -74,11 +74,11 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
         r"改地址|修改地址|换地址|地址(?:写|填)?错|改.{0,4}收货|收货地址|地址改|address",
     ),
     ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap"),
-    ("cancel", r"取消订单|取消.{0,3}单|不想要了|拍错|cancel"),
+    ("cancel", r"取消|不想要了|拍错|cancel"),
     ("return_refund", r"退货|退款|退钱|退了|七天无理由|退回|return|refund|money back"),
     (
         "urge_shipping",
-        r"催发货|什么时候发货|何时发货|怎么还没发|还没发货|快点发|尽快发|几时发|发货了吗|"
+        r"催.{0,4}发货|催单|催一下|什么时候发货|何时发货|怎么还没发|还没发货|快点发|尽快发|几时发|发货了吗|"
         r"when will (?:you|it) ship|not shipped|ship (?:it )?(?:soon|faster)",
     ),
     (
@@ -101,7 +101,7 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "product_question",
         r"材质|尺寸|规格|适合|保质期|产地|成分|口味|烘焙|容量|重量|大小|怎么用|用法|多大|"
-        r"material|size|spec|suitable|ingredient|flavou?r|roast|weight|how to use",
+        r"material|size|spec|suitable|suit\b|safe for|good for|ingredient|flavou?r|roast|weight|how to use",
     ),
     ("greeting", r"^(?:亲|你好|您好|在吗|在不在|哈喽|hi|hello|hey)[\s,，!！?？.。~]*$"),
 )

@@ -2,7 +2,7 @@
 
 Every extractor returns only what it found.
 
->>> order_ids("订单3600023958066010058怎么还没发")
+>>> order_ids("订单3600023958066010058怎么还没发，电话13812345678")
 ['3600023958066010058']
 >>> phone_tail("手机尾号 5678")
 '5678'
@@ -23,6 +23,7 @@ _ORDER = re.compile(
     r"(?<![A-Za-z0-9])(\d{10,24}|[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|#\d{4,})(?![A-Za-z0-9])"
 )
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
+_MOBILE_ONLY = re.compile(r"(?:86)?1[3-9]\d{9}")
 _TAIL = re.compile(
     r"(?:尾号|后四位|后4位|ending(?: in)?|last (?:four|4)(?: digits)?)\D{0,4}(\d{4})", re.I
 )
@@ -65,7 +66,8 @@ _NAME = re.compile(
 
 def order_ids(text: str) -> list[str]:
     """Order ids written in the message (long digit runs, or ids like ``PRESALE-UNPAID-1``)."""
-    return list(dict.fromkeys(m.lstrip("#") for m in _ORDER.findall(text)))
+    found = (m.lstrip("#") for m in _ORDER.findall(text))
+    return list(dict.fromkeys(m for m in found if not _MOBILE_ONLY.fullmatch(m)))
 
 
 def phone_tail(text: str) -> str | None:

@@ -1,0 +1,101 @@
+"""Pre-sale answers checked against the demo store's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .conftest import Demo
+
+DOUBLE_11 = dt.datetime(2026, 11, 5, 4, 0, tzinfo=dt.UTC)
+
+
+def test_price_and_stock_of_a_real_sku(demo: Demo) -> None:
+    sku_id, title, price = demo.rows(
+        "SELECT sku_id, title, price::DOUBLE FROM products WHERE title LIKE '%巴西喜拉多%' "
+        "AND attributes->>'净含量' = '500g 咖啡豆'"
+    )[0]
+    stock = demo.rows(
+        "SELECT sum(on_hand - coalesce(reserved, 0)) FROM inventory WHERE sku_id = ? "
+        "AND date = (SELECT max(date) FROM inventory WHERE sku_id = ?)",
+        [sku_id, sku_id],
+    )[0][0]
+    reply = demo.say("c-pre-1", "巴西喜拉多咖啡豆 500g 咖啡豆 多少钱？有货吗")
+    assert reply.intent == "stock_price"
+    assert f"¥{price:.2f}" in reply.reply
+    assert (f"{max(int(stock), 0)} 件" in reply.reply) if stock > 0 else "缺货" in reply.reply
+    assert [s.ref for s in reply.sources] == [f"products:sku_id={sku_id}"]
+    assert title in reply.reply
+    # the follow-up keeps the SKU
+    again = demo.say("c-pre-1", "价格再说一遍")
+    assert f"¥{price:.2f}" in again.reply
+
+
+def test_a_listing_without_a_variant_lists_every_variant_with_its_price(demo: Demo) -> None:
+    rows = demo.rows(
+        "SELECT sku_id, price::DOUBLE FROM products WHERE product_id = "
+        "(SELECT product_id FROM products WHERE sku_id = '044674') ORDER BY sku_id"
+    )
+    reply = demo.say("c-pre-2", "巴西喜拉多咖啡豆 浅烘焙多少钱")
+    for sku_id, price in rows:
+        assert sku_id in reply.reply and f"¥{price:.2f}" in reply.reply
+    assert {s.ref for s in reply.sources} == {f"products:sku_id={r[0]}" for r in rows}
+
+
+def test_a_material_question_is_answered_from_the_listing(demo: Demo) -> None:
+    reply = demo.say("c-pre-3", "咖啡滤纸是什么材质的？")
+    assert reply.intent == "product_question"
+    assert "原木浆" in reply.reply and reply.sources
+    sku = reply.sources[0].ref.split("=", 1)[1]
+    attributes = json.loads(
+        demo.rows("SELECT attributes FROM products WHERE sku_id = ?", [sku])[0][0]
+    )
+    assert attributes["材质"] in reply.reply
+
+
+def test_an_unsupported_question_says_so_and_offers_a_human(demo: Demo) -> None:
+    reply = demo.say("c-pre-4", "适合两岁的猫吗")
+    assert "没有查到可靠的资料" in reply.reply and "转人工" in reply.reply
+    assert reply.sources == [] and not reply.handoff
+    assert "转人工" in reply.suggestions
+    english = demo.say("c-pre-5", "Is it safe for my two-year-old cat?")
+    assert "couldn't find reliable information" in english.reply
+
+
+def test_current_promotions_at_the_store_clock(demo: Demo) -> None:
+    reply = demo.say("c-pre-6", "最近有什么活动", now=DOUBLE_11)
+    assert "双11全球狂欢节" in reply.reply
+    assert "周末满减" not in reply.reply  # not running on 11-05
+    assert any(s.ref == "promotions:promotion_id=P0004" for s in reply.sources)
+    none = demo.say(
+        "c-pre-7", "最近有什么优惠活动吗", now=dt.datetime(2026, 11, 21, 17, tzinfo=dt.UTC)
+    )
+    assert "没有正在进行" in none.reply
+
+
+def test_cart_optimiser_on_the_buyers_cart(demo: Demo) -> None:
+    price = demo.rows("SELECT price::DOUBLE FROM products WHERE sku_id = '044674'")[0][0]
+    reply = demo.say("c-pre-8", "购物车里有 044674 两袋，怎么用优惠最划算", now=DOUBLE_11)
+    assert reply.intent == "promotions"
+    assert f"¥{price * 2:.2f}" in reply.reply  # the subtotal
+    assert "实付" in reply.reply and "再加一件" in reply.reply
+
+
+def test_compare_two_listings(demo: Demo) -> None:
+    reply = demo.say("c-pre-9", "巴西喜拉多咖啡豆和耶加雪菲咖啡豆有什么区别")
+    assert reply.intent == "compare"
+    assert len(reply.sources) >= 2 and all(s.type == "product" for s in reply.sources)
+
+
+def test_recommendations_come_from_the_catalogue(demo: Demo) -> None:
+    reply = demo.say("c-pre-10", "推荐一款冷泡茶")
+    on_sale = {
+        r[0] for r in demo.rows("SELECT DISTINCT product_id FROM products WHERE status = 'on_sale'")
+    }
+    assert reply.intent == "recommend" and reply.sources
+    assert all(s.ref.split("=", 1)[1] in on_sale for s in reply.sources)
+
+
+def test_greeting_in_english(demo: Demo) -> None:
+    reply = demo.say("c-pre-11", "hello")
+    assert reply.intent == "greeting" and "welcome" in reply.reply.lower()
