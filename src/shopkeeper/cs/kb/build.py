@@ -22,6 +22,7 @@ from shopkeeper.cs.kb.embed import E5Embedder, Embedder, passage_key
 from shopkeeper.cs.kb.models import BuildReport, KbEntry
 from shopkeeper.cs.kb.storage import KB_DIR, KbMeta, build_lock, current, load, write
 from shopkeeper.cs.kb.text import tokens
+from shopkeeper.errors import UnreadableFileError
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
@@ -86,6 +87,8 @@ def build(
         sources = [Path(s) for s in (old.meta.sources if old else [])]
         for path in add or []:
             resolved = path.expanduser().resolve()
+            if not resolved.exists():
+                raise UnreadableFileError(f"{path}: no such file or folder")
             if resolved not in sources:
                 sources.append(resolved)
         gone = {p.expanduser().resolve() for p in remove or []}
@@ -93,7 +96,7 @@ def build(
         docs, sources, files = document_entries(sources, store)
         found, skipped = warehouse_entries(settings, store)
         entries = _unique(found + docs)
-        passages = [embedder.clip(e.passage()) for e in entries]
+        passages = _passages(entries, embedder)
         keys = [passage_key(p) for p in passages]
         reuse = {k: old.vectors[i] for i, k in enumerate(old.keys)} if old else {}
         missing = sorted(
@@ -131,6 +134,23 @@ def build(
         seconds=round(time.perf_counter() - started, 2),
         path=str(path),
     )
+
+
+def _passages(entries: list[KbEntry], embedder: Embedder) -> list[str]:
+    """What the dense model reads of each entry (clipped); a SKU reads as its listing, so the
+    listing's vector serves all its SKUs and only BM25 and the re-rank tell variants apart.
+    """
+    listing = {e.fields.get("product_id"): e.passage() for e in entries if e.kind == "product"}
+    clipped: dict[str, str] = {}
+    out = []
+    for entry in entries:
+        text = entry.passage()
+        if entry.kind == "sku":
+            text = listing.get(entry.fields.get("product_id"), text)
+        if text not in clipped:
+            clipped[text] = embedder.clip(text)
+        out.append(clipped[text])
+    return out
 
 
 def _bm25(entries: list[KbEntry]) -> object:

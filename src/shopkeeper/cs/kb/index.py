@@ -113,24 +113,25 @@ class KnowledgeBase:
         bm25_rank = {i: r for r, i in enumerate(bm25_top, start=1)}
         dense_rank = {i: r for r, i in enumerate(dense_top, start=1)}
         moment = now or dt.datetime.now(dt.UTC)
-        hits = []
+        scored = []
         for i, rrf in fused.items():
             boosts = self._boosts(i, query, frozenset(q_tokens), moment)
             factor = 1.0 + sum(b for _, b in boosts if b > 0)
             factor *= math.prod(-b for _, b in boosts if b < 0) or 1.0
-            hits.append(
-                KbHit(
-                    entry=self.entries[i],
-                    score=round(rrf * factor, 6),
-                    bm25_rank=bm25_rank.get(i),
-                    dense_rank=dense_rank.get(i),
-                    dense_similarity=round(float(dense[i]), 4),
-                    bm25_score=round(float(bm25_scores[i]), 4),
-                    boosts=[name for name, _ in boosts],
-                )
+            scored.append((rrf * factor, i, boosts))
+        scored.sort(key=lambda s: -s[0])
+        return [
+            KbHit(
+                entry=self.entries[i],
+                score=round(score, 6),
+                bm25_rank=bm25_rank.get(i),
+                dense_rank=dense_rank.get(i),
+                dense_similarity=round(float(dense[i]), 4),
+                bm25_score=round(float(bm25_scores[i]), 4),
+                boosts=[name for name, _ in boosts],
             )
-        hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+            for score, i, boosts in scored[:k]
+        ]
 
     def _mask(
         self, kinds: Collection[EntryKind] | None, filters: Mapping[str, FieldValue] | None

@@ -64,9 +64,13 @@ class KbEntry(BaseModel):
     content_hash: str = ""
 
     def passage(self) -> str:
-        """The text the dense model sees: the title first (it carries most of the meaning), then
-        the text; a SKU's attributes are its listing's, so a SKU passage stops at its price.
+        """The text the dense model reads: the title first (it carries most of the meaning).
+
+        A question-answer entry reads as its question (buyers' questions are matched against
+        questions; the answer adds tokens, not recall); a SKU stops at its price line.
         """
+        if self.kind in ("faq", "chat_qa"):
+            return self.title
         body = "\n".join(self.text.splitlines()[:2]) if self.kind == "sku" else self.text
         return body if body.startswith(self.title) else f"{self.title}\n{body}"
 
