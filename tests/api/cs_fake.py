@@ -139,23 +139,29 @@ class FakeEngine:
         return view
 
     def suggest(self, store: str, conversation_id: str, message_text: str) -> list[Suggestion]:
+        texts = [
+            ("亲，已为您加急处理，今天内发出。", "urge"),
+            ("亲，稍等，我帮您查一下物流。", "logistics"),
+        ]
         return [
             Suggestion(
-                suggestion_id="s1",
-                text="亲，已为您加急处理，今天内发出。",
-                score=0.9,
-                intent="urge",
-            ),
-            Suggestion(
-                suggestion_id="s2",
-                text="亲，稍等，我帮您查一下物流。",
-                score=0.6,
-                intent="logistics",
-            ),
+                suggestion_id=f"s{rank}",
+                rank=rank,
+                kind="template",
+                intent=intent,
+                text=text,
+                sources=[],
+            )
+            for rank, (text, intent) in enumerate(texts, start=1)
         ]
 
     def record_outcome(
-        self, store: str, suggestion_id: str, outcome: Outcome, final_text: str | None
+        self,
+        store: str,
+        suggestion_id: str,
+        outcome: Outcome,
+        final_text: str | None,
+        agent: str | None = None,
     ) -> None:
         self.outcomes.append((store, suggestion_id, outcome, final_text))
 
@@ -165,11 +171,15 @@ class FakeEngine:
         edited = sum(o[2] == "edited" for o in mine)
         total = len(mine)
         return AdoptionStats(
-            total=total,
+            store=store,
+            suggested=total,
+            decided=total,
             adopted=adopted,
             edited=edited,
             rejected=total - adopted - edited,
-            rate=(adopted + edited) / total if total else 0.0,
+            adoption_rate=adopted / total if total else 0.0,
+            use_rate=(adopted + edited) / total if total else 0.0,
+            by_intent={},
         )
 
 

@@ -185,7 +185,7 @@ def test_suggestions_outcomes_and_stats(cs: CsApp) -> None:
     )
     stats = cs.client.get(f"{URL}/stats", headers=staff).json()
     assert stats["adopted"] >= 1
-    assert 0 < stats["rate"] <= 1
+    assert 0 < stats["use_rate"] <= 1
 
 
 def test_other_store_cs_token_is_403_on_staff_routes(cs: CsApp) -> None:

@@ -239,14 +239,14 @@ class RecordedOutcome(BaseModel):
 
 @router.post("/suggestions/{suggestion_id}/outcome")
 def suggestion_outcome(
-    store: StorePath, suggestion_id: str, body: OutcomeIn, _caller: Staff, backend: BackendDep
+    store: StorePath, suggestion_id: str, body: OutcomeIn, caller: Staff, backend: BackendDep
 ) -> RecordedOutcome:
     """Record whether the agent adopted, edited or rejected a suggestion."""
     if body.outcome == "edited" and not body.final_text:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, "an edited outcome needs final_text"
         )
-    backend.record_outcome(store, suggestion_id, body.outcome, body.final_text)
+    backend.record_outcome(store, suggestion_id, body.outcome, body.final_text, caller.actor)
     return RecordedOutcome(suggestion_id=suggestion_id, **body.model_dump())
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -23,7 +25,7 @@ from sqlalchemy import Engine
 
 from shopkeeper.api.auth import Principal, StorePath
 from shopkeeper.api.deps import ServicesDep
-from shopkeeper.api.tokens import verify_token
+from shopkeeper.api.tokens import TokenInfo, verify_token
 from shopkeeper.settings import Settings
 
 SIGNATURE_HEADER = "X-Shopkeeper-Customer-Signature"
@@ -71,11 +73,44 @@ def _deny(code: int, detail: str) -> HTTPException:
     return HTTPException(code, detail, headers=headers)
 
 
+VERIFIED_TTL_S = 5.0
+"""A live token is looked up again after this long (so a revocation takes effect within it)."""
+
+
+class _Verified:
+    """Live tokens verified in the last :data:`VERIFIED_TTL_S` seconds (a buyer's chat sends
+    many messages: one database lookup per token and few seconds, not per message).
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._hits: dict[tuple[int, str], tuple[float, TokenInfo]] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __call__(self, engine: Engine, token: str) -> TokenInfo | None:
+        key = (id(engine), hashlib.sha256(token.encode("utf-8")).hexdigest())
+        now = time.monotonic()
+        with self._lock:
+            hit = self._hits.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        info = verify_token(engine, token)
+        if info is not None:
+            with self._lock:
+                if len(self._hits) >= self._size:
+                    self._hits.clear()
+                self._hits[key] = (now + VERIFIED_TTL_S, info)
+        return info
+
+
+verified = _Verified()
+
+
 def resolve(engine: Engine, store: str, token: str | None) -> CsCaller:
     """The caller a token (or widget key) is, for ``store``'s customer service; else 401/403."""
     if not token:
         raise _deny(401, "send Authorization: Bearer <token or widget key> (or ?key=)")
-    info = verify_token(engine, token)
+    info = verified(engine, token)
     if info is None:
         raise _deny(401, "unknown or revoked token")
     if info.store != store:

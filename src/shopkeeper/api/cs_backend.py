@@ -10,22 +10,23 @@ inject a fake through ``app.dependency_overrides[get_backend]``. The backend is 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import Depends
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from starlette.requests import HTTPConnection
 
+from shopkeeper.cs import engine
+from shopkeeper.cs.engine import AdoptionStats, Suggestion
+from shopkeeper.cs.engine.sessions import db, load_state
 from shopkeeper.cs.messages import CsMessage, CsReply, Source
-from shopkeeper.errors import ShopkeeperError
+from shopkeeper.ops.db import cs_conversations
 from shopkeeper.settings import Settings
 
 Outcome = Literal["adopted", "edited", "rejected"]
 
-
-class EngineUnavailable(ShopkeeperError, OSError):
-    """The customer-service engine is not installed in this build."""
+__all__ = ["AdoptionStats", "Suggestion"]  # the engine's models, as the API shows them
 
 
 class Turn(BaseModel):
@@ -78,32 +79,11 @@ class SuggestIn(BaseModel):
     message_text: str = Field(min_length=1, max_length=4000)
 
 
-class Suggestion(BaseModel):
-    """One suggested reply, ranked."""
-
-    suggestion_id: str
-    text: str
-    score: float = 0.0
-    intent: str = ""
-    sources: list[Source] = Field(default_factory=list)
-
-
 class OutcomeIn(BaseModel):
     """What the agent did with a suggestion."""
 
     outcome: Outcome
     final_text: str | None = Field(default=None, max_length=4000, description="when edited")
-
-
-class AdoptionStats(BaseModel):
-    """Suggestion adoption per store and per intent."""
-
-    total: int = 0
-    adopted: int = 0
-    edited: int = 0
-    rejected: int = 0
-    rate: float = Field(default=0.0, description="(adopted + edited) / total")
-    by_intent: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
 class CsBackend(Protocol):
@@ -136,7 +116,12 @@ class CsBackend(Protocol):
         ...
 
     def record_outcome(
-        self, store: str, suggestion_id: str, outcome: Outcome, final_text: str | None
+        self,
+        store: str,
+        suggestion_id: str,
+        outcome: Outcome,
+        final_text: str | None,
+        agent: str | None = None,
     ) -> None:
         """Record what the agent did with a suggestion."""
         ...
@@ -146,71 +131,124 @@ class CsBackend(Protocol):
         ...
 
 
-def _engine_module() -> Any:
-    try:
-        return importlib.import_module("shopkeeper.cs.engine")
-    except ModuleNotFoundError as exc:
-        raise EngineUnavailable(
-            "the customer-service engine (shopkeeper.cs.engine) is missing"
-        ) from exc
+def _state_name(state: engine.State) -> str:
+    return "human" if state.agent else "handoff" if state.handoff else "bot"
 
 
-def _dump(value: Any) -> Any:
-    return value.model_dump() if isinstance(value, BaseModel) else value
+def _turn(m: engine.StoredMessage) -> Turn:
+    role = m.role if m.role in ("buyer", "bot", "human", "system") else "system"
+    return Turn(
+        role=role,
+        text=m.text,
+        at=m.at,
+        message_id=m.message_id,
+        intent=m.intent,
+        agent=m.author if role == "human" else None,
+    )
 
 
 class EngineBackend:
     """:class:`CsBackend` over :mod:`shopkeeper.cs.engine` (module functions, settings-bound)."""
+
+    LIVE = 30
+    """How many of the latest conversations the bot holds the console lists as live."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     def handle_message(self, store: str, message: CsMessage, now: dt.datetime) -> CsReply:
         """See :class:`CsBackend`."""
-        reply = _engine_module().handle_message(self.settings, store, message, now=now)
-        return CsReply.model_validate(_dump(reply))
+        return engine.handle_message(self.settings, store, message, now=now)
 
     def conversation(self, store: str, conversation_id: str) -> ConversationView | None:
         """See :class:`CsBackend`."""
-        found = _engine_module().get_conversation(self.settings, store, conversation_id)
-        return None if found is None else ConversationView.model_validate(_dump(found))
+        ops = db(self.settings)
+        try:
+            customer_id, state = load_state(ops, store, conversation_id)
+        except engine.ConversationNotFound:
+            return None
+        slots = state.model_dump(
+            include={"order_id", "sku_id", "pending_action", "pending_order", "awaiting", "cart"}
+        )
+        return ConversationView(
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+            state=_state_name(state),
+            handoff=state.handoff,
+            summary=state.handoff_summary or "",
+            messages=[_turn(m) for m in engine.history(self.settings, store, conversation_id)],
+            slots={k: v for k, v in slots.items() if v},
+        )
 
     def queue(self, store: str) -> list[QueueEntry]:
-        """See :class:`CsBackend`."""
-        items = _engine_module().list_queue(self.settings, store)
-        return [QueueEntry.model_validate(_dump(i)) for i in items]
+        """See :class:`CsBackend`: the engine's handoff queue, then the latest live conversations."""
+        waiting = [
+            QueueEntry(
+                conversation_id=q.conversation_id,
+                customer_id=q.customer_id,
+                state="human" if q.agent else "handoff",
+                reason=q.reason or "",
+                summary=q.summary or "",
+                since=dt.datetime.fromisoformat(q.waiting_since) if q.waiting_since else None,
+                agent=q.agent,
+            )
+            for q in engine.list_queue(self.settings, store)
+        ]
+        c = cs_conversations.c
+        with db(self.settings).connect() as conn:
+            rows = conn.execute(
+                select(c.conversation_id, c.customer_id, c.updated_at)
+                .where(c.store == store, c.handoff == 0)
+                .order_by(c.updated_at.desc())
+                .limit(self.LIVE)
+            ).all()
+        live = [
+            QueueEntry(conversation_id=r[0], customer_id=r[1], state="bot", since=r[2])
+            for r in rows
+        ]
+        return waiting + live
 
     def human_reply(
         self, store: str, conversation_id: str, text: str, agent: str, now: dt.datetime
     ) -> CsReply:
         """See :class:`CsBackend`."""
-        reply = _engine_module().human_reply(self.settings, store, conversation_id, text, agent)
-        return CsReply.model_validate(_dump(reply))
+        stored = engine.human_reply(self.settings, store, conversation_id, text, agent)
+        return CsReply(
+            conversation_id=conversation_id,
+            message_id=stored.message_id or f"human-{stored.seq}",
+            reply=stored.text,
+            intent="human",
+            handoff=True,
+            sources=[Source(type="human", ref=agent)],
+            at=stored.at,
+        )
 
     def release(self, store: str, conversation_id: str, agent: str) -> ConversationView:
         """See :class:`CsBackend`."""
-        _engine_module().release(self.settings, store, conversation_id, agent)
+        engine.release(self.settings, store, conversation_id, agent)
         view = self.conversation(store, conversation_id)
         if view is None:
-            raise LookupError(conversation_id)
+            raise engine.ConversationNotFound(f"no conversation {conversation_id!r}")
         return view
 
     def suggest(self, store: str, conversation_id: str, message_text: str) -> list[Suggestion]:
         """See :class:`CsBackend`."""
-        found = _engine_module().suggest(self.settings, store, conversation_id, message_text)
-        return [Suggestion.model_validate(_dump(s)) for s in found]
+        return engine.suggest(self.settings, store, conversation_id, message_text)
 
     def record_outcome(
-        self, store: str, suggestion_id: str, outcome: Outcome, final_text: str | None
+        self,
+        store: str,
+        suggestion_id: str,
+        outcome: Outcome,
+        final_text: str | None,
+        agent: str | None = None,
     ) -> None:
         """See :class:`CsBackend`."""
-        _engine_module().record_outcome(suggestion_id, outcome, final_text)
+        engine.record_outcome(self.settings, suggestion_id, outcome, final_text, agent=agent)
 
     def stats(self, store: str) -> AdoptionStats:
         """See :class:`CsBackend`."""
-        return AdoptionStats.model_validate(
-            _dump(_engine_module().adoption_stats(self.settings, store))
-        )
+        return engine.adoption_stats(self.settings, store)
 
 
 def get_backend(conn: HTTPConnection) -> CsBackend:

@@ -255,7 +255,7 @@ def console_reply(
     conversation_view(backend, store, c)
     if suggestion_id:
         outcome: Outcome = "adopted" if text.strip() == original.strip() else "edited"
-        backend.record_outcome(store, suggestion_id, outcome, text)
+        backend.record_outcome(store, suggestion_id, outcome, text, caller.actor)
     send_human_reply(backend, services, get_hub(request), store, c, text, caller.actor)
     return _back(store, c)
 
@@ -270,8 +270,8 @@ def console_reject(
     token: ConsoleCookie = None,
 ) -> Response:
     """Reject a suggestion."""
-    _agent(services, store, token)
-    backend.record_outcome(store, suggestion_id, "rejected", None)
+    caller = _agent(services, store, token)
+    backend.record_outcome(store, suggestion_id, "rejected", None, caller.actor)
     return _back(store, c)
 
 
