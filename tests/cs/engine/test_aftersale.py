@@ -24,7 +24,8 @@ def _executed(demo: Demo, order_id: str) -> list[str]:
 def test_change_address_asks_confirms_and_executes(demo: Demo) -> None:
     ((order_id, buyer),) = demo.buyers("status = 'paid'")
     first = demo.say(buyer, f"订单{order_id}我要改地址")
-    assert first.intent == "change_address" and "新的收货地址" in first.reply
+    assert first.intent == "change_address"
+    assert "新的收货地址" in first.reply
     proposed = demo.say(buyer, "改成浙江省杭州市西湖区文三路90号3单元1502室，张三 13812345678")
     (action,) = proposed.actions
     assert (action.action, action.status, action.decision) == (
@@ -32,13 +33,15 @@ def test_change_address_asks_confirms_and_executes(demo: Demo) -> None:
         "needs_confirmation",
         "allow",
     )
-    assert "文三路90号" in proposed.reply and "确认" in proposed.reply
+    assert "文三路90号" in proposed.reply
+    assert "确认" in proposed.reply
     assert _executed(demo, order_id) == []  # nothing runs before the buyer says yes
     done = demo.say(buyer, "确认")
     assert done.actions[0].status == "executed"
     assert _executed(demo, order_id) == ["cs.change_address"]
     again = demo.say(buyer, "确认")  # nothing pending any more
-    assert again.actions == [] and _executed(demo, order_id) == ["cs.change_address"]
+    assert again.actions == []
+    assert _executed(demo, order_id) == ["cs.change_address"]
 
 
 def test_cancel_of_a_shipped_order_is_refused_with_the_reason(demo: Demo) -> None:
@@ -46,7 +49,8 @@ def test_cancel_of_a_shipped_order_is_refused_with_the_reason(demo: Demo) -> Non
     reply = demo.say(buyer, f"帮我取消订单 {order_id}")
     (action,) = reply.actions
     assert (action.status, action.decision) == ("refused", "refuse")
-    assert "无法取消" in reply.reply and any(s.type == "policy" for s in reply.sources)
+    assert "无法取消" in reply.reply
+    assert any(s.type == "policy" for s in reply.sources)
     assert _executed(demo, order_id) == []
 
 
@@ -66,7 +70,8 @@ def test_a_large_return_waits_for_a_person_after_confirmation(demo: Demo) -> Non
                 actions.c.status == "pending", actions.c.action == "cs.return_refund"
             )
         ).all()
-    assert pending and _executed(demo, order_id) == []
+    assert pending
+    assert _executed(demo, order_id) == []
 
 
 def test_anything_but_yes_cancels_the_pending_change(demo: Demo) -> None:
@@ -85,7 +90,8 @@ def test_two_open_orders_get_a_clarifying_question(demo: Demo) -> None:
         "GROUP BY customer_id HAVING count(*) = 2 ORDER BY customer_id LIMIT 1"
     )[0]
     ask = demo.say(buyer, "催一下发货")
-    assert all(i in ask.reply for i in ids) and ask.actions == []
+    assert all(i in ask.reply for i in ids)
+    assert ask.actions == []
     picked = demo.say(buyer, "2")
     (action,) = picked.actions
     assert (action.action, action.order_id, action.status) == ("urge_shipment", ids[1], "recorded")
@@ -103,7 +109,9 @@ def test_order_status_and_logistics(demo: Demo) -> None:
         "SELECT carrier, tracking_no FROM orders WHERE order_id = ?", [order_id]
     )[0]
     reply = demo.say(buyer, "我的快递到哪了")
-    assert order_id in reply.reply and tracking in reply.reply and carrier in reply.reply
+    assert order_id in reply.reply
+    assert tracking in reply.reply
+    assert carrier in reply.reply
     assert reply.sources[0].ref == order_id
 
 
@@ -119,7 +127,8 @@ def test_deposit_refund_before_the_final_payment(demo: Demo) -> None:
     done = demo.say(PRESALE_BUYER, "确认", now=early)
     assert done.actions[0].status in ("executed", "pending_approval")
     late = demo.say("c-presale-late", "退定金", now=NOW)
-    assert late.actions == [] and "没有查到" in late.reply
+    assert late.actions == []
+    assert "没有查到" in late.reply
 
 
 def test_exchange_asks_for_the_variant_then_proposes(demo: Demo) -> None:
@@ -139,7 +148,8 @@ def test_exchange_asks_for_the_variant_then_proposes(demo: Demo) -> None:
     assert target in ask.reply
     proposed = demo.say(buyer, f"换成 {target}")
     (action,) = proposed.actions
-    assert action.action == "exchange" and action.params["new_sku_ids"] == [target]
+    assert action.action == "exchange"
+    assert action.params["new_sku_ids"] == [target]
     assert action.status == "needs_confirmation"
 
 
@@ -147,7 +157,8 @@ def test_missing_item_in_a_delivered_parcel_proposes_a_reship_with_approval(demo
     ((order_id, buyer),) = demo.buyers("status = 'delivered' AND pay_amount > 100")
     proposed = demo.say(buyer, f"订单{order_id}少发了一件")
     (action,) = proposed.actions
-    assert action.action == "reship" and action.decision == "needs_human_approval"
+    assert action.action == "reship"
+    assert action.decision == "needs_human_approval"
     assert demo.say(buyer, "确认").actions[0].status == "pending_approval"
 
 

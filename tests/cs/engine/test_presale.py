@@ -38,14 +38,16 @@ def test_a_listing_without_a_variant_lists_every_variant_with_its_price(demo: De
     )
     reply = demo.say("c-pre-2", "巴西喜拉多咖啡豆 浅烘焙多少钱")
     for sku_id, price in rows:
-        assert sku_id in reply.reply and f"¥{price:.2f}" in reply.reply
+        assert sku_id in reply.reply
+        assert f"¥{price:.2f}" in reply.reply
     assert {s.ref for s in reply.sources} == {f"products:sku_id={r[0]}" for r in rows}
 
 
 def test_a_material_question_is_answered_from_the_listing(demo: Demo) -> None:
     reply = demo.say("c-pre-3", "咖啡滤纸是什么材质的？")
     assert reply.intent == "product_question"
-    assert "原木浆" in reply.reply and reply.sources
+    assert "原木浆" in reply.reply
+    assert reply.sources
     sku = reply.sources[0].ref.split("=", 1)[1]
     attributes = json.loads(
         demo.rows("SELECT attributes FROM products WHERE sku_id = ?", [sku])[0][0]
@@ -55,8 +57,10 @@ def test_a_material_question_is_answered_from_the_listing(demo: Demo) -> None:
 
 def test_an_unsupported_question_says_so_and_offers_a_human(demo: Demo) -> None:
     reply = demo.say("c-pre-4", "适合两岁的猫吗")
-    assert "没有查到可靠的资料" in reply.reply and "转人工" in reply.reply
-    assert reply.sources == [] and not reply.handoff
+    assert "没有查到可靠的资料" in reply.reply
+    assert "转人工" in reply.reply
+    assert reply.sources == []
+    assert not reply.handoff
     assert "转人工" in reply.suggestions
     english = demo.say("c-pre-5", "Is it safe for my two-year-old cat?")
     assert "couldn't find reliable information" in english.reply
@@ -78,13 +82,15 @@ def test_cart_optimiser_on_the_buyers_cart(demo: Demo) -> None:
     reply = demo.say("c-pre-8", "购物车里有 044674 两袋，怎么用优惠最划算", now=DOUBLE_11)
     assert reply.intent == "promotions"
     assert f"¥{price * 2:.2f}" in reply.reply  # the subtotal
-    assert "实付" in reply.reply and "再加一件" in reply.reply
+    assert "实付" in reply.reply
+    assert "再加一件" in reply.reply
 
 
 def test_compare_two_listings(demo: Demo) -> None:
     reply = demo.say("c-pre-9", "巴西喜拉多咖啡豆和耶加雪菲咖啡豆有什么区别")
     assert reply.intent == "compare"
-    assert len(reply.sources) >= 2 and all(s.type == "product" for s in reply.sources)
+    assert len(reply.sources) >= 2
+    assert all(s.type == "product" for s in reply.sources)
 
 
 def test_recommendations_come_from_the_catalogue(demo: Demo) -> None:
@@ -92,10 +98,12 @@ def test_recommendations_come_from_the_catalogue(demo: Demo) -> None:
     on_sale = {
         r[0] for r in demo.rows("SELECT DISTINCT product_id FROM products WHERE status = 'on_sale'")
     }
-    assert reply.intent == "recommend" and reply.sources
+    assert reply.intent == "recommend"
+    assert reply.sources
     assert all(s.ref.split("=", 1)[1] in on_sale for s in reply.sources)
 
 
 def test_greeting_in_english(demo: Demo) -> None:
     reply = demo.say("c-pre-11", "hello")
-    assert reply.intent == "greeting" and "welcome" in reply.reply.lower()
+    assert reply.intent == "greeting"
+    assert "welcome" in reply.reply.lower()

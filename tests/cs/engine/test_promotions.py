@@ -50,7 +50,8 @@ def test_offers_do_not_stack_the_best_one_wins() -> None:
     cart = [CartLine("X", "kettle", 21000, 2)]  # ¥420
     plan = optimise(cart, [WEEKEND, TIERS, TWO_FOR])
     # 满199减20 → 400; tiers → 满400减50 → 370; 满2件9折 → 378: the tier wins
-    assert plan.total == 37000 and plan.applied == ("P2",)
+    assert plan.total == 37000
+    assert plan.applied == ("P2",)
 
 
 def test_every_threshold_repeats() -> None:
@@ -65,7 +66,8 @@ def test_item_discount_first_then_threshold_on_the_discounted_amount() -> None:
 
 def test_second_item_half_price_only_on_its_skus() -> None:
     plan = optimise([A, CartLine("Z", "other", 8900, 2)], [HALF])
-    assert plan.item_discount == 4450 and plan.applied == ("P6",)
+    assert plan.item_discount == 4450
+    assert plan.applied == ("P6",)
 
 
 def test_next_threshold_picks_the_cheapest_item_that_reaches_it() -> None:
@@ -126,5 +128,6 @@ def test_a_suggested_addition_reaches_its_threshold(
     cart: list[CartLine], offers: list[Promotion], catalogue: list[CartLine]
 ) -> None:
     for n in next_thresholds(cart, offers, catalogue):
-        assert n.gap > 0 and n.add in catalogue
+        assert n.gap > 0
+        assert n.add in catalogue
         assert n.total_after == optimise([*cart, n.add], offers).total

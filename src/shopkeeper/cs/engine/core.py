@@ -42,7 +42,6 @@ from shopkeeper.llm.base import Model
 from shopkeeper.ops.db import cs_messages
 from shopkeeper.settings import Settings
 
-
 _QUESTION = re.compile(
     r"[?？]|吗|呢|是否|能不能|可不可以|可以|有没有|怎么|多久|几|^(?:can|is|are|does|do|what|how|will|which|why)\b",
     re.I,
