@@ -389,7 +389,11 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
 
 def _cancel(turn: Turn, intent: str, order: Order) -> Draft:
     allowed = turn.tools.policy.cancel.reasons
-    reason = next((r for r in allowed if r in turn.text), allowed[0] if allowed else turn.text[:60])
+    said = " ".join(turn.text.replace(i, "") for i in slots.order_ids(turn.text)[:1]) or turn.text
+    said = said if slots.order_ids(turn.text) else turn.text
+    reason = next(
+        (r for r in allowed if r in turn.text), allowed[0] if allowed else said.strip()[:60]
+    )
     return present(
         turn, intent, turn.tools.cancel(turn.buyer, order.order_id, reason=reason), order
     )
