@@ -137,7 +137,7 @@ def load_store(home: Path) -> tuple[list[str], list[Buyer], dt.datetime]:
         rows = wh.con.execute(
             "select customer_id, list(order_id order by created_at desc), "
             "list(status order by created_at desc) from orders group by customer_id "
-            "order by count(*) desc limit 500"
+            "order by count(*) desc, customer_id limit 500"
         ).fetchall()
         last = wh.con.execute("select max(created_at) from orders").fetchone()
     buyers = [Buyer(c, list(o)[:5], list(s)[:5]) for c, o, s in rows]
@@ -146,7 +146,7 @@ def load_store(home: Path) -> tuple[list[str], list[Buyer], dt.datetime]:
 
 
 def conversations(
-    titles: list[str], buyers: list[Buyer], n: int, turns: int, seed: int
+    titles: list[str], buyers: list[Buyer], n: int, turns: int, seed: int, run: str = ""
 ) -> list[Conversation]:
     """``n`` conversations of ``turns`` messages: pre-sale, order status, after-sale + confirm."""
     rng = random.Random(seed)
@@ -165,7 +165,7 @@ def conversations(
             else:
                 ask, answer = rng.choice(AFTER)
                 texts += [ask.format(o=order), answer]
-        out.append(Conversation(f"bench-{seed}-{i}", buyer.customer_id, texts[:turns]))
+        out.append(Conversation(f"bench-{run}-{seed}-{i}", buyer.customer_id, texts[:turns]))
     return out
 
 
@@ -472,8 +472,9 @@ def main() -> None:
         home = args.home or Path(tmp)
         key, now = prepare(home, args.scale)
         titles, buyers, _ = load_store(home)
-        convs = conversations(titles, buyers, args.conversations, args.turns, seed=1)
-        warm = conversations(titles, buyers, 4, 6, seed=99)
+        run = f"{int(time.time()):x}"  # new conversations on every run, even in a reused home
+        convs = conversations(titles, buyers, args.conversations, args.turns, seed=1, run=run)
+        warm = conversations(titles, buyers, 4, 6, seed=99, run=run)
         if args.profile:
             profile(home, now, convs[:10], 40)
             return

@@ -139,6 +139,18 @@ def served(cs: CsApp) -> Iterator[str]:
             '<script>document.getElementById("f").submit()</script>'
         )
 
+    @app.get("/test-chat", response_class=HTMLResponse, include_in_schema=False)  # type: ignore[attr-defined,misc]
+    def test_chat() -> str:  # the widget, live: a buyer types and sends two messages
+        key = cs.tokens["widget"]
+        return (
+            f'<body style="background:#f6f4ef"><script src="/widget/{STORE}.js" data-key="{key}" '
+            'data-customer-id="buyer-live" data-conversation-id="live-1" data-open="1"></script>'
+            "<script>function say(t){var i=document.querySelector('.skw-input');i.value=t;"
+            "document.querySelector('.skw-form').requestSubmit();}"
+            "setTimeout(function(){say('挂耳咖啡一包多少克？')},600);"
+            "setTimeout(function(){say('我要退货')},1400);</script></body>"
+        )
+
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -185,6 +197,7 @@ def test_pages_in_headless_chromium(cs: CsApp, served: str, tmp_path: Path) -> N
         out / "widget.png",
         "900,700",
     )
+    screenshot(f"{served}/test-chat", out / "widget-live.png", "600,700")
     screenshot(f"{served}/console/{STORE}", out / "console-login.png")
     screenshot(f"{served}/test-login", out / "console-queue.png")
     screenshot(f"{served}/test-login?c=pg-1", out / "console.png", "1360,860")

@@ -14,6 +14,14 @@
           human: "Agent", handoff: "A human agent will join shortly.", offline: "Connection unstable, switched to plain HTTP.", error: "Could not send, please retry.",
           sources: "Sources", open: "Open the chat", lang: "中文" }
   };
+  var ACTIONS = {
+    zh: { change_address: "修改地址", cancel_order: "取消订单", return_refund: "退货退款", refund: "退款", exchange: "换货",
+          refund_deposit: "退定金", reship: "补发", missing_item: "少件补发", urge_shipment: "催发货", change_items: "修改商品", change_payment: "更换支付方式",
+          needs_confirmation: "待您确认", executed: "已办理", pending_approval: "待商家审核", refused: "无法办理", recorded: "已记录", cancelled: "已取消" },
+    en: {}
+  };
+  function named(word) { word = word.replace(/^cs\./, ""); return ACTIONS[lang][word] || word.replace(/_/g, " "); }
+  var CONFIRM_WORDS = ["确认", "取消", "是的", "不用了", "confirm", "cancel", "yes", "no"];
   var storage = (function () { try { return window.localStorage; } catch (e) { return null; } })();
   function remembered(name, make) {
     var k = "sk-" + SK_STORE + "-" + name, v = storage && storage.getItem(k);
@@ -73,20 +81,22 @@
     }
     (reply.actions || []).forEach(function (a) {
       if (a.status !== "needs_confirmation") {
-        row.appendChild(el("div", "skw-action skw-" + a.status, a.action + (a.order_id ? " · " + a.order_id : "") + " · " + a.status));
+        row.appendChild(el("div", "skw-action skw-" + a.status, named(a.action) + (a.order_id ? " · " + a.order_id : "") + " · " + named(a.status)));
         return;
       }
       var box = el("div", "skw-confirm");
-      box.appendChild(el("div", "skw-action", a.action + (a.order_id ? " · " + a.order_id : "") + (a.reasons && a.reasons.length ? " — " + a.reasons.join("；") : "")));
+      box.appendChild(el("div", "skw-action", named(a.action) + (a.order_id ? " · " + a.order_id : "") + (a.reasons && a.reasons.length ? " — " + a.reasons.join("；") : "")));
       var yes = el("button", "skw-yes", T[lang].confirm), no = el("button", "skw-no", T[lang].cancel);
       yes.type = no.type = "button";
       yes.onclick = function () { box.remove(); say(lang === "zh" ? "确认" : "confirm"); };
       no.onclick = function () { box.remove(); say(lang === "zh" ? "取消" : "cancel"); };
       box.appendChild(yes); box.appendChild(no); row.appendChild(box);
     });
-    if (reply.suggestions && reply.suggestions.length) {
+    var asks = (reply.actions || []).some(function (a) { return a.status === "needs_confirmation"; });
+    var quick = (reply.suggestions || []).filter(function (s) { return !(asks && CONFIRM_WORDS.indexOf(s.toLowerCase()) >= 0); });
+    if (quick.length) {
       var chips = el("div", "skw-chips");
-      reply.suggestions.forEach(function (s) {
+      quick.forEach(function (s) {
         var b = el("button", "skw-chip", s); b.type = "button"; b.onclick = function () { chips.remove(); say(s); }; chips.appendChild(b);
       });
       row.appendChild(chips);
