@@ -19,7 +19,8 @@ import math
 
 def days_of_cover(available: float, daily: float) -> float | None:
     """Days the free stock lasts at the current rate (``None`` when nothing sells — including a rate
-    so small that the division would overflow)."""
+    so small that the division would overflow).
+    """
     if daily <= 1e-9:
         return None
     return max(0.0, available) / daily
