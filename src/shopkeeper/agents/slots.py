@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CN_DIGITS = {
+CN_DIGITS = {
     "一": 1,
     "两": 2,
     "二": 2,
@@ -66,11 +66,11 @@ def _number(text: str) -> int:
     if text.isdigit():
         return int(text)
     if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0) if len(text) > 1 else 10
+        return 10 + CN_DIGITS.get(text[1:], 0) if len(text) > 1 else 10
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text, 1)
+        return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(ones, 0)
+    return CN_DIGITS.get(text, 1)
 
 
 def _iso(y: str, m: str, d: str) -> str:

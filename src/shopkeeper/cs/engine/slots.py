@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from shopkeeper.agents.slots import CN_DIGITS
+
 _ORDER = re.compile(
     r"(?<![A-Za-z0-9])(\d{10,24}|[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|#\d{4,})(?![A-Za-z0-9])"
 )
@@ -28,19 +30,6 @@ _TAIL = re.compile(
     r"(?:尾号|后四位|后4位|ending(?: in)?|last (?:four|4)(?: digits)?)\D{0,4}(\d{4})", re.I
 )
 _SKU = re.compile(r"(?<![A-Za-z0-9])(\d{6})(?![A-Za-z0-9])")
-_CN = {
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _QTY = re.compile(
     r"(\d{1,3}|[一两二三四五六七八九十])\s*(?:件|个|包|袋|盒|瓶|罐|份|支|杯|套|pcs|pieces|bags?|boxes|packs?|units?)",
     re.I,
@@ -90,7 +79,7 @@ def quantity(text: str) -> int | None:
     if not m:
         return None
     raw = m.group(1)
-    return int(raw) if raw.isdigit() else _CN.get(raw)
+    return int(raw) if raw.isdigit() else CN_DIGITS.get(raw)
 
 
 def address(text: str) -> dict[str, str] | None:
