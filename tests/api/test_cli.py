@@ -68,7 +68,7 @@ def test_serve_runs_uvicorn_on_the_store_clock(
     def fake_run(asgi: Any, **kwargs: Any) -> None:
         seen.update(kwargs, app=asgi)
 
-    monkeypatch.setattr("shopkeeper.cli.serve.uvicorn.run", fake_run)
+    monkeypatch.setattr("uvicorn.run", fake_run)
     result = runner.invoke(
         app, ["serve", "--host", "127.0.0.1", "--port", "8765", "--now", "2026-11-20T18:00"]
     )
