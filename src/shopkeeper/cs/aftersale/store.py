@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,8 @@ from shopkeeper.ops.connectors import Connector
 from shopkeeper.ops.db import actions, cs_order_changes
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig
-from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.store.readers import SharedReader
+from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse, existing_store_dir
 
 ORIGINAL = "original"
 """The one payment method id of a Chinese-platform order: refunds go back the way it was paid."""
@@ -82,6 +84,10 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+_MISSING = object()
+_CACHE_SIZE = 20_000
+
+
 class StoreBackend:
     """One Shopkeeper store's orders, for the after-sale tools."""
 
@@ -91,16 +97,46 @@ class StoreBackend:
         self.store_dir = store_dir
         self.engine = engine
         self.store = store
+        self.reader = SharedReader(store_dir)
+        self._cache: dict[str, object] = {}
+        self._cache_stamp: tuple[int, int] = (0, 0)
+        self._cache_lock = threading.Lock()
 
     @contextmanager
     def _wh(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with Warehouse.open(self.store_dir, read_only=True) as wh:
-            yield wh.con
+        with self.reader.cursor() as con:
+            yield con
 
     # -- reads ----------------------------------------------------------------------------------
 
     def order(self, order_id: str) -> Order | None:
-        """The order as the warehouse has it, with executed after-sale changes applied."""
+        """The order as the warehouse has it, with executed after-sale changes applied.
+
+        The warehouse part is cached until the warehouse file changes (an import); executed
+        changes are read fresh every time.
+        """
+        stamp = self._stamp()
+        with self._cache_lock:
+            if stamp != self._cache_stamp:
+                self._cache.clear()
+                self._cache_stamp = stamp
+            cached = self._cache.get(order_id, _MISSING)
+        if cached is _MISSING:
+            cached = self._warehouse_order(order_id)
+            with self._cache_lock:
+                if len(self._cache) >= _CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[order_id] = cached
+        return None if cached is None else self._with_changes(cached)  # type: ignore[arg-type]
+
+    def _stamp(self) -> tuple[int, int]:
+        try:
+            st = (self.store_dir / WAREHOUSE_FILE).stat()
+        except FileNotFoundError:
+            return (0, 0)
+        return (st.st_mtime_ns, st.st_size)
+
+    def _warehouse_order(self, order_id: str) -> Order | None:
         with self._wh() as con:
             row = con.execute(_ORDER_SQL, [order_id]).fetchone()
             if row is None:
@@ -112,8 +148,7 @@ class StoreBackend:
                 [order_id],
             ).fetchall()
             presale = self._presale(con, row, [str(ln[1]) for ln in lines])
-        order = self._order(row, lines, cases, presale)
-        return self._with_changes(order)
+        return self._order(row, lines, cases, presale)
 
     def _presale(
         self, con: duckdb.DuckDBPyConnection, row: tuple[Any, ...], skus: list[str]

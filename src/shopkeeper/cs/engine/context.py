@@ -23,6 +23,7 @@ from shopkeeper.cs.kb import Embedder, KbNotBuilt, KnowledgeBase
 from shopkeeper.cs.kb.build import kb_dir
 from shopkeeper.cs.kb.storage import current
 from shopkeeper.settings import Settings
+from shopkeeper.store.readers import SharedReader
 
 _now: contextvars.ContextVar[dt.datetime] = contextvars.ContextVar("cs_engine_now")
 
@@ -46,6 +47,18 @@ def use_embedder(embedder: Embedder | None) -> None:
     with _guard:
         _embedder = embedder
         _kbs.clear()
+
+
+_readers: dict[str, SharedReader] = {}
+
+
+def warehouse_reader(settings: Settings, store: str) -> SharedReader:
+    """The store's shared read-only warehouse connection, for the turn's small queries."""
+    key = str(settings.store_dir(store))
+    with _guard:
+        if key not in _readers:
+            _readers[key] = SharedReader(settings.store_dir(store))
+        return _readers[key]
 
 
 def aftersale_tools(settings: Settings, store: str, engine: Engine) -> AfterSale:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 
 from shopkeeper.cs.engine import slots
-from shopkeeper.cs.engine.context import Turn
+from shopkeeper.cs.engine.context import Turn, warehouse_reader
 from shopkeeper.cs.engine.promotions import CartLine, next_thresholds, optimise
 from shopkeeper.cs.engine.replies import Draft, t
 from shopkeeper.cs.kb import KbHit, supported
 from shopkeeper.cs.kb.catalog import Sku, describe_rule
 from shopkeeper.cs.messages import Source
-from shopkeeper.store.warehouse import Warehouse
 
 HUMAN_QUICK = {"zh": "转人工", "en": "Talk to a person"}
 
@@ -232,8 +231,8 @@ def recommend(turn: Turn) -> Draft:
 
 
 def _best_sellers(turn: Turn, allowed: set[str]) -> list[str]:
-    with Warehouse.open(turn.settings.store_dir(turn.store), read_only=True) as wh:
-        rows = wh.con.execute(
+    with warehouse_reader(turn.settings, turn.store).cursor() as con:
+        rows = con.execute(
             "SELECT p.product_id, sum(i.quantity) q FROM order_items i JOIN products p USING (sku_id) "
             "GROUP BY 1 ORDER BY q DESC LIMIT 20"
         ).fetchall()
@@ -253,8 +252,8 @@ def _cart(turn: Turn) -> list[CartLine]:
 
 
 def _is_new_customer(turn: Turn) -> bool:
-    with Warehouse.open(turn.settings.store_dir(turn.store), read_only=True) as wh:
-        row = wh.con.execute(
+    with warehouse_reader(turn.settings, turn.store).cursor() as con:
+        row = con.execute(
             "SELECT count(*) FROM orders WHERE customer_id = ? AND status NOT IN ('closed', 'cancelled')",
             [turn.customer_id],
         ).fetchone()
