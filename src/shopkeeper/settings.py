@@ -86,9 +86,7 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=587, description="SMTP port.")
     smtp_user: str | None = Field(default=None, description="SMTP login (none: no login).")
     smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
-    smtp_from: str | None = Field(
-        default=None, description="Sender address (default: smtp_user)."
-    )
+    smtp_from: str | None = Field(default=None, description="Sender address (default: smtp_user).")
     smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
 
     def store_dir(self, store: str) -> Path:

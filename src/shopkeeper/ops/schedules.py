@@ -190,9 +190,7 @@ def tick(settings: Settings, engine: Engine, now: dt.datetime | None = None) -> 
         try:
             title, text = run_job(settings, schedule.store, parse_job(schedule.command))
             fmt = parse_job(schedule.command).fmt
-            where = deliver(
-                schedule.deliver, title, text, suffix=fmt, when=slot, settings=settings
-            )
+            where = deliver(schedule.deliver, title, text, suffix=fmt, when=slot, settings=settings)
             record = RunRecord(
                 schedule_id=schedule.schedule_id,
                 store=schedule.store,
