@@ -38,10 +38,12 @@ from shopkeeper.agents.traces import Tracer
 from shopkeeper.agents.usage import UsageLimitExceeded, UsageLimits, UsageMeter
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.llm.base import Message, Model, ModelResponse, ModelSettings, TextDelta, ToolSpec
-from shopkeeper.ops.memory import recall
+from shopkeeper.ops.memory import memories_of, recall
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry
 
+ALL_MEMORIES = 12
+"""Up to this many memories go to an agent whole; beyond, the most relevant this many."""
 MAX_TURNS = 6
 """Model turns one employee may take on one step (the usage caps bound the whole run)."""
 
@@ -211,11 +213,22 @@ class _Run:
 
     # -- the manager -------------------------------------------------------------------------
     def _memory_lines(self, text: str, scope: str | None) -> str:
-        found = recall(self.team.engine, self.team.store, text, k=5, scope=scope)
+        """What the merchant told the team, for this agent: all of it while it is short, else
+        the most relevant (BM25 over jieba tokens, which costs the dictionary load).
+        """
+        engine, store = self.team.engine, self.team.store
+        mine = [
+            m for m in memories_of(engine, store) if scope is None or m.scope in ("store", scope)
+        ]
+        found = (
+            mine
+            if len(mine) <= ALL_MEMORIES
+            else [m for m, _ in recall(engine, store, text, k=ALL_MEMORIES, scope=scope)]
+        )
         if not found:
             return ""
         head = "店主交代过：" if self.lang == "zh" else "The merchant has told the team:"
-        return "\n" + head + "\n" + "\n".join(f"- {m.text}" for m, _ in found)
+        return "\n" + head + "\n" + "\n".join(f"- {m.text}" for m in found)
 
     def _manager_prompt(self) -> str:
         roster = "\n".join(

@@ -6,16 +6,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from shopkeeper.cli import cs_kb
 from shopkeeper.cli.common import FormatOpt, OutputFormat, console, print_json, settings
-from shopkeeper.cs.tau2.replay import DATASET, ReplayReport, replay
 from shopkeeper.errors import ConfigError
-from shopkeeper.store.service import default_datasets_dir
+
+if TYPE_CHECKING:
+    from shopkeeper.cs.tau2.replay import ReplayReport
 
 app = typer.Typer(
     help="Customer service (店小蜜): knowledge base, benchmarks.", no_args_is_help=True
@@ -77,6 +78,9 @@ def tau2(
         )
     if not do_replay:
         raise ConfigError("say what to run: --replay (or, later, --model PROVIDER:MODEL)")
+    from shopkeeper.cs.tau2.replay import DATASET, replay  # loads only for the benchmark
+    from shopkeeper.store.service import default_datasets_dir
+
     folder = path or default_datasets_dir(settings()) / DATASET
     report = replay(folder)
     if fmt is OutputFormat.json:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
 from shopkeeper.clock import now
-from shopkeeper.cs.kb import ENTRY_KINDS, BuildReport, KbHit, build, open_kb, supported
-from shopkeeper.cs.kb.models import EntryKind
+from shopkeeper.cs.kb.models import ENTRY_KINDS, EntryKind
+
+if TYPE_CHECKING:
+    from shopkeeper.cs.kb import BuildReport, KbHit
 
 app = typer.Typer(
     help="Knowledge base for customer service: products, promotions, documents, past chats.",
@@ -47,6 +49,8 @@ def _report(report: BuildReport, fmt: OutputFormat) -> None:
 @app.command("build")
 def build_(store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
     """(Re)build from the warehouse, the documents added before and the past chats."""
+    from shopkeeper.cs.kb import build  # the retrieval stack loads only for kb commands
+
     _report(build(settings(), store), fmt)
 
 
@@ -57,6 +61,8 @@ def add(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Add merchant documents (Markdown, TXT, HTML, DOCX, PDF, FAQ XLSX/CSV) and rebuild."""
+    from shopkeeper.cs.kb import build
+
     _report(build(settings(), store, add=paths), fmt)
 
 
@@ -67,6 +73,8 @@ def remove(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Forget documents added before and rebuild."""
+    from shopkeeper.cs.kb import build
+
     _report(build(settings(), store, remove=paths), fmt)
 
 
@@ -79,6 +87,8 @@ def list_(
 ) -> None:
     """The entries of the knowledge base."""
     wanted = _kinds(kind)
+    from shopkeeper.cs.kb import open_kb
+
     entries = [e for e in open_kb(settings(), store).entries if not wanted or e.kind in wanted]
     shown = entries[:limit] if limit else entries
     if fmt is OutputFormat.json:
@@ -102,6 +112,8 @@ def search(
 ) -> None:
     """The entries that best answer a question, with their sources."""
     config = settings()
+    from shopkeeper.cs.kb import open_kb, supported
+
     hits = open_kb(config, store).search(query, k, _kinds(kind), now=now(config))
     ok = supported(hits, query)
     if fmt is OutputFormat.json:
