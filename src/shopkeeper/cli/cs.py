@@ -62,9 +62,18 @@ def tau2(
     model: Annotated[
         str | None,
         typer.Option(
-            "--model", help="Run the full agent benchmark with this LLM (not yet available)."
+            "--model",
+            help="Run the full agent benchmark with this LLM as the agent (provider:model).",
         ),
     ] = None,
+    user_model: Annotated[
+        str | None,
+        typer.Option("--user-model", help="The LLM playing the customer (default: --model)."),
+    ] = None,
+    tasks: Annotated[
+        str, typer.Option(help="test | train | base | all, or comma-separated task ids.")
+    ] = "test",
+    trials: Annotated[int, typer.Option(min=1, help="Trials per task (pass^1..pass^k).")] = 1,
     path: Annotated[
         Path | None, typer.Option(help="The tau2_retail folder (default: the shared datasets).")
     ] = None,
@@ -72,12 +81,10 @@ def tau2(
 ) -> None:
     """τ²-bench retail: replay the gold calls through our tools and policy (--replay)."""
     if model is not None:
-        raise ConfigError(
-            f"--model {model!r}: the LLM-driven agent benchmark (user simulator, pass^k) is not "
-            "available yet; use --replay for the conformance replay"
-        )
+        _agent_bench(model, user_model or model, tasks, trials, path, fmt)
+        return
     if not do_replay:
-        raise ConfigError("say what to run: --replay (or, later, --model PROVIDER:MODEL)")
+        raise ConfigError("say what to run: --replay, or --model PROVIDER:MODEL")
     from shopkeeper.cs.tau2.replay import DATASET, replay  # loads only for the benchmark
     from shopkeeper.store.service import default_datasets_dir
 
@@ -87,3 +94,38 @@ def tau2(
         print_json(report.figures())
         return
     _render(report)
+
+
+def _agent_bench(
+    model: str, user_model: str, tasks: str, trials: int, path: Path | None, fmt: OutputFormat
+) -> None:
+    from shopkeeper.cs.tau2.agent_bench import run_agent_bench
+    from shopkeeper.cs.tau2.replay import DATASET
+    from shopkeeper.llm.registry import infer_model
+    from shopkeeper.store.service import default_datasets_dir
+
+    if model.split(":")[0] in ("offline", "test") or user_model.split(":")[0] in (
+        "offline",
+        "test",
+    ):
+        raise ConfigError("the agent benchmark needs real LLMs for the agent and the customer")
+    config = settings()
+    folder = path or default_datasets_dir(config) / DATASET
+    report = run_agent_bench(
+        folder,
+        infer_model(model, config),
+        infer_model(user_model, config),
+        tasks=tasks,
+        trials=trials,
+    )
+    if fmt is OutputFormat.json:
+        print_json(report.figures())
+        return
+    for t in report.trials:
+        mark = "✓" if t.reward else "✗"
+        console.print(
+            f"{mark} task {t.task_id}: {t.turns} turns, ended by {t.ended_by}"
+            + (f" — {'; '.join(t.mismatches[:3])}" if t.mismatches else ""),
+            highlight=False,
+        )
+    console.print(report.figures())

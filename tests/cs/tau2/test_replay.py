@@ -55,7 +55,7 @@ def test_cli_prints_the_four_figures(tau2_folder: Path) -> None:
     assert "114/114" in text.output
 
 
-def test_cli_model_is_not_available_yet() -> None:
-    result = CliRunner().invoke(app, ["cs", "bench", "tau2", "--model", "openai:gpt-4o"])
+def test_cli_model_refuses_models_that_cannot_play_the_customer() -> None:
+    result = CliRunner().invoke(app, ["cs", "bench", "tau2", "--model", "offline"])
     assert result.exit_code == 1
-    assert "not available yet" in result.output
+    assert "needs real LLMs" in result.output

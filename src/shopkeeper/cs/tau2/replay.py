@@ -159,20 +159,26 @@ def replay_task(data: Dataset, task: dict[str, Any], engine: Engine) -> TaskResu
                 f"call {i} {action['name']}: {'failed' if not ok else 'succeeded'} where theirs "
                 f"{'succeeded' if gold_ok else 'failed'} ({why or output})"
             )
+    result.mismatches += state_differences(gold, backend)
+    result.state_matches = not result.mismatches
+    return result
+
+
+def state_differences(gold: dict[str, Any], backend: Tau2Backend) -> list[str]:
+    """How the records our backend changed differ from those τ²-bench's gold calls changed."""
     ours = backend.changes()
+    found: list[str] = []
     for collection in ("users", "orders", "products"):
         theirs = {
             k: _normalise(collection, v) for k, v in gold["diff"][collection]["changed"].items()
         }
-        theirs_added = gold["diff"][collection]["added"]
         mine = {k: _normalise(collection, v) for k, v in ours[collection].items()}
-        if theirs_added or gold["diff"][collection]["removed"]:
-            result.mismatches.append(f"{collection}: theirs added/removed records")
+        if gold["diff"][collection]["added"] or gold["diff"][collection]["removed"]:
+            found.append(f"{collection}: theirs added/removed records")
         for key in sorted(set(theirs) | set(mine)):
             if theirs.get(key) != mine.get(key):
-                result.mismatches.append(f"{collection} {key}: record differs")
-    result.state_matches = not result.mismatches
-    return result
+                found.append(f"{collection} {key}: record differs")
+    return found
 
 
 @dataclass
