@@ -11,6 +11,8 @@ from contextlib import ExitStack
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import Engine
+
 from shopkeeper.agents.offline import OfflineModel
 from shopkeeper.agents.otel import configure as configure_otel
 from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
@@ -62,8 +64,10 @@ def ask(
     limits: UsageLimits | None = None,
     on_text: Callable[[str], None] | None = None,
     replay_of: str | None = None,
+    engine: Engine | None = None,
 ) -> AskResult:
-    """Ask the store's team once; the run is recorded.
+    """Ask the store's team once; the run is recorded (in ``engine``, the operational database a
+    long-running caller already holds, else one opened for this call).
 
     A model outside this machine gets the store's personal data masked (``mask_pii``, default
     on); traces never store phones, addresses or ids in the clear either way. Tools of the
@@ -78,24 +82,23 @@ def ask(
         config = wh.store_config()
         if chosen.external and settings.mask_pii:
             chosen = mask_if_external(chosen, Masker.from_warehouse(wh.con), settings)
-    engine = ops_engine(settings)
-    try:
-        with ExitStack() as stack:
-            extra = _external_tools(stack, config)
-            team = Team(
-                settings,
-                store,
-                model=chosen,
-                registry=_registry(),
-                engine=engine,
-                limits=limits,
-                lang=lang,
-                extra_tools=extra,
-                redact=_redactor(),
-            )
-            return team.run(request, on_text=on_text, replay_of=replay_of)
-    finally:
-        engine.dispose()
+    with ExitStack() as stack:
+        if engine is None:
+            engine = ops_engine(settings)
+            stack.callback(engine.dispose)
+        extra = _external_tools(stack, config)
+        team = Team(
+            settings,
+            store,
+            model=chosen,
+            registry=_registry(),
+            engine=engine,
+            limits=limits,
+            lang=lang,
+            extra_tools=extra,
+            redact=_redactor(),
+        )
+        return team.run(request, on_text=on_text, replay_of=replay_of)
 
 
 def _external_tools(stack: ExitStack, config: StoreConfig | None) -> ExtraTools | None:

@@ -50,4 +50,4 @@ ask_router = APIRouter(prefix="/v1/stores/{store}/ask", tags=["runs"])
 @ask_router.post("")
 def ask(store: StorePath, body: AskBody, _caller: Reader, services: ServicesDep) -> AskResult:
     """Ask the team once (the configured model, else offline); the run is recorded."""
-    return ask_team(services.settings, store, body.question, lang=body.lang)
+    return ask_team(services.settings, store, body.question, lang=body.lang, engine=services.engine)

@@ -9,6 +9,7 @@ import typer
 
 from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.ops.db import ops_engine
 
 ModelOpt = Annotated[
     str | None,
@@ -52,6 +53,7 @@ def chat(store: StoreOpt, model: ModelOpt = None, lang: LangOpt = None) -> None:
     console.print(
         "[bold]Shopkeeper[/] — 问我店铺的任何事 / ask about your store (exit 退出)", highlight=False
     )
+    engine = ops_engine(settings())  # one operational database for the whole conversation
     while True:
         try:
             line = console.input("[bold cyan]> [/]").strip()
@@ -64,7 +66,9 @@ def chat(store: StoreOpt, model: ModelOpt = None, lang: LangOpt = None) -> None:
             sys.stdout.write(text)
             sys.stdout.flush()
 
-        result = ask_team(settings(), store, line, model=model, lang=lang, on_text=write)
+        result = ask_team(
+            settings(), store, line, model=model, lang=lang, on_text=write, engine=engine
+        )
         tail = result.answer.rsplit("\n\n", 1)[-1] if result.skills else ""
         if tail:
             write("\n\n" + tail)

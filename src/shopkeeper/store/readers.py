@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from shopkeeper.errors import StoreNotFound
 from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse
 
 IDLE_SECONDS = 3.0
@@ -58,9 +59,13 @@ class SharedReader:
                 self._last_used = time.monotonic()
 
     def _open(self) -> None:
-        with Warehouse.open(self.store_dir, read_only=True) as wh:
-            self._timezone = str(wh.config_value("timezone") or "UTC")
-        self._con = duckdb.connect(str(self.store_dir / WAREHOUSE_FILE), read_only=True)
+        path = self.store_dir / WAREHOUSE_FILE
+        if not path.exists():
+            raise StoreNotFound(
+                f"no warehouse at {path}; import data first with `shopkeeper store import`"
+            )
+        self._con = duckdb.connect(str(path), read_only=True)
+        self._timezone = str(Warehouse(path, self._con).config_value("timezone") or "UTC")
         self._last_used = time.monotonic()
         if self._reaper is None or not self._reaper.is_alive():
             self._reaper = threading.Thread(target=self._reap, daemon=True, name="warehouse-reaper")
