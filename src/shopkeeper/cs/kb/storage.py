@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from shopkeeper.cs.kb.embed import Vectors
 from shopkeeper.cs.kb.models import KbEntry
+from shopkeeper.embedding import Vectors
 from shopkeeper.errors import ShopkeeperError
 
 KB_DIR = "kb"
