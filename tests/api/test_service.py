@@ -92,3 +92,19 @@ def test_service_runs_on_the_configured_clock(api_home: Settings) -> None:
         at = app.state.services.clock()
     assert dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC) <= at
     assert at < dt.datetime(2026, 11, 20, 18, 1, tzinfo=dt.UTC)
+
+
+def test_knowledge_bases_are_kept_only_when_asked(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)  # no stores: the keeper has nothing to build
+    app = create_app(settings, registry=registry())
+    with TestClient(app):
+        assert app.state.kb_keeper is None
+    app = create_app(settings, registry=registry(), keep_kb=True)
+    with TestClient(app):
+        keeper = app.state.kb_keeper
+        deadline = time.monotonic() + 10
+        while keeper.passes < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert keeper.passes >= 1
+    assert keeper._thread is not None
+    assert not keeper._thread.is_alive()

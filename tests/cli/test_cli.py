@@ -99,3 +99,20 @@ def test_import_dataset_online_retail(sk_home: Settings) -> None:
     info = json.loads(out)
     assert info["tables"]["orders"]["from"] == "2009-12-01"
     assert info["tables"]["orders"]["to"] == "2011-12-09"
+
+
+def test_demo_create_builds_the_knowledge_base_unless_told_not_to(sk_home: Settings) -> None:
+    from shopkeeper.cs.kb.keeper import staleness
+
+    code, out, _ = invoke(
+        "demo", "create", "--store", "d1", "--scale", "0.05", "--no-kb", "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["knowledge_base"] is None
+    assert staleness(sk_home, "d1") == "missing"
+    code, out, _ = invoke("demo", "create", "--store", "d2", "--scale", "0.05", "--format", "json")
+    assert code == 0
+    kb = json.loads(out)["knowledge_base"]
+    assert kb["entries"] > 100
+    assert kb["by_kind"]["sku"] > 0
+    assert staleness(sk_home, "d2") is None

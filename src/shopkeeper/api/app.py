@@ -46,8 +46,11 @@ def create_app(
     now: Callable[[], dt.datetime] | None = None,
     registry: SkillRegistry | None = None,
     tick_every_s: float = 30.0,
+    keep_kb: bool = False,
 ) -> FastAPI:
-    """The API app. ``now`` is the store clock (default: from ``settings.now`` on, or real time)."""
+    """The API app. ``now`` is the store clock (default: from ``settings.now`` on, or real time);
+    ``keep_kb`` builds missing or stale knowledge bases in the background (:mod:`..cs.kb.keeper`).
+    """
     registry = registry if registry is not None else load_registry()
     clock = now or Clock.from_settings(settings)
 
@@ -65,9 +68,18 @@ def create_app(
         app.state.ticker = ticker
         await anyio.to_thread.run_sync(ticker.tick_once)  # catch up missed runs before serving
         ticker.start()
+        keeper = None
+        if keep_kb:
+            from shopkeeper.cs.kb.keeper import KbKeeper
+
+            keeper = KbKeeper(settings)
+            keeper.start()
+        app.state.kb_keeper = keeper
         try:
             yield
         finally:
+            if keeper is not None:
+                await anyio.to_thread.run_sync(keeper.stop)
             await anyio.to_thread.run_sync(ticker.stop)
             engine.dispose()
 

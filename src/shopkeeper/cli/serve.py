@@ -23,6 +23,13 @@ def serve(
         ),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    kb_refresh: Annotated[
+        bool,
+        typer.Option(
+            help="Build every store's missing or stale customer-service knowledge base in the "
+            "background (on start, then each minute)."
+        ),
+    ] = True,
 ) -> None:
     """Serve the JSON API (docs at /docs); the schedules run in it (catch-up on start)."""
     import uvicorn  # the web stack loads only for this command
@@ -33,4 +40,4 @@ def serve(
     s = settings()
     if now is not None:
         s = s.model_copy(update={"now": now})
-    uvicorn.run(create_app(s), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(s, keep_kb=kb_refresh), host=host, port=port, log_level=log_level)

@@ -83,6 +83,7 @@ def build(
     embedder = embedder or E5Embedder()
     folder = kb_dir(settings, store)
     with build_lock(folder):
+        begun = time.time()  # what the build read is as of now: a later import makes it stale
         old = load(folder, store) if current(folder) else None
         sources = [Path(s) for s in (old.meta.sources if old else [])]
         for path in add or []:
@@ -115,7 +116,7 @@ def build(
         meta = KbMeta(
             store=store,
             model=embedder.name,
-            built_at=time.time(),
+            built_at=begun,
             sources=[str(s) for s in sources],
             counts=dict(counts),
         )
