@@ -44,6 +44,24 @@ def test_change_address_asks_confirms_and_executes(demo: Demo) -> None:
     assert _executed(demo, order_id) == ["cs.change_address"]
 
 
+def test_a_new_address_is_read_whole_never_mixed_with_the_old_one(demo: Demo) -> None:
+    order_id, buyer = demo.buyers("status = 'paid'", n=2)[1]
+    proposed = demo.say(
+        buyer, f"订单{order_id}要改地址，改成上海市浦东新区世纪大道100号 张三 13800138000"
+    )
+    (action,) = proposed.actions
+    new = action.params["address"]
+    assert (new["province"], new["city"], new["district"]) == ("上海市", "上海市", "浦东新区")
+    assert new["line1"] == "世纪大道100号"
+    assert "改成" not in proposed.reply
+    order_id, buyer = demo.buyers("status = 'paid' AND receiver_address NOT LIKE '%四川%'", n=3)[2]
+    proposed = demo.say(buyer, f"订单{order_id}的地址换成成都市武侯区人民南路四段1号")
+    assert proposed.actions, proposed.reply
+    new = proposed.actions[0].params["address"]
+    assert new["city"] == "成都市"
+    assert new["province"] == ""  # not written: unknown, never the old address's province
+
+
 def test_cancel_of_a_shipped_order_is_refused_with_the_reason(demo: Demo) -> None:
     ((order_id, buyer),) = demo.buyers("status = 'shipped'")
     reply = demo.say(buyer, f"帮我取消订单 {order_id}")

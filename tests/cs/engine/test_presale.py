@@ -107,3 +107,33 @@ def test_greeting_in_english(demo: Demo) -> None:
     reply = demo.say("c-pre-11", "hello")
     assert reply.intent == "greeting"
     assert "welcome" in reply.reply.lower()
+
+
+def test_a_follow_up_question_is_about_the_listing_in_the_conversation(demo: Demo) -> None:
+    # the buyer asked a price, was shown the variants (no SKU chosen), then asks attributes
+    shelf_life, roast = demo.rows(
+        "SELECT attributes->>'保质期', attributes->>'烘焙度' FROM products "
+        "WHERE title LIKE '%耶加雪菲咖啡豆%' ORDER BY sku_id LIMIT 1"
+    )[0]
+    first = demo.say("c-ctx-1", "耶加雪菲咖啡豆多少钱")
+    assert first.intent == "stock_price"
+    listing = first.reply.splitlines()[0]
+    life = demo.say("c-ctx-1", "保质期多久")
+    assert f"保质期：{shelf_life}" in life.reply
+    assert life.sources[0].type != "kb" or life.sources[0].ref.startswith("products:")
+    again = demo.say("c-ctx-1", "是什么烘焙度")  # 烘焙 is in most titles: still this listing
+    assert "烘焙度：" in again.reply
+    assert again.reply.split("：")[0] in listing
+
+
+def test_an_attribute_question_with_no_product_asks_which_product(demo: Demo) -> None:
+    reply = demo.say("c-ctx-2", "保质期多久")
+    assert "哪款商品" in reply.reply
+    assert not any(s.ref.startswith("messages:") for s in reply.sources)
+
+
+def test_a_visitor_asking_about_shipping_gets_the_store_answer_not_no_orders(demo: Demo) -> None:
+    reply = demo.say("visitor-no-orders", "发什么快递？几天能到")
+    assert "没有查到您名下的订单" not in reply.reply
+    mine = demo.say("visitor-no-orders-2", "我的快递到哪了")
+    assert "没有查到您名下的订单" in mine.reply

@@ -14,10 +14,15 @@ from shopkeeper.cs.aftersale.ledger import Proposal
 from shopkeeper.cs.aftersale.models import Address, Order, OrderLine
 from shopkeeper.cs.aftersale.reasons import Decision
 from shopkeeper.cs.aftersale.service import NotAllowed, Outcome
-from shopkeeper.cs.engine import slots
+from shopkeeper.cs.engine import presale, slots
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.replies import Draft, t
+from shopkeeper.cs.kb import supported
 from shopkeeper.cs.messages import ActionOutcome, Source
+
+_GENERAL_TOO = frozenset({"order_status", "urge_shipping"})
+"""Intents whose words (快递, 发货) also make general questions about the store's shipping."""
+_MINE = re.compile(r"我的|我买的|我下的|我的单|订单|单号|运单|my order|my package|my parcel", re.I)
 
 ACTIONS = {
     "change_address": "cs.change_address",
@@ -107,6 +112,11 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
         return _own(turn, intent, turn.state.order_id)
     orders = turn.tools.my_orders(turn.buyer)
     if not orders:
+        if intent in _GENERAL_TOO and not _MINE.search(turn.text):
+            # "发什么快递？几天到" from a visitor: a pre-sale question the knowledge base may answer
+            hits = presale.kb_hits(turn)
+            if hits and supported(hits, turn.text):
+                return presale.product_question(turn, intent)
         return Draft(intent, t(turn.lang, "no_orders"), turn.lang, resolved=False)
     tail = slots.phone_tail(turn.text)
     if tail:
@@ -374,10 +384,11 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
         turn.state.awaiting = intent
         return Draft(intent, t(turn.lang, "ask_address"), turn.lang, sources=[_order_source(order)])
     current = order.address
+    same_city = found.get("city", "") in ("", current.city)  # never a new city in the old province
     address = Address(
         name=found.get("name") or current.name,
         phone=found.get("phone") or current.phone,
-        province=found.get("province") or current.province,
+        province=found.get("province") or (current.province if same_city else ""),
         city=found.get("city") or "",
         district=found.get("district") or "",
         line1=found["line1"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,17 +42,25 @@ class Catalogue:
     skus: dict[str, Sku]
     promotions: list[TimedPromotion]
     by_product: dict[str, list[Sku]] = field(default_factory=dict)
+    attribute_names: frozenset[str] = frozenset()
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict)
+    _common: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         groups: dict[str, list[Sku]] = defaultdict(list)
         for sku in self.skus.values():
             groups[sku.product_id].append(sku)
+        self.attribute_names = frozenset(k for s in self.skus.values() for k in s.attributes)
         self.by_product = dict(groups)
         for product_id, group in self.by_product.items():
             first = group[0]
             words = tokens(f"{first.title} {first.category} {' '.join(first.attributes.values())}")
             self._tokens[product_id] = frozenset(words)
+        # words most listings share (咖啡, 烘焙, 手冲) count half: alone they name no product —
+        # "是什么烘焙度" is about the listing in the conversation, not whichever title says 烘焙
+        df = Counter(w for words in self._tokens.values() for w in words)
+        limit = max(3, 0.2 * len(self._tokens))
+        self._common = frozenset(w for w, n in df.items() if n > limit)
 
     def money(self, value: float) -> str:
         """An amount in the store's currency."""
@@ -77,7 +85,7 @@ class Catalogue:
             hit = words & have
             if not hit:
                 continue
-            weight = sum(len(w) for w in hit)
+            weight = sum(len(w) * (0.5 if w in self._common else 1.0) for w in hit)
             scored.append((weight, len(hit) / max(len(words), 1), product_id))
         scored.sort(reverse=True)
         if not scored or scored[0][0] < 2:

@@ -71,7 +71,8 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     ("reship", r"补发|重新发|再发一|reship|send (?:it|another) again"),
     (
         "change_address",
-        r"改地址|修改地址|换地址|地址(?:写|填)?错|改.{0,4}收货|收货地址|地址改|address",
+        r"改地址|修改地址|换地址|更改地址|变更地址|地址(?:写|填)?错|改.{0,4}收货|收货地址|"
+        r"地址(?:改|换|变更|更改|修改)|新地址|搬家|address",
     ),
     ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap"),
     ("cancel", r"取消|不想要了|拍错|cancel"),

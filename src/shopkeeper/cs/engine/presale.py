@@ -37,7 +37,15 @@ def _product_of(turn: Turn, text: str) -> str | None:
         return found[0]
     if turn.state.sku_id and turn.state.sku_id in turn.catalogue.skus:
         return turn.catalogue.skus[turn.state.sku_id].product_id
+    if turn.state.product_id in turn.catalogue.by_product:
+        return turn.state.product_id
     return None
+
+
+def _names_attribute(turn: Turn) -> bool:
+    """Whether the message asks about a listing attribute (保质期, 产地, 材质...)."""
+    text = turn.text.lower()
+    return any(name.lower() in text for name in turn.catalogue.attribute_names if len(name) >= 2)
 
 
 def _dont_know(turn: Turn, intent: str) -> Draft:
@@ -57,6 +65,7 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
     product_id = _product_of(turn, turn.text)
     if product_id is None:
         return Draft(intent, t(turn.lang, "which_product"), turn.lang, resolved=False)
+    turn.state.product_id = product_id
     sku = cat.find_sku(turn.text, product_id)
     if sku is None and turn.state.sku_id in cat.skus:
         remembered = cat.skus[turn.state.sku_id]
@@ -148,14 +157,21 @@ def product_question(turn: Turn, intent: str = "product_question") -> Draft:
     """A question about a product or the store, answered from the data or the knowledge base."""
     product_id = _product_of(turn, turn.text)
     if product_id is not None:
+        turn.state.product_id = product_id
         direct = _attribute_answer(turn, product_id)
         if direct is not None:
             return direct
     hits = kb_hits(turn)
     if hits and supported(hits, turn.text):
         best = hits[0]
+        if product_id is None and best.entry.kind == "chat_qa" and _names_attribute(turn):
+            # "保质期多久" with no product in the conversation: another buyer's answer was about
+            # another product; ask which one instead of repeating it
+            return Draft(intent, t(turn.lang, "which_product"), turn.lang, resolved=False)
         if best.entry.kind == "sku" and best.entry.fields.get("sku_id") in turn.catalogue.skus:
             turn.state.sku_id = str(best.entry.fields["sku_id"])
+        if best.entry.fields.get("product_id") in turn.catalogue.by_product:
+            turn.state.product_id = str(best.entry.fields["product_id"])
         return Draft(
             intent,
             _kb_text(best),

@@ -43,6 +43,7 @@ class State(BaseModel):
     lang: Literal["zh", "en"] = "zh"
     order_id: str | None = None
     sku_id: str | None = None
+    product_id: str | None = Field(None, description="the listing being talked about")
     pending_token: str | None = Field(None, description="the proposal awaiting 确认")
     pending_action: str | None = None
     pending_order: str | None = None

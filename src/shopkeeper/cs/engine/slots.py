@@ -48,6 +48,11 @@ _ADDR = re.compile(
     r"(?P<line1>[\u4e00-\u9fa5A-Za-z0-9#\-]{1,30}?(?:路|街|道|巷|弄|村|镇|乡|大道|胡同)"
     r"[\u4e00-\u9fa5A-Za-z0-9#\-]{0,30}(?:号|室|栋|楼|单元|座|层|户)?)"
 )
+_LEAD_IN = re.compile(
+    r"(?:新的?|收货|收件|邮寄|寄送|配送)?地址(?:是|改|换|变更|修改|更改)?(?:成|为|到)?[:：]?|"
+    r"(?:改|换|变更|修改|更改)(?:成|为|到)|寄到|送到|发到|邮到"
+)
+_PLACE_INSIDE = re.compile(rf"(?<=[\u4e00-\u9fa5])(?:{_PROVINCES}|{_REGIONS}|北京|上海|天津|重庆)")
 _NAME = re.compile(
     r"(?:收件人|收货人|姓名|名字)?[\s,，:：]*([\u4e00-\u9fa5]{2,4})[\s,，]*(?:\+?86)?1[3-9]\d{9}(?!\d)"
 )
@@ -85,7 +90,15 @@ def quantity(text: str) -> int | None:
 def address(text: str) -> dict[str, str] | None:
     """A Chinese address (province, city, district, street line), plus a phone and name when
     written with it; ``None`` without a street line and a city or district.
+
+    The words that introduce an address (改成, 新地址是, 寄到…) are not part of it:
+
+    >>> address("我要改地址，改成上海市浦东新区世纪大道100号 张三 13800138000")["city"]
+    '上海市'
+    >>> address("地址换成杭州市西湖区文三路90号")["city"]
+    '杭州市'
     """
+    text = _LEAD_IN.sub("，", text)
     best: dict[str, str] | None = None
     for start in range(min(len(text), 400)):
         m = _ADDR.match(text, start)
@@ -94,6 +107,8 @@ def address(text: str) -> dict[str, str] | None:
         parts = {k: (v or "") for k, v in m.groupdict().items()}
         if not parts["line1"] or not (parts["city"] or parts["district"] or parts["province"]):
             continue
+        if not parts["province"] and _PLACE_INSIDE.search(parts["city"] + parts["district"]):
+            continue  # "改成上海市": a later start reads the province or municipality itself
         if parts["province"] in _MUNICIPALITY and not parts["city"]:
             parts["city"] = parts["province"]
         best = parts
