@@ -111,8 +111,8 @@ def test_greeting_in_english(demo: Demo) -> None:
 
 def test_a_follow_up_question_is_about_the_listing_in_the_conversation(demo: Demo) -> None:
     # the buyer asked a price, was shown the variants (no SKU chosen), then asks attributes
-    shelf_life, roast = demo.rows(
-        "SELECT attributes->>'保质期', attributes->>'烘焙度' FROM products "
+    (shelf_life,) = demo.rows(
+        "SELECT attributes->>'保质期' FROM products "
         "WHERE title LIKE '%耶加雪菲咖啡豆%' ORDER BY sku_id LIMIT 1"
     )[0]
     first = demo.say("c-ctx-1", "耶加雪菲咖啡豆多少钱")
