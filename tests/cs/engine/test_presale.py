@@ -137,3 +137,30 @@ def test_a_visitor_asking_about_shipping_gets_the_store_answer_not_no_orders(dem
     assert "没有查到您名下的订单" not in reply.reply
     mine = demo.say("visitor-no-orders-2", "我的快递到哪了")
     assert "没有查到您名下的订单" in mine.reply
+
+
+def test_a_visitor_asking_about_returns_gets_the_policy_the_engine_enforces(demo: Demo) -> None:
+    reply = demo.say("visitor-rules-1", "拆封了还能退吗")
+    assert "没有查到您名下的订单" not in reply.reply
+    assert "7 天内" in reply.reply  # the default return window of cs_policy.toml
+    assert "拆封后不能退" in reply.reply
+    assert [s.ref for s in reply.sources] == ["cs_policy.toml:returns"]
+    assert reply.actions == []  # a question, not a request: nothing is proposed
+    ship = demo.say("visitor-rules-2", "多久发货")
+    assert "48 小时内发货" in ship.reply
+    assert [s.ref for s in ship.sources] == ["cs_policy.toml:shipping"]
+    en = demo.say("visitor-rules-3", "Can I return it if opened?", lang="en")
+    assert "within 7 days of delivery" in en.reply
+    assert "cannot be returned once opened" in en.reply
+
+
+def test_the_policy_answer_follows_the_store_policy_file(demo: Demo) -> None:
+    path = demo.settings.store_dir("demo") / "cs_policy.toml"
+    path.write_text(
+        "[returns]\nwindow_days = 15\n\n[shipping]\nship_within_hours = 24\n", encoding="utf-8"
+    )
+    try:
+        assert "15 天内" in demo.say("visitor-rules-4", "可以七天无理由退货吗").reply
+        assert "24 小时内发货" in demo.say("visitor-rules-5", "多久发货").reply
+    finally:
+        path.unlink()

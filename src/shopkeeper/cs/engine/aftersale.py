@@ -16,12 +16,13 @@ from shopkeeper.cs.aftersale.reasons import Decision
 from shopkeeper.cs.aftersale.service import NotAllowed, Outcome
 from shopkeeper.cs.engine import presale, slots
 from shopkeeper.cs.engine.context import Turn
+from shopkeeper.cs.engine.policy_answers import policy_answer
 from shopkeeper.cs.engine.replies import Draft, t
 from shopkeeper.cs.kb import supported
 from shopkeeper.cs.messages import ActionOutcome, Source
 
-_GENERAL_TOO = frozenset({"order_status", "urge_shipping"})
-"""Intents whose words (快递, 发货) also make general questions about the store's shipping."""
+_GENERAL_TOO = frozenset({"order_status", "urge_shipping", "return_refund", "exchange"})
+"""Intents whose words (快递, 发货, 退, 换) also make general questions about the store's rules."""
 _MINE = re.compile(r"我的|我买的|我下的|我的单|订单|单号|运单|my order|my package|my parcel", re.I)
 
 ACTIONS = {
@@ -113,10 +114,17 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
     orders = turn.tools.my_orders(turn.buyer)
     if not orders:
         if intent in _GENERAL_TOO and not _MINE.search(turn.text):
-            # "发什么快递？几天到" from a visitor: a pre-sale question the knowledge base may answer
-            hits = presale.kb_hits(turn)
-            if hits and supported(hits, turn.text):
-                return presale.product_question(turn, intent)
+            # "拆封了还能退吗" / "多久发货" / "发什么快递" from a visitor: a pre-sale question about
+            # the store's rules — the policy file answers returns, exchanges and when orders ship;
+            # the knowledge base (then the shipping promise) answers questions about delivery
+            general = policy_answer(turn, intent) if intent != "order_status" else None
+            if general is None:
+                hits = presale.kb_hits(turn)
+                if hits and supported(hits, turn.text):
+                    return presale.product_question(turn, intent)
+                general = policy_answer(turn, intent)
+            if general is not None:
+                return general
         return Draft(intent, t(turn.lang, "no_orders"), turn.lang, resolved=False)
     tail = slots.phone_tail(turn.text)
     if tail:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from shopkeeper.cs.aftersale.models import Buyer
+from shopkeeper.cs.aftersale.policy import POLICY_FILE
 from shopkeeper.cs.aftersale.service import AfterSale
 from shopkeeper.cs.aftersale.store import open_store_aftersale
 from shopkeeper.cs.engine.catalog import Catalogue, catalogue
@@ -33,7 +34,7 @@ def turn_clock() -> dt.datetime:
     return _now.get(None) or dt.datetime.now(dt.UTC)
 
 
-_tools: dict[tuple[str, str], AfterSale] = {}
+_tools: dict[tuple[str, str], tuple[AfterSale, int]] = {}  # with the policy file version
 _kbs: dict[tuple[str, str], tuple[Path, KnowledgeBase]] = {}
 _guard = threading.Lock()
 _embedder: Embedder | None = None
@@ -62,12 +63,18 @@ def warehouse_reader(settings: Settings, store: str) -> SharedReader:
 
 
 def aftersale_tools(settings: Settings, store: str, engine: Engine) -> AfterSale:
-    """The store's after-sale tools, on the turn's clock."""
+    """The store's after-sale tools, on the turn's clock (reopened when the merchant edits the
+    store's policy file, so a running service enforces — and quotes — the new rules).
+    """
     key = (str(settings.home), store)
+    policy = settings.store_dir(store) / POLICY_FILE
+    version = policy.stat().st_mtime_ns if policy.exists() else 0
     with _guard:
-        if key not in _tools:
-            _tools[key] = open_store_aftersale(settings, store, engine, clock=turn_clock)
-        return _tools[key]
+        held = _tools.get(key)
+        if held is None or held[1] != version:
+            held = (open_store_aftersale(settings, store, engine, clock=turn_clock), version)
+            _tools[key] = held
+        return held[0]
 
 
 def knowledge_base(settings: Settings, store: str) -> KnowledgeBase | None:
