@@ -1,41 +1,78 @@
-"""The ``shopkeeper`` command: one Typer app per command group, thin commands, one error handler."""
+"""The ``shopkeeper`` command: one Typer app per command group, thin commands, one error handler.
+
+Command groups load when they are called, not when the program starts: ``shopkeeper --version``
+imports Typer and nothing of Shopkeeper's, and ``shopkeeper inspect`` imports the inspection only
+(``--help`` loads every group to list them). The table below is the one place a command is named.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from shopkeeper import __version__
-from shopkeeper.cli import (
-    approvals,
-    cs,
-    demo,
-    findings,
-    memory,
-    report,
-    runs,
-    schedule,
-    skills,
-    store,
-    token,
-)
-from shopkeeper.cli.ask import ask, chat
-from shopkeeper.cli.common import err_console
-from shopkeeper.cli.inspect import inspect
-from shopkeeper.cli.mcp import mcp
-from shopkeeper.cli.serve import serve
 from shopkeeper.errors import ShopkeeperError
+
+#: command name → (module, attribute): a Typer group, or a function that is one command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "store": ("shopkeeper.cli.store", "app"),
+    "demo": ("shopkeeper.cli.demo", "app"),
+    "inspect": ("shopkeeper.cli.inspect", "inspect"),
+    "findings": ("shopkeeper.cli.findings", "app"),
+    "report": ("shopkeeper.cli.report", "app"),
+    "skills": ("shopkeeper.cli.skills", "app"),
+    "approvals": ("shopkeeper.cli.approvals", "app"),
+    "audit": ("shopkeeper.cli.approvals", "audit"),
+    "memory": ("shopkeeper.cli.memory", "app"),
+    "schedule": ("shopkeeper.cli.schedule", "app"),
+    "mcp": ("shopkeeper.cli.mcp", "mcp"),
+    "ask": ("shopkeeper.cli.ask", "ask"),
+    "chat": ("shopkeeper.cli.ask", "chat"),
+    "runs": ("shopkeeper.cli.runs", "app"),
+    "token": ("shopkeeper.cli.token", "app"),
+    "serve": ("shopkeeper.cli.serve", "serve"),
+    "cs": ("shopkeeper.cli.cs", "app"),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command for ``name``, importing its module now."""
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):  # a group, even of one command (`demo create`)
+        command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
 
 
 class _Root(TyperGroup):
-    """The one top-level handler: a Shopkeeper error becomes a message on stderr and exit code 1."""
+    """The root group: loads command groups on first use, and is the one top-level handler.
+
+    A Shopkeeper error becomes a message on stderr and exit code 1.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in COMMANDS:
+            found = load_command(cmd_name)
+        return found
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ShopkeeperError as exc:
+            from shopkeeper.cli.common import err_console
+
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
 
@@ -48,23 +85,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(store.app, name="store")
-app.add_typer(demo.app, name="demo")
-app.command("inspect")(inspect)
-app.add_typer(findings.app, name="findings")
-app.add_typer(report.app, name="report")
-app.add_typer(skills.app, name="skills")
-app.add_typer(approvals.app, name="approvals")
-app.command("audit")(approvals.audit)
-app.add_typer(memory.app, name="memory")
-app.add_typer(schedule.app, name="schedule")
-app.command("mcp")(mcp)
-app.command("ask")(ask)
-app.command("chat")(chat)
-app.add_typer(runs.app, name="runs")
-app.add_typer(token.app, name="token")
-app.command("serve")(serve)
-app.add_typer(cs.app, name="cs")
 
 
 @app.callback(invoke_without_command=True)
