@@ -42,6 +42,7 @@ def load_command(name: str) -> Any:
     """The click command for ``name``, importing its module now."""
     module, attribute = COMMANDS[name]
     target = getattr(importlib.import_module(module), attribute)
+    command: Any
     if isinstance(target, typer.Typer):  # a group, even of one command (`demo create`)
         command = typer.main.get_group(target)
     else:
