@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: an isolated SHOPKEEPER_HOME and a small valid store to break."""
+"""Fixtures shared by every test: the store clock (tests.dates), an isolated SHOPKEEPER_HOME and a
+small valid store to break."""
 
 from __future__ import annotations
 
@@ -9,9 +10,21 @@ import pytest
 
 from shopkeeper.settings import Settings, get_settings
 
+from .dates import NOW
 from .store.corpus import write_store
 
 StoreBuilder = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _store_clock() -> Iterator[None]:
+    """The whole suite runs at the store clock ``tests.dates.NOW``, never the machine's date
+    (module fixtures included: a session fixture is set up before them)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHOPKEEPER_NOW", NOW.isoformat())
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

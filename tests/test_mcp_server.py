@@ -15,11 +15,13 @@ from shopkeeper.skills.registry import load_registry
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 
+from .dates import END
+
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     home = tmp_path_factory.mktemp("mcp")
-    generate_store(home / "src", scale=0.05, seed=61)
+    generate_store(home / "src", scale=0.05, seed=61, end_date=END)
     s = Settings(home=home)
     import_store(home / "src", "shop", settings=s)
     return s

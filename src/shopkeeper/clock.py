@@ -4,6 +4,10 @@ By default it is real time. ``SHOPKEEPER_NOW`` (or ``shopkeeper serve --now``) s
 for a store whose data ends in the past — a demo store built for 2026-11-20 is served as if it
 were that evening: schedules catch up and run on from there. A naive value is read as UTC.
 
+Every reading of the time in the package goes through this module (a test checks it): ``now`` where
+a :class:`Settings` is at hand, ``utcnow`` / ``today`` elsewhere (audit events, approvals, memory,
+sessions, traces...) — they read ``SHOPKEEPER_NOW`` from the environment and run on from it.
+
 >>> from shopkeeper.settings import Settings
 >>> now(Settings(now=dt.datetime(2026, 11, 20, 18, 0))).isoformat()
 '2026-11-20T18:00:00+00:00'
@@ -15,7 +19,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 import time
+from zoneinfo import ZoneInfo
 
 from shopkeeper.settings import Settings
 
@@ -48,3 +55,31 @@ class Clock:
         if self.real:
             return dt.datetime.now(dt.UTC)
         return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
+
+
+_process: tuple[str | None, Clock] | None = None
+_process_guard = threading.Lock()
+
+
+def utcnow() -> dt.datetime:
+    """The present instant where no :class:`Settings` is at hand: from ``SHOPKEEPER_NOW`` on
+    (running from when it was first read; read again whenever the variable changes), else real
+    time; always aware, in UTC.
+    """
+    global _process
+    value = os.environ.get("SHOPKEEPER_NOW") or None
+    current = _process
+    if current is None or current[0] != value:
+        with _process_guard:
+            current = _process
+            if current is None or current[0] != value:
+                current = _process = (value, Clock(Settings().now if value else None))
+    return current[1]().astimezone(dt.UTC)
+
+
+def today(tz: str | dt.tzinfo | None = None, *, settings: Settings | None = None) -> dt.date:
+    """Today's date in ``tz`` (an IANA name or a tzinfo; default: the machine's zone), by
+    ``now(settings)`` when settings are given, else by :func:`utcnow`.
+    """
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    return (now(settings) if settings else utcnow()).astimezone(zone).date()

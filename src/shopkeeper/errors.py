@@ -6,6 +6,9 @@ Shopkeeper still handles our errors sensibly::
     ShopkeeperError
     ├── ConfigError(ValueError)            bad settings or store.toml
     ├── StoreNotFound(LookupError)         no store with that name under SHOPKEEPER_HOME
+    ├── StoreBusy                          an import holds the store's warehouse (try again soon)
+    ├── ImportFailed(RuntimeError)         an import stopped on a database error; nothing changed
+    ├── DateOutOfRange(ValueError)         a day the store's data does not cover
     ├── DataContractError(ValueError)      input breaks the store-data contract as a whole
     │   ├── MissingFileError               a required table file is absent
     │   ├── MissingColumnError             a required column is absent from a file
@@ -18,6 +21,8 @@ are imported. Messages quote the offending value with ``!r`` and say how to fix 
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class ShopkeeperError(Exception):
     """Base class of every error Shopkeeper raises on purpose."""
@@ -29,6 +34,33 @@ class ConfigError(ShopkeeperError, ValueError):
 
 class StoreNotFound(ShopkeeperError, LookupError):
     """No store of that name exists under ``SHOPKEEPER_HOME``."""
+
+
+class DateOutOfRange(ShopkeeperError, ValueError):
+    """A day before the store's first data day, or too long after its last one.
+
+    ``first`` and ``last`` are the days the data covers, ``asked`` the day that was asked for; the
+    message (in the store's language) names all three.
+    """
+
+    def __init__(self, message: str, *, asked: dt.date, first: dt.date, last: dt.date) -> None:
+        super().__init__(message)
+        self.asked, self.first, self.last = asked, first, last
+
+
+class StoreBusy(ShopkeeperError):
+    """The store's warehouse is locked by an import (or another process): try again shortly.
+
+    ``retry_after`` is how many seconds a client should wait (the API's ``Retry-After``).
+    """
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ImportFailed(ShopkeeperError, RuntimeError):
+    """An import stopped on a database error (out of memory, disk full...); the warehouse is unchanged."""
 
 
 class DataContractError(ShopkeeperError, ValueError):

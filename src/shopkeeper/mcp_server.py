@@ -4,17 +4,31 @@ A tool's parameters are the fields of the skill's input model (with their descri
 defaults), its result is the skill's output model as structured content, and its description is
 the skill's docstring — generated from the registry, never written by hand. Each server is bound
 to one store.
+
+Over HTTP (:func:`http_app`) a client needs the API's own token — ``Authorization: Bearer <token>``
+for the server's store, from ``shopkeeper token create`` — and its role decides as it does for the
+API (:data:`shopkeeper.api.auth.GRANTS`): a skill the role may not run is neither listed nor
+callable. A stdio server is the local owner's, as the CLI is.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, INVALID_REQUEST
 from pydantic import Field
 from pydantic.fields import FieldInfo
+from sqlalchemy import Engine
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shopkeeper.api.auth import GRANTS, Principal
+from shopkeeper.api.tokens import verify_token
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry, load_registry
 
@@ -48,16 +62,95 @@ def skill_tool(skill: Skill, ctx: SkillContext) -> Any:
     return call
 
 
+def caller(engine: Engine, store: str, authorization: str | None) -> Principal | tuple[int, str]:
+    """The API caller an ``Authorization`` header is for on ``store``, or the HTTP status and
+    reason the API would refuse it with (401 no live token, 403 another store or no skills area).
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return 401, "send Authorization: Bearer <token> (see `shopkeeper token create`)"
+    info = verify_token(engine, token.strip())
+    if info is None:
+        return 401, "unknown or revoked token"
+    if info.store != store:
+        return 403, "this token is not valid for this store"
+    if "skills" not in GRANTS[info.role].areas:
+        return 403, f"role {info.role!r} may not use skills"
+    return Principal(info)
+
+
+class RoleGate:
+    """Server middleware: each message's token (on its HTTP request) decides which skills are
+    listed and which may be called.
+    """
+
+    def __init__(self, engine: Engine, store: str, tags: Mapping[str, tuple[str, ...]]) -> None:
+        self.engine, self.store, self.tags = engine, store, tags
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        """Refuse what the caller's role may not run; list only what it may."""
+        headers = getattr(ctx.request, "headers", None)
+        who = caller(self.engine, self.store, headers.get("authorization") if headers else None)
+        if not isinstance(who, Principal):
+            raise MCPError(INVALID_REQUEST, who[1])
+        name = (ctx.params or {}).get("name")
+        if ctx.method == "tools/call" and not self._may(who, name):
+            raise MCPError(
+                INVALID_PARAMS, f"role {who.token.role!r} may not use the skill {name!r}"
+            )
+        result = await call_next(ctx)
+        if ctx.method == "tools/list" and isinstance(result, dict):  # the wire form
+            tools = result.get("tools", [])
+            result = {**result, "tools": [t for t in tools if self._may(who, t.get("name"))]}
+        return result
+
+    def _may(self, who: Principal, name: object) -> bool:
+        return isinstance(name, str) and name in self.tags and who.may_run(self.tags[name])
+
+
+def http_app(server: MCPServer, engine: Engine, store: str, *, host: str) -> ASGIApp:
+    """The server over streamable HTTP, answering 401/403 as the API does before any MCP message
+    is read (the server must come from :func:`build_server` with ``engine``).
+    """
+    app = server.streamable_http_app(host=host)
+
+    async def gate(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+            who = caller(engine, store, header or None)
+            if not isinstance(who, Principal):
+                status, detail = who
+                response = JSONResponse(
+                    {"detail": detail}, status, headers={"WWW-Authenticate": "Bearer"}
+                )
+                await response(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    return gate
+
+
 def build_server(
-    settings: Settings, store: str, registry: SkillRegistry | None = None
+    settings: Settings,
+    store: str,
+    registry: SkillRegistry | None = None,
+    *,
+    engine: Engine | None = None,
 ) -> MCPServer:
-    """An MCP server exposing every registered skill on ``store``."""
+    """An MCP server exposing every registered skill on ``store``; with ``engine`` (the API's
+    token store) each caller sees and calls only what its token's role may run.
+    """
+    skills = list(registry if registry is not None else load_registry())
+    gate = [RoleGate(engine, store, {s.name: s.tags for s in skills})] if engine else []
     server = MCPServer(
         name=f"shopkeeper-{store}",
         instructions=f"Skills of Shopkeeper's AI team on the store {store!r}.",
+        middleware=gate,
     )
     ctx = SkillContext(settings, store)
-    for skill in registry if registry is not None else load_registry():
+    for skill in skills:
         server.add_tool(
             skill_tool(skill, ctx),
             name=skill.name,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     )
     import_threads: int | None = Field(
         default=None, description="DuckDB threads (default: all cores)."
+    )
+    import_xlsx_max_mb: int = Field(
+        default=512,
+        gt=0,
+        description="Largest size an .xlsx workbook may unpack to (MB); a bigger one is refused.",
     )
     model: str | None = Field(
         default=None,
@@ -88,6 +94,29 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
     smtp_from: str | None = Field(default=None, description="Sender address (default: smtp_user).")
     smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
+    delivery_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts webhooks may reach even though they are not public addresses "
+        "(comma-separated, e.g. '127.0.0.1,erp.lan'); every other host must resolve to public "
+        "addresses only.",
+    )
+    delivery_dir: Path | None = Field(
+        default=None,
+        description="Folder that file: deliveries may write under (default: the store's own "
+        "folder under home).",
+    )
+
+    @field_validator("delivery_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
+        return value
+
+    @property
+    def mcp_servers_file(self) -> Path:
+        """The owner's list of external MCP servers (see :mod:`shopkeeper.agents.mcp_tools`)."""
+        return self.home / "mcp_servers.toml"
 
     def store_dir(self, store: str) -> Path:
         """Folder of one store's state."""

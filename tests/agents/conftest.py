@@ -9,6 +9,8 @@ import pytest
 from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.service import create_demo
 
+from ..dates import END
+
 DEMO = "demo"
 
 
@@ -20,6 +22,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         mp.setenv("SHOPKEEPER_HOME", str(home))
         get_settings.cache_clear()
         settings = Settings()
-        create_demo(settings, DEMO, scale=0.2, seed=11)
+        create_demo(settings, DEMO, scale=0.2, seed=11, end_date=END)
         yield settings
     get_settings.cache_clear()

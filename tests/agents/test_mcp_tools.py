@@ -1,4 +1,4 @@
-"""External MCP servers as tools: store.toml entries, and a real stdio server driven synchronously."""
+"""External MCP servers as tools: the owner's mcp_servers.toml, and a real stdio server driven synchronously."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from shopkeeper.agents.mcp_tools import (
     tool_name,
 )
 from shopkeeper.errors import ConfigError
-from shopkeeper.store.config import load_store_config
+from shopkeeper.settings import Settings
 
 SERVER = textwrap.dedent(
     '''
@@ -53,33 +53,34 @@ SERVER = textwrap.dedent(
 )
 
 
-def write_store_toml(folder: Path, body: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "store.toml").write_text('name = "shop"\n' + textwrap.dedent(body), encoding="utf-8")
-    return folder
+def owner_file(home: Path, body: str) -> Settings:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "mcp_servers.toml").write_text(textwrap.dedent(body), encoding="utf-8")
+    return Settings(home=home)
 
 
-def test_servers_from_store_toml(tmp_path: Path) -> None:
-    folder = write_store_toml(
-        tmp_path / "s",
+def test_servers_from_the_owners_file(tmp_path: Path) -> None:
+    settings = owner_file(
+        tmp_path / "home",
         """
         [[mcp_servers]]
         name = "erp"
         command = ["python", "-m", "erp_mcp"]
         env = { ERP_TOKEN = "t" }
 
-        [[mcp_servers]]
+        [[stores.shop.mcp_servers]]
         name = "logistics"
         transport = "http"
         url = "http://127.0.0.1:9000/mcp"
         """,
     )
-    servers = mcp_servers(load_store_config(folder))
-    assert servers == [
-        McpServerConfig(name="erp", command=["python", "-m", "erp_mcp"], env={"ERP_TOKEN": "t"}),
+    erp = McpServerConfig(name="erp", command=["python", "-m", "erp_mcp"], env={"ERP_TOKEN": "t"})
+    assert mcp_servers(settings, "shop") == [
+        erp,
         McpServerConfig(name="logistics", transport="http", url="http://127.0.0.1:9000/mcp"),
     ]
-    assert mcp_servers(load_store_config(write_store_toml(tmp_path / "none", ""))) == []
+    assert mcp_servers(settings, "other") == [erp]
+    assert mcp_servers(Settings(home=tmp_path / "none"), "shop") == []
 
 
 @pytest.mark.parametrize(
@@ -90,16 +91,17 @@ def test_servers_from_store_toml(tmp_path: Path) -> None:
         ('[[mcp_servers]]\nname = "my erp"\ncommand = ["x"]\n', r"#1: name: String should match"),
         ('[[mcp_servers]]\nname = "e"\ncommand = ["x"]\ncomand = 1\n', "comand"),
         (
-            '[[mcp_servers]]\nname = "e"\ncommand = ["x"]\n[[mcp_servers]]\nname = "e"\ncommand = ["y"]\n',
+            '[[mcp_servers]]\nname = "e"\ncommand = ["x"]\n[[stores.shop.mcp_servers]]\nname = "e"\ncommand = ["y"]\n',
             "repeated",
         ),
         ('mcp_servers = "erp"\n', "array of tables"),
+        ("mcp_servers = [\n", "not valid TOML"),
     ],
 )
 def test_bad_entries_are_config_errors(tmp_path: Path, body: str, problem: str) -> None:
-    config = load_store_config(write_store_toml(tmp_path / "s", body))
+    settings = owner_file(tmp_path / "home", body)
     with pytest.raises(ConfigError, match=problem):
-        mcp_servers(config)
+        mcp_servers(settings, "shop")
 
 
 def test_tool_names_are_safe_for_openai() -> None:

@@ -15,6 +15,8 @@ from shopkeeper.settings import Settings, get_settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
 from shopkeeper.store.service import create_demo
 
+from ..dates import END
+
 DEMO, OTHER = "demo", "other"
 
 
@@ -26,8 +28,8 @@ def api_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         mp.setenv("SHOPKEEPER_HOME", str(home))
         get_settings.cache_clear()
         settings = Settings()
-        create_demo(settings, DEMO, scale=0.2, seed=11)
-        create_demo(settings, OTHER, scale=0.05, seed=3)
+        create_demo(settings, DEMO, scale=0.2, seed=11, end_date=END)
+        create_demo(settings, OTHER, scale=0.05, seed=3, end_date=END)
         yield settings
     get_settings.cache_clear()
 

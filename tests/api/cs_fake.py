@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,12 +39,16 @@ class FakeEngine:
         self.conversations: dict[tuple[str, str], ConversationView] = {}
         self.replies: dict[tuple[str, str, str], CsReply] = {}
         self.handled = 0
+        self.verified: dict[str, bool] = {}  # customer_id → whether the last message was vouched
         self.outcomes: list[tuple[str, str, Outcome, str | None]] = []
         self._lock = threading.Lock()
         self._n = 0
 
-    def handle_message(self, store: str, message: CsMessage, now: dt.datetime) -> CsReply:
+    def handle_message(
+        self, store: str, message: CsMessage, now: dt.datetime, *, verified: bool = True
+    ) -> CsReply:
         with self._lock:
+            self.verified[message.customer_id] = verified
             self._n += 1
             mid = message.message_id or f"m{self._n}"
             key = (store, message.conversation_id, mid)
@@ -211,3 +216,14 @@ def cs_app(home: Path) -> Iterator[CsApp]:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+ORIGIN = {"Origin": "http://testserver"}
+"""What a browser sends with a form from the console's own pages (the TestClient's host)."""
+
+
+def csrf(page: str) -> str:
+    """The CSRF token a console page's forms carry."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "no CSRF token in the page"
+    return found.group(1)

@@ -78,3 +78,16 @@ def test_serve_runs_uvicorn_on_the_store_clock(
         clock = seen["app"].state.services.clock
         assert dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC) <= clock()
         assert clock() < dt.datetime(2026, 11, 20, 18, 1, tzinfo=dt.UTC)
+
+
+def test_a_widget_key_without_a_secret_is_said_to_serve_guests(
+    api_home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = runner.invoke(app, ["token", "create", "--store", DEMO, "--role", "widget"])
+    assert made.exit_code == 0, made.stderr
+    assert "guests only" in made.stderr
+    assert "cs_widget_secret" in made.stderr
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)
+    served = runner.invoke(app, ["serve", "--no-kb-refresh"])
+    assert served.exit_code == 0, served.stderr
+    assert f"store {DEMO!r} has no cs_widget_secret" in served.stderr

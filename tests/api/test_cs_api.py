@@ -72,11 +72,16 @@ def test_auth_on_the_buyer_side(cs: CsApp) -> None:
     assert post(auth(cs.tokens["other-widget"])).status_code == 403
     assert post(auth(cs.tokens["ops"])).status_code == 403  # a role without cs
     assert post(auth(cs.tokens["owner"])).status_code == 200
-    assert post({}, params={"key": cs.tokens["widget"]}).status_code == 200  # key in the query
+    # key in the query (a guest: it may not write into the conversation staff opened for buyer-1)
+    key = {"key": cs.tokens["widget"]}
+    assert post({}, params=key).status_code == 404
+    r = cs.client.post(f"{URL}/messages", json=msg("c-auth-w"), params=key)
+    assert r.status_code == 200
 
 
 def test_widget_key_may_not_read_anything_else(cs: CsApp) -> None:
     w = auth(cs.tokens["widget"])
+    assert cs.client.post(f"{URL}/messages", json=msg("c-w"), headers=w).status_code == 200
     for path in ("/queue", "/stats"):
         assert cs.client.get(URL + path, headers=w).status_code == 403
     assert (
@@ -102,11 +107,16 @@ def test_widget_key_may_not_read_anything_else(cs: CsApp) -> None:
         == 404
     )
     assert cs.client.get(f"{URL}/conversations/c-rt", headers=w).status_code == 404
-    r = cs.client.post(f"{URL}/messages", json=msg("c-rt", customer="buyer-2"), headers=w)
+    r = cs.client.post(f"{URL}/messages", json=msg("c-w", customer="buyer-2"), headers=w)
     assert r.status_code == 404
-    own = cs.client.get(f"{URL}/conversations/c-rt", headers=w, params={"customer_id": "buyer-1"})
+    own = cs.client.get(f"{URL}/conversations/c-w", headers=w, params={"customer_id": "buyer-1"})
     assert own.status_code == 200
-    assert own.json()["customer_id"] == "buyer-1"
+    assert own.json()["customer_id"] == "guest:buyer-1"  # no secret: a guest, never buyer-1
+    # staff opened c-rt for the real buyer-1: a widget claiming to be buyer-1 does not see it
+    staff_conv = cs.client.get(
+        f"{URL}/conversations/c-rt", headers=w, params={"customer_id": "buyer-1"}
+    )
+    assert staff_conv.status_code == 404
 
 
 def test_customer_signature_when_the_store_has_a_secret(cs: CsApp) -> None:
@@ -121,6 +131,7 @@ def test_customer_signature_when_the_store_has_a_secret(cs: CsApp) -> None:
         assert cs.client.post(f"{URL}/messages", json=body, headers=bad).status_code == 401
         good = {**w, SIGNATURE_HEADER: sign_customer(b"s3cret", "buyer-9")}
         assert cs.client.post(f"{URL}/messages", json=body, headers=good).status_code == 200
+        assert cs.engine.verified["buyer-9"] is True  # a signed buyer is the buyer
         # staff tokens are not buyers: no signature needed
         assert (
             cs.client.post(f"{URL}/messages", json=body, headers=auth(cs.tokens["cs"])).status_code
@@ -128,6 +139,19 @@ def test_customer_signature_when_the_store_has_a_secret(cs: CsApp) -> None:
         )
     finally:
         (folder / SECRET_FILE).unlink()
+
+
+def test_without_a_secret_a_widget_buyer_is_a_guest(cs: CsApp) -> None:
+    """H3: the public key cannot claim a buyer: the engine gets a guest nobody vouched for."""
+    w = auth(cs.tokens["widget"])
+    body = msg("c-guest", customer="buyer-77")
+    assert cs.client.post(f"{URL}/messages", json=body, headers=w).status_code == 200
+    assert "buyer-77" not in cs.engine.verified
+    assert cs.engine.verified["guest:buyer-77"] is False
+    # a staff token (an integration that authenticated its buyer) still vouches for the id
+    staff = msg("c-guest-staff", customer="buyer-77")
+    assert cs.client.post(f"{URL}/messages", json=staff, headers=auth(cs.tokens["cs"])).is_success
+    assert cs.engine.verified["buyer-77"] is True
 
 
 def test_handoff_queue_human_reply_release(cs: CsApp) -> None:

@@ -113,7 +113,11 @@ def test_suggestions_and_stats(client: TestClient, tokens: dict[str, str]) -> No
 
 
 def test_console_on_the_real_engine(client: TestClient, tokens: dict[str, str]) -> None:
-    page = client.post(f"/console/{DEMO}/login", data={"token": tokens["cs"], "c": "eng-2"})
+    page = client.post(
+        f"/console/{DEMO}/login",
+        data={"token": tokens["cs"], "c": "eng-2"},
+        headers={"Origin": "http://testserver"},
+    )
     assert page.status_code == 200
     assert "我要转人工客服" in page.text
     assert "eng-1" in client.get(f"/console/{DEMO}/panel").text  # a live conversation

@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 from fastapi.responses import HTMLResponse
 
-from .cs_fake import STORE, CsApp, auth, cs_app
+from .cs_fake import ORIGIN, STORE, CsApp, auth, cs_app, csrf
 
 URL = f"/v1/stores/{STORE}/cs"
 
@@ -63,13 +63,13 @@ def test_console_asks_for_a_token_then_shows_queue_conversation_and_suggestions(
     login = c.get(f"/console/{STORE}")
     assert login.status_code == 200
     assert 'name="token"' in login.text
-    bad = c.post(f"/console/{STORE}/login", data={"token": cs.tokens["widget"]})
+    bad = c.post(f"/console/{STORE}/login", data={"token": cs.tokens["widget"]}, headers=ORIGIN)
     assert (
         "error=1" in bad.url.query.decode()
         if isinstance(bad.url.query, bytes)
         else "error=1" in str(bad.url)
     )
-    page = c.post(f"/console/{STORE}/login", data={"token": cs.tokens["cs"]})
+    page = c.post(f"/console/{STORE}/login", data={"token": cs.tokens["cs"]}, headers=ORIGIN)
     assert page.status_code == 200
     assert "待人工" in page.text
     assert "buyer-1" in page.text
@@ -91,7 +91,8 @@ def test_console_asks_for_a_token_then_shows_queue_conversation_and_suggestions(
 
 def test_console_actions_record_outcomes_and_reply(cs: CsApp) -> None:
     c = cs.client
-    c.post(f"/console/{STORE}/login", data={"token": cs.tokens["owner"]})
+    page = c.post(f"/console/{STORE}/login", data={"token": cs.tokens["owner"]}, headers=ORIGIN)
+    token = csrf(page.text)
     before = len(cs.engine.outcomes)
     sent = c.post(
         f"/console/{STORE}/reply",
@@ -100,17 +101,23 @@ def test_console_actions_record_outcomes_and_reply(cs: CsApp) -> None:
             "text": "亲，已为您加急处理，今天内发出！",
             "suggestion_id": "s1",
             "original": "亲，已为您加急处理，今天内发出。",
+            "csrf": token,
         },
+        headers=ORIGIN,
     )
     assert sent.status_code == 200
     assert cs.engine.outcomes[before][1:] == ("s1", "edited", "亲，已为您加急处理，今天内发出！")
-    c.post(f"/console/{STORE}/suggestions/s2/reject", data={"c": "pg-1"})
+    c.post(
+        f"/console/{STORE}/suggestions/s2/reject",
+        data={"c": "pg-1", "csrf": token},
+        headers=ORIGIN,
+    )
     assert cs.engine.outcomes[-1][1:3] == ("s2", "rejected")
     view = c.get(f"{URL}/conversations/pg-1", headers=auth(cs.tokens["cs"])).json()
     assert view["messages"][-1]["role"] == "human"
-    c.post(f"/console/{STORE}/release", data={"c": "pg-1"})
+    c.post(f"/console/{STORE}/release", data={"c": "pg-1", "csrf": token}, headers=ORIGIN)
     assert cs.engine.conversations[(STORE, "pg-1")].state == "bot"
-    c.post(f"/console/{STORE}/logout")
+    c.post(f"/console/{STORE}/logout", data={"csrf": token}, headers=ORIGIN)
     assert 'name="token"' in c.get(f"/console/{STORE}").text
 
 

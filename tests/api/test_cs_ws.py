@@ -36,8 +36,11 @@ def test_round_trip_streams_deltas_then_the_reply(cs: CsApp) -> None:
     url = f"{WS}?conversation_id=ws-1&key={cs.tokens['widget']}&customer_id=buyer-ws"
     with cs.client.websocket_connect(url) as ws:
         assert ws.receive_json() == {"type": "ready", "conversation_id": "ws-1"}
-        ws.send_json({"text": "挂耳咖啡一包多少克？", "message_id": "w1"})
+        ws.send_json(
+            {"text": "挂耳咖啡一包多少克？", "message_id": "w1", "customer_id": "buyer-ws"}
+        )
         deltas, reply = until_reply(ws)
+        assert cs.engine.verified["guest:buyer-ws"] is False  # no secret: a guest (H3)
         assert len(deltas) > 1
         assert "".join(deltas) == reply["reply"]
         assert reply["message_id"] == "w1"

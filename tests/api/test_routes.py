@@ -112,7 +112,7 @@ def test_schedules_add_list_remove_runs(
     client: TestClient, tokens: dict[str, str], tmp_path: Path
 ) -> None:
     ops = bearer(tokens["ops"])
-    new = {"cron": "0 8 * * *", "command": "report daily --role ops", "deliver": f"file:{tmp_path}"}
+    new = {"cron": "0 8 * * *", "command": "report daily --role ops", "deliver": "file:reports"}
     added = client.post("/v1/stores/demo/schedules", headers=ops, json=new)
     assert added.status_code == 201, added.text
     schedule = added.json()
@@ -126,6 +126,11 @@ def test_schedules_add_list_remove_runs(
     assert "'99 * * * *'" in bad.json()["detail"]
     target = client.post("/v1/stores/demo/schedules", headers=ops, json={**new, "deliver": "fax:1"})
     assert target.status_code == 422
+    for deliver in ("webhook:http://169.254.169.254/latest", f"file:{tmp_path}"):
+        refused = client.post(
+            "/v1/stores/demo/schedules", headers=ops, json={**new, "deliver": deliver}
+        )
+        assert refused.status_code == 422, deliver
     assert client.get("/v1/stores/demo/schedules/runs", headers=ops).json() == []
     removed = client.delete(f"/v1/stores/demo/schedules/{schedule['schedule_id']}", headers=ops)
     assert removed.status_code == 204
@@ -134,7 +139,7 @@ def test_schedules_add_list_remove_runs(
 
 def test_schedule_is_dated_by_the_store_clock(client: TestClient, tokens: dict[str, str]) -> None:
     ops = bearer(tokens["ops"])
-    new = {"cron": "0 8 * * *", "command": "inspect", "deliver": "file:/tmp/x"}
+    new = {"cron": "0 8 * * *", "command": "inspect", "deliver": "file:reports"}
     created = client.post("/v1/stores/demo/schedules", headers=ops, json=new).json()
     at = dt.datetime.fromisoformat(created["created_at"])
     assert abs(at - client.app.state.services.clock()) < dt.timedelta(seconds=5)  # type: ignore[attr-defined]

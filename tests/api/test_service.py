@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from shopkeeper.api.app import create_app
 from shopkeeper.api.ticker import Ticker
-from shopkeeper.clock import Clock, now
+from shopkeeper.clock import Clock, now, utcnow
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.schedules import add_schedule, runs_of
 from shopkeeper.settings import Settings
@@ -40,8 +40,9 @@ def test_startup_catches_up_missed_runs_once(
     schedule = add_schedule(
         engine, OTHER, "0 8 * * *", "report daily", f"file:{tmp_path}", timezone="Asia/Shanghai"
     )
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)  # three 08:00 slots were missed
-    app = create_app(api_home, now=lambda: later, registry=registry())
+    later = utcnow() + dt.timedelta(days=3)  # three 08:00 slots were missed
+    owned = api_home.model_copy(update={"delivery_dir": tmp_path})
+    app = create_app(owned, now=lambda: later, registry=registry())
     with TestClient(app) as client:
         runs = client.get(
             f"/v1/stores/{OTHER}/schedules/runs", headers=bearer(tokens["other-owner"])
@@ -49,7 +50,7 @@ def test_startup_catches_up_missed_runs_once(
         mine = [r for r in runs.json() if r["schedule_id"] == schedule.schedule_id]
         assert [r["status"] for r in mine] == ["ok"]  # caught up once, not three times
         assert len(list(tmp_path.glob("*.md"))) == 1
-    with TestClient(create_app(api_home, now=lambda: later, registry=registry())):
+    with TestClient(create_app(owned, now=lambda: later, registry=registry())):
         pass  # a restart at the same instant runs nothing again
     assert len([r for r in runs_of(engine, OTHER) if r.schedule_id == schedule.schedule_id]) == 1
     engine.dispose()
@@ -64,9 +65,11 @@ def test_a_failing_run_is_recorded_and_logged(
     schedule = add_schedule(
         engine, OTHER, "*/5 * * * *", "inspect", f"file:{blocked}", timezone="UTC"
     )
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    later = utcnow() + dt.timedelta(hours=1)
     with caplog.at_level(logging.ERROR, logger="shopkeeper.schedules"):
-        Ticker(api_home, engine, lambda: later).tick_once()
+        Ticker(
+            api_home.model_copy(update={"delivery_dir": tmp_path}), engine, lambda: later
+        ).tick_once()
     failed = [r for r in runs_of(engine, OTHER) if r.schedule_id == schedule.schedule_id]
     assert [r.status for r in failed] == ["failed"]
     assert schedule.schedule_id in caplog.text

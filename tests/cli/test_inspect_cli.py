@@ -13,13 +13,15 @@ from shopkeeper.settings import Settings
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 
+from ..dates import END
+
 runner = CliRunner()
 
 
 @pytest.fixture
 def shop(sk_home: Settings, tmp_path: Path) -> str:
     folder = tmp_path / "src"
-    generate_store(folder, scale=0.05, seed=31)
+    generate_store(folder, scale=0.05, seed=31, end_date=END)
     import_store(folder, "shop", settings=sk_home)
     return "shop"
 

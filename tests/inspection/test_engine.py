@@ -19,6 +19,8 @@ from shopkeeper.store.importer import import_store
 from shopkeeper.store.warehouse import Warehouse, store_dir
 
 DAY = dt.date(2026, 11, 20)
+LAST_TINY_DAY = dt.date(2026, 11, 2)
+"""The tiny store's last order day (an inspection is asked for a day its data covers)."""
 
 
 def make(
@@ -93,7 +95,7 @@ def test_skipped_checks_and_json_shape(tmp_path: Path, tiny_store: Callable[...,
         Rule("plain", (), _NoSettings, _always("plain")),
     ]
     with Warehouse.open(store_dir(settings, "shop"), read_only=True) as wh:
-        report = inspect_store(wh, "shop", as_of=DAY, rules=rules, lang="en")
+        report = inspect_store(wh, "shop", as_of=LAST_TINY_DAY, rules=rules, lang="en")
     assert [f.kind for f in report.findings] == ["plain"]
     assert [s.kind for s in report.summary.skipped] == ["needs_traffic"]
     assert "traffic" in report.summary.skipped[0].reason
@@ -111,7 +113,7 @@ def test_skipped_checks_and_json_shape(tmp_path: Path, tiny_store: Callable[...,
         "recommendation",
         "actions",
     }
-    assert finding["id"] == "plain:store:shop:2026-11-20"
+    assert finding["id"] == "plain:store:shop:2026-11-02"
     assert data["summary"]["counts"] == {"high": 0, "medium": 0, "low": 1}
 
 

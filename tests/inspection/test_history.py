@@ -10,9 +10,12 @@ from sqlalchemy import Engine
 
 from shopkeeper.inspection.history import (
     FindingNotFound,
+    InspectionNotFound,
     dismiss,
+    forget,
     history,
     record,
+    reset,
     split_dismissed,
     undismiss,
 )
@@ -122,3 +125,33 @@ def test_undismiss_and_unknown_finding(engine: Engine) -> None:
     assert len(shown) == 1
     with pytest.raises(FindingNotFound):
         dismiss(engine, "s", "out_of_stock:sku:ZZZ", "x")
+
+
+def test_forget_a_run_as_if_it_never_ran(engine: Engine) -> None:
+    record(
+        engine, report(D1, [finding("out_of_stock", "A", D1), finding("slow_moving", "B", D1)]), []
+    )
+    record(engine, report(D2, [finding("out_of_stock", "A", D2)]), [])
+    assert {p.key: p.status for p in history(engine, "s").problems}[
+        "slow_moving:sku:B"
+    ] == "resolved"
+    assert forget(engine, "s", D2) == 1
+    h = history(engine, "s")
+    assert h.latest == D1
+    assert {p.key: p.status for p in h.problems} == {
+        "out_of_stock:sku:A": "new",
+        "slow_moving:sku:B": "new",
+    }
+    with pytest.raises(InspectionNotFound, match="2026-11-18"):
+        forget(engine, "s", D3)
+
+
+def test_reset_forgets_the_store_only(engine: Engine) -> None:
+    record(engine, report(D1, [finding("out_of_stock", "A", D1)]), [])
+    dismiss(engine, "s", "out_of_stock:sku:A", "expected")
+    other = report(D1, [finding("out_of_stock", "A", D1)]).model_copy(update={"store": "t"})
+    record(engine, other, [])
+    reset(engine, "s")
+    assert history(engine, "s").latest is None
+    assert split_dismissed(engine, "s", [finding("out_of_stock", "A", D2)])[1] == []
+    assert history(engine, "t").latest == D1

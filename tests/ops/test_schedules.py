@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.schedules import (
@@ -27,13 +28,15 @@ from shopkeeper.settings import Settings
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 
+from ..dates import END
+
 UTC = ZoneInfo("UTC")
 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     home = tmp_path_factory.mktemp("sched")
-    generate_store(home / "src", scale=0.05, seed=51)
+    generate_store(home / "src", scale=0.05, seed=51, end_date=END)
     s = Settings(home=home)
     import_store(home / "src", "shop", settings=s)
     return s
@@ -94,6 +97,7 @@ def test_invalid_schedules_are_refused(settings: Settings) -> None:
 def test_file_delivery_runs_once_per_slot_and_catches_up_once(
     settings: Settings, tmp_path: Path
 ) -> None:
+    settings = settings.model_copy(update={"delivery_dir": tmp_path})
     engine = ops_engine(settings)
     folder = tmp_path / "out"
     schedule = add_schedule(
@@ -104,7 +108,7 @@ def test_file_delivery_runs_once_per_slot_and_catches_up_once(
         f"file:{folder}",
         timezone="Asia/Shanghai",
     )
-    start = dt.datetime.now(UTC)
+    start = utcnow()
     first = tick(settings, engine, start + dt.timedelta(days=1, hours=1))
     assert [r.status for r in first if r.schedule_id == schedule.schedule_id] == ["ok"]
     assert len(list(folder.glob("*.md"))) == 1
@@ -127,11 +131,12 @@ def test_file_delivery_runs_once_per_slot_and_catches_up_once(
 def test_webhook_delivery_and_failures_are_recorded_and_raised(
     settings: Settings, hook: str
 ) -> None:
+    settings = settings.model_copy(update={"delivery_allow_hosts": ["127.0.0.1"]})
     engine = ops_engine(settings)
     schedule = add_schedule(
         engine, "shop", "0 9 * * *", "inspect", f"dingtalk:{hook}", timezone="Asia/Shanghai"
     )
-    start = dt.datetime.now(UTC)
+    start = utcnow()
     _Hook.reply = (200, {"errcode": 0})
     tick(settings, engine, start + dt.timedelta(days=1, hours=2))
     assert _Hook.received[-1]["msgtype"] == "markdown"
@@ -148,6 +153,7 @@ def test_webhook_delivery_and_failures_are_recorded_and_raised(
 
 @pytest.mark.slow
 def test_an_hourly_schedule_runs_each_hour(settings: Settings, tmp_path: Path) -> None:
+    settings = settings.model_copy(update={"delivery_dir": tmp_path})
     engine = ops_engine(settings)
     schedule = add_schedule(
         engine,
@@ -157,7 +163,7 @@ def test_an_hourly_schedule_runs_each_hour(settings: Settings, tmp_path: Path) -
         f"file:{tmp_path}",
         timezone="Asia/Shanghai",
     )
-    start = dt.datetime.now(UTC).replace(minute=20, second=0, microsecond=0) + dt.timedelta(hours=1)
+    start = utcnow().replace(minute=20, second=0, microsecond=0) + dt.timedelta(hours=1)
     for hour in range(3):
         ran = [
             r

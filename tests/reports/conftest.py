@@ -14,6 +14,8 @@ from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.service import SOURCE_DIR, create_demo
 
+from ..dates import END
+
 DEMO, BARE, EN = "demo", "bare", "demo-en"
 REQUIRED = ("store.toml", "products.csv", "orders.csv", "order_items.csv")
 
@@ -32,7 +34,7 @@ def _home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A SHOPKEEPER_HOME holding the zh demo store ``demo`` and ``bare`` (products, orders, order_items only)."""
     with _home(tmp_path_factory) as settings:
-        create_demo(settings, DEMO, scale=0.2, seed=11)
+        create_demo(settings, DEMO, scale=0.2, seed=11, end_date=END)
         bare = tmp_path_factory.mktemp("bare")
         for name in REQUIRED:
             shutil.copy(settings.store_dir(DEMO) / SOURCE_DIR / name, bare / name)
@@ -44,7 +46,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 def en_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A SHOPKEEPER_HOME holding the English (Shopify) demo store ``demo-en``."""
     with _home(tmp_path_factory) as settings:
-        create_demo(settings, EN, lang="en", scale=0.2, seed=11)
+        create_demo(settings, EN, lang="en", scale=0.2, seed=11, end_date=END)
         yield settings
 
 

@@ -18,6 +18,8 @@ from shopkeeper.skills.registry import SkillContext, SkillRegistry, load_registr
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.service import SOURCE_DIR, create_demo
 
+from ..dates import END
+
 REQUIRED = ("store.toml", "products.csv", "orders.csv", "order_items.csv")
 TINY_TOML = """name = "Tiny"
 platform = "shopify"
@@ -99,8 +101,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
     """``zh`` and ``en`` demo stores (scale 0.2), ``bare`` (required tables only), ``tiny``."""
     home = tmp_path_factory.mktemp("skills-home")
     s = Stores(home)
-    create_demo(s.settings, "zh", scale=0.2, seed=11)
-    create_demo(s.settings, "en", lang="en", scale=0.2, seed=11)
+    create_demo(s.settings, "zh", scale=0.2, seed=11, end_date=END)
+    create_demo(s.settings, "en", lang="en", scale=0.2, seed=11, end_date=END)
     bare = tmp_path_factory.mktemp("bare-src")
     for name in REQUIRED:
         shutil.copy(s.settings.store_dir("zh") / SOURCE_DIR / name, bare / name)

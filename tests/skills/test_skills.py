@@ -19,13 +19,15 @@ from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.warehouse import store_dir
 
+from ..dates import END
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "skillpack"
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> SkillContext:
     home = tmp_path_factory.mktemp("skills")
-    generate_store(home / "src", scale=0.1, seed=41)
+    generate_store(home / "src", scale=0.1, seed=41, end_date=END)
     import_store(home / "src", "shop", settings=Settings(home=home))
     return SkillContext(Settings(home=home), "shop", "en")
 

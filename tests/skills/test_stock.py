@@ -29,7 +29,8 @@ def test_tiny_store_by_hand(stores: Stores) -> None:
 
 
 def test_demo_matches_sql(stores: Stores) -> None:
-    out = stores.run("zh", "stock_status", {"limit": 1000})
+    # window_days asks for the plain mean over a window (the default is the normal daily rate)
+    out = stores.run("zh", "stock_status", {"limit": 1000, "window_days": 28})
     assert out.summary.skus == len(out.skus)
     sku = max(out.skus, key=lambda s: s.avg_daily_units)
     (on_hand, units) = stores.sql(

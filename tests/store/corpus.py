@@ -10,7 +10,11 @@ check both halves of the contract: nothing bad is imported silently, nothing goo
   with a bad row, so the line number is checked through every reader;
 - :data:`ROW_CASES`: rows that break the contract (bad values, duplicates, orphans, truncation);
 - :data:`FATAL_CASES`: files that cannot be imported at all; the import fails with a message
-  naming the file and changes nothing.
+  naming the file and changes nothing;
+- :data:`HOSTILE_CASES`: files that broke the importer in trials (mixed line endings, a line
+  over DuckDB's buffer, a header with no line break, random bytes, archives named ``.csv``, an
+  inflating workbook...) and their neighbours; each must end with the good rows imported and the
+  bad ones located, or with one clear sentence.
 
 ``docs/bad-input.md`` has one row per case id (a test checks that).
 """
@@ -20,9 +24,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gzip
 import io
 import json
+import random
 import textwrap
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +52,7 @@ from shopkeeper.errors import (
 from shopkeeper.settings import Settings
 from shopkeeper.store.encoding import SAMPLE_BYTES
 from shopkeeper.store.schema import TABLES
+from shopkeeper.store.sources import MAX_LINE_BYTES
 
 Rows = list[list[str]]
 Files = dict[str, bytes | None]
@@ -246,6 +254,7 @@ class FatalCase:
     message: tuple[str, ...]  # substrings of the error message
     on_existing_store: bool = True  # also refused on top of an already imported store
     toml: str = STORE_TOML  # "" for no store.toml
+    env: Mapping[str, str] = field(default_factory=dict)  # SHOPKEEPER_* settings for the import
 
     def __str__(self) -> str:
         return self.id
@@ -1114,7 +1123,192 @@ FATAL_CASES: tuple[FatalCase, ...] = (
     ),
 )
 
-ALL_CASES: tuple[RowCase | FatalCase, ...] = (*FORMAT_CASES, *ROW_CASES, *FATAL_CASES)
+# -- hostile files from trials, and their neighbours ------------------------------------------
+
+_GOOD_1005 = "O-1005,C-003,2026-11-02 10:00:00,2026-11-02 10:01:00,paid,app,1,0"
+_GOOD_1006 = "O-1006,C-003,2026-11-03 10:00:00,,created,app,1,0"
+_BOGUS_1004 = "O-1004,C-003,2026-11-02 10:00:00,,bogus,app,1,0"
+
+
+def _lines(*lines: str, end: str = "\n") -> str:
+    return "".join(line + end for line in lines)
+
+
+def _mixed_endings() -> Files:
+    """A CRLF export appended to by a tool that writes LF (DuckDB's strict reader stops on it)."""
+    head = _lines(*_ORDERS_CSV.splitlines(), end="\r\n")
+    return {"orders.csv": (head + _lines(_BOGUS_1004, _GOOD_1005)).encode()}
+
+
+def _cr_only() -> Files:
+    return {
+        "orders.csv": _lines(*_ORDERS_CSV.splitlines(), _BOGUS_1004, _GOOD_1005, end="\r").encode()
+    }
+
+
+def _over_buffer() -> Files:
+    """A line over DuckDB's 32 MB read buffer (which it used to drop without a word)."""
+    cell = "x" * (2 * MAX_LINE_BYTES + (1 << 20))
+    text = _ORDERS_CSV + f"O-1004,C-003,2026-11-02 10:00:00,,paid,{cell},1,0\n" + _lines(_GOOD_1005)
+    return {"orders.csv": text.encode()}
+
+
+def _bom_in_the_middle() -> Files:
+    """Two Excel exports glued together: the second's BOM and header sit in the middle."""
+    second = "\ufeff" + _lines(ORDERS[0][0] + "," + ",".join(ORDERS[0][1:]), _GOOD_1005)
+    return {"orders.csv": (_ORDERS_CSV + second).encode()}
+
+
+def _nul_bytes() -> Files:
+    return {"orders.csv": (_ORDERS_CSV + _lines(_GOOD_1005.replace("app", "a\x00pp"))).encode()}
+
+
+def _utf16_no_bom() -> Files:
+    return {"traffic.csv": csv_bytes(TRAFFIC_ZH, encoding="utf-16-le")}
+
+
+def _random_bytes() -> Files:
+    return {"orders.csv": random.Random(10).randbytes(200_000)}
+
+
+def _random_after_newline() -> Files:
+    """Random bytes that start with a line break (once read as an empty file)."""
+    return {"traffic.csv": b"\n" + random.Random(11).randbytes(200_000)}
+
+
+def _zip_named_csv() -> Files:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("traffic.csv", csv_bytes(TRAFFIC))
+    return {"traffic.csv": out.getvalue()}
+
+
+def _corrupt_parquet_pages() -> Files:
+    """A Parquet file whose footer reads but whose data pages are broken (a bad copy)."""
+    table = pa.table({h: [r[i] for r in TRAFFIC[1:]] * 2000 for i, h in enumerate(TRAFFIC[0])})
+    out = io.BytesIO()
+    pq.write_table(table, out, compression="snappy")
+    data = bytearray(out.getvalue())
+    data[100:150] = bytes(b ^ 0xFF for b in data[100:150])
+    return {"traffic.parquet": bytes(data)}
+
+
+def _inflating_xlsx() -> Files:
+    """A workbook that unpacks to over 1 MB (the case runs with a 1 MB limit)."""
+    return {"traffic.xlsx": xlsx_bytes([TRAFFIC[0], *([TRAFFIC[1]] * 6_000)])}
+
+
+HOSTILE_CASES: tuple[RowCase | FatalCase, ...] = (
+    RowCase(
+        "mixed-line-endings",
+        "orders.csv in CRLF with LF lines appended by another tool",
+        _mixed_endings,
+        bad=(bad("orders.csv:5:status", '"bogus"'),),
+        counts={"orders": 4},
+        notes=("orders.csv: read line by line",),
+    ),
+    RowCase(
+        "cr-line-endings",
+        "orders.csv whose lines end in CR only (old Mac)",
+        _cr_only,
+        bad=(bad("orders.csv:5:status", '"bogus"'),),
+        counts={"orders": 4},
+        notes=("lines end in CR only",),
+    ),
+    RowCase(
+        "line-over-buffer",
+        "a 33 MB line among good rows",
+        _over_buffer,
+        bad=(bad("orders.csv:5:*", "longer than the 16 MB limit"),),
+        counts={"orders": 4},
+    ),
+    RowCase(
+        "bom-in-the-middle",
+        "two exports glued together: a BOM and a second header in the middle",
+        _bom_in_the_middle,
+        bad=(bad("orders.csv:5:created_at", 'not a timestamp (ISO 8601): "created_at"'),),
+        counts={"orders": 4},
+    ),
+    RowCase(
+        "nul-bytes",
+        "a NUL byte inside a cell",
+        _nul_bytes,
+        counts={"orders": 4},
+        checks=(("SELECT channel FROM orders WHERE order_id = 'O-1005'", [("a\x00pp",)]),),
+    ),
+    RowCase(
+        "utf16-no-bom",
+        "UTF-16 text without a byte-order mark",
+        _utf16_no_bom,
+        bad=(_VISITORS_BAD,),
+        counts={"traffic": 2},
+        notes=("read as utf-16-le",),
+    ),
+    FatalCase(
+        "header-without-newline",
+        "orders.csv: a header of 17 MB with no line break",
+        _fatal(lambda: {"orders.csv": b"order_id," + b"y" * (MAX_LINE_BYTES + (1 << 20))}),
+        UnreadableFileError,
+        ("orders.csv", "without a line break"),
+    ),
+    FatalCase(
+        "random-bytes",
+        "orders.csv holding 200 KB of random bytes",
+        _fatal(_random_bytes),
+        UnreadableFileError,
+        ("orders.csv", "binary data"),
+    ),
+    FatalCase(
+        "random-bytes-after-newline",
+        "traffic.csv: a blank first line, then random bytes",
+        _fatal(_random_after_newline),
+        UnreadableFileError,
+        ("traffic.csv", "binary data"),
+    ),
+    FatalCase(
+        "gzip-named-csv",
+        "traffic.csv that is gzip-compressed",
+        _fatal(lambda: {"traffic.csv": gzip.compress(csv_bytes(TRAFFIC), mtime=0)}),
+        UnreadableFileError,
+        ("traffic.csv", "gzip-compressed"),
+    ),
+    FatalCase(
+        "zip-named-csv",
+        "traffic.csv that is a ZIP archive",
+        _fatal(_zip_named_csv),
+        UnreadableFileError,
+        ("traffic.csv", "ZIP archive"),
+    ),
+    FatalCase(
+        "xlsx-not-zip",
+        "traffic.xlsx that is CSV text renamed",
+        _fatal(lambda: {"traffic.xlsx": csv_bytes(TRAFFIC)}),
+        UnreadableFileError,
+        ("traffic.xlsx", "not a readable .xlsx"),
+    ),
+    FatalCase(
+        "xlsx-inflates",
+        "traffic.xlsx that unpacks to more than the limit (here 1 MB)",
+        _fatal(_inflating_xlsx),
+        UnreadableFileError,
+        ("traffic.xlsx", "over the 1 MB limit", "SHOPKEEPER_IMPORT_XLSX_MAX_MB"),
+        env={"SHOPKEEPER_IMPORT_XLSX_MAX_MB": "1"},
+    ),
+    FatalCase(
+        "corrupt-parquet-pages",
+        "traffic.parquet whose footer reads but whose pages are broken",
+        _fatal(_corrupt_parquet_pages),
+        UnreadableFileError,
+        ("traffic.parquet", "not a readable Parquet file"),
+    ),
+)
+
+ALL_CASES: tuple[RowCase | FatalCase, ...] = (
+    *FORMAT_CASES,
+    *ROW_CASES,
+    *FATAL_CASES,
+    *HOSTILE_CASES,
+)
 
 
 def by_id(case_id: str) -> RowCase | FatalCase:

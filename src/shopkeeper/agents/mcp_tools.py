@@ -1,14 +1,16 @@
 """External MCP servers as extra tools for the AI team (official ``mcp`` SDK client).
 
-A store lists them in its ``store.toml``::
+A server runs a command on this machine, so only the machine's owner lists them, in
+``SHOPKEEPER_HOME/mcp_servers.toml`` — never a store folder (data never carries code: an import
+ignores ``[[mcp_servers]]`` in ``store.toml`` with a warning)::
 
-    [[mcp_servers]]
+    [[mcp_servers]]                         # offered to every store
     name = "erp"
     transport = "stdio"                     # or "http" (streamable HTTP)
     command = ["python", "-m", "my_erp_mcp"]
     env = { ERP_TOKEN = "..." }
 
-    [[mcp_servers]]
+    [[stores.shop.mcp_servers]]             # offered to the store "shop" only
     name = "logistics"
     transport = "http"
     url = "http://127.0.0.1:9000/mcp"
@@ -18,7 +20,7 @@ A store lists them in its ``store.toml``::
 synchronous facade — the agent runtime is synchronous — over the async client, which runs on
 one event loop in a background thread while the tools are open::
 
-    with ExternalTools(mcp_servers(config)) as tools:
+    with ExternalTools(mcp_servers(settings, store)) as tools:
         specs = tools.specs()
         result = tools.call("erp__stock_level", {"sku": "A1"})
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import tomllib
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -42,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.llm.base import ToolSpec
-from shopkeeper.store.config import StoreConfig
+from shopkeeper.settings import Settings
 
 T = TypeVar("T")
 SEPARATOR = "__"
@@ -54,7 +57,7 @@ class ExternalToolError(ShopkeeperError, RuntimeError):
 
 
 class McpServerConfig(BaseModel):
-    """One ``[[mcp_servers]]`` entry of ``store.toml``."""
+    """One ``[[mcp_servers]]`` entry of ``SHOPKEEPER_HOME/mcp_servers.toml``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -74,11 +77,32 @@ class McpServerConfig(BaseModel):
         return self
 
 
-def mcp_servers(config: StoreConfig) -> list[McpServerConfig]:
-    """The ``[[mcp_servers]]`` of a store's configuration (kept there as an extra)."""
-    raw = (config.model_extra or {}).get("mcp_servers") or []
+def mcp_servers(settings: Settings, store: str) -> list[McpServerConfig]:
+    """The servers the owner's ``SHOPKEEPER_HOME/mcp_servers.toml`` offers to ``store``: its
+    top-level ``[[mcp_servers]]`` then the store's ``[[stores.<store>.mcp_servers]]`` (none when
+    the file is absent).
+    """
+    file = settings.mcp_servers_file
+    if not file.exists():
+        return []
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
+    stores = raw.get("stores", {})
+    section = stores.get(store, {}) if isinstance(stores, dict) else {}
+    own = section.get("mcp_servers", []) if isinstance(section, dict) else section
+    servers = _entries(raw.get("mcp_servers", []), f"{file} [[mcp_servers]]")
+    servers += _entries(own, f"{file} [[stores.{store}.mcp_servers]]")
+    names = [s.name for s in servers]
+    if dupes := sorted({n for n in names if names.count(n) > 1}):
+        raise ConfigError(f"{file}: server names must be unique, repeated: {dupes}")
+    return servers
+
+
+def _entries(raw: object, where: str) -> list[McpServerConfig]:
     if not isinstance(raw, list):
-        raise ConfigError(f"store.toml: mcp_servers must be an array of tables, got {raw!r}")
+        raise ConfigError(f"{where}: must be an array of tables, got {raw!r}")
     servers: list[McpServerConfig] = []
     for i, entry in enumerate(raw):
         try:
@@ -87,10 +111,7 @@ def mcp_servers(config: StoreConfig) -> list[McpServerConfig]:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or 'entry'}: {e['msg']}" for e in exc.errors()
             )
-            raise ConfigError(f"store.toml [[mcp_servers]] #{i + 1}: {problems}") from exc
-    names = [s.name for s in servers]
-    if dupes := sorted({n for n in names if names.count(n) > 1}):
-        raise ConfigError(f"store.toml [[mcp_servers]]: names must be unique, repeated: {dupes}")
+            raise ConfigError(f"{where} #{i + 1}: {problems}") from exc
     return servers
 
 

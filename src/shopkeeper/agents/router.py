@@ -205,7 +205,6 @@ class Router:
         if intent.skill == "remember":
             found["text"] = _strip_command(clause)
             found["kind"] = slots.memory_kind(found["text"])
-            found["source"] = "merchant"
         fields = self.registry.get(intent.skill).input_model.model_fields
         return {k: v for k, v in found.items() if k in fields}
 

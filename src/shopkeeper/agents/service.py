@@ -22,7 +22,6 @@ from shopkeeper.llm.privacy import Masker, mask_if_external
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
-from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 
@@ -71,7 +70,8 @@ def ask(
 
     A model outside this machine gets the store's personal data masked (``mask_pii``, default
     on); traces never store phones, addresses or ids in the clear either way. Tools of the
-    external MCP servers in the store's ``[[mcp_servers]]`` are offered to the team.
+    external MCP servers the owner lists for the store in ``SHOPKEEPER_HOME/mcp_servers.toml``
+    are offered to the team.
     """
     store_dir = existing_store_dir(settings, store)
     configure_otel(settings)
@@ -79,14 +79,13 @@ def ask(
         model if model is not None and not isinstance(model, str) else team_model(settings, model)
     )
     with Warehouse.open(store_dir, read_only=True) as wh:
-        config = wh.store_config()
         if chosen.external and settings.mask_pii:
             chosen = mask_if_external(chosen, Masker.from_warehouse(wh.con), settings)
     with ExitStack() as stack:
         if engine is None:
             engine = ops_engine(settings)
             stack.callback(engine.dispose)
-        extra = _external_tools(stack, config)
+        extra = _external_tools(stack, settings, store)
         team = Team(
             settings,
             store,
@@ -101,15 +100,16 @@ def ask(
         return team.run(request, on_text=on_text, replay_of=replay_of)
 
 
-def _external_tools(stack: ExitStack, config: StoreConfig | None) -> ExtraTools | None:
-    """The tools of the store's ``[[mcp_servers]]``, open for the run (the MCP client loads only
-    when a store lists servers).
+def _external_tools(stack: ExitStack, settings: Settings, store: str) -> ExtraTools | None:
+    """The tools of the MCP servers the owner lists for the store, open for the run (the MCP
+    client loads only when there are some).
     """
-    if config is None or not (config.model_extra or {}).get("mcp_servers"):
+    if not settings.mcp_servers_file.exists():
         return None
     from shopkeeper.agents.mcp_tools import ExternalTools, mcp_servers
 
-    return stack.enter_context(ExternalTools(mcp_servers(config)))
+    servers = mcp_servers(settings, store)
+    return stack.enter_context(ExternalTools(servers)) if servers else None
 
 
 def _redactor() -> Callable[[Any], Any]:

@@ -14,12 +14,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, insert, select
 
 from shopkeeper.agents.usage import RunUsage
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.ops.db import run_steps, runs
 
@@ -68,10 +68,6 @@ class Run(BaseModel):
     steps: list[Step] = Field(default_factory=list)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(ZoneInfo("UTC"))
-
-
 def _identity(value: Any) -> Any:
     return value
 
@@ -93,7 +89,7 @@ class Tracer:
         self.run = Run(
             run_id=uuid.uuid4().hex[:12],
             store=store,
-            started_at=_utcnow(),
+            started_at=utcnow(),
             request=str(redact(request)),
             lang=lang,
             model=model,
@@ -129,7 +125,7 @@ class Tracer:
     def save(self, engine: Engine) -> Run:
         """Write the run and its steps (one transaction)."""
         run = self.run
-        run.finished_at = _utcnow()
+        run.finished_at = utcnow()
         row = run.model_dump(mode="json", exclude={"steps"})
         row["plan"] = self.redact(row["plan"])
         row["started_at"], row["finished_at"] = run.started_at, run.finished_at

@@ -1,5 +1,8 @@
 """Actions: propose, list, approve (runs exactly once), reject; the audit trail; the store's state.
 
+Buyers' phones and street addresses in an action's parameters (an after-sale address change) are
+masked in every answer here: the real ones stay with the order.
+
 Approving an action that is no longer pending — approved twice, or already rejected — is 409.
 A role narrowed to some actions (``ads``: bids, budgets, pausing campaigns) sees and decides only
 those; another action is 403.
@@ -15,6 +18,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.api.auth import Principal, StorePath, forbidden, require
 from shopkeeper.api.deps import ServicesDep
 from shopkeeper.api.errors import Conflict
+from shopkeeper.llm.privacy import redact
 from shopkeeper.ops.approvals import (
     ActionNotPending,
     ActionRecord,
@@ -49,6 +53,14 @@ class Decision(BaseModel):
     note: str = ""
 
 
+def shown(record: ActionRecord) -> ActionRecord:
+    """An action as the API shows it: personal data in its parameters, reasons and result
+    masked.
+    """
+    shown = ("params", "reason", "reasons", "result")
+    return record.model_copy(update={k: redact(getattr(record, k)) for k in shown})
+
+
 def _own(principal: Principal, services: ServicesDep, store: str, action_id: str) -> ActionRecord:
     record = get_action(services.engine, store, action_id)  # unknown → 404
     if not principal.may_act(record.action):
@@ -63,7 +75,7 @@ def propose_action(
     """Propose an action: it runs at once, waits for approval, or is refused, by policy."""
     if not principal.may_act(body.action):
         raise forbidden(f"the action {body.action!r}", principal)
-    return propose(
+    record = propose(
         services.settings,
         services.engine,
         services.connector,
@@ -73,6 +85,7 @@ def propose_action(
         reason=body.reason,
         proposed_by=principal.actor,
     )
+    return shown(record)
 
 
 @router.get("/approvals")
@@ -86,7 +99,7 @@ def list_approvals(
 ) -> list[ActionRecord]:
     """The store's actions (pending by default), newest first."""
     records = list_actions(services.engine, store, None if status == "all" else status)
-    return [r for r in records if principal.may_act(r.action)]
+    return [shown(r) for r in records if principal.may_act(r.action)]
 
 
 @router.post("/approvals/{action_id}/approve")
@@ -100,7 +113,8 @@ def approve_action(
             f"action {action_id!r} is {record.status}, not pending: it cannot be decided again"
         )
     try:
-        return approve(services.engine, services.connector, store, action_id, actor=principal.actor)
+        done = approve(services.engine, services.connector, store, action_id, actor=principal.actor)
+        return shown(done)
     except ActionNotPending as exc:  # another request decided it first
         raise Conflict(str(exc)) from exc
 
@@ -120,8 +134,14 @@ def reject_action(
             f"action {action_id!r} is {record.status}, not pending: it cannot be decided again"
         )
     try:
-        return reject(
-            services.engine, store, action_id, actor=principal.actor, note=body.note if body else ""
+        return shown(
+            reject(
+                services.engine,
+                store,
+                action_id,
+                actor=principal.actor,
+                note=body.note if body else "",
+            )
         )
     except ActionNotPending as exc:
         raise Conflict(str(exc)) from exc
@@ -135,7 +155,10 @@ def audit(
     action_id: Annotated[str | None, Query(description="only this action")] = None,
 ) -> list[AuditRow]:
     """Every proposal, decision and execution of the store, oldest first."""
-    rows = audit_log(services.engine, store, action_id=action_id)
+    rows = [
+        r.model_copy(update={"payload": redact(r.payload)})
+        for r in audit_log(services.engine, store, action_id=action_id)
+    ]
     if principal.grant.actions is None:
         return rows
     visible = {
@@ -154,5 +177,10 @@ def state(
     ] = None,
     entity_id: Annotated[str | None, Query()] = None,
 ) -> list[StateRow]:
-    """The state executed actions left in the store (price per SKU, bid per campaign...)."""
-    return store_state(services.engine, store, entity_type=entity_type, entity_id=entity_id)
+    """The state executed actions left in the store (price per SKU, bid per campaign...): only
+    what the caller's role may see (the same actions as ``/audit`` and ``/approvals``).
+    """
+    rows = store_state(services.engine, store, entity_type=entity_type, entity_id=entity_id)
+    return [
+        r.model_copy(update={"value": redact(r.value)}) for r in rows if principal.may_act(r.action)
+    ]

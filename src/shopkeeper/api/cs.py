@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel
 
 from shopkeeper.api.auth import Principal, StorePath, require
-from shopkeeper.api.cs_auth import BuyerSide, CsCaller, Signature, check_customer
+from shopkeeper.api.cs_auth import BuyerId, BuyerSide, CsCaller, Signature, check_customer
 from shopkeeper.api.cs_backend import (
     AdoptionStats,
     BackendDep,
@@ -91,19 +91,26 @@ def not_found(conversation_id: str) -> HTTPException:
 
 
 def answer(
-    backend: CsBackend, services: Services, store: str, caller: CsCaller, message: CsMessage
+    backend: CsBackend,
+    services: Services,
+    store: str,
+    caller: CsCaller,
+    message: CsMessage,
+    buyer: BuyerId,
 ) -> CsReply:
-    """Answer a buyer message (the view behind the POST route and the WebSocket).
+    """Answer a buyer message (the view behind the POST route and the WebSocket) for ``buyer``
+    (:func:`~shopkeeper.api.cs_auth.check_customer`: a guest is named and treated as one).
 
     A widget caller may only write into its own buyer's conversations.
     """
+    message = message.model_copy(update={"customer_id": buyer.customer_id})
     conv = message.conversation_id
     with conversation_lock(store, conv):
         if caller.is_widget:
             owner = owners.of(backend, store, conv)
             if owner is not None and owner != message.customer_id:
                 raise not_found(conv)
-        reply = backend.handle_message(store, message, services.clock())
+        reply = backend.handle_message(store, message, services.clock(), verified=buyer.verified)
     owners.remember(store, conv, message.customer_id)
     return reply
 
@@ -169,8 +176,8 @@ def post_message(
     signature: Signature = None,
 ) -> CsReply:
     """A buyer's message → the store's reply (a retried ``message_id`` gets the same reply)."""
-    check_customer(services.settings, store, caller, message.customer_id, signature)
-    return answer(backend, services, store, caller, message)
+    buyer = check_customer(services.settings, store, caller, message.customer_id, signature)
+    return answer(backend, services, store, caller, message, buyer)
 
 
 @router.get("/conversations/{conversation_id}")
@@ -189,7 +196,8 @@ def get_conversation(
     if caller.is_widget:
         if not customer_id:
             raise not_found(conversation_id)
-        check_customer(services.settings, store, caller, customer_id, signature)
+        buyer = check_customer(services.settings, store, caller, customer_id, signature)
+        customer_id = buyer.customer_id
     return conversation_view(backend, store, conversation_id, caller, customer_id)
 
 

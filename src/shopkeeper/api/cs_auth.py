@@ -3,11 +3,13 @@
 The staff routes (queue, human replies, suggestions, stats) need a bearer token whose role grants
 the ``cs`` area (:data:`shopkeeper.api.auth.GRANTS`). The buyer side — posting a message and
 following that buyer's conversation — also takes a **widget key** (``wk_…``, role ``widget``),
-which is public: it sits in the store's web pages. So the widget key proves only *which store*;
-*which buyer* is the ``customer_id`` the page sends. The store's site must authenticate its buyers,
-and should sign the customer id: when the store has a secret (a file ``cs_widget_secret`` in its
-folder, see :func:`customer_secret`), every widget request must carry
-``X-Shopkeeper-Customer-Signature: hex(HMAC-SHA256(secret, customer_id))``.
+which is public: it sits in the store's web pages. So the widget key proves only *which store*.
+*Which buyer* is proven only by a signature: when the store has a secret (a file
+``cs_widget_secret`` in its folder, see :func:`customer_secret`), every widget request must carry
+``X-Shopkeeper-Customer-Signature: hex(HMAC-SHA256(secret, customer_id))`` and the buyer is
+verified. Without a secret, a widget buyer is a **guest** (:data:`GUEST`): pre-sale answers, and
+an order only after proving it in the chat (order id + the phone's last four digits). A staff
+token (an integration) vouches for the ``customer_id`` it sends.
 """
 
 from __future__ import annotations
@@ -30,6 +32,22 @@ from shopkeeper.settings import Settings
 
 SIGNATURE_HEADER = "X-Shopkeeper-Customer-Signature"
 SECRET_FILE = "cs_widget_secret"
+GUEST = "guest:"
+"""How the engine names a widget buyer nobody vouched for (never a real buyer's id)."""
+NO_SECRET_WARNING = (
+    "store {store!r} has no {file}: its widget serves guests only (pre-sale answers; an order "
+    "only after the buyer proves it with the order id and phone tail). To let signed-in buyers "
+    "see their orders, create one: openssl rand -hex 32 > {path}"
+)
+"""What ``token create --role widget`` and ``serve`` say for a store without a secret."""
+
+
+def no_secret_warning(settings: Settings, store: str) -> str | None:
+    """The warning for a store whose widget serves guests only, or None when it has a secret."""
+    if customer_secret(settings, store) is not None:
+        return None
+    path = settings.store_dir(store) / SECRET_FILE
+    return NO_SECRET_WARNING.format(store=store, file=SECRET_FILE, path=path)
 
 
 def customer_secret(settings: Settings, store: str) -> bytes | None:
@@ -121,17 +139,28 @@ def resolve(engine: Engine, store: str, token: str | None) -> CsCaller:
     return caller
 
 
+@dataclass(frozen=True)
+class BuyerId:
+    """The buyer a request speaks for, as the engine knows them, and whether anyone vouched."""
+
+    customer_id: str
+    verified: bool
+
+
 def check_customer(
     settings: Settings, store: str, caller: CsCaller, customer_id: str, signature: str | None
-) -> None:
-    """A widget caller's buyer must be signed when the store has a secret (else 401)."""
+) -> BuyerId:
+    """Who the buyer is: a staff token vouches for ``customer_id``; a widget buyer is verified by
+    the signature when the store has a secret (a missing or wrong one: 401), else a guest.
+    """
     if not caller.is_widget:
-        return
+        return BuyerId(customer_id, verified=True)
     secret = customer_secret(settings, store)
     if secret is None:
-        return
+        return BuyerId(GUEST + customer_id, verified=False)
     if not signature or not hmac.compare_digest(sign_customer(secret, customer_id), signature):
         raise _deny(401, f"missing or wrong {SIGNATURE_HEADER} for this customer_id")
+    return BuyerId(customer_id, verified=True)
 
 
 _bearer = HTTPBearer(auto_error=False, description="A cs/owner token or the store's widget key.")

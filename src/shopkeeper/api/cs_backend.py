@@ -89,8 +89,12 @@ class OutcomeIn(BaseModel):
 class CsBackend(Protocol):
     """The engine, as the surfaces use it (one store name per call)."""
 
-    def handle_message(self, store: str, message: CsMessage, now: dt.datetime) -> CsReply:
-        """Answer one buyer message (a retried ``message_id`` returns the first reply)."""
+    def handle_message(
+        self, store: str, message: CsMessage, now: dt.datetime, *, verified: bool = True
+    ) -> CsReply:
+        """Answer one buyer message (a retried ``message_id`` returns the first reply);
+        ``verified=False``: a guest, whose orders are only those they prove in the chat.
+        """
         ...
 
     def conversation(self, store: str, conversation_id: str) -> ConversationView | None:
@@ -156,9 +160,11 @@ class EngineBackend:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def handle_message(self, store: str, message: CsMessage, now: dt.datetime) -> CsReply:
+    def handle_message(
+        self, store: str, message: CsMessage, now: dt.datetime, *, verified: bool = True
+    ) -> CsReply:
         """See :class:`CsBackend`."""
-        return engine.handle_message(self.settings, store, message, now=now)
+        return engine.handle_message(self.settings, store, message, now=now, verified=verified)
 
     def conversation(self, store: str, conversation_id: str) -> ConversationView | None:
         """See :class:`CsBackend`."""

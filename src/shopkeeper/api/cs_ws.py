@@ -24,7 +24,7 @@ from fastapi import APIRouter, HTTPException, Query, WebSocket, WebSocketDisconn
 from pydantic import ValidationError
 
 from shopkeeper.api.cs import answer, not_found, owners
-from shopkeeper.api.cs_auth import CsCaller, check_customer, resolve
+from shopkeeper.api.cs_auth import BuyerId, CsCaller, check_customer, resolve
 from shopkeeper.api.cs_backend import BackendDep, CsBackend
 from shopkeeper.api.cs_hub import Frame, get_hub
 from shopkeeper.api.deps import Services
@@ -56,7 +56,8 @@ class _Socket:
 
     def __init__(self, ws: WebSocket, store: str, conversation_id: str) -> None:
         self.ws, self.store, self.conversation_id = ws, store, conversation_id
-        self.customer_id: str | None = None
+        self.customer_id: str | None = None  # as the page sent it
+        self.buyer: BuyerId | None = None  # a widget socket's buyer, as the engine knows them
         self._send = asyncio.Lock()
 
     async def send(self, frame: Frame) -> None:
@@ -66,7 +67,7 @@ class _Socket:
     async def error(self, code: int, error: str, detail: object) -> None:
         await self.send({"type": "error", "status": code, "error": error, "detail": detail})
 
-    def message(self, caller: CsCaller, frame: dict[str, Any]) -> CsMessage:
+    def message(self, caller: CsCaller, frame: dict[str, Any]) -> tuple[CsMessage, BuyerId]:
         frame = {k: v for k, v in frame.items() if k != "type"}
         frame.setdefault("conversation_id", self.conversation_id)
         if self.customer_id:
@@ -76,7 +77,7 @@ class _Socket:
             raise HTTPException(422, "this socket follows another conversation_id")
         if caller.is_widget and message.customer_id != self.customer_id:
             raise HTTPException(403, "a widget socket speaks for the buyer it was opened for")
-        return message
+        return message, self.buyer or BuyerId(message.customer_id, verified=True)
 
 
 async def _authenticate(
@@ -98,9 +99,9 @@ async def _authenticate(
     if caller.is_widget:
         if not customer_id:
             raise HTTPException(401, "a widget socket needs the buyer's customer_id")
-        check_customer(services.settings, sock.store, caller, customer_id, signature)
+        sock.buyer = check_customer(services.settings, sock.store, caller, customer_id, signature)
         owner = await anyio.to_thread.run_sync(owners.of, backend, sock.store, sock.conversation_id)
-        if owner is not None and owner != customer_id:
+        if owner is not None and owner != sock.buyer.customer_id:
             raise not_found(sock.conversation_id)
     sock.customer_id = customer_id
     return caller
@@ -123,9 +124,9 @@ async def _converse(
             if frame.get("type") == "ping":
                 await sock.send({"type": "pong"})
                 continue
-            message = sock.message(caller, frame)
+            message, buyer = sock.message(caller, frame)
             reply = await anyio.to_thread.run_sync(
-                answer, backend, services, sock.store, caller, message
+                answer, backend, services, sock.store, caller, message, buyer
             )
         except ValidationError as exc:
             await sock.error(

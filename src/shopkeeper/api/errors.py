@@ -3,7 +3,8 @@
 A Shopkeeper error is mapped by the builtin it refines: ``LookupError`` → 404 (no such store,
 action, memory, schedule), ``ValueError`` → 422 (bad arguments, invalid cron, a bad store file),
 ``PermissionError`` → 403, ``OSError`` → 502 (a platform or delivery target failed); a
-:class:`Conflict` → 409 (an action already decided). Request validation is 422 with the
+:class:`Conflict` → 409 (an action already decided); a :class:`~shopkeeper.errors.StoreBusy`
+(an import holds the store's warehouse) → 503 with ``Retry-After``. Request validation is 422 with the
 field errors as ``detail``; HTTP errors keep their status.
 """
 
@@ -18,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from shopkeeper.errors import ShopkeeperError
+from shopkeeper.errors import ShopkeeperError, StoreBusy
 
 
 class Conflict(ShopkeeperError):
@@ -27,6 +28,7 @@ class Conflict(ShopkeeperError):
 
 _BY_BASE: tuple[tuple[type[BaseException], int], ...] = (
     (Conflict, status.HTTP_409_CONFLICT),
+    (StoreBusy, status.HTTP_503_SERVICE_UNAVAILABLE),
     (LookupError, status.HTTP_404_NOT_FOUND),
     (ValueError, status.HTTP_422_UNPROCESSABLE_CONTENT),
     (PermissionError, status.HTTP_403_FORBIDDEN),
@@ -58,7 +60,8 @@ def error_response(
 
 async def _shopkeeper(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ShopkeeperError)
-    return error_response(status_of(exc), type(exc).__name__, str(exc))
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, StoreBusy) else None
+    return error_response(status_of(exc), type(exc).__name__, str(exc), headers)
 
 
 async def _validation(_request: Request, exc: Exception) -> JSONResponse:

@@ -6,8 +6,10 @@ as the JSON routes (:func:`shopkeeper.api.cs.queue_view`, :func:`~shopkeeper.api
   data-signature="…" data-lang="zh"></script>``. It talks to the WebSocket, falls back to HTTP.
 - ``GET /widget/{store}`` — a sample store page hosting the widget (``?key=…&customer_id=…``).
 - ``GET /console/{store}`` — the agents' console: queue, live sessions, the conversation,
-  suggested replies (adopt / edit / reject) and a reply box. Log in with a cs/owner token: it is
-  kept in an HTTP-only, same-site cookie scoped to the console's path.
+  suggested replies (adopt / edit / reject) and a reply box. Log in with a cs/owner token: the
+  browser gets a server-side session (:mod:`shopkeeper.api.sessions`: the cookie holds a random
+  id, never the token; logging out ends it), and every form carries a CSRF token and is checked
+  for this site's Origin.
 
 Everything is served from the package (Jinja2 templates, ``/static/cs/``): no CDN, works offline.
 """
@@ -19,12 +21,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Cookie, FastAPI, Form, HTTPException, Query, Request, status
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request, status
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from shopkeeper.api import sessions
 from shopkeeper.api.auth import StorePath
 from shopkeeper.api.cs import (
     conversation_view,
@@ -32,7 +35,7 @@ from shopkeeper.api.cs import (
     release_conversation,
     send_human_reply,
 )
-from shopkeeper.api.cs_auth import SIGNATURE_HEADER, CsCaller, resolve
+from shopkeeper.api.cs_auth import SIGNATURE_HEADER, CsCaller
 from shopkeeper.api.cs_backend import (
     BackendDep,
     ConversationView,
@@ -44,7 +47,6 @@ from shopkeeper.api.cs_hub import get_hub
 from shopkeeper.api.deps import ServicesDep
 
 STATIC = Path(__file__).parent / "static"
-COOKIE = "sk_console"
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -69,7 +71,7 @@ def install(app: FastAPI) -> None:
     """Serve the pages' static files, and let a store's site call the API from its own origin.
 
     CORS allows any origin without credentials: API calls carry a bearer token or widget key,
-    never a cookie (the console's cookie is same-site and only read by the console's pages).
+    never a cookie (the pages' session cookie is same-site and only read by the pages).
     """
     app.mount("/static/cs", StaticFiles(directory=STATIC), name="cs-static")
     app.add_middleware(
@@ -117,15 +119,13 @@ def widget_demo(
 # ── the console ───────────────────────────────────────────────────────────────────────────────
 
 
-def _staff(services: ServicesDep, store: str, token: str | None) -> CsCaller | None:
-    """The console's agent from its cookie, or None (log in)."""
-    if not token:
+def _staff(session: sessions.WebSession | None, store: str) -> CsCaller | None:
+    """The console's agent: a session of this store whose role grants cs, or None (log in)."""
+    if session is None or session.principal.token.store != store:
         return None
-    try:
-        caller = resolve(services.engine, store, token)
-    except HTTPException:
+    if "cs" not in session.principal.grant.areas:
         return None
-    return None if caller.is_widget else caller
+    return CsCaller(session.principal)
 
 
 def _suggestions(backend: CsBackend, store: str, view: ConversationView | None) -> list[Suggestion]:
@@ -163,7 +163,7 @@ def console_context(
     }
 
 
-ConsoleCookie = Annotated[str | None, Cookie(alias=COOKIE)]
+CsrfForm = Annotated[str, Form(alias=sessions.CSRF_FIELD)]
 
 
 def _back(store: str, conversation_id: str | None = None) -> RedirectResponse:
@@ -173,34 +173,36 @@ def _back(store: str, conversation_id: str | None = None) -> RedirectResponse:
 
 @router.get("/console/{store}", response_class=HTMLResponse)
 def console(
+    request: Request,
     store: StorePath,
     services: ServicesDep,
     backend: BackendDep,
-    token: ConsoleCookie = None,
     c: Annotated[str | None, Query(description="the open conversation")] = None,
     edit: Annotated[str | None, Query(description="a suggestion to edit")] = None,
     error: str | None = None,
 ) -> HTMLResponse:
     """The agents' console (or its login form)."""
-    caller = _staff(services, store, token)
-    if caller is None:
-        code = status.HTTP_401_UNAUTHORIZED if token else status.HTTP_200_OK
+    session = sessions.current(request, services.engine)
+    caller = _staff(session, store)
+    if session is None or caller is None:
+        had = sessions.COOKIE in request.cookies
+        code = status.HTTP_401_UNAUTHORIZED if had else status.HTTP_200_OK
         page = render("console_login.html", store=store, error=error, c=c)
         return HTMLResponse(page, code)
     context = console_context(backend, store, c, edit)
-    return HTMLResponse(render("console.html", agent=caller.actor, **context))
+    return HTMLResponse(render("console.html", agent=caller.actor, csrf=session.csrf, **context))
 
 
 @router.get("/console/{store}/panel", response_class=HTMLResponse)
 def console_panel(
+    request: Request,
     store: StorePath,
     services: ServicesDep,
     backend: BackendDep,
-    token: ConsoleCookie = None,
     c: str | None = None,
 ) -> HTMLResponse:
     """The queue and conversation parts of the console, for its live refresh."""
-    if _staff(services, store, token) is None:
+    if _staff(sessions.current(request, services.engine), store) is None:
         return HTMLResponse("", status.HTTP_401_UNAUTHORIZED)
     context = console_context(backend, store, c, with_suggestions=False)
     return HTMLResponse(render("console_panel.html", **context))
@@ -208,31 +210,38 @@ def console_panel(
 
 @router.post("/console/{store}/login")
 def console_login(
+    request: Request,
     store: StorePath,
     services: ServicesDep,
     token: Annotated[str, Form()],
     c: Annotated[str, Form()] = "",
 ) -> Response:
-    """Log in with a cs/owner token (kept in an HTTP-only same-site cookie), then open ``c``."""
-    if _staff(services, store, token.strip()) is None:
+    """Log in with a cs/owner token (a server-side session; its id in the cookie), then open ``c``."""
+    sessions.check_origin(request)
+    session = sessions.login(services.engine, token)
+    if session is None or _staff(session, store) is None:
+        sessions.logout(services.engine, session.session_id if session else None)
         return RedirectResponse(f"/console/{store}?error=1", status_code=status.HTTP_303_SEE_OTHER)
     response = _back(store, c or None)
-    response.set_cookie(
-        COOKIE, token.strip(), httponly=True, samesite="strict", path=f"/console/{store}"
-    )
+    sessions.set_cookie(response, request, session)
     return response
 
 
 @router.post("/console/{store}/logout")
-def console_logout(store: StorePath) -> Response:
-    """Forget the console's token."""
+def console_logout(
+    request: Request, store: StorePath, services: ServicesDep, csrf: CsrfForm = ""
+) -> Response:
+    """End the console's session (its cookie is worthless from now on)."""
+    session = sessions.check_post(request, services.engine, csrf)
+    sessions.logout(services.engine, session.session_id)
     response = _back(store)
-    response.delete_cookie(COOKIE, path=f"/console/{store}")
+    sessions.clear_cookie(response, request)
     return response
 
 
-def _agent(services: ServicesDep, store: str, token: str | None) -> CsCaller:
-    caller = _staff(services, store, token)
+def _agent(request: Request, services: ServicesDep, store: str, csrf: str) -> CsCaller:
+    """The agent behind a console form: its session, Origin and CSRF token checked."""
+    caller = _staff(sessions.check_post(request, services.engine, csrf), store)
     if caller is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "log in to the console first")
     return caller
@@ -246,12 +255,12 @@ def console_reply(
     backend: BackendDep,
     c: Annotated[str, Form()],
     text: Annotated[str, Form(min_length=1, max_length=4000)],
-    token: ConsoleCookie = None,
+    csrf: CsrfForm = "",
     suggestion_id: Annotated[str, Form()] = "",
     original: Annotated[str, Form()] = "",
 ) -> Response:
     """Send the agent's reply (an adopted or edited suggestion is recorded as such)."""
-    caller = _agent(services, store, token)
+    caller = _agent(request, services, store, csrf)
     conversation_view(backend, store, c)
     if suggestion_id:
         outcome: Outcome = "adopted" if text.strip() == original.strip() else "edited"
@@ -262,15 +271,16 @@ def console_reply(
 
 @router.post("/console/{store}/suggestions/{suggestion_id}/reject")
 def console_reject(
+    request: Request,
     store: StorePath,
     suggestion_id: str,
     services: ServicesDep,
     backend: BackendDep,
     c: Annotated[str, Form()],
-    token: ConsoleCookie = None,
+    csrf: CsrfForm = "",
 ) -> Response:
     """Reject a suggestion."""
-    caller = _agent(services, store, token)
+    caller = _agent(request, services, store, csrf)
     backend.record_outcome(store, suggestion_id, "rejected", None, caller.actor)
     return _back(store, c)
 
@@ -282,9 +292,9 @@ def console_release(
     services: ServicesDep,
     backend: BackendDep,
     c: Annotated[str, Form()],
-    token: ConsoleCookie = None,
+    csrf: CsrfForm = "",
 ) -> Response:
     """Give the conversation back to the bot."""
-    caller = _agent(services, store, token)
+    caller = _agent(request, services, store, csrf)
     release_conversation(backend, get_hub(request), store, c, caller.actor)
     return _back(store, c)

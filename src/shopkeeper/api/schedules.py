@@ -37,7 +37,8 @@ class NewSchedule(BaseModel):
         description="'report daily|weekly [--role R] [--format md|html|json]' or 'inspect'"
     )
     deliver: str = Field(
-        description="file:DIR, email:ADDR, webhook:URL, feishu:URL, dingtalk:URL or wecom:URL"
+        description="file:DIR (under the store's folder), email:ADDR, webhook:URL, feishu:URL, "
+        "dingtalk:URL or wecom:URL (public hosts, or those in SHOPKEEPER_DELIVERY_ALLOW_HOSTS)"
     )
 
 
@@ -54,7 +55,13 @@ def add(store: StorePath, body: NewSchedule, _caller: Scheduler, services: Servi
         config = wh.store_config()
     timezone = config.timezone if config else "UTC"
     schedule = add_schedule(
-        services.engine, store, body.cron, body.command, body.deliver, timezone=timezone
+        services.engine,
+        store,
+        body.cron,
+        body.command,
+        body.deliver,
+        timezone=timezone,
+        settings=services.settings,
     )
     return _created_on_store_clock(services, schedule)
 

@@ -47,7 +47,7 @@ def skill_endpoint(skill: Skill) -> Any:
     ) -> BaseModel:
         if not principal.may_run(skill.tags):
             raise forbidden(f"the skill {skill.name!r}", principal)
-        ctx = SkillContext(services.settings, store, lang)
+        ctx = SkillContext(services.settings, store, lang, actor=principal.actor)
         return skill(ctx, args if args is not None else skill.input_model())
 
     model: Any = skill.input_model if required else skill.input_model | None

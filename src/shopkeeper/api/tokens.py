@@ -19,6 +19,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel
 from sqlalchemy import Engine, insert, select, update
 
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.ops.db import api_tokens
 
@@ -49,7 +50,8 @@ class NewToken(TokenInfo):
     token: str
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a token: its SHA-256, in hex."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -65,10 +67,10 @@ def create_token(engine: Engine, store: str, role: str, *, label: str = "") -> N
         store=store,
         role=role,
         label=label,
-        created_at=dt.datetime.now(dt.UTC),
+        created_at=utcnow(),
     )
     with engine.begin() as conn:
-        conn.execute(insert(api_tokens).values(**info.model_dump(), token_hash=_hash(token)))
+        conn.execute(insert(api_tokens).values(**info.model_dump(), token_hash=token_hash(token)))
     return NewToken(**info.model_dump(), token=token)
 
 
@@ -90,7 +92,7 @@ def revoke_token(engine: Engine, token_id: str) -> TokenInfo:
         done = conn.execute(
             update(api_tokens)
             .where(api_tokens.c.token_id == token_id, api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=dt.datetime.now(dt.UTC))
+            .values(revoked_at=utcnow())
         ).rowcount
     found = [t for t in list_tokens(engine) if t.token_id == token_id]
     if not found:
@@ -100,7 +102,7 @@ def revoke_token(engine: Engine, token_id: str) -> TokenInfo:
     return found[0]
 
 
-_DUMMY = _hash("sk_000000000000_not-a-token")
+_DUMMY = token_hash("sk_000000000000_not-a-token")
 
 
 def verify_token(engine: Engine, token: str) -> TokenInfo | None:
@@ -114,7 +116,7 @@ def verify_token(engine: Engine, token: str) -> TokenInfo | None:
             .first()
         )
     stored = row["token_hash"] if row else _DUMMY
-    if not hmac.compare_digest(_hash(token), stored) or row is None or row["revoked_at"]:
+    if not hmac.compare_digest(token_hash(token), stored) or row is None or row["revoked_at"]:
         return None
     if (row["role"] == "widget") != (prefix == WIDGET_PREFIX):
         return None

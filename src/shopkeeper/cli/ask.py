@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from shopkeeper.agents.service import ask as ask_team
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    ExistingStoreOpt,
+    FormatOpt,
+    OutputFormat,
+    console,
+    print_json,
+    settings,
+    user_lang,
+)
 from shopkeeper.ops.db import ops_engine
 
 ModelOpt = Annotated[
@@ -32,13 +40,20 @@ def _check_lang(lang: str | None) -> None:
 
 def ask(
     question: Annotated[str, typer.Argument(help="What to ask, in Chinese or English.")],
-    store: StoreOpt,
+    store: ExistingStoreOpt,
     fmt: FormatOpt = OutputFormat.text,
     model: ModelOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Ask the team once; the answer cites the numbers and skills it rests on."""
     _check_lang(lang)
+    if not question.strip():
+        raise typer.BadParameter(
+            "问题是空的：请写下要问的事，例如 '上周卖了多少'"
+            if user_lang() == "zh"
+            else "the question is empty: write what to ask, e.g. 'what were sales last week'",
+            param_hint="QUESTION",
+        )
     result = ask_team(settings(), store, question, model=model, lang=lang)
     if fmt is OutputFormat.json:
         print_json({"answer": result.answer, "skills": result.skills, "run_id": result.run_id})
@@ -47,7 +62,7 @@ def ask(
     console.print(f"[dim]run {result.run_id}[/]")
 
 
-def chat(store: StoreOpt, model: ModelOpt = None, lang: LangOpt = None) -> None:
+def chat(store: ExistingStoreOpt, model: ModelOpt = None, lang: LangOpt = None) -> None:
     """A conversation with the team, answers streamed as they are written (empty line or 'exit' ends)."""
     _check_lang(lang)
     console.print(

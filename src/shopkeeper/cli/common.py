@@ -1,15 +1,25 @@
-"""Things every command shares: settings, consoles and output formats."""
+"""Things every command shares: settings, consoles, output formats, and the store and date options.
+
+Every command takes ``--store`` through :data:`StoreOpt` (the name is checked by the one validator,
+:func:`shopkeeper.store.names.check_store_name`) or :data:`ExistingStoreOpt` (the store must also
+exist), and every date through :func:`parse_day` — a bad value is one sentence in the user's
+language naming the accepted form, with a non-zero exit and no traceback.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 
 from shopkeeper.settings import Settings, get_settings
+from shopkeeper.store.names import check_store_name
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,9 +32,86 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-StoreOpt = Annotated[
-    str, typer.Option("--store", "-s", help="Store name (a folder under SHOPKEEPER_HOME/stores).")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def user_lang() -> Literal["zh", "en"]:
+    """The language of the person at the terminal, from the locale (``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG``): Chinese for a ``zh`` locale, English otherwise.
+    """
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def parse_day(value: str | dt.date) -> dt.date:
+    """A ``YYYY-MM-DD`` option value as a date; a usage error (exit 2) otherwise.
+
+    >>> parse_day("2026-11-20")
+    datetime.date(2026, 11, 20)
+    """
+    if isinstance(value, dt.date):
+        return value
+    try:
+        if _DAY.fullmatch(value.strip()):
+            return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise typer.BadParameter(
+        f"日期 {value!r} 无效：请用 YYYY-MM-DD 格式，例如 2026-11-20"
+        if user_lang() == "zh"
+        else f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-20"
+    )
+
+
+def parse_instant(value: str | dt.datetime) -> dt.datetime:
+    """A ``YYYY-MM-DD[THH:MM[:SS][+HH:MM]]`` option value as a datetime; a usage error otherwise.
+
+    >>> parse_instant("2026-11-20T08:00")
+    datetime.datetime(2026, 11, 20, 8, 0)
+    """
+    if isinstance(value, dt.datetime):
+        return value
+    text = value.strip()
+    try:
+        if _DAY.match(text):
+            return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    raise typer.BadParameter(
+        f"时间 {value!r} 无效：请用 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM 格式，例如 2026-11-20T08:00"
+        if user_lang() == "zh"
+        else f"{value!r} is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-11-20T08:00"
+    )
+
+
+def day_option(help: str, name: str = "--date") -> Any:
+    """A ``YYYY-MM-DD`` option (annotate it ``dt.date | None``)."""
+    return typer.Option(name, parser=parse_day, metavar="YYYY-MM-DD", help=help)
+
+
+def valid_store(value: str | None) -> str | None:
+    """A ``--store`` callback: the name checked by the one validator (``None`` passes)."""
+    return None if value is None else check_store_name(value)
+
+
+def _existing_store(value: str | None) -> str | None:
+    if value is not None:
+        from shopkeeper.store.warehouse import existing_store_dir  # loads DuckDB: only when used
+
+        existing_store_dir(settings(), value)
+    return value
+
+
+_STORE_HELP = "Store name (a folder under SHOPKEEPER_HOME/stores)."
+StoreOpt = Annotated[str, typer.Option("--store", "-s", help=_STORE_HELP, callback=valid_store)]
+"""A store name, checked by the one validator (the store need not exist)."""
+ExistingStoreOpt = Annotated[
+    str, typer.Option("--store", "-s", help=_STORE_HELP, callback=_existing_store)
 ]
+"""A store that must exist (its name checked first)."""
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 

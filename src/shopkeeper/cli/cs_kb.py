@@ -44,6 +44,11 @@ def _report(report: BuildReport, fmt: OutputFormat) -> None:
     )
     if report.skipped_chats:
         console.print(f"chats: {report.skipped_chats}")
+    if report.skipped_links:
+        console.print(
+            "[yellow]warning:[/] symbolic links skipped (never followed): "
+            + ", ".join(report.skipped_links)
+        )
 
 
 @app.command("build")

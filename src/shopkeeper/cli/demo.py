@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, console, print_json, settings
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    console,
+    day_option,
+    print_json,
+    settings,
+)
 from shopkeeper.cli.store import show_report, with_progress
+from shopkeeper.inspection.history import reset as reset_findings
+from shopkeeper.ops.db import ops_engine
+from shopkeeper.store.names import check_store_name
 from shopkeeper.store.service import create_demo
 
 app = typer.Typer(help="Build the demo store.", no_args_is_help=True)
@@ -23,7 +34,9 @@ class Lang(StrEnum):
 
 @app.command()
 def create(
-    store: Annotated[str, typer.Option("--store", "-s", help="Store name.")] = "demo",
+    store: Annotated[
+        str, typer.Option("--store", "-s", help="Store name.", callback=check_store_name)
+    ] = "demo",
     lang: Annotated[
         Lang, typer.Option(help="zh: a Tmall coffee-and-tea shop; en: a Shopify coffee store.")
     ] = Lang.zh,
@@ -41,10 +54,18 @@ def create(
         bool,
         typer.Option(help="Also build its customer-service knowledge base (about 8 s at scale 1)."),
     ] = True,
+    end_date: Annotated[
+        dt.date | None,
+        day_option(
+            "Last day of data (default: yesterday by the store clock, SHOPKEEPER_NOW).",
+            "--end-date",
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Generate a realistic demo shop (180 days ending yesterday) and import it, replacing any
-    previous one; then build its customer-service knowledge base.
+    """Generate a realistic demo shop (180 days ending yesterday, or on --end-date) and import it,
+    replacing any previous one and its findings history; then build its customer-service
+    knowledge base.
     """
     result = with_progress(
         fmt,
@@ -56,9 +77,13 @@ def create(
             seed=seed,
             category=category,
             healthy=healthy,
+            end_date=end_date,
             progress=p,
         ),
     )
+    engine = ops_engine(settings())
+    reset_findings(engine, store)  # a rebuilt store is a new store: its old findings are not its
+    engine.dispose()
     knowledge = None
     if kb:
         from shopkeeper.cs.kb import build

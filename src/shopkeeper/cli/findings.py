@@ -8,8 +8,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
-from shopkeeper.inspection.history import FindingsHistory, dismiss, history, undismiss
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    console,
+    day_option,
+    print_json,
+    settings,
+    valid_store,
+)
+from shopkeeper.inspection.history import FindingsHistory, dismiss, forget, history, undismiss
 from shopkeeper.inspection.terminal import kind_label
 from shopkeeper.ops.db import ops_engine
 
@@ -21,9 +30,11 @@ app = typer.Typer(
 @app.callback(invoke_without_command=True)
 def findings(
     ctx: typer.Context,
-    store: Annotated[str | None, typer.Option("--store", "-s", help="Store name.")] = None,
+    store: Annotated[
+        str | None, typer.Option("--store", "-s", help="Store name.", callback=valid_store)
+    ] = None,
     since: Annotated[
-        str | None, typer.Option(help="From this day, YYYY-MM-DD (default: 14 days back).")
+        dt.date | None, day_option("From this day (default: 14 days back).", "--since")
     ] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
@@ -33,7 +44,7 @@ def findings(
     if store is None:
         raise typer.BadParameter("--store is required", param_hint="--store")
     engine = ops_engine(settings())
-    result = history(engine, store, dt.date.fromisoformat(since) if since else None)
+    result = history(engine, store, since)
     engine.dispose()
     if fmt is OutputFormat.json:
         print_json(result.model_dump(mode="json"))
@@ -89,6 +100,18 @@ def undismiss_(
     f = undismiss(engine, store, finding)
     engine.dispose()
     console.print(f"{f.kind} on {f.entity.type} {f.entity.id} will be reported again")
+
+
+@app.command("forget")
+def forget_(
+    date: Annotated[dt.date, day_option("The day of the inspection run to forget.")],
+    store: StoreOpt,
+) -> None:
+    """Forget one inspection run, as if it never ran: what it marked new or resolved is undone."""
+    engine = ops_engine(settings())
+    gone = forget(engine, store, date)
+    engine.dispose()
+    console.print(f"Forgot the inspection of {store} on {date} ({gone} findings)")
 
 
 __all__ = ["app"]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import StoreOpt, console, settings
+from shopkeeper.cli.common import ExistingStoreOpt, console, day_option, settings
 from shopkeeper.cli.report import emit
 from shopkeeper.inspection.service import run_inspection
 from shopkeeper.inspection.terminal import render
@@ -35,10 +35,13 @@ class LangOpt(StrEnum):
 
 
 def inspect(
-    store: StoreOpt,
+    store: ExistingStoreOpt,
     date: Annotated[
-        str | None,
-        typer.Option("--date", help="Day to inspect, YYYY-MM-DD (default: last complete day)."),
+        dt.date | None,
+        day_option(
+            "Day to inspect (default: the last complete day); up to 7 days after the last data day "
+            "is inspected as of that day, with a data_gap finding."
+        ),
     ] = None,
     fmt: Annotated[
         InspectFormat,
@@ -52,8 +55,7 @@ def inspect(
     ] = None,
 ) -> None:
     """Walk the whole store and report what is wrong, what it costs and what to do, ranked by money."""
-    as_of = dt.date.fromisoformat(date) if date else None
-    report = run_inspection(settings(), store, as_of=as_of, lang=lang.value if lang else None)
+    report = run_inspection(settings(), store, as_of=date, lang=lang.value if lang else None)
     if fmt is InspectFormat.json:
         text = report.model_dump_json(indent=2, exclude={"lang", "seconds"})
         if out:

@@ -26,13 +26,24 @@ def mcp(
     host: Annotated[str, typer.Option(help="HTTP host.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="HTTP port.")] = 8765,
 ) -> None:
-    """Serve every skill of the registry as an MCP tool bound to one store (official MCP SDK)."""
-    from shopkeeper.mcp_server import build_server
+    """Serve every skill of the registry as an MCP tool bound to one store (official MCP SDK).
+
+    Over HTTP a client sends an API token of the store (``Authorization: Bearer <token>``, from
+    ``shopkeeper token create``) and sees only the skills its role may run.
+    """
+    from shopkeeper.mcp_server import build_server, http_app
 
     s = settings()
     existing_store_dir(s, store)
-    server = build_server(s, store)
     if transport is Transport.stdio:
-        server.run("stdio")
-    else:
-        server.run("streamable-http", host=host, port=port)
+        build_server(s, store).run("stdio")
+        return
+    import uvicorn
+
+    from shopkeeper.api.logs import log_config
+    from shopkeeper.ops.db import ops_engine
+
+    engine = ops_engine(s)
+    server = build_server(s, store, engine=engine)
+    app = http_app(server, engine, store, host=host)
+    uvicorn.run(app, host=host, port=port, log_config=log_config())

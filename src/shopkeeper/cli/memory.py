@@ -8,7 +8,15 @@ import typer
 from rich.table import Table
 
 from shopkeeper.agents.team import EMPLOYEE_NAMES
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    ExistingStoreOpt,
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    console,
+    print_json,
+    settings,
+)
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.memory import Memory, forget, memories_of, recall, remember
 
@@ -39,7 +47,7 @@ def list_(store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
 @app.command()
 def add(
     text: Annotated[str, typer.Argument(help="What to remember, e.g. '不做低于5折的促销'.")],
-    store: StoreOpt,
+    store: ExistingStoreOpt,
     kind: Annotated[str, typer.Option(help="rule | preference | decision | note")] = "note",
     scope: Annotated[
         str,
@@ -48,6 +56,8 @@ def add(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Remember something; a rule constrains what the team may propose (e.g. a price floor)."""
+    if not text.strip():
+        raise typer.BadParameter("nothing to remember: the text is empty", param_hint="TEXT")
     if kind not in ("rule", "preference", "decision", "note"):
         raise typer.BadParameter("use rule, preference, decision or note", param_hint="--kind")
     if scope != "store" and scope not in EMPLOYEE_NAMES:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import StoreOpt, console, settings
+from shopkeeper.cli.common import ExistingStoreOpt, console, day_option, settings
 from shopkeeper.reports.html import render_report_html
 from shopkeeper.reports.markdown import render_report_md
 from shopkeeper.reports.models import ReportKind
@@ -57,25 +57,12 @@ FormatArg = Annotated[
     typer.Option("--format", "-f", help="md (for IM push), html (one offline file) or json."),
 ]
 DateArg = Annotated[
-    str | None,
-    typer.Option("--date", help="Last day of the report, YYYY-MM-DD (default: last complete day)."),
+    dt.date | None, day_option("Last day of the report (default: the last complete day).")
 ]
 LangArg = Annotated[LangOpt | None, typer.Option("--lang", help="Language (default: the store's).")]
 OutArg = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """``--date`` as a date (a clear error otherwise)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--date"
-        ) from exc
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -93,7 +80,7 @@ def _report(
     store: str,
     role: RoleOpt,
     fmt: DocFormat,
-    date: str | None,
+    date: dt.date | None,
     lang: LangOpt | None,
     out: Path | None,
 ) -> None:
@@ -102,7 +89,7 @@ def _report(
         store,
         kind=kind,
         role=role.value,
-        as_of=parse_date(date),
+        as_of=date,
         lang=lang.value if lang else None,
     )
     if fmt is DocFormat.json:
@@ -116,7 +103,7 @@ def _report(
 
 @app.command()
 def daily(
-    store: StoreOpt,
+    store: ExistingStoreOpt,
     role: RoleArg = RoleOpt.owner,
     fmt: FormatArg = DocFormat.md,
     date: DateArg = None,
@@ -129,7 +116,7 @@ def daily(
 
 @app.command()
 def weekly(
-    store: StoreOpt,
+    store: ExistingStoreOpt,
     role: RoleArg = RoleOpt.owner,
     fmt: FormatArg = DocFormat.md,
     date: DateArg = None,

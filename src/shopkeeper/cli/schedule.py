@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    console,
+    parse_instant,
+    print_json,
+    settings,
+    valid_store,
+)
 from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.schedules import add_schedule, list_schedules, remove_schedule, runs_of, tick
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
@@ -37,13 +46,17 @@ def add(
     with Warehouse.open(existing_store_dir(s, store), read_only=True) as wh:
         config = wh.store_config()
     timezone = config.timezone if config else "UTC"
-    schedule = add_schedule(ops_engine(s), store, cron, command, deliver, timezone=timezone)
+    schedule = add_schedule(
+        ops_engine(s), store, cron, command, deliver, timezone=timezone, settings=s
+    )
     console.print(f"schedule {schedule.schedule_id}: {cron} ({timezone}) → {command} → {deliver}")
 
 
 @app.command("list")
 def list_(
-    store: Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")] = None,
+    store: Annotated[
+        str | None, typer.Option("--store", "-s", help="Only this store.", callback=valid_store)
+    ] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Schedules, with the last slot each ran for."""
@@ -78,13 +91,16 @@ def remove(
 @app.command("tick")
 def tick_(
     now: Annotated[
-        str | None, typer.Option(help="Pretend it is this time (ISO 8601); default: now.")
+        dt.datetime | None,
+        typer.Option(
+            parser=parse_instant,
+            metavar="YYYY-MM-DDTHH:MM",
+            help="Pretend it is this time; default: now.",
+        ),
     ] = None,
 ) -> None:
     """Run every schedule that is due (a missed one runs once); exit 1 if a run failed."""
-    records = tick(
-        settings(), ops_engine(settings()), dt.datetime.fromisoformat(now) if now else None
-    )
+    records = tick(settings(), ops_engine(settings()), now)
     for r in records:
         console.print(
             f"{r.status}: schedule {r.schedule_id} ({r.store}) slot {r.slot:%Y-%m-%d %H:%M} — {r.detail}"

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from typing import Annotated
 
 import typer
 
 from shopkeeper.cli.common import settings
+from shopkeeper.settings import Settings
+
+
+def widget_warnings(s: Settings) -> list[str]:
+    """For each store with a live widget key and no customer-signing secret: it serves guests."""
+    from shopkeeper.api.cs_auth import no_secret_warning
+    from shopkeeper.api.tokens import list_tokens
+    from shopkeeper.ops.db import ops_engine
+
+    engine = ops_engine(s)
+    try:
+        live = {t.store for t in list_tokens(engine) if t.role == "widget" and not t.revoked_at}
+    finally:
+        engine.dispose()
+    return [w for store in sorted(live) if (w := no_secret_warning(s, store))]
 
 
 def serve(
@@ -35,9 +51,19 @@ def serve(
     import uvicorn  # the web stack loads only for this command
 
     from shopkeeper.api.app import create_app
+    from shopkeeper.api.logs import log_config
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     s = settings()
     if now is not None:
         s = s.model_copy(update={"now": now})
-    uvicorn.run(create_app(s, keep_kb=kb_refresh), host=host, port=port, log_level=log_level)
+        os.environ["SHOPKEEPER_NOW"] = now.isoformat()  # audit events, sessions... follow it too
+    for warning in widget_warnings(s):
+        typer.echo(f"warning: {warning}", err=True)
+    uvicorn.run(
+        create_app(s, keep_kb=kb_refresh),
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=log_config(),  # ?token=… is written *** in the access log
+    )

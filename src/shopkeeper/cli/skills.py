@@ -9,7 +9,14 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    ExistingStoreOpt,
+    FormatOpt,
+    OutputFormat,
+    console,
+    print_json,
+    settings,
+)
 from shopkeeper.errors import ConfigError
 from shopkeeper.skills.registry import SkillContext, load_registry
 
@@ -71,7 +78,7 @@ def _parse_args(pairs: list[str], raw: str | None) -> dict[str, Any]:
 @app.command()
 def run(
     name: Annotated[str, typer.Argument(help="Skill name.")],
-    store: StoreOpt,
+    store: ExistingStoreOpt,
     arg: Annotated[
         list[str] | None,
         typer.Option("--arg", "-a", help="KEY=VALUE (JSON values allowed); repeatable."),
@@ -85,8 +92,22 @@ def run(
 ) -> None:
     """Run one skill on a store and print its typed result as JSON."""
     s = load_registry().get(name)
+    args = _parse_args(arg or [], args_json)
+    known = {n: f for n, f in s.input_model.model_fields.items()}
+    names = set(known) | {f.alias for f in known.values() if f.alias}
+    unknown = sorted(set(args) - names)
+    if unknown:
+        valid = ", ".join(sorted(known)) or "none"
+        raise ConfigError(
+            f"skill {name!r} has no argument {unknown[0]!r}; its arguments are: {valid} "
+            f"(see `shopkeeper skills show {name}`)"
+        )
     try:
-        parsed = s.input_model.model_validate(_parse_args(arg or [], args_json))
+        parsed = s.input_model.model_validate(args)
     except ValidationError as exc:
-        raise ConfigError(f"arguments of {name!r} are not valid: {exc}") from exc
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'arguments'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"arguments of {name!r} are not valid: {problems}") from exc
     typer.echo(s(SkillContext(settings(), store, lang), parsed).model_dump_json(indent=2))

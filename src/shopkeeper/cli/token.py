@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from shopkeeper.api.cs_auth import no_secret_warning
 from shopkeeper.api.tokens import ROLES, create_token, list_tokens, revoke_token
 from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
 from shopkeeper.errors import ConfigError
@@ -29,6 +30,9 @@ def create(
     s = settings()
     existing_store_dir(s, store)
     new = create_token(ops_engine(s), store, role, label=label)
+    warning = no_secret_warning(s, store) if role == "widget" else None
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     if fmt is OutputFormat.json:
         print_json(new.model_dump(mode="json"))
         return

@@ -8,7 +8,7 @@ of :func:`shopkeeper.cs.engine.handle_message`, which every surface calls. It is
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -31,6 +31,13 @@ class CsMessage(BaseModel):
     )
     lang: Literal["zh", "en"] | None = Field(
         default=None, description="reply language (default: the message's language)"
+    )
+    attachments: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="photos or videos the channel received with the message (their URLs or the "
+        "channel's ids): the evidence an after-sale request such as a reship needs — words in "
+        "the text never count as evidence",
     )
 
 

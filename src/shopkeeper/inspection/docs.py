@@ -28,6 +28,19 @@ small numbers are compared with Wilson score intervals, counts with Poisson tail
 (`src/shopkeeper/analytics/stats.py`). Findings are ranked by severity, then money at stake; a
 symptom explained by a root cause on the same listing (an out-of-stock SKU and its listing's
 conversion drop) is folded into the root finding's evidence.
+
+## Days outside the data, and `data_gap`
+
+The data covers the store's first to last order day (`src/shopkeeper/inspection/coverage.py`).
+`--date` before the first day, or more than 7 days after the last, is refused with that range. A
+day within those 7 days is inspected *as of the last data day* — every rule runs on the last day
+that has data, so days without data never read as days without sales, traffic or shipments — and
+the report adds one `data_gap` finding (entity `store`, severity medium) whose evidence names each
+table whose data ends before the day asked (`tables`: last day, first and last missing day), the
+day the checks ran as of (`inspected_as_of`) and the checks it affects (`affects`). Such a run is
+shown but **not recorded** in the findings history: it cannot mark a problem resolved.
+`shopkeeper findings forget --date D --store S` removes a recorded run, as if it never ran, and
+`shopkeeper demo create` starts the rebuilt store's history afresh.
 """
 
 

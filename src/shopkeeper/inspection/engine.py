@@ -8,7 +8,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shopkeeper.analytics.stats import poisson_cdf
+from shopkeeper.clock import today, utcnow
 from shopkeeper.inspection.context import InspectionContext, Lang
+from shopkeeper.inspection.coverage import (
+    check_day,
+    data_gap_finding,
+    data_range,
+    table_last_days,
+)
 from shopkeeper.inspection.models import (
     SEVERITY_ORDER,
     Finding,
@@ -148,23 +155,44 @@ def inspect_store(
     lang: Lang | None = None,
     rules: list[Rule] | None = None,
 ) -> InspectionReport:
-    """Inspect a store on ``as_of`` (default: the last complete day in its data)."""
+    """Inspect a store on ``as_of`` (default: the last complete day in its data).
+
+    A day outside the data is refused, or — within ``GRACE_DAYS`` after the last data day —
+    inspected as of the last data day with a ``data_gap`` finding (see :mod:`.coverage`).
+    """
     started = time.perf_counter()
     config = wh.store_config()
     assert config is not None, "a store with a warehouse always has its store.toml"
+    language = lang or config.language
     tables = {name: wh.count(name) for name in TABLES}
-    day = as_of or default_as_of(wh, config.timezone) or dt.date.today()
+    rng = data_range(wh)
+    if as_of is not None and rng is not None:
+        check_day(rng, as_of, store, language)
+    day = as_of or default_as_of(wh, config.timezone) or today(config.timezone)
+    rules_day = min(day, rng.last) if rng is not None else day
     overrides = dict(getattr(config, "inspection", None) or {})
-    ctx = InspectionContext(wh.con, store, config, day, lang or config.language, tables, overrides)
+    ctx = InspectionContext(wh.con, store, config, rules_day, language, tables, overrides)
     found, ran, skipped = run_rules(ctx, rules if rules is not None else load_rules())
+    if rules_day < day:
+        gap = data_gap_finding(
+            store=store,
+            store_name=config.name,
+            asked=day,
+            last=rules_day,
+            last_days=table_last_days(wh),
+            checks=ran,
+            lang=language,
+        )
+        found.append(gap)
     findings = rank(fold_symptoms(found))
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
     return InspectionReport(
         store=store,
         as_of=day,
-        generated_at=dt.datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0),
+        generated_at=utcnow().astimezone(ZoneInfo(config.timezone)).replace(microsecond=0),
         lang=ctx.lang,
         findings=findings,
         summary=Summary(counts=counts, checks_run=ran, skipped=skipped),
+        data_through=rng.last if rng is not None else None,
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, and_, delete, func, insert, select
 
+from shopkeeper.clock import today, utcnow
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.inspection.models import SEVERITY_ORDER, Finding, InspectionReport
 from shopkeeper.ops.db import dismissals, findings, inspections
@@ -109,6 +109,43 @@ def record(engine: Engine, report: InspectionReport, hidden: list[Finding]) -> N
         )
 
 
+class InspectionNotFound(ShopkeeperError, LookupError):
+    """No inspection of that store is recorded on that day."""
+
+
+def forget(engine: Engine, store: str, day: dt.date) -> int:
+    """Remove the inspection of ``day`` from the history, as if it never ran; its findings removed.
+
+    Statuses are computed from the recorded runs, so the problems it marked resolved (or new)
+    are back to what the runs before it say.
+    """
+    with engine.begin() as conn:
+        ran = and_(inspections.c.store == store, inspections.c.day == day)
+        if conn.execute(select(inspections.c.day).where(ran)).first() is None:
+            days = conn.execute(
+                select(inspections.c.day)
+                .where(inspections.c.store == store)
+                .order_by(inspections.c.day.desc())
+                .limit(5)
+            ).scalars()
+            known = ", ".join(d.isoformat() for d in days) or "none"
+            raise InspectionNotFound(
+                f"no inspection of store {store!r} recorded on {day}; latest recorded: {known}"
+            )
+        gone = conn.execute(
+            delete(findings).where(and_(findings.c.store == store, findings.c.day == day))
+        ).rowcount
+        conn.execute(delete(inspections).where(ran))
+    return int(gone or 0)
+
+
+def reset(engine: Engine, store: str) -> None:
+    """Forget a store's whole findings history and its dismissals (a rebuilt store is a new store)."""
+    with engine.begin() as conn:
+        for table in (findings, inspections, dismissals):
+            conn.execute(delete(table).where(table.c.store == store))
+
+
 def _row(store: str, day: dt.date, f: Finding) -> dict[str, Any]:
     return {
         "store": store,
@@ -134,7 +171,7 @@ def dismiss(engine: Engine, store: str, finding: str, reason: str) -> Finding:
         "entity_type": f.entity.type,
         "entity_id": f.entity.id,
         "reason": reason,
-        "dismissed_at": dt.datetime.now(ZoneInfo("UTC")),
+        "dismissed_at": utcnow(),
         "finding_id": f.id,
         "severity": f.severity,
         "impact": f.impact.value if f.impact else None,
@@ -228,9 +265,7 @@ def history(engine: Engine, store: str, since: dt.date | None = None) -> Finding
             select(func.max(inspections.c.day)).where(inspections.c.store == store)
         ).scalar()
         if latest is None:
-            return FindingsHistory(
-                store=store, since=since or dt.date.today(), latest=None, problems=[]
-            )
+            return FindingsHistory(store=store, since=since or today(), latest=None, problems=[])
         start = since or latest - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
         days = sorted(
             conn.execute(

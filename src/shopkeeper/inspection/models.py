@@ -128,6 +128,16 @@ class InspectionReport(BaseModel):
     findings: list[Finding]
     summary: Summary
     seconds: float = 0.0
+    data_through: datetime.date | None = Field(
+        default=None,
+        exclude=True,
+        description="last day of the store's data; a later as_of was inspected as of this day",
+    )
+
+    @property
+    def past_data(self) -> bool:
+        """Whether ``as_of`` lies after the last data day (the report then holds a ``data_gap``)."""
+        return self.data_through is not None and self.as_of > self.data_through
 
     def by_kind(self, kind: str) -> list[Finding]:
         """Findings of one kind."""

@@ -24,7 +24,9 @@ def run_inspection(
     """Inspect ``store`` on ``as_of`` (default: the last complete day in its data).
 
     Findings the merchant dismissed stay out of the report until their evidence changes
-    materially; with ``remember`` every finding is recorded in the findings history.
+    materially; with ``remember`` every finding is recorded in the findings history — unless
+    ``as_of`` lies after the last data day: that run is reported (with a ``data_gap`` finding) but
+    not recorded, so it can never mark a problem resolved.
     """
     with Warehouse.open(existing_store_dir(settings, store), read_only=True) as wh:
         report = inspect_store(wh, store, as_of=as_of, lang=lang)
@@ -36,7 +38,7 @@ def run_inspection(
         report.summary.counts = {
             s: sum(1 for f in shown if f.severity == s) for s in SEVERITY_ORDER
         }
-        if remember:
+        if remember and not report.past_data:  # days without data are never recorded
             record(engine, report, hidden)
     finally:
         engine.dispose()

@@ -32,6 +32,7 @@ _KINDS_ZH = {
     "ad_roi_below_target": "投放亏损",
     "ad_budget_limited": "预算受限",
     "keyword_opportunity": "搜索词机会",
+    "data_gap": "数据缺失",
 }
 
 

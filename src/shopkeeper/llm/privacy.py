@@ -298,6 +298,19 @@ def _safe_cut(text: str, longest: int = 16) -> int:
     return start
 
 
+def redact(value: Any) -> Any:
+    """Text or a JSON value with personal data masked for good: what is stored or shown outside
+    the order itself (conversation logs, the audit trail, approval lists). A fresh masker each
+    time, so the placeholders cannot be turned back into the values.
+
+    >>> redact({"address": {"phone": "13812345678", "line1": "文三路90号"}, "sku_id": "A1"})
+    {'address': {'phone': '[手机1]', 'line1': '[地址1]'}, 'sku_id': 'A1'}
+    >>> redact("电话 139 1234 5678")
+    '电话 [手机1]'
+    """
+    return Masker().mask_json(value)
+
+
 def mask_if_external(model: Model, masker: Masker, settings: Settings) -> Model:
     """``model`` wrapped in a :class:`MaskingModel` when its requests leave this machine and
     ``settings.mask_pii`` is on; otherwise ``model`` itself.

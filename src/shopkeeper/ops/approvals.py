@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, insert, select, update
 
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.ops import audit
 from shopkeeper.ops.actions import validate_params
@@ -47,10 +47,6 @@ class ActionRecord(BaseModel):
     reasons: list[str]
     created_at: dt.datetime
     result: dict[str, Any] | None = None
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(ZoneInfo("UTC"))
 
 
 def get_action(engine: Engine, store: str, action_id: str) -> ActionRecord:
@@ -158,8 +154,8 @@ def record_decided(
                 proposed_by=proposed_by,
                 status=status,
                 reasons=reasons,
-                created_at=_now(),
-                decided_at=_now() if decision != "needs_approval" else None,
+                created_at=utcnow(),
+                decided_at=utcnow() if decision != "needs_approval" else None,
             )
         )
         audit.record(
@@ -196,7 +192,7 @@ def _leave_pending(
                 actions.c.action_id == action_id,
                 actions.c.status == "pending",
             )
-            .values(status=status, decided_at=_now())
+            .values(status=status, decided_at=utcnow())
         ).rowcount
         if moved != 1:
             raise ActionNotPending(_not_pending(engine, store, action_id))
@@ -270,7 +266,7 @@ def _execute(
         conn.execute(
             update(actions)
             .where(actions.c.action_id == action_id)
-            .values(status="executed", executed_at=_now(), result=result)
+            .values(status="executed", executed_at=utcnow(), result=result)
         )
         audit.record(
             conn,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, ClassVar, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import Connection
 
+from shopkeeper.clock import utcnow
+from shopkeeper.llm.privacy import redact
 from shopkeeper.ops.db import audit_events
 
 
@@ -26,7 +27,7 @@ class AuditEvent(BaseModel):
     store: str
     action_id: str
     actor: str = Field(description="who caused it: a user, 'policy', or an agent run id")
-    at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(ZoneInfo("UTC")))
+    at: dt.datetime = Field(default_factory=utcnow)
 
 
 class ActionProposed(AuditEvent):
@@ -86,8 +87,10 @@ EVENTS: tuple[type[AuditEvent], ...] = (
 
 
 def record(conn: Connection, event: AuditEvent) -> None:
-    """Write one audit event (in the caller's transaction)."""
-    payload = event.model_dump(mode="json", exclude={"store", "action_id", "actor", "at"})
+    """Write one audit event (in the caller's transaction), buyers' phones and street addresses
+    masked: the trail says what was done, the order keeps where it goes.
+    """
+    payload = redact(event.model_dump(mode="json", exclude={"store", "action_id", "actor", "at"}))
     conn.execute(
         insert(audit_events).values(
             store=event.store,

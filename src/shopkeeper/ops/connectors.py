@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sqlalchemy import Engine, delete, insert, select
 
+from shopkeeper.clock import utcnow
 from shopkeeper.ops.db import action_state
 
 
@@ -114,7 +115,7 @@ def mirror(engine: Engine, store: str, action_id: str, action: str, params: dict
     Idempotent: the same action mirrored twice leaves the same rows.
     """
     changes = state_changes(action, params)
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     t = action_state.c
     with engine.begin() as conn:
         for entity_type, entity_id, field, value in changes:

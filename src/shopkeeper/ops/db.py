@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from shopkeeper.private import private_dir, private_file
 from shopkeeper.settings import Settings
 
 metadata = MetaData()
@@ -149,6 +150,16 @@ schedule_runs = Table(
 )
 """Every scheduled run, successful or failed (a failure is never silent)."""
 
+schedule_claims = Table(
+    "schedule_claims",
+    metadata,
+    Column("schedule_id", String, primary_key=True),
+    Column("slot", DateTime(timezone=True), primary_key=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+"""One row per schedule and slot, inserted before the slot runs: whoever inserts it first (the
+service's ticker, cron, another replica) runs the slot; every other ticker skips it."""
+
 runs = Table(
     "runs",
     metadata,
@@ -202,6 +213,20 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 """API tokens (see :mod:`shopkeeper.api.tokens`): only a SHA-256 hash of each, one store and role."""
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("session_id", String, primary_key=True),
+    Column("token_hash", String, nullable=False, index=True),
+    Column("store", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("csrf", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+"""Browser sessions of the pages (see :mod:`shopkeeper.api.sessions`): the cookie holds the id,
+never the token; logging out deletes the row."""
 
 action_state = Table(
     "action_state",
@@ -366,6 +391,16 @@ def _migration_8(conn: Connection) -> None:
     metadata.create_all(conn, tables=[cs_conversations, cs_messages, cs_suggestions])
 
 
+def _migration_9(conn: Connection) -> None:
+    """Claims of schedule slots, so each slot runs exactly once whoever ticks."""
+    metadata.create_all(conn, tables=[schedule_claims])
+
+
+def _migration_10(conn: Connection) -> None:
+    """Server-side sessions of the pages (the console, later the owner's app)."""
+    metadata.create_all(conn, tables=[web_sessions])
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -375,6 +410,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _migration_6,
     7: _migration_7,
     8: _migration_8,
+    9: _migration_9,
+    10: _migration_10,
 }
 """Numbered schema changes. Each applied number is recorded, so a database gets every number it
 lacks (in order) even when migrations land from parallel branches."""
@@ -392,7 +429,9 @@ def ops_engine(settings: Settings) -> Engine:
     """The operational database, migrated to the current schema."""
     url = settings.ops_url or f"sqlite:///{(settings.home / 'ops.sqlite').as_posix()}"
     if url.startswith("sqlite"):
-        settings.home.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.home)
+    if settings.ops_url is None:
+        private_file(settings.home / "ops.sqlite")  # 0600: its -wal and -shm files follow it
     engine = create_engine(url)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -5,7 +5,10 @@ Targets are ``kind:address``: ``file:/path/to/folder``, ``webhook:https://…`` 
 that platform's markdown message shape), ``email:someone@example.com`` (several addresses separated
 by commas; sent through the SMTP server of the ``SHOPKEEPER_SMTP_*`` settings, STARTTLS by default).
 A webhook answering an error — an HTTP error status, or the platform's own ``errcode``/``code`` in
-a 200 reply — or an SMTP server refusing the message raises :class:`DeliveryError`.
+a 200 reply — or an SMTP server refusing the message raises :class:`DeliveryError`, whose message
+is a short reason (never the receiver's reply, nor the URL's query, which may hold a key).
+Webhooks reach public hosts only and files stay under the store's folder (see
+:mod:`shopkeeper.ops.egress`).
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ import re
 import smtplib
 import ssl
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
+from shopkeeper.ops.egress import Resolve, blocked_reason, file_folder, resolve_host
 from shopkeeper.settings import Settings, get_settings
 
 TIMEOUT_S = 10.0
+MAX_REDIRECTS = 3
 KINDS = ("file", "webhook", "feishu", "dingtalk", "wecom", "email")
 _EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 
@@ -32,8 +38,9 @@ class DeliveryError(ShopkeeperError, OSError):
     """The target refused or could not be reached."""
 
 
-def check_target(target: str) -> str:
-    """Validate a delivery target.
+def check_target(target: str, settings: Settings | None = None, store: str | None = None) -> str:
+    """Validate a delivery target; with ``settings``, also where it points (a webhook's host
+    written as an address must be public, a folder must lie under the store's).
 
     >>> check_target("file:/tmp/reports")
     'file:/tmp/reports'
@@ -52,7 +59,42 @@ def check_target(target: str) -> str:
         return target
     if kind != "file" and not re.match(r"^https?://", address):
         raise ConfigError(f"delivery target {target!r}: a {kind} webhook needs an http(s) URL")
+    if settings is not None and kind == "file":
+        file_folder(address, settings, store)
+    elif settings is not None:
+        host = urlsplit(address).hostname or ""
+        if reason := blocked_reason(host, allow=settings.delivery_allow_hosts):
+            raise ConfigError(f"delivery target {_shown(address)}: {reason}")
     return target
+
+
+def _shown(url: str) -> str:
+    """A URL as runs and logs show it: no query or credentials (webhook keys live there)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def _post(
+    url: str, payload: dict[str, Any], settings: Settings, resolve: Resolve
+) -> httpx.Response:
+    """POST, with the host checked before every connection, redirects included."""
+
+    def guard(request: httpx.Request) -> None:
+        reason = blocked_reason(
+            request.url.host, allow=settings.delivery_allow_hosts, resolve=resolve
+        )
+        if reason:
+            raise DeliveryError(f"webhook {_shown(str(request.url))} refused: {reason}")
+
+    with httpx.Client(
+        timeout=TIMEOUT_S,
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        event_hooks={"request": [guard]},
+    ) as client:
+        return client.post(url, json=payload)
 
 
 def _payload(kind: str, title: str, text: str) -> dict[str, Any]:
@@ -105,36 +147,44 @@ def deliver(
     suffix: str = "md",
     when: dt.datetime | None = None,
     settings: Settings | None = None,
+    store: str | None = None,
+    resolve: Resolve = resolve_host,
 ) -> str:
     """Send ``text`` to ``target``; returns where it went.
 
-    ``settings`` give the SMTP server of ``email:`` targets (default: the process settings).
+    ``settings`` give the SMTP server of ``email:`` targets, the hosts allowed beyond public ones
+    and the folder files may go to (default: the process settings); ``store`` is whose folder a
+    ``file:`` target lies under; ``resolve`` looks host names up.
     """
+    settings = settings or get_settings()
     kind, _, address = check_target(target).partition(":")
     if kind == "email":
         to = [a.strip() for a in address.split(",")]
-        send_email(settings or get_settings(), to, title, text, html=suffix == "html")
+        send_email(settings, to, title, text, html=suffix == "html")
         return f"email:{','.join(to)}"
     if kind == "file":
-        folder = Path(address).expanduser()
+        folder = file_folder(address, settings, store)
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M")
+        stamp = (when or utcnow().astimezone()).strftime("%Y%m%d-%H%M")
         path = (
             folder
             / f"{re.sub(r'[^A-Za-z0-9_-]+', '-', title).strip('-') or 'report'}-{stamp}.{suffix}"
         )
         path.write_text(text, encoding="utf-8")
         return str(path)
+    shown = _shown(address)
     try:
-        reply = httpx.post(address, json=_payload(kind, title, text), timeout=TIMEOUT_S)
+        reply = _post(address, _payload(kind, title, text), settings, resolve)
         reply.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        raise DeliveryError(f"{kind} webhook {shown}: HTTP {exc.response.status_code}") from exc
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"{kind} webhook {address}: {exc}") from exc
+        raise DeliveryError(f"{kind} webhook {shown}: {type(exc).__name__}") from exc
     try:
         body = reply.json()
     except ValueError:
         body = {}
     code = body.get("errcode", body.get("code", 0)) if isinstance(body, dict) else 0
     if code not in (0, None):
-        raise DeliveryError(f"{kind} webhook {address} refused the message: {body}")
-    return address
+        raise DeliveryError(f"{kind} webhook {shown} refused the message (code {str(code)[:20]})")
+    return shown

@@ -13,11 +13,11 @@ import re
 import uuid
 import warnings
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, delete, insert, select
 
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.ops.db import memories
 
@@ -57,7 +57,7 @@ def remember(
         kind=kind,
         text=text.strip(),
         source=source,
-        created_at=dt.datetime.now(ZoneInfo("UTC")),
+        created_at=utcnow(),
         scope=scope,
     )
     with engine.begin() as conn:

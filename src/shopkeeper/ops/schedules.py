@@ -21,10 +21,13 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel
 from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
-from shopkeeper.ops.db import schedule_runs, schedules
+from shopkeeper.ops.db import schedule_claims, schedule_runs, schedules
 from shopkeeper.ops.delivery import DeliveryError, check_target, deliver
+from shopkeeper.ops.egress import Resolve, resolve_host
 from shopkeeper.settings import Settings
 
 
@@ -109,15 +112,24 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def add_schedule(
-    engine: Engine, store: str, cron: str, command: str, target: str, *, timezone: str
+    engine: Engine,
+    store: str,
+    cron: str,
+    command: str,
+    target: str,
+    *,
+    timezone: str,
+    settings: Settings | None = None,
 ) -> Schedule:
-    """Add a schedule after checking its cron expression, job and delivery target."""
+    """Add a schedule after checking its cron expression, job and delivery target (with
+    ``settings``, also where the target points: see :func:`~shopkeeper.ops.delivery.check_target`).
+    """
     try:
-        CronSim(cron, dt.datetime.now(ZoneInfo(timezone)))
+        CronSim(cron, utcnow().astimezone(ZoneInfo(timezone)))
     except CronSimError as exc:
         raise ConfigError(f"cron expression {cron!r} is not valid: {exc}") from exc
     parse_job(command)
-    check_target(target)
+    check_target(target, settings, store)
     schedule = Schedule(
         schedule_id=uuid.uuid4().hex[:8],
         store=store,
@@ -125,7 +137,7 @@ def add_schedule(
         command=command,
         deliver=target,
         timezone=timezone,
-        created_at=dt.datetime.now(ZoneInfo("UTC")),
+        created_at=utcnow(),
     )
     with engine.begin() as conn:
         conn.execute(insert(schedules).values(**schedule.model_dump()))
@@ -177,20 +189,53 @@ class RunRecord(BaseModel):
     detail: str
 
 
-def tick(settings: Settings, engine: Engine, now: dt.datetime | None = None) -> list[RunRecord]:
-    """Run every due schedule once; raise :class:`ScheduledRunFailed` (after recording) if any failed."""
-    now = _aware(now or dt.datetime.now(ZoneInfo("UTC")))
+def claim_slot(engine: Engine, schedule_id: str, slot: dt.datetime) -> bool:
+    """Claim a slot before running it: True for the one ticker whose claim lands first."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(schedule_claims).values(
+                    schedule_id=schedule_id, slot=slot, claimed_at=utcnow()
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def tick(
+    settings: Settings,
+    engine: Engine,
+    now: dt.datetime | None = None,
+    *,
+    resolve: Resolve = resolve_host,
+) -> list[RunRecord]:
+    """Run every due schedule once — a slot another ticker claimed is skipped; raise
+    :class:`ScheduledRunFailed` (after recording) if any failed. ``resolve`` looks webhook hosts up.
+    """
+    now = _aware(now or utcnow())
     records = []
     for schedule in list_schedules(engine):
         due = due_slot(schedule, now)
         if due is None:
             continue
         slot = due.astimezone(ZoneInfo("UTC"))  # stored in UTC: SQLite keeps no offset
-        started = dt.datetime.now(ZoneInfo("UTC"))
+        if not claim_slot(engine, schedule.schedule_id, slot):
+            continue
+        started = utcnow()
         try:
             title, text = run_job(settings, schedule.store, parse_job(schedule.command))
             fmt = parse_job(schedule.command).fmt
-            where = deliver(schedule.deliver, title, text, suffix=fmt, when=slot, settings=settings)
+            where = deliver(
+                schedule.deliver,
+                title,
+                text,
+                suffix=fmt,
+                when=slot,
+                settings=settings,
+                store=schedule.store,
+                resolve=resolve,
+            )
             record = RunRecord(
                 schedule_id=schedule.schedule_id,
                 store=schedule.store,

@@ -6,7 +6,7 @@ from typing import Any
 
 from shopkeeper.reports.kpis import AD_ROWS
 from shopkeeper.reports.models import CampaignRow, CampaignsSection, Window
-from shopkeeper.reports.sql import Db
+from shopkeeper.store.query import Query
 
 TOP = 3
 MIN_SPEND_SHARE = 0.02
@@ -28,7 +28,7 @@ def _row(r: dict[str, Any]) -> CampaignRow:
     )
 
 
-def campaigns_section(db: Db, period: Window, store_target: float | None) -> CampaignsSection:
+def campaigns_section(db: Query, period: Window, store_target: float | None) -> CampaignsSection:
     """Every campaign over the period; ``top``/``bottom`` by ROI among those spending meaningfully."""
     if not db.has("ad_campaigns"):
         return CampaignsSection(available=False, missing=["ad_campaigns"], target_roi=store_target)

@@ -11,21 +11,22 @@ from shopkeeper.reports.models import (
     ReviewsSection,
     Window,
 )
-from shopkeeper.reports.sql import Db
 from shopkeeper.reports.topics import topic_case, topic_label
+from shopkeeper.store.metrics import refund_counted
+from shopkeeper.store.query import Query
 
 TOP = 5
 
 
-def refunds_section(db: Db, period: Window, lang: str) -> RefundsSection:
+def refunds_section(db: Query, period: Window, lang: str) -> RefundsSection:
     """After-sale cases opened in the period (not rejected or cancelled) and the top stated reasons."""
     if not db.has("refunds"):
         return RefundsSection(available=False, missing=["refunds"])
     unknown = "未填写" if lang == "zh" else "not given"
     rows = db.rows(
-        """SELECT coalesce(nullif(trim(reason), ''), ?) AS reason, count(*) AS n, coalesce(sum(amount), 0) AS amount
+        f"""SELECT coalesce(nullif(trim(reason), ''), ?) AS reason, count(*) AS n, coalesce(sum(amount), 0) AS amount
            FROM refunds WHERE CAST(created_at AS DATE) BETWEEN ? AND ?
-             AND coalesce(status, '') NOT IN ('rejected', 'cancelled')
+             AND {refund_counted("")}
            GROUP BY 1 ORDER BY n DESC, reason""",
         [unknown, period.start, period.end],
     )
@@ -45,7 +46,7 @@ def refunds_section(db: Db, period: Window, lang: str) -> RefundsSection:
     )
 
 
-def reviews_section(db: Db, period: Window) -> ReviewsSection:
+def reviews_section(db: Query, period: Window) -> ReviewsSection:
     """Reviews written in the period: average, low ratings, unanswered ones, the latest three."""
     if not db.has("reviews"):
         return ReviewsSection(available=False, missing=["reviews"])
@@ -81,7 +82,7 @@ def reviews_section(db: Db, period: Window) -> ReviewsSection:
     )
 
 
-def chat_section(db: Db, period: Window, lang: str) -> ChatSection:
+def chat_section(db: Query, period: Window, lang: str) -> ChatSection:
     """Conversations in the period and the topics customers asked about most (by conversations)."""
     if not db.has("messages"):
         return ChatSection(available=False, missing=["messages"])

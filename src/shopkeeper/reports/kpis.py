@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 from shopkeeper.reports.models import Better, Delta, Kpi, Trend, Unit, Window
 from shopkeeper.reports.periods import Periods
-from shopkeeper.reports.sql import PAID, Db, windows_cte
+from shopkeeper.reports.sql import windows_cte
 from shopkeeper.reports.text import kpi_label
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.metrics import line_gmv, order_gmv, paid, refund_counted
+from shopkeeper.store.query import Query
 
 Components = dict[str, float | None]
 FLAT_RATIO = 0.02
@@ -38,7 +40,7 @@ def promise_hours(config: StoreConfig) -> float:
     return float(config.targets.ship_within_hours or DEFAULT_PROMISE_HOURS)
 
 
-def _by_window(db: Db, sql: str, names: tuple[str, ...], n: int) -> list[Components]:
+def _by_window(db: Query, sql: str, names: tuple[str, ...], n: int) -> list[Components]:
     out: list[Components] = [dict.fromkeys(names, 0.0) for _ in range(n)]
     for row in db.rows(sql):
         out[int(row["k"])] = {
@@ -47,21 +49,21 @@ def _by_window(db: Db, sql: str, names: tuple[str, ...], n: int) -> list[Compone
     return out
 
 
-def order_components(db: Db, windows: list[Window]) -> list[Components]:
+def order_components(db: Query, windows: list[Window]) -> list[Components]:
     """GMV, orders, buyers and units per window."""
     lo, hi = min(w.start for w in windows), max(w.end for w in windows)
     sql = f"""WITH {windows_cte(windows)},
         o AS (SELECT order_id, customer_id, pay_amount, CAST(created_at AS DATE) AS d FROM orders
-              WHERE {PAID} AND CAST(created_at AS DATE) BETWEEN DATE '{lo}' AND DATE '{hi}'),
-        i AS (SELECT order_id, sum(coalesce(paid_amount, unit_price * quantity)) AS total, sum(quantity) AS units
+              WHERE {paid("")} AND CAST(created_at AS DATE) BETWEEN DATE '{lo}' AND DATE '{hi}'),
+        i AS (SELECT order_id, sum({line_gmv("")}) AS total, sum(quantity) AS units
               FROM order_items WHERE order_id IN (SELECT order_id FROM o) GROUP BY 1)
-        SELECT k, coalesce(sum(coalesce(o.pay_amount, i.total)), 0) AS gmv, count(*) AS orders,
+        SELECT k, coalesce(sum({order_gmv("o", "i.total")}), 0) AS gmv, count(*) AS orders,
                count(DISTINCT o.customer_id) AS buyers, coalesce(sum(i.units), 0) AS units
         FROM o LEFT JOIN i USING (order_id) JOIN w ON o.d BETWEEN w.s AND w.e GROUP BY k"""
     return _by_window(db, sql, ("gmv", "orders", "buyers", "units"), len(windows))
 
 
-def traffic_components(db: Db, windows: list[Window]) -> list[Components]:
+def traffic_components(db: Query, windows: list[Window]) -> list[Components]:
     """Visitors and add-to-cart per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, sum(visitors) AS visitors, sum(add_to_cart) AS add_to_cart
@@ -69,12 +71,12 @@ def traffic_components(db: Db, windows: list[Window]) -> list[Components]:
     return _by_window(db, sql, ("visitors", "add_to_cart"), len(windows))
 
 
-def refund_components(db: Db, windows: list[Window]) -> list[Components]:
+def refund_components(db: Query, windows: list[Window]) -> list[Components]:
     """After-sale cases (not rejected or cancelled) and their amount per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, count(*) AS refund_cases, coalesce(sum(amount), 0) AS refund_amount FROM refunds
         JOIN w ON CAST(refunds.created_at AS DATE) BETWEEN w.s AND w.e
-        WHERE coalesce(status, '') NOT IN ('rejected', 'cancelled') GROUP BY k"""
+        WHERE {refund_counted("")} GROUP BY k"""
     return _by_window(db, sql, ("refund_cases", "refund_amount"), len(windows))
 
 
@@ -84,7 +86,7 @@ AD_ROWS = """SELECT * FROM (SELECT *, bool_or(coalesce(product_id, '') = '' AND 
 """Ad rows counted once: a campaign-day's whole-campaign row when it has one, else its breakdown rows."""
 
 
-def ad_components(db: Db, windows: list[Window]) -> list[Components]:
+def ad_components(db: Query, windows: list[Window]) -> list[Components]:
     """Spend, attributed GMV and clicks per window."""
     sql = f"""WITH {windows_cte(windows)}, a AS ({AD_ROWS})
         SELECT k, sum(spend) AS ad_spend, sum(gmv) AS ad_gmv, sum(clicks) AS clicks
@@ -92,17 +94,17 @@ def ad_components(db: Db, windows: list[Window]) -> list[Components]:
     return _by_window(db, sql, ("ad_spend", "ad_gmv", "clicks"), len(windows))
 
 
-def shipping_components(db: Db, windows: list[Window], hours: float) -> list[Components]:
+def shipping_components(db: Query, windows: list[Window], hours: float) -> list[Components]:
     """Orders due to ship per window (by promise day) and how many shipped by the promise."""
     sql = f"""WITH {windows_cte(windows)},
         o AS (SELECT paid_at + to_microseconds(CAST({hours} * 3600e6 AS BIGINT)) AS due, shipped_at FROM orders
-              WHERE paid_at IS NOT NULL AND (shipped_at IS NOT NULL OR {PAID}))
+              WHERE paid_at IS NOT NULL AND (shipped_at IS NOT NULL OR {paid("")}))
         SELECT k, count(*) AS due, count(*) FILTER (WHERE shipped_at <= due) AS on_time
         FROM o JOIN w ON CAST(o.due AS DATE) BETWEEN w.s AND w.e GROUP BY k"""
     return _by_window(db, sql, ("due", "on_time"), len(windows))
 
 
-def review_components(db: Db, windows: list[Window]) -> list[Components]:
+def review_components(db: Query, windows: list[Window]) -> list[Components]:
     """Reviews, the sum of their ratings and the low ones per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, count(*) AS reviews, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= {LOW_RATING}) AS low_ratings
@@ -110,7 +112,7 @@ def review_components(db: Db, windows: list[Window]) -> list[Components]:
     return _by_window(db, sql, ("reviews", "rating_sum", "low_ratings"), len(windows))
 
 
-def chat_components(db: Db, windows: list[Window]) -> list[Components]:
+def chat_components(db: Query, windows: list[Window]) -> list[Components]:
     """Conversations in which a customer wrote, per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, count(DISTINCT conversation_id) AS conversations FROM messages
@@ -118,7 +120,7 @@ def chat_components(db: Db, windows: list[Window]) -> list[Components]:
     return _by_window(db, sql, ("conversations",), len(windows))
 
 
-def collect_components(db: Db, windows: list[Window], config: StoreConfig) -> list[Components]:
+def collect_components(db: Query, windows: list[Window], config: StoreConfig) -> list[Components]:
     """Every component per window; a component whose table holds no data is ``None``."""
     parts: list[list[Components]] = [order_components(db, windows)]
     sources: list[tuple[bool, Callable[[], list[Components]], tuple[str, ...]]] = [
@@ -134,7 +136,7 @@ def collect_components(db: Db, windows: list[Window], config: StoreConfig) -> li
             ("ad_spend", "ad_gmv", "clicks"),
         ),
         (
-            db.has_column_data("orders", "shipped_at"),
+            db.has_column("orders", "shipped_at"),
             lambda: shipping_components(db, windows, promise_hours(config)),
             ("due", "on_time"),
         ),

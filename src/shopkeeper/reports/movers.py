@@ -17,8 +17,9 @@ from typing import Any
 
 from shopkeeper.reports.models import Mover, Movers, Window
 from shopkeeper.reports.periods import Periods
-from shopkeeper.reports.sql import PAID, Db
 from shopkeeper.reports.text import change, source_label, tr
+from shopkeeper.store.metrics import line_gmv, paid
+from shopkeeper.store.query import Query
 
 TOP = 5
 EPS = 1e-3
@@ -42,9 +43,9 @@ def _sales_sql(now: Window, ref: Window, scale: float) -> str:
           count(DISTINCT customer_id) FILTER (WHERE d >= DATE '{now.start}') AS buyers,
           count(DISTINCT customer_id) FILTER (WHERE d <= DATE '{ref.end}') * {scale} AS buyers_before
         FROM (SELECT o.customer_id, CAST(o.created_at AS DATE) AS d, i.sku_id,
-                     coalesce(i.paid_amount, i.unit_price * i.quantity) AS v
+                     {line_gmv()} AS v
               FROM orders o JOIN order_items i USING (order_id)
-              WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN DATE '{ref.start}' AND DATE '{now.end}') s
+              WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN DATE '{ref.start}' AND DATE '{now.end}') s
         JOIN products p USING (sku_id) GROUP BY p.product_id"""
 
 
@@ -129,7 +130,7 @@ def _mover(r: dict[str, Any], lang: str) -> Mover:
     )
 
 
-def find_movers(db: Db, periods: Periods, lang: str) -> Movers:
+def find_movers(db: Query, periods: Periods, lang: str) -> Movers:
     """The top rising and falling listings by GMV change."""
     ref, scale = reference(periods)
     now = periods.period

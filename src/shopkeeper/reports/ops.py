@@ -12,44 +12,43 @@ from shopkeeper.reports.models import (
     StockSection,
     Window,
 )
-from shopkeeper.reports.sql import PAID, Db
+from shopkeeper.store.metrics import conversion, line_gmv, paid
+from shopkeeper.store.query import Query
+from shopkeeper.store.sales import Sales
 
 LOW_COVER_DAYS = 7
-SALES_DAYS = 14
-"""Daily sales are the average of the 14 days up to the period's end."""
+FRESH_DAYS = 3
+"""A SKU's stock counts when its latest snapshot is at most this many days old (as the inspection)."""
 
 
-def stock_section(db: Db, end: dt.date) -> StockSection:
-    """On-sale SKUs, those out of stock or under a week of cover on the latest snapshot up to ``end``."""
+def stock_section(db: Query, end: dt.date) -> StockSection:
+    """On-sale SKUs, those out of stock or under a week of cover on their latest snapshot up to ``end``.
+
+    Available stock, the daily sales rate and days of cover are :mod:`shopkeeper.store.sales`'s,
+    the figures the inspection and the stock skill give.
+    """
     if not db.has("inventory"):
         return StockSection(available=False, missing=["inventory"])
     snap = db.scalar("SELECT max(date) FROM inventory WHERE date <= ?", [end])
     if snap is None:
         return StockSection(available=False, missing=["inventory"])
-    rows = db.rows(
-        f"""WITH st AS (SELECT sku_id, sum(greatest(on_hand - coalesce(reserved, 0), 0)) AS available,
-                              sum(on_hand) AS on_hand FROM inventory WHERE date = ? GROUP BY 1),
-            sold AS (SELECT i.sku_id, sum(i.quantity) / {SALES_DAYS} AS daily,
-                            max(CAST(o.created_at AS DATE)) AS last_sale
-                     FROM orders o JOIN order_items i USING (order_id)
-                     WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN ?::DATE - INTERVAL {SALES_DAYS - 1} DAY AND ?
-                     GROUP BY 1)
-        SELECT p.sku_id, p.title, coalesce(st.available, 0) AS available, st.on_hand * p.cost AS value,
-               coalesce(sold.daily, 0) AS daily,
-               CASE WHEN sold.daily > 0 THEN coalesce(st.available, 0) / sold.daily END AS cover
-        FROM products p LEFT JOIN st USING (sku_id) LEFT JOIN sold USING (sku_id)
-        WHERE coalesce(p.status, 'on_sale') = 'on_sale'""",
-        [snap, end, end],
+    on_sale = db.scalar(
+        "SELECT count(*) FROM products WHERE coalesce(status, 'on_sale') = 'on_sale'"
     )
-    selling = [r for r in rows if r["daily"] > 0]
+    rows = [
+        r
+        for r in Sales(db, end).stock(fresh_days=FRESH_DAYS)
+        if (r["status"] or "on_sale") == "on_sale"
+    ]
+    selling = [r for r in rows if r["cover"] is not None]
     risky = sorted(
-        (r for r in selling if r["cover"] < LOW_COVER_DAYS), key=lambda r: (r["cover"], -r["daily"])
+        (r for r in selling if r["cover"] < LOW_COVER_DAYS), key=lambda r: (r["cover"], -r["rate"])
     )
-    values = [float(r["value"]) for r in rows if r["value"] is not None]
+    values = [r["on_hand"] * r["cost"] for r in rows if r["cost"] is not None]
     return StockSection(
         snapshot=snap,
-        on_sale_skus=len(rows),
-        out_of_stock=sum(1 for r in selling if r["available"] == 0),
+        on_sale_skus=int(on_sale or 0),
+        out_of_stock=sum(1 for r in selling if r["available"] <= 0),
         low_cover=sum(1 for r in selling if r["available"] > 0 and r["cover"] < LOW_COVER_DAYS),
         stock_value=sum(values) if values else None,
         at_risk=[
@@ -57,7 +56,7 @@ def stock_section(db: Db, end: dt.date) -> StockSection:
                 sku_id=str(r["sku_id"]),
                 title=str(r["title"]),
                 available=int(r["available"]),
-                daily_sales=round(float(r["daily"]), 2),
+                daily_sales=round(float(r["rate"]), 2),
                 days_of_cover=round(float(r["cover"]), 1),
             )
             for r in risky[:5]
@@ -66,14 +65,14 @@ def stock_section(db: Db, end: dt.date) -> StockSection:
 
 
 def shipping_section(
-    db: Db, period: Window, hours: float, due: float | None, on_time: float | None
+    db: Query, period: Window, hours: float, due: float | None, on_time: float | None
 ) -> ShippingSection:
     """Orders due in the period, on time and late; orders past the promise and still unshipped at its end."""
     if due is None or on_time is None:
         return ShippingSection(available=False, missing=["orders.shipped_at"], promise_hours=hours)
     interval = f"to_microseconds(CAST({hours} * 3600e6 AS BIGINT))"
     overdue = db.scalar(
-        f"""SELECT count(*) FROM orders WHERE {PAID} AND paid_at IS NOT NULL
+        f"""SELECT count(*) FROM orders WHERE {paid("")} AND paid_at IS NOT NULL
               AND CAST(paid_at AS DATE) >= ?::DATE - INTERVAL 30 DAY
               AND CAST(paid_at + {interval} AS DATE) <= ?
               AND (shipped_at IS NULL OR CAST(shipped_at AS DATE) > ?)""",
@@ -94,7 +93,7 @@ def shipping_section(
     )
 
 
-def listings_section(db: Db, period: Window) -> ListingsSection:
+def listings_section(db: Query, period: Window) -> ListingsSection:
     """Listings on sale, those with sales in the period, and the five best by GMV."""
     on_sale = db.scalar(
         "SELECT count(DISTINCT product_id) FROM products WHERE coalesce(status, 'on_sale') = 'on_sale'"
@@ -108,10 +107,10 @@ def listings_section(db: Db, period: Window) -> ListingsSection:
     visitors = "t.visitors" if traffic else "NULL::BIGINT"
     rows = db.rows(
         f"""WITH s AS (SELECT p.product_id, any_value(p.title) AS title,
-                              sum(coalesce(i.paid_amount, i.unit_price * i.quantity)) AS gmv,
+                              sum({line_gmv()}) AS gmv,
                               count(DISTINCT o.order_id) AS orders, count(DISTINCT o.customer_id) AS buyers
                        FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                       WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1)
+                       WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1)
             SELECT s.*, {visitors} AS visitors, count(*) OVER () AS selling FROM s {traffic}
             ORDER BY gmv DESC LIMIT 5""",
         [period.start, period.end],
@@ -126,7 +125,7 @@ def listings_section(db: Db, period: Window) -> ListingsSection:
                 gmv=float(r["gmv"]),
                 orders=int(r["orders"]),
                 visitors=int(r["visitors"]) if r["visitors"] is not None else None,
-                conversion=r["buyers"] / r["visitors"] if r["visitors"] else None,
+                conversion=conversion(r["buyers"], r["visitors"] or 0),
             )
             for r in rows
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from shopkeeper.clock import today, utcnow
 from shopkeeper.inspection.engine import default_as_of, inspect_store
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.service import run_inspection
@@ -25,10 +26,10 @@ from shopkeeper.reports.models import (
 from shopkeeper.reports.movers import find_movers
 from shopkeeper.reports.periods import Periods, plan_periods
 from shopkeeper.reports.roles import ROLES, shows_kind
-from shopkeeper.reports.sql import Db
 from shopkeeper.reports.text import common_brand, missing_text, short_title, tr
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
@@ -54,7 +55,7 @@ KPI_NEEDS: dict[str, str] = {
 """The table (or column) each KPI beyond orders needs."""
 
 
-def _comparisons(db: Db, periods: Periods, lang: str) -> list[Comparison]:
+def _comparisons(db: Query, periods: Periods, lang: str) -> list[Comparison]:
     return [
         Comparison(
             key="previous",
@@ -71,12 +72,12 @@ def _comparisons(db: Db, periods: Periods, lang: str) -> list[Comparison]:
     ]
 
 
-def _has(db: Db, need: str) -> bool:
+def _has(db: Query, need: str) -> bool:
     table, _, column = need.partition(".")
-    return db.has_column_data(table, column) if column else db.has(table)
+    return db.has_column(table, column) if column else db.has(table)
 
 
-def _mark_missing(kpis: list[Kpi], db: Db, lang: str) -> list[Missing]:
+def _mark_missing(kpis: list[Kpi], db: Query, lang: str) -> list[Missing]:
     missing: dict[str, list[str]] = {}
     for k in kpis:
         need = KPI_NEEDS.get(k.key)
@@ -91,7 +92,7 @@ def _mark_missing(kpis: list[Kpi], db: Db, lang: str) -> list[Missing]:
 
 
 def _sections(
-    db: Db, role: Role, periods: Periods, config: StoreConfig, now: Components, lang: str
+    db: Query, role: Role, periods: Periods, config: StoreConfig, now: Components, lang: str
 ) -> Sections:
     wanted = ROLES[role].sections
     period = periods.period
@@ -117,7 +118,7 @@ def _sections(
 
 
 def _signals(
-    db: Db,
+    db: Query,
     periods: Periods,
     all_kpis: list[Kpi],
     findings: InspectionReport,
@@ -164,9 +165,9 @@ def build_report(
     """The report of the day (or the 7 days) ending on ``as_of`` (default: the last complete day)."""
     config = wh.store_config()
     assert config is not None, "a store with a warehouse always has its store.toml"
-    db = Db(wh.con, {name: wh.count(name) for name in TABLES})
+    db = Query(wh.con, {name: wh.count(name) for name in TABLES})
     language: Lang = lang or config.language
-    end = as_of or default_as_of(wh, config.timezone) or dt.date.today()
+    end = as_of or default_as_of(wh, config.timezone) or today(config.timezone)
     periods = plan_periods(kind, end)
     components = collect_components(db, periods.all, config)
     all_kpis = build_kpis(list(KPIS), periods, components, config, language)
@@ -200,7 +201,7 @@ def build_report(
         period=periods.period,
         period_promotions=trend.promotions_during(db, [periods.period]),
         comparisons=_comparisons(db, periods, language),
-        generated_at=dt.datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0),
+        generated_at=utcnow().astimezone(ZoneInfo(config.timezone)).replace(microsecond=0),
         kpis=kpis,
         decisions=plan.decisions(signals) if role == "owner" else [],
         findings=FindingsBlock(

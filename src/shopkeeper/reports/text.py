@@ -232,6 +232,7 @@ KINDS_EN = {
     "ad_roi_below_target": "Ad ROI below target",
     "ad_budget_limited": "Budget-limited ad",
     "keyword_opportunity": "Keyword opportunity",
+    "data_gap": "Data gap",
 }
 
 

@@ -6,19 +6,20 @@ import datetime as dt
 
 from shopkeeper.reports.kpis import AD_ROWS, Components
 from shopkeeper.reports.models import Funnel, TrendPoint, UpcomingPromotion, Window
-from shopkeeper.reports.sql import PAID, Db
+from shopkeeper.store.metrics import line_gmv, order_gmv, paid, refund_counted
+from shopkeeper.store.query import Query
 
 PROMO_HORIZON_DAYS = 14
 
 
-def daily_trend(db: Db, window: Window) -> list[TrendPoint]:
+def daily_trend(db: Query, window: Window) -> list[TrendPoint]:
     """GMV, orders, visitors, ad spend and refund cases per day (every day, zero when nothing sold)."""
     s, e = f"DATE '{window.start}'", f"DATE '{window.end}'"
     parts = {
-        "o": f"""SELECT CAST(o.created_at AS DATE) AS d, sum(coalesce(o.pay_amount, i.total, 0)) AS gmv, count(*) AS orders
-                 FROM orders o LEFT JOIN (SELECT order_id, sum(coalesce(paid_amount, unit_price * quantity)) AS total
+        "o": f"""SELECT CAST(o.created_at AS DATE) AS d, sum(coalesce({order_gmv("o", "i.total")}, 0)) AS gmv, count(*) AS orders
+                 FROM orders o LEFT JOIN (SELECT order_id, sum({line_gmv("")}) AS total
                                           FROM order_items GROUP BY 1) i USING (order_id)
-                 WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1""",
+                 WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1""",
     }
     cols = {"visitors": "NULL", "ad_spend": "NULL", "ad_gmv": "NULL", "refunds": "NULL"}
     if db.has("traffic"):
@@ -34,7 +35,7 @@ def daily_trend(db: Db, window: Window) -> list[TrendPoint]:
         cols["ad_spend"], cols["ad_gmv"] = "coalesce(a.ad_spend, 0)", "coalesce(a.ad_gmv, 0)"
     if db.has("refunds"):
         parts["r"] = f"""SELECT CAST(created_at AS DATE) AS d, count(*) AS refunds FROM refunds
-                         WHERE coalesce(status, '') NOT IN ('rejected', 'cancelled')
+                         WHERE {refund_counted("")}
                            AND CAST(created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1"""
         cols["refunds"] = "coalesce(r.refunds, 0)"
     ctes = ", ".join(f"{name} AS ({sql})" for name, sql in parts.items())
@@ -72,7 +73,7 @@ def funnel(now: Components) -> Funnel | None:
     )
 
 
-def upcoming_promotions(db: Db, end: dt.date) -> list[UpcomingPromotion]:
+def upcoming_promotions(db: Query, end: dt.date) -> list[UpcomingPromotion]:
     """Promotions (not standing coupons) starting within two weeks after ``end``."""
     if not db.has("promotions"):
         return []
@@ -94,18 +95,18 @@ def upcoming_promotions(db: Db, end: dt.date) -> list[UpcomingPromotion]:
     ]
 
 
-def top_sellers(db: Db, period: Window, n: int = 3) -> list[str]:
+def top_sellers(db: Query, period: Window, n: int = 3) -> list[str]:
     """Titles of the ``n`` listings that sold the most units in the period."""
     rows = db.rows(
         f"""SELECT any_value(p.title) AS title FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-            WHERE o.{PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+            WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
             GROUP BY p.product_id ORDER BY sum(i.quantity) DESC, p.product_id LIMIT {n}""",
         [period.start, period.end],
     )
     return [str(r["title"]) for r in rows]
 
 
-def promotions_during(db: Db, windows: list[Window]) -> list[str]:
+def promotions_during(db: Query, windows: list[Window]) -> list[str]:
     """Names of storewide events overlapping any of ``windows``: not coupons, not standing offers
     (over 31 days), not routines (a name used more than twice, like a weekly weekend deal).
     """

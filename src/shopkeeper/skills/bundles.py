@@ -9,9 +9,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.basket import association_rules, frequent_itemsets
-from shopkeeper.skills.common import LINE_GMV, PAID, DataAnswer, Recommendation, open_store
+from shopkeeper.skills.common import DataAnswer, Recommendation, open_store
 from shopkeeper.skills.registry import SkillContext, skill
 from shopkeeper.skills.sales import Period
+from shopkeeper.store.metrics import line_gmv, paid
 
 
 class BundleArgs(Period):
@@ -88,7 +89,7 @@ def copurchase_bundles(ctx: SkillContext, args: BundleArgs) -> CopurchaseBundles
         lines = d.rows(
             f"""SELECT o.order_id, {key} AS item FROM orders o JOIN order_items i USING (order_id)
                 JOIN products p USING (sku_id)
-                WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? AND {LINE_GMV} >= 0""",
+                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? AND {line_gmv()} >= 0""",
             [start, end],
         )
         names = {

@@ -15,8 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -26,14 +25,11 @@ from pydantic import BaseModel, Field
 from shopkeeper.skills.registry import SkillContext
 from shopkeeper.skills.sales import Period, _bounds
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 Lang = Literal["zh", "en"]
-PAID = "o.status NOT IN ('cancelled', 'closed', 'created')"
-"""A paid order, as the inspection and the sales skills count one."""
-LINE_GMV = "coalesce(i.paid_amount, i.unit_price * i.quantity)"
-"""What an order line finally cost."""
 DEFAULT_PROMISE_HOURS = 48.0
 
 
@@ -59,51 +55,22 @@ class DataAnswer(BaseModel):
 
 
 @dataclass
-class StoreData:
+class StoreData(Query):
     """The warehouse (read-only), the store's configuration, the language and which tables hold data."""
 
     wh: Warehouse
     config: StoreConfig | None
     lang: Lang
     tables: dict[str, int]
+    con: duckdb.DuckDBPyConnection = field(init=False, repr=False)
 
-    @property
-    def con(self) -> duckdb.DuckDBPyConnection:
-        """The DuckDB connection (session time zone = the store's)."""
-        return self.wh.con
+    def __post_init__(self) -> None:
+        self.con = self.wh.con  # the session time zone is the store's
 
     @property
     def currency(self) -> str:
         """The store's currency code."""
         return self.config.currency if self.config else ""
-
-    def has(self, *tables: str) -> bool:
-        """Whether every table named holds data."""
-        return all(self.tables.get(t, 0) > 0 for t in tables)
-
-    def missing(self, *tables: str) -> list[str]:
-        """The tables named that hold no data."""
-        return [t for t in tables if not self.has(t)]
-
-    def has_column(self, table: str, column: str) -> bool:
-        """Whether a column of a table holds at least one value."""
-        return self.has(table) and bool(self.scalar(f'SELECT count("{column}") > 0 FROM "{table}"'))
-
-    def rows(
-        self, sql: str, params: list[Any] | dict[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
-        """Run a query; rows as dicts, decimals as floats."""
-        cur = self.con.execute(sql, params or [])
-        names = [d[0] for d in cur.description or []]
-        return [
-            {n: float(v) if isinstance(v, Decimal) else v for n, v in zip(names, r, strict=True)}
-            for r in cur.fetchall()
-        ]
-
-    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
-        """Run a query returning one value."""
-        rows = self.con.execute(sql, params or []).fetchall()
-        return rows[0][0] if rows else None
 
     def text(self, zh: str, en: str) -> str:
         """The text in the answer's language."""

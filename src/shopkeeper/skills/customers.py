@@ -13,8 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.rfm import LABELS, SEGMENTS, RFMSegmenter
-from shopkeeper.skills.common import LINE_GMV, PAID, DataAnswer, Recommendation, open_store, ratio
+from shopkeeper.skills.common import DataAnswer, Recommendation, open_store, ratio
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 
 ACTIONS: dict[str, tuple[str, str]] = {
     "important_value": (
@@ -117,9 +118,9 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
         rows = d.rows(
             f"""WITH o AS (
                     SELECT o.order_id, o.customer_id, CAST(o.created_at AS DATE) AS day,
-                           coalesce(o.pay_amount, sum({LINE_GMV}))::DOUBLE AS paid
+                           {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS paid
                     FROM orders o JOIN order_items i USING (order_id)
-                    WHERE {PAID} AND CAST(o.created_at AS DATE) <= $end GROUP BY o.order_id, o.customer_id, day, o.pay_amount)
+                    WHERE {paid()} AND CAST(o.created_at AS DATE) <= $end GROUP BY o.order_id, o.customer_id, day, o.pay_amount)
                 SELECT customer_id, $end - max(day) AS recency, count(*) FILTER (WHERE day >= $start) AS orders,
                        coalesce(sum(paid) FILTER (WHERE day >= $start), 0) AS spend, min(day) AS first_day,
                        max(day) >= $recent AS recent

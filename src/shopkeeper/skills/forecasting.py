@@ -14,8 +14,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.forecast import forecast_series
-from shopkeeper.skills.common import LINE_GMV, PAID, DataAnswer, Recommendation, open_store
+from shopkeeper.skills.common import DataAnswer, Recommendation, open_store
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.store.metrics import line_gmv, paid
 
 
 class ForecastArgs(BaseModel):
@@ -105,9 +106,9 @@ def sales_forecast(ctx: SkillContext, args: ForecastArgs) -> SalesForecast:
         end = args.end or d.window_end()
         start = end - dt.timedelta(days=args.history_days - 1)
         lines = d.rows(
-            f"""SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, sum(i.quantity) AS units, sum({LINE_GMV})::DOUBLE AS gmv
+            f"""SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, sum(i.quantity) AS units, sum({line_gmv()})::DOUBLE AS gmv
                 FROM orders o JOIN order_items i USING (order_id)
-                WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1, 2""",
+                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1, 2""",
             [start, end],
         )
         titles = {r["sku_id"]: r["title"] for r in d.rows("SELECT sku_id, title FROM products")}

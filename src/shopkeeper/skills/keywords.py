@@ -14,10 +14,10 @@ from shopkeeper.skills.common import (
     open_store,
     pct_change,
     previous_window,
-    ratio,
 )
 from shopkeeper.skills.registry import SkillContext, skill
 from shopkeeper.skills.sales import Period
+from shopkeeper.store.metrics import conversion
 
 
 class KeywordArgs(Period):
@@ -92,7 +92,7 @@ def _row(r: dict[str, Any]) -> KeywordRow:
         visitors_change_pct=pct_change(r["visitors"], r["visitors_prev"]),
         buyers=int(r["buyers"]),
         gmv=round(r["gmv"], 2),
-        conversion_rate=ratio(int(r["buyers"]), int(r["visitors"])),
+        conversion_rate=conversion(int(r["buyers"]), int(r["visitors"])),
     )
 
 

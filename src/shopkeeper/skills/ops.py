@@ -1,5 +1,8 @@
 """Skills with side effects on the operational database: approvals and memory (tagged "writes").
 
+Who proposed an action or said a memory is the skill's caller (:attr:`SkillContext.actor`), never
+an argument: a caller cannot write another name into the audit trail.
+
 ``propose_action`` never bypasses the policy: it goes through :func:`shopkeeper.ops.approvals.propose`,
 which decides (auto / needs approval / refused), records the audit trail and executes only what the
 policy allows, through the built-in outbox connector.
@@ -65,7 +68,6 @@ class ProposeArgs(BaseModel):
         description='the action\'s arguments, e.g. {"sku_id": "A1", "price": 59}',
     )
     reason: str = Field(default="", description="why (shown to the approver)")
-    proposed_by: str = Field(default="agent", description="who proposes it")
 
 
 Decision = Literal["auto_executed", "pending", "refused", "invalid"]
@@ -96,7 +98,7 @@ def propose_action(ctx: SkillContext, args: ProposeArgs) -> ProposalResult:
             args.action,
             args.params,
             reason=args.reason,
-            proposed_by=args.proposed_by,
+            proposed_by=ctx.actor,
         )
     except (ConfigError, ValueError) as exc:  # unknown action or arguments that do not validate
         return ProposalResult(decision="invalid", reasons=[str(exc)])
@@ -119,7 +121,6 @@ class RememberArgs(BaseModel):
     kind: MemoryKind = Field(
         default="note", description="rule (enforced where it can be), preference, decision or note"
     )
-    source: str = Field(default="agent", description="who said it")
 
 
 class Remembered(BaseModel):
@@ -140,7 +141,7 @@ def remember(ctx: SkillContext, args: RememberArgs) -> Remembered:
         return Remembered(
             stored=True,
             memory=remember_memory(
-                engine, ctx.store, args.text, kind=args.kind, source=args.source
+                engine, ctx.store, args.text, kind=args.kind, source=ctx.actor
             ),
         )
     finally:

@@ -13,8 +13,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.skills.common import (
-    LINE_GMV,
-    PAID,
     DataAnswer,
     PeriodArgs,
     Recommendation,
@@ -23,6 +21,7 @@ from shopkeeper.skills.common import (
 )
 from shopkeeper.skills.forecasting import sales_forecast
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.store.metrics import line_gmv, paid
 
 Position = Literal["cheapest", "below", "in_line", "above", "far_above"]
 
@@ -88,9 +87,9 @@ class PriceCheck(DataAnswer):
 
 def _skus(d: StoreData, args: PriceArgs, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     return d.rows(
-        f"""WITH sold AS (SELECT i.sku_id, sum(i.quantity) AS units, sum({LINE_GMV})::DOUBLE / sum(i.quantity) AS paid
+        f"""WITH sold AS (SELECT i.sku_id, sum(i.quantity) AS units, sum({line_gmv()})::DOUBLE / sum(i.quantity) AS paid
                          FROM orders o JOIN order_items i USING (order_id)
-                         WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e GROUP BY 1)
+                         WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e GROUP BY 1)
             SELECT p.sku_id, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost,
                    coalesce(sold.units, 0) AS units, sold.paid
             FROM products p LEFT JOIN sold USING (sku_id)

@@ -15,8 +15,6 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.stats import wilson_upper
 from shopkeeper.skills.bundles import copurchase_bundles
 from shopkeeper.skills.common import (
-    LINE_GMV,
-    PAID,
     DataAnswer,
     PeriodArgs,
     Recommendation,
@@ -24,10 +22,10 @@ from shopkeeper.skills.common import (
     open_store,
     pct_change,
     previous_window,
-    ratio,
 )
 from shopkeeper.skills.keywords import keyword_analysis
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.store.metrics import conversion, line_gmv, paid, refund_rate
 
 
 class PerformanceArgs(PeriodArgs):
@@ -94,16 +92,16 @@ def _facts(d: StoreData, args: PerformanceArgs) -> list[dict[str, Any]]:
         f"""SELECT DISTINCT p.product_id, r.order_id FROM refunds r
                 JOIN order_items i ON i.order_id = r.order_id AND (r.sku_id IS NULL OR r.sku_id = i.sku_id)
                 JOIN products p ON p.sku_id = i.sku_id JOIN orders o ON o.order_id = r.order_id
-            WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e"""
+            WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e"""
         if d.has("refunds")
         else "SELECT NULL::VARCHAR AS product_id, NULL::VARCHAR AS order_id WHERE false"
     )
     return d.rows(
         f"""WITH lines AS (
-                SELECT p.product_id, o.order_id, o.customer_id, i.quantity, {LINE_GMV}::DOUBLE AS gmv,
+                SELECT p.product_id, o.order_id, o.customer_id, i.quantity, {line_gmv()}::DOUBLE AS gmv,
                        CAST(o.created_at AS DATE) BETWEEN $s AND $e AS now
                 FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN $ps AND $e),
+                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $ps AND $e),
             sold AS (
                 SELECT product_id, count(DISTINCT order_id) FILTER (WHERE now) AS orders,
                        count(DISTINCT customer_id) FILTER (WHERE now) AS buyers,
@@ -144,14 +142,14 @@ def _row(r: dict[str, Any], traffic: bool, median: float | None, min_visitors: i
         if visitors is not None
         else None,
         buyers=buyers,
-        conversion_rate=ratio(buyers, visitors) if visitors is not None else None,
+        conversion_rate=conversion(buyers, visitors) if visitors is not None else None,
         orders=int(r["orders"]),
         units=int(r["units"]),
         gmv=round(r["gmv"], 2),
         gmv_prev=round(r["gmv_prev"], 2),
         gmv_change_pct=pct_change(r["gmv"], r["gmv_prev"]),
         refund_orders=int(r["refund_orders"]),
-        refund_rate=ratio(int(r["refund_orders"]), int(r["orders"])),
+        refund_rate=refund_rate(int(r["refund_orders"]), int(r["orders"])),
         low_conversion=low,
     )
 

@@ -60,11 +60,14 @@ class SkillNotFound(ShopkeeperError, LookupError):
 
 @dataclass(frozen=True)
 class SkillContext:
-    """What a skill runs against: the settings, the store, and the language of the text it writes."""
+    """What a skill runs against: the settings, the store, the language of the text it writes,
+    and who runs it — the authenticated caller (an API token's actor), never an argument.
+    """
 
     settings: Settings
     store: str
     lang: str | None = None
+    actor: str = "agent"
 
 
 @dataclass(frozen=True)

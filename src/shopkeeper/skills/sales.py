@@ -11,10 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from shopkeeper.clock import today
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
-
-PAID = "o.status NOT IN ('cancelled', 'closed', 'created')"
 
 
 class Period(BaseModel):
@@ -37,7 +37,7 @@ class Period(BaseModel):
 
 def _bounds(wh: Warehouse, period: Period) -> tuple[dt.date, dt.date]:
     rows = wh.con.execute("SELECT max(CAST(created_at AS DATE)) FROM orders").fetchall()
-    last = rows[0][0] or dt.date.today()
+    last = rows[0][0] or today()
     end = period.end or last
     return period.start or end - dt.timedelta(days=period.days - 1), end
 
@@ -74,10 +74,10 @@ def sales_summary(ctx: SkillContext, args: Period) -> SalesSummary:
         rows = wh.con.execute(
             f"""WITH o AS (
                     SELECT o.order_id, o.customer_id, CAST(o.created_at AS DATE) AS day,
-                           coalesce(o.pay_amount, sum(coalesce(i.paid_amount, i.unit_price * i.quantity)))::DOUBLE AS gmv,
+                           {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS gmv,
                            sum(i.quantity) AS units
                     FROM orders o JOIN order_items i USING (order_id)
-                    WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                    WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
                     GROUP BY o.order_id, o.customer_id, day, o.pay_amount)
                 SELECT day, sum(gmv), count(*), count(DISTINCT customer_id), sum(units) FROM o GROUP BY ROLLUP (day) ORDER BY day NULLS LAST""",
             [start, end],
@@ -146,10 +146,10 @@ def top_products(ctx: SkillContext, args: TopArgs) -> TopProducts:
         start, end = _bounds(wh, args)
         rows = wh.con.execute(
             f"""WITH sold AS (
-                    SELECT p.product_id, sum(coalesce(i.paid_amount, i.unit_price * i.quantity))::DOUBLE AS gmv,
+                    SELECT p.product_id, sum({line_gmv()})::DOUBLE AS gmv,
                            sum(i.quantity) AS units, count(DISTINCT o.order_id) AS orders
                     FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                    WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY p.product_id),
+                    WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY p.product_id),
                 listing AS (
                     SELECT product_id, any_value(title) AS title, any_value(category) AS category FROM products
                     WHERE coalesce(status, 'on_sale') = 'on_sale' AND (?::VARCHAR IS NULL OR starts_with(category, ?))

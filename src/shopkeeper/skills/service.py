@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.rules.complaints import BY_KEY, topics_of
 from shopkeeper.skills.common import (
-    PAID,
     DataAnswer,
     PeriodArgs,
     Recommendation,
@@ -22,10 +21,10 @@ from shopkeeper.skills.common import (
     open_store,
     pct_change,
     previous_window,
-    ratio,
 )
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.reviews import review_summary
+from shopkeeper.store.metrics import paid, refund_rate
 
 
 class RefundArgs(PeriodArgs):
@@ -95,7 +94,7 @@ def _window_totals(d: StoreData, s: dt.date, e: dt.date) -> tuple[int, float, in
         f"""SELECT (SELECT count(*) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS cases,
                   (SELECT coalesce(sum(amount), 0)::DOUBLE FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS amount,
                   (SELECT count(DISTINCT order_id) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS refunded,
-                  (SELECT count(*) FROM orders o WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e) AS paid""",
+                  (SELECT count(*) FROM orders o WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e) AS paid""",
         {"s": s, "e": e},
     )[0]
     return int(row["cases"]), float(row["amount"]), int(row["refunded"]), int(row["paid"])
@@ -121,7 +120,7 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
         if base["missing"]:
             return RefundSummary(**base)
         start, end = d.window(args)
-        cases, amount, refunded, paid = _window_totals(d, start, end)
+        cases, amount, refunded, paid_orders = _window_totals(d, start, end)
         pc, pa, pr, pp = _window_totals(d, *previous_window(start, end))
         span = {"s": start, "e": end}
         cur = "FROM refunds r WHERE CAST(r.created_at AS DATE) BETWEEN $s AND $e"
@@ -138,7 +137,7 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             f"""WITH rf AS (SELECT r.sku_id, count(*) AS cases, coalesce(sum(amount), 0)::DOUBLE AS amount, mode(reason) AS top_reason
                            {cur} AND r.sku_id IS NOT NULL GROUP BY 1),
                 sold AS (SELECT i.sku_id, count(DISTINCT o.order_id) AS orders FROM orders o JOIN order_items i USING (order_id)
-                         WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e GROUP BY 1)
+                         WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e GROUP BY 1)
                SELECT rf.*, p.title, coalesce(sold.orders, 0) AS orders FROM rf JOIN products p USING (sku_id)
                LEFT JOIN sold USING (sku_id) ORDER BY cases DESC, amount DESC, sku_id LIMIT $n""",
             span | {"n": args.limit},
@@ -177,11 +176,11 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             cases=cases,
             amount=round(amount, 2),
             refunded_orders=refunded,
-            paid_orders=paid,
-            refund_rate=ratio(refunded, paid),
+            paid_orders=paid_orders,
+            refund_rate=refund_rate(refunded, paid_orders),
             cases_prev=pc,
             amount_prev=round(pa, 2),
-            refund_rate_prev=ratio(pr, pp),
+            refund_rate_prev=refund_rate(pr, pp),
             cases_change_pct=pct_change(cases, pc),
             open_cases=int(open_cases or 0),
             by_kind={r["kind"]: int(r["n"]) for r in kinds},
@@ -193,7 +192,7 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
                     cases=int(r["cases"]),
                     amount=round(r["amount"], 2),
                     orders=int(r["orders"]),
-                    refund_rate=ratio(int(r["cases"]), int(r["orders"])),
+                    refund_rate=refund_rate(int(r["cases"]), int(r["orders"])),
                     top_reason=r["top_reason"],
                 )
                 for r in skus

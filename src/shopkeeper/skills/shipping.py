@@ -18,6 +18,7 @@ from shopkeeper.skills.common import (
     ratio,
 )
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.store.metrics import order_gmv, paid
 
 MIN_FILL_RATE = 0.9
 
@@ -83,9 +84,9 @@ def _judged(d: StoreData, cutoff: dt.datetime) -> list[str]:
 
 def _waiting(d: StoreData, cutoff: dt.datetime, days: int) -> list[dict[str, Any]]:
     return d.rows(
-        f"""SELECT order_id, coalesce(paid_at, created_at) AS paid, coalesce(pay_amount, 0)::DOUBLE AS value,
+        f"""SELECT order_id, coalesce(paid_at, created_at) AS paid, coalesce({order_gmv("orders")}, 0)::DOUBLE AS value,
                    (epoch($cutoff::TIMESTAMPTZ) - epoch(coalesce(paid_at, created_at))) / 3600.0 AS hours, {", ".join(FIELDS)}
-            FROM orders WHERE status NOT IN ('cancelled', 'closed', 'created')
+            FROM orders WHERE {paid("")}
               AND coalesce(paid_at, created_at) BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($days) DAY AND $cutoff
               AND ((shipped_at IS NULL AND status = 'paid') OR shipped_at > $cutoff)
             ORDER BY hours DESC, order_id""",

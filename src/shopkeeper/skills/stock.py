@@ -1,7 +1,8 @@
 """Stock questions: what is on hand, how long it lasts, what to reorder and what sits too long.
 
-Stock is the latest inventory snapshot on or before the day asked (summed over warehouses);
-sales are paid units per day over the recent window. Replenishment covers the SKU's lead time
+Stock is the latest inventory snapshot on or before the day asked (summed over warehouses); the
+daily sales rate and days of cover are :mod:`shopkeeper.store.sales`'s — the figures the inspection
+and the daily report give — unless ``window_days`` asks for the plain mean of paid units over a window. Replenishment covers the SKU's lead time
 (``lead_time_days`` of the product, else the argument, else 7) plus safety days (the argument, else
 ``[targets] safety_days`` in store.toml, else 7), less what is free and in transit.
 """
@@ -14,8 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.inventory import days_of_cover, reorder_quantity
-from shopkeeper.skills.common import PAID, DataAnswer, Recommendation, StoreData, open_store
+from shopkeeper.skills.common import DataAnswer, Recommendation, StoreData, open_store
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.store.metrics import paid
+from shopkeeper.store.sales import Sales
 
 DEFAULT_LEAD_DAYS = 7
 DEFAULT_SAFETY_DAYS = 7
@@ -27,8 +30,12 @@ class StockArgs(BaseModel):
     date: dt.date | None = Field(
         default=None, description="stock as of this day (default: the last day with orders)"
     )
-    window_days: int = Field(
-        default=28, ge=1, le=365, description="days of sales the daily rate is averaged over"
+    window_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=365,
+        description="average paid units over this many days (default: the store's normal daily "
+        "sales rate, promotions left out, as the inspection and the reports use)",
     )
     lead_time_days: int | None = Field(
         default=None, ge=0, description="lead time for SKUs without their own (default 7)"
@@ -56,7 +63,9 @@ class SkuStock(BaseModel):
     available: int = Field(description="on_hand − reserved")
     in_transit: int
     snapshot_date: dt.date
-    avg_daily_units: float = Field(description="paid units per day over the window")
+    avg_daily_units: float = Field(
+        description="daily sales rate: the normal rate, or paid units per day over window_days"
+    )
     days_of_cover: float | None = Field(description="available / avg_daily_units; None: no sales")
     lead_time_days: int
     reorder_qty: int = Field(description="units to order now to cover lead time + safety days")
@@ -83,7 +92,7 @@ class StockStatus(DataAnswer):
     """Stock position per SKU, the risk and overstock lists and what to reorder."""
 
     as_of: dt.date | None = None
-    window_days: int = 28
+    window_days: int | None = None
     safety_days: int = DEFAULT_SAFETY_DAYS
     summary: StockSummary | None = None
     at_risk: list[SkuStock] = Field(
@@ -98,25 +107,33 @@ class StockStatus(DataAnswer):
 
 
 def _rows(d: StoreData, args: StockArgs, as_of: dt.date) -> list[dict[str, Any]]:
-    start = as_of - dt.timedelta(days=args.window_days - 1)
-    return d.rows(
-        f"""WITH snap AS (SELECT sku_id, max(date) AS snap_date FROM inventory WHERE date <= $as_of GROUP BY sku_id),
-            inv AS (SELECT i.sku_id, s.snap_date, sum(i.on_hand) AS on_hand, sum(coalesce(i.reserved, 0)) AS reserved,
-                           sum(coalesce(i.in_transit, 0)) AS in_transit
-                    FROM inventory i JOIN snap s ON i.sku_id = s.sku_id AND i.date = s.snap_date GROUP BY ALL),
-            sold AS (SELECT i.sku_id, sum(i.quantity) AS units FROM orders o JOIN order_items i USING (order_id)
-                     WHERE {PAID} AND CAST(o.created_at AS DATE) BETWEEN $start AND $as_of GROUP BY 1)
-            SELECT inv.*, p.product_id, p.title, p.cost::DOUBLE AS cost, p.lead_time_days,
-                   coalesce(sold.units, 0) AS units
-            FROM inv JOIN products p USING (sku_id) LEFT JOIN sold USING (sku_id)
-            WHERE coalesce(p.status, 'on_sale') = 'on_sale' AND ($sku IS NULL OR inv.sku_id = $sku)""",
-        {"as_of": as_of, "start": start, "sku": args.sku_id},
-    )
+    rows = [
+        r
+        for r in Sales(d, as_of).stock()
+        if (r["status"] or "on_sale") == "on_sale" and args.sku_id in (None, r["sku_id"])
+    ]
+    if args.window_days is not None:
+        sold = _window_units(d, as_of - dt.timedelta(days=args.window_days - 1), as_of)
+        for r in rows:
+            r["rate"] = sold.get(r["sku_id"], 0) / args.window_days
+    return rows
+
+
+def _window_units(d: StoreData, start: dt.date, end: dt.date) -> dict[str, float]:
+    """Paid units per SKU from ``start`` to ``end``."""
+    return {
+        r["sku_id"]: float(r["units"])
+        for r in d.rows(
+            f"""SELECT i.sku_id, sum(i.quantity) AS units FROM orders o JOIN order_items i USING (order_id)
+                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1""",
+            [start, end],
+        )
+    }
 
 
 def _sku(r: dict[str, Any], args: StockArgs, safety: int) -> SkuStock:
-    daily = float(r["units"]) / args.window_days
-    available = int(r["on_hand"]) - int(r["reserved"])
+    daily = float(r["rate"])
+    available = int(r["available"])
     lead = int(
         r["lead_time_days"]
         if r["lead_time_days"] is not None

@@ -16,6 +16,7 @@ from shopkeeper.skills.common import (
 )
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.sales import Period
+from shopkeeper.store.metrics import conversion
 
 
 class TrafficArgs(Period):
@@ -81,8 +82,10 @@ def traffic_sources(ctx: SkillContext, args: TrafficArgs) -> TrafficSources:
             change_pct=pct_change(r["v"], r["vp"]),
             share=round(int(r["v"]) / total, 4) if total else 0.0,
             buyers=int(r["b"] or 0),
-            conversion_rate=ratio(int(r["b"]), int(r["v"])) if r["b"] is not None else None,
-            conversion_rate_prev=ratio(int(r["bp"]), int(r["vp"])) if r["bp"] is not None else None,
+            conversion_rate=conversion(int(r["b"]), int(r["v"])) if r["b"] is not None else None,
+            conversion_rate_prev=conversion(int(r["bp"]), int(r["vp"]))
+            if r["bp"] is not None
+            else None,
             add_to_cart_rate=ratio(int(r["cart"]), int(r["v"])) if r["cart"] is not None else None,
             gmv=round(r["gmv"], 2),
         )
@@ -108,7 +111,7 @@ def traffic_sources(ctx: SkillContext, args: TrafficArgs) -> TrafficSources:
         visitors=total,
         visitors_prev=total_prev,
         change_pct=pct_change(total, total_prev),
-        conversion_rate=ratio(sum(s.buyers for s in sources), total),
+        conversion_rate=conversion(sum(s.buyers for s in sources), total),
         sources=sources,
         recommendations=recs,
     )

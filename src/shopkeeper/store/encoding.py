@@ -31,6 +31,63 @@ def _decodes(data: bytes, encoding: str, *, final: bool) -> bool:
     return True
 
 
+_MAGIC = (
+    (b"\x1f\x8b", "a gzip-compressed file; unpack it and import the CSV inside"),
+    (b"PK\x03\x04", "a ZIP archive (or an .xlsx workbook); unpack it, or name a workbook .xlsx"),
+    (b"PAR1", "a Parquet file; name it .parquet"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; save it as .xlsx or CSV"),
+    (b"%PDF", "a PDF document"),
+    (b"7z\xbc\xaf", "a 7-Zip archive; unpack it and import the CSV inside"),
+    (b"Rar!", "a RAR archive; unpack it and import the CSV inside"),
+    (b"BZh", "a bzip2-compressed file; unpack it and import the CSV inside"),
+    (b"\xfd7zXZ", "an xz-compressed file; unpack it and import the CSV inside"),
+)
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
+BINARY_SHARE = 0.05
+"""Share of control bytes above which a file is binary data, not text (text has almost none)."""
+
+
+def check_text(path: Path) -> None:
+    """Refuse a file named like a table that holds an archive, another format or binary data.
+
+    >>> import tempfile, pathlib, gzip
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
+    >>> _ = p.write_bytes(gzip.compress(b"order_id\\n1\\n"))
+    >>> check_text(p)
+    Traceback (most recent call last):
+    shopkeeper.errors.UnreadableFileError: .../orders.csv: this is not a CSV table but a gzip-compressed file; unpack it and import the CSV inside
+    """
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise UnreadableFileError(f"{path}: this is not a CSV table but {what}")
+    if any(head.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(head):
+        return
+    control = len(head) - len(head.translate(None, _CONTROL))
+    if head and control > BINARY_SHARE * len(head):
+        raise UnreadableFileError(
+            f"{path}: this is not a CSV table but binary data ({control / len(head):.0%} of its first "
+            f"{len(head):,} bytes are control characters); export the table again as CSV"
+        )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` for UTF-16 text without a byte-order mark (mostly-ASCII text:
+    every other byte is zero), else ``None``.
+    """
+    sample = head[: len(head) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def detect_encoding(path: Path, *, whole_file: bool = False) -> str:
     """Name the encoding of a text file: ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``gb18030``.
 
@@ -43,6 +100,8 @@ def detect_encoding(path: Path, *, whole_file: bool = False) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
+    if utf16 := _utf16_without_bom(data[: 1 << 16]):
+        return utf16
     if _decodes(data, "utf-8", final=final) or _mostly_utf8(data):
         return "utf-8"
     if _decodes(data, "gb18030", final=final):

@@ -12,10 +12,16 @@ exactly as it was. Per table, in dependency order (products and orders before or
 5. good rows replace rows with the same key (upsert) and are inserted;
 6. bad rows go to ``_quarantine`` with file, line (as an editor shows it), column, reason and the
    raw row. Re-importing a file replaces that file's quarantine entries, so nothing piles up.
+
+One import of a store runs at a time (:func:`shopkeeper.store.locks.import_lock`). A DuckDB read
+that fails aborts the transaction; the import then rolls back and runs again, reading that table
+without the fast path, or that file with the careful reader (:class:`ReadAgain`). A database error
+that is not about one file ends the import with one sentence (:class:`ImportFailed`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import time
@@ -27,17 +33,19 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from shopkeeper.errors import MissingFileError
+from shopkeeper.clock import now as clock_now
+from shopkeeper.errors import ImportFailed, MissingFileError, UnreadableFileError
 from shopkeeper.settings import Settings
-from shopkeeper.store.config import load_store_config
+from shopkeeper.store.config import StoreConfig, load_store_config
 from shopkeeper.store.lines import good_row_records, record_start_lines
+from shopkeeper.store.locks import import_lock
 from shopkeeper.store.report import ImportReport, TableResult
 from shopkeeper.store.schema import EXTRA_COLUMN, REQUIRED_TABLES, TABLES, Table, import_order
 from shopkeeper.store.sources import (
+    ReadAgain,
     SourceFile,
     StagedFile,
     discover,
-    drop_rejects,
     fetch_rejects,
     plan_csv,
     raw_text_table,
@@ -61,6 +69,12 @@ _DUP = "__duplicate__"
 _BAD = "__bad"
 
 
+MCP_IGNORED = (
+    "store.toml: [[mcp_servers]] ignored — a store folder never runs programs; the machine's "
+    "owner lists MCP servers in SHOPKEEPER_HOME/mcp_servers.toml"
+)
+
+
 def _sources(source: Path) -> tuple[dict[str, list[SourceFile]], list[Path], Path]:
     if source.is_dir():
         found, ignored = discover(source)
@@ -79,7 +93,17 @@ def _sources(source: Path) -> tuple[dict[str, list[SourceFile]], list[Path], Pat
 def import_store(
     source: Path, store: str, *, settings: Settings, progress: Progress | None = None
 ) -> ImportReport:
-    """Import a store folder (or one table file) into ``store``'s warehouse and return a report."""
+    """Import a store folder (or one table file) into ``store``'s warehouse and return a report.
+
+    Raises ``StoreBusy`` while another import of the same store runs.
+    """
+    with import_lock(store_dir(settings, store)):
+        return _import_locked(source, store, settings=settings, progress=progress)
+
+
+def _import_locked(
+    source: Path, store: str, *, settings: Settings, progress: Progress | None = None
+) -> ImportReport:
     started = time.perf_counter()
     source = source.expanduser().resolve()
     files, ignored, folder = _sources(source)
@@ -109,38 +133,119 @@ def import_store(
         tmp.mkdir(parents=True)
         report = ImportReport(store=store, source=str(source), import_id=0)
         report.notes.extend(f"ignored {p.name}: not a contract table name" for p in ignored)
+        if config.model_extra and config.model_extra.pop("mcp_servers", None) is not None:
+            report.warnings.append(MCP_IGNORED)
         total = sum(f.path.stat().st_size for fs in files.values() for f in fs) or 1
-        done = 0
-        con = wh.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM _imports").fetchone()
-            report.import_id = int(row[0]) if row else 1
-            wh.save_config(config)
-            for table in import_order(list(files)):
-                if progress:
-                    progress(f"importing {table}", done, total)
-                report.tables[table] = _import_table(wh, TABLES[table], files[table], tmp, report)
-                done += sum(f.path.stat().st_size for f in files[table])
-            report.seconds = round(time.perf_counter() - started, 3)
-            con.execute(
-                "INSERT INTO _imports VALUES (?, now() - to_microseconds(?), now(), ?, ?)",
-                [
-                    report.import_id,
-                    int(report.seconds * 1e6),
-                    str(source),
-                    report.model_dump_json(),
-                ],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        run = _Run(settings, config, files, tmp, started, progress)
+        warnings, notes = list(report.warnings), list(report.notes)
+        while True:
+            try:
+                _import_all(wh, run, report, source)
+                break
+            except ReadAgain as exc:  # rolled back: import again, reading that file more carefully
+                if exc.key in run.careful:
+                    raise UnreadableFileError(exc.message) from exc
+                run.careful.add(exc.key)
+                report.tables, report.warnings, report.notes = {}, list(warnings), list(notes)
+            except duckdb.Error as exc:  # rolled back
+                raise _failed(exc, store, settings) from exc
         if progress:
             progress("done", total, total)
     return report
+
+
+class _Run:
+    """What every attempt of one import shares."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        config: StoreConfig,
+        files: dict[str, list[SourceFile]],
+        tmp: Path,
+        started: float,
+        progress: Progress | None,
+    ) -> None:
+        self.settings, self.config, self.files, self.tmp = settings, config, files, tmp
+        self.started, self.progress = started, progress
+        self.careful: set[str] = set()  # files (paths) and "fast:<table>" to read carefully
+
+
+def _import_all(wh: Warehouse, run: _Run, report: ImportReport, source: Path) -> None:
+    """One attempt: every table in one transaction, committed only if all of it worked."""
+    files, tmp = run.files, run.tmp
+    total = sum(f.path.stat().st_size for fs in files.values() for f in fs) or 1
+    done = 0
+    con = wh.con
+    tmp.mkdir(parents=True, exist_ok=True)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM _imports").fetchone()
+        report.import_id = int(row[0]) if row else 1
+        wh.save_config(run.config)
+        for table in import_order(list(files)):
+            if run.progress:
+                run.progress(f"importing {table}", done, total)
+            report.tables[table] = _import_table(wh, TABLES[table], files[table], run, report)
+            done += sum(f.path.stat().st_size for f in files[table])
+        if "orders" in files:
+            _warn_future_orders(wh, report, clock_now(run.settings), run.config.language)
+        report.seconds = round(time.perf_counter() - run.started, 3)
+        con.execute(
+            "INSERT INTO _imports VALUES (?, now() - to_microseconds(?), now(), ?, ?)",
+            [
+                report.import_id,
+                int(report.seconds * 1e6),
+                str(source),
+                report.model_dump_json(),
+            ],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _failed(exc: duckdb.Error, store: str, settings: Settings) -> ImportFailed:
+    """One sentence for a database error that is not about one file."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    hint = ""
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        hint = (
+            f"; raise SHOPKEEPER_IMPORT_MEMORY_LIMIT (now {settings.import_memory_limit}) "
+            "or free some memory"
+        )
+    return ImportFailed(
+        f"the import of store {store!r} stopped on a database error ({first}){hint}; "
+        "the warehouse is unchanged"
+    )
+
+
+def _warn_future_orders(
+    wh: Warehouse, report: ImportReport, now: dt.datetime, language: str
+) -> None:
+    """Warn about orders placed after the import's clock (a wrong time zone or a typo in a year)."""
+    row = wh.con.execute(
+        "SELECT count(*), strftime(max(created_at)::TIMESTAMP, '%Y-%m-%d %H:%M') FROM orders "
+        "WHERE created_at > ?",
+        [now],
+    ).fetchone()
+    if not row or not row[0]:
+        return
+    count, latest = int(row[0]), str(row[1])
+    clock = now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if language == "zh":
+        report.warnings.append(
+            f"orders: {count} 笔订单的下单时间晚于导入时的时钟（{clock}），最晚为 {latest}；"
+            "请检查导出文件的日期和 store.toml 中的时区"
+        )
+    else:
+        report.warnings.append(
+            f"orders: {count} order{'s are' if count > 1 else ' is'} dated after the import's clock "
+            f"({clock}); the latest is {latest}; check the export's dates and the time zone in store.toml"
+        )
 
 
 def _check_required(wh: Warehouse, files: dict[str, list[SourceFile]], folder: Path) -> None:
@@ -154,13 +259,24 @@ def _check_required(wh: Warehouse, files: dict[str, list[SourceFile]], folder: P
 
 
 def _import_table(
-    wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport
+    wh: Warehouse, table: Table, sources: list[SourceFile], run: _Run, report: ImportReport
 ) -> TableResult:
-    fresh = _import_fresh(wh, table, sources, tmp, report)
+    tmp = run.tmp
+    fresh = _import_fresh(wh, table, sources, run, report)
     if fresh is not None:
         return fresh
     con = wh.con
-    staged = [stage_file(con, src, i, tmp) for i, src in enumerate(sources)]
+    staged = [
+        stage_file(
+            con,
+            src,
+            i,
+            tmp,
+            careful=str(src.path) in run.careful,
+            xlsx_max_bytes=run.settings.import_xlsx_max_mb << 20,
+        )
+        for i, src in enumerate(sources)
+    ]
     for s in staged:
         report.notes.extend(s.notes)
         if s.encoding not in ("utf-8", "utf-8-sig"):
@@ -238,19 +354,28 @@ def _typed_sql(
 
 
 def _import_fresh(
-    wh: Warehouse, table: Table, sources: list[SourceFile], tmp: Path, report: ImportReport
+    wh: Warehouse, table: Table, sources: list[SourceFile], run: _Run, report: ImportReport
 ) -> TableResult | None:
     """One pass for the common case: a table still empty in the warehouse, arriving as clean CSV.
 
     Read, type and validate straight into a new table, check keys and references on it, and swap it
     in. Any rejected, bad, orphan or duplicate row returns ``None`` and the caller takes the staged
-    path, which locates and quarantines every problem.
+    path, which locates and quarantines every problem. So does a file DuckDB cannot read as it is
+    (:func:`~shopkeeper.store.sources.careful_reason`); a read that fails all the same raises
+    :class:`ReadAgain`, and the next attempt takes the staged path for this table.
     """
-    if wh.count(table.name) or any(s.kind != "csv" or s.path.stat().st_size == 0 for s in sources):
+    fast = f"fast:{table.name}"
+    if (
+        fast in run.careful
+        or wh.count(table.name)
+        or any(s.kind != "csv" or s.path.stat().st_size == 0 for s in sources)
+    ):
         return None
-    con = wh.con
+    con, tmp = wh.con, run.tmp
     names = [f"fast_{table.name}_{i}" for i in range(len(sources))]
     plans = [plan_csv(src, src.path, tmp, name) for src, name in zip(sources, names, strict=True)]
+    if any(p.careful for p in plans):
+        return None
     parts = [
         _part_sql(
             table,
@@ -275,10 +400,8 @@ def _import_fresh(
         con.execute(
             _typed_sql(table, parts, f"TABLE main.{new}", positions=False, extra=with_extra)
         )
-    except duckdb.Error:  # e.g. a cell over the line-size limit: the staged path reports it
-        for name in names:
-            drop_rejects(con, name)
-        return None
+    except duckdb.Error as exc:  # the transaction is aborted: the staged path, in a new one
+        raise ReadAgain(fast, f"{table.name}: {str(exc).splitlines()[0]}") from exc
     rejected = any([fetch_rejects(con, name) for name in names])
     if rejected or not _clean(wh, table, new):
         con.execute(f"DROP TABLE main.{new}")

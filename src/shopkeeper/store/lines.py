@@ -9,6 +9,7 @@ before it is odd. Blank lines are not records (DuckDB skips them too).
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +66,27 @@ def good_row_records(n_good: int, rejected_records: npt.ArrayLike) -> npt.NDArra
     total = 1 + n_good + len(rejected)
     candidates = np.arange(2, total + 1, dtype=np.int64)
     return np.setdiff1d(candidates, rejected, assume_unique=True)[:n_good]
+
+
+def may_have_long_line(path: Path, limit: int) -> bool:
+    """Whether a line of ``path`` may be longer than ``limit`` bytes (``False`` means none is).
+
+    A line longer than ``limit`` covers a whole aligned block of ``limit // 2`` bytes, so it is
+    enough to find a newline in every block: a search that stops at the first one, touching a page
+    or so per block rather than reading the file.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_bytes(b"a\\n" + b"x" * 100 + b"\\nb\\n")
+    >>> may_have_long_line(p, 64), may_have_long_line(p, 256)
+    (True, False)
+    """
+    size = path.stat().st_size
+    block = max(limit // 2, 1)
+    if size <= limit:
+        return False
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return any(
+            data.find(b"\n", start, start + block) < 0
+            for start in range(0, size - block + 1, block)
+        )

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from shopkeeper.errors import StoreNotFound
+from shopkeeper.store.locks import connect
 from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse
 
 IDLE_SECONDS = 3.0
@@ -64,7 +65,7 @@ class SharedReader:
             raise StoreNotFound(
                 f"no warehouse at {path}; import data first with `shopkeeper store import`"
             )
-        self._con = duckdb.connect(str(path), read_only=True)
+        self._con = connect(path, read_only=True)  # StoreBusy while an import holds the file
         self._timezone = str(Warehouse(path, self._con).config_value("timezone") or "UTC")
         self._last_used = time.monotonic()
         if self._reaper is None or not self._reaper.is_alive():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from shopkeeper.clock import today
 from shopkeeper.errors import DatasetNotFound
 from shopkeeper.settings import Settings
 from shopkeeper.store.importer import Progress, import_store
@@ -37,9 +39,13 @@ def create_demo(
     seed: int = 7,
     category: str | None = None,
     healthy: bool = False,
+    end_date: dt.date | None = None,
     progress: Progress | None = None,
 ) -> DemoResult:
-    """Generate the demo store's files and import them into a fresh warehouse (replacing the old one)."""
+    """Generate the demo store's files and import them into a fresh warehouse (replacing the old one).
+
+    The data ends on ``end_date`` (default: yesterday by the store clock, ``settings.now``).
+    """
     from shopkeeper.store.demo import generate_store
 
     directory = store_dir(settings, store)
@@ -53,6 +59,7 @@ def create_demo(
         seed=seed,
         category=category,
         problems=() if healthy else None,
+        end_date=end_date or today(settings=settings) - dt.timedelta(days=1),
     )
     generated = time.perf_counter() - started
     report = import_store(folder, store, settings=settings, progress=progress)

@@ -6,6 +6,12 @@ or ``.xlsx`` (first sheet), split over several files with the same stem:
 Staging reads every cell as text; typing and validation happen afterwards in SQL. Rows that are
 broken as CSV (too many or too few fields, an unterminated quote, a line over the size limit) are
 collected from DuckDB's reject tables with their record numbers and raw text.
+
+A file DuckDB's strict reader cannot take as a whole (mixed line endings, CR-only lines, a line
+longer than its buffer) is read by the careful reader (:mod:`shopkeeper.store.careful`) instead,
+which locates its bad records the same way. A DuckDB read that fails inside the import's
+transaction aborts it, so the failure is raised as :class:`ReadAgain`: the importer rolls back and
+imports again, reading that file carefully.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import duckdb
 
 from shopkeeper.errors import MissingColumnError, UnreadableFileError
 from shopkeeper.store.aliases import canonical_column
-from shopkeeper.store.encoding import detect_encoding, transcode_to_utf8
+from shopkeeper.store.careful import rewrite_csv
+from shopkeeper.store.encoding import check_text, detect_encoding, transcode_to_utf8
+from shopkeeper.store.lines import may_have_long_line
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import NATIVE_READ_TYPES, ident, sql_str
 
@@ -38,6 +46,19 @@ BUFFER_BYTES = 2 * MAX_LINE_BYTES
 """DuckDB sizes its CSV buffers from the line limit unless told: big buffers mean fewer chunks to
 parse in parallel (a 32 MB limit made parsing mostly single-threaded)."""
 LineMode = Literal["physical", "mapped", "row"]
+HEADER_NAMES_SHOWN = 20
+
+
+class ReadAgain(Exception):
+    """A DuckDB read failed inside the import's transaction: roll back and import again.
+
+    ``key`` is what to read carefully the next time: a file's path, or ``fast:<table>`` for a
+    table whose one-pass read failed. ``message`` says what failed, for when it fails again.
+    """
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +151,7 @@ def map_headers(
     if missing:
         raise MissingColumnError(
             f"{path}: required column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
-            f"missing from the header (found: {', '.join(repr(h) for h in headers) or 'no header'}); "
+            f"missing from the header (found: {_shown_headers(headers) or 'no header'}); "
             "rename the column or see docs/aliases.md for accepted names"
         )
     return mapping, extras, notes
@@ -147,14 +168,46 @@ def _read_header(path: Path, shown: Path) -> tuple[list[str], str]:
     Only the first line is decoded: a broken byte further down is DuckDB's to reject, line by line.
     """
     with path.open("rb") as fh:
-        first = fh.readline(MAX_LINE_BYTES).decode("utf-8-sig", errors="replace")
-    first = re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]
+        line = fh.readline(MAX_LINE_BYTES)
+        rest = fh.read(1 << 16)
+    text = line.decode("utf-8-sig", errors="replace")
+    first, *after = re.split(r"\r\n|\r|\n", text, maxsplit=1)
     if not first.strip():
+        if (after and after[0].strip()) or rest.strip():
+            raise MissingColumnError(
+                f"{shown}: the first line is blank; the header row (column names) must be on line 1"
+            )
         raise MissingColumnError(
             f"{shown}: the file is empty (no header row); export it again with its header"
         )
-    delim = _sniff_delimiter(first)
-    return next(csv.reader([first], delimiter=delim)), delim
+    if not after and len(line) >= MAX_LINE_BYTES:
+        raise UnreadableFileError(
+            f"{shown}: the first line (the header row) runs past {MAX_LINE_BYTES >> 20} MB without a "
+            "line break; this is not a table export (one row per line)"
+        )
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        delim = _sniff_delimiter(first)
+        headers = next(csv.reader([first], delimiter=delim))
+    finally:
+        csv.field_size_limit(limit)
+    return headers, delim
+
+
+def _lone_cr(path: Path) -> bool:
+    """Whether the first line of ``path`` ends in a CR alone (old Mac line endings)."""
+    with path.open("rb") as fh:
+        line = fh.readline(MAX_LINE_BYTES)
+    cr = line.find(b"\r")
+    return cr >= 0 and line[cr + 1 : cr + 2] != b"\n"
+
+
+def _shown_headers(headers: list[str]) -> str:
+    """The headers for a message: quoted, at most :data:`HEADER_NAMES_SHOWN`, each cut to 40 characters."""
+    shown = [repr(h if len(h) <= 40 else h[:40] + "…") for h in headers[:HEADER_NAMES_SHOWN]]
+    more = len(headers) - HEADER_NAMES_SHOWN
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 @dataclass(slots=True)
@@ -170,6 +223,7 @@ class CsvPlan:
     extras: dict[str, str]
     notes: list[str]
     native: dict[str, str]  # staging column -> DuckDB type the reader parses on the fast path
+    careful: str | None = None  # why DuckDB cannot read this file as it is (see careful_reason)
 
     def read_sql(self, *, typed: bool, rejects: str | None) -> str:
         """``read_csv(...)`` of the file, typed or all text.
@@ -196,6 +250,7 @@ def plan_csv(
     """Detect the encoding (transcoding to ``tmp/<name>.csv`` if needed), dialect and header mapping."""
     encoding = "utf-8"
     if source.kind == "csv":
+        check_text(path)
         encoding = detect_encoding(path, whole_file=whole_file)
         if encoding not in ("utf-8", "utf-8-sig"):
             utf8 = tmp / f"{name}.csv"
@@ -209,13 +264,33 @@ def plan_csv(
         for h, c in mapping.items()
         if spec.column(c).type in NATIVE_READ_TYPES
     }
-    return CsvPlan(source, path, encoding, headers, delim, mapping, extras, notes, native)
+    plan = CsvPlan(source, path, encoding, headers, delim, mapping, extras, notes, native)
+    plan.careful = careful_reason(path)
+    return plan
+
+
+def careful_reason(path: Path) -> str | None:
+    """Why DuckDB cannot read ``path`` as it is (it must go to the careful reader), or ``None``."""
+    if may_have_long_line(path, MAX_LINE_BYTES):
+        return f"a line is longer than {MAX_LINE_BYTES >> 20} MB"
+    if _lone_cr(path):
+        return "its lines end in CR only"
+    return None
 
 
 def stage_file(
-    con: duckdb.DuckDBPyConnection, source: SourceFile, index: int, tmp: Path
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    index: int,
+    tmp: Path,
+    *,
+    careful: bool = False,
+    xlsx_max_bytes: int | None = None,
 ) -> StagedFile:
-    """Stage one file as a temp table named ``stg_<table>_<index>`` (text, or typed where DuckDB can)."""
+    """Stage one file as a temp table named ``stg_<table>_<index>`` (text, or typed where DuckDB can).
+
+    ``careful`` reads a CSV with the careful reader (a DuckDB read of it failed before).
+    """
     if source.path.stat().st_size == 0:
         raise MissingColumnError(
             f"{source.path}: the file is empty (no header row); export it again with its header"
@@ -227,27 +302,58 @@ def stage_file(
         from shopkeeper.store.xlsx import xlsx_to_csv
 
         converted = tmp / f"{staging}.csv"
-        record_lines, bad_lines = xlsx_to_csv(source.path, converted)
+        record_lines, bad_lines = xlsx_to_csv(source.path, converted, max_bytes=xlsx_max_bytes)
         staged = _stage_csv(con, plan_csv(source, converted, tmp, staging), index, staging)
         staged.line_mode, staged.record_lines, staged.bad_lines = "mapped", record_lines, bad_lines
         return staged
-    staged = _stage_csv(con, plan_csv(source, source.path, tmp, staging), index, staging)
+    plan = plan_csv(source, source.path, tmp, staging)
+    staged = _stage_csv(con, plan, index, staging, tmp, careful=careful)
     if any(r[2] in ("INVALID UNICODE", "INVALID ENCODING") for r in staged.rejects):
         plan = plan_csv(source, source.path, tmp, staging, whole_file=True)
         if plan.encoding not in ("utf-8", "utf-8-sig"):
             con.execute(f"DROP TABLE {staging}")
-            staged = _stage_csv(con, plan, index, staging)
+            staged = _stage_csv(con, plan, index, staging, tmp, careful=careful)
+    return staged
+
+
+def _stage_carefully(
+    con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str, tmp: Path
+) -> StagedFile:
+    """Stage a CSV through the careful reader: a clean copy for DuckDB, the bad records as rejects."""
+    clean = tmp / f"{staging}_careful.csv"
+    found = rewrite_csv(
+        plan.path, clean, headers=plan.headers, delim=plan.delim, max_line_bytes=MAX_LINE_BYTES
+    )
+    clean_plan = CsvPlan(
+        plan.source, clean, "utf-8", plan.headers, ",", plan.mapping, plan.extras, [], plan.native
+    )
+    staged = _stage_csv(con, clean_plan, index, staging, tmp, careful=False)
+    # records of the clean copy -> records of the file (the clean copy lacks the rejected ones)
+    remapped = [(found.written[r - 2], col, kind, raw) for r, col, kind, raw in staged.rejects]
+    staged.rejects = sorted(found.rejects + remapped)
+    staged.line_mode, staged.record_lines = "mapped", found.record_lines
+    why = plan.careful or "mixed line endings, or another break DuckDB's reader does not take"
+    staged.encoding = plan.encoding
+    staged.notes = [*plan.notes, f"{plan.source.path.name}: read line by line ({why})"]
     return staged
 
 
 def _stage_csv(
-    con: duckdb.DuckDBPyConnection, plan: CsvPlan, index: int, staging: str
+    con: duckdb.DuckDBPyConnection,
+    plan: CsvPlan,
+    index: int,
+    staging: str,
+    tmp: Path | None = None,
+    *,
+    careful: bool = False,
 ) -> StagedFile:
     """Stage a CSV: first with DuckDB typing the numeric and time columns, as text if any cell resists.
 
     The typed read is as fast as a plain ``read_csv``; a file with export quirks (``¥1,234``,
     ``2026/11/20``, ``-`` for empty...) is read again as text and cleaned by the lenient SQL path.
     """
+    if tmp is not None and (careful or plan.careful):
+        return _stage_carefully(con, plan, index, staging, tmp)
     staged = _read_csv(con, plan, index, staging, typed=bool(plan.native))
     if plan.native and any(kind == "CAST" for _, _, kind, _ in staged.rejects):
         con.execute(f"DROP TABLE {staging}")
@@ -282,10 +388,9 @@ def _read_csv(
         con.execute(
             f"CREATE TEMP TABLE {staging} AS SELECT * FROM {plan.read_sql(typed=typed, rejects=staging)}"
         )
-    except duckdb.Error as exc:
-        drop_rejects(con, staging)
-        raise UnreadableFileError(
-            f"{source.path}: cannot be read as CSV: {str(exc).splitlines()[0]}"
+    except duckdb.Error as exc:  # the transaction is aborted: nothing more can run in it
+        raise ReadAgain(
+            str(source.path), f"{source.path}: cannot be read as CSV: {str(exc).splitlines()[0]}"
         ) from exc
     rejects = fetch_rejects(con, staging)
     staged = StagedFile(source, index, staging, plan.headers, plan.mapping, plan.extras)
@@ -325,9 +430,14 @@ def _stage_parquet(
     headers = [str(r[0]) for r in described]
     mapping, extras, notes = map_headers(source.table, headers, source.path)
     select = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS h{i}" for i, h in enumerate(headers))
-    con.execute(
-        f"CREATE TEMP TABLE {staging} AS SELECT {select} FROM read_parquet({sql_str(source.path.as_posix())})"
-    )
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {staging} AS SELECT {select} FROM read_parquet({sql_str(source.path.as_posix())})"
+        )
+    except duckdb.Error as exc:  # a readable footer over corrupt pages
+        raise UnreadableFileError(
+            f"{source.path}: not a readable Parquet file: {str(exc).splitlines()[0]}"
+        ) from exc
     staged = StagedFile(source, index, staging, headers, mapping, extras)
     _count_rows(con, staged)
     staged.line_mode, staged.notes = "row", notes

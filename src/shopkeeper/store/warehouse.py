@@ -9,7 +9,7 @@ with ``_``.
 from __future__ import annotations
 
 import json
-import re
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,27 +17,15 @@ from typing import Any
 
 import duckdb
 
-from shopkeeper.errors import ConfigError, StoreNotFound
+from shopkeeper.errors import StoreNotFound
+from shopkeeper.private import FILE_MODE, private_dir
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.locks import connect
+from shopkeeper.store.names import check_store_name as check_store_name
 from shopkeeper.store.schema import EXTRA_COLUMN, TABLES, Table
 
 WAREHOUSE_FILE = "warehouse.duckdb"
-_STORE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-def check_store_name(name: str) -> str:
-    """Validate a store name (it becomes a folder name).
-
-    >>> check_store_name("uk-gifts")
-    'uk-gifts'
-    """
-    if not _STORE_NAME.fullmatch(name):
-        raise ConfigError(
-            f"store name {name!r} is not allowed: use letters, digits, '.', '_' or '-' (at most 64), "
-            "starting with a letter or digit"
-        )
-    return name
 
 
 def table_ddl(table: Table) -> str:
@@ -106,19 +94,26 @@ class Warehouse:
         memory_limit: str | None = None,
         threads: int | None = None,
     ) -> Iterator[Warehouse]:
-        """Open (creating if needed) the warehouse in ``store_dir``."""
+        """Open (creating if needed) the warehouse in ``store_dir``.
+
+        Another process's lock on the file (an import) is waited for a moment — longer for a
+        write, as a server closes its idle readers within seconds — then raises ``StoreBusy``.
+        """
         path = store_dir / WAREHOUSE_FILE
         if read_only and not path.exists():
             raise StoreNotFound(
                 f"no warehouse at {path}; import data first with `shopkeeper store import`"
             )
-        store_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(store_dir)
+        created = not path.exists()
         config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit:
             config["memory_limit"] = memory_limit
         if threads:
             config["threads"] = threads
-        con = duckdb.connect(str(path), read_only=read_only, config=config)
+        con = connect(path, read_only=read_only, config=config, wait_s=1.0 if read_only else 10.0)
+        if created:
+            os.chmod(path, FILE_MODE)
         try:
             if not read_only:
                 tmp = store_dir / "tmp"

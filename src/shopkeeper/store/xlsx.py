@@ -4,6 +4,9 @@ Excel rows map one-to-one to CSV records, so a reported line is the Excel row nu
 is row 1). A formula cell is read as the value Excel saved with it; a formula with no saved value
 (a workbook written by a script and never opened in Excel) cannot be trusted and its row is
 reported.
+
+A workbook is a ZIP archive, and its XML can inflate a thousandfold: the sizes its entries unpack
+to are checked against a limit (``SHOPKEEPER_IMPORT_XLSX_MAX_MB``) before anything is unpacked.
 """
 
 from __future__ import annotations
@@ -34,12 +37,38 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, tuple[str, str]]]:
+XLSX_MAX_MB = 512
+"""Default limit on what a workbook may unpack to (its XML, in MB)."""
+
+
+def check_unpacked_size(src: Path, max_bytes: int | None = None) -> None:
+    """Refuse a workbook whose entries unpack to more than ``max_bytes`` (default :data:`XLSX_MAX_MB` MB).
+
+    The sizes are those the archive declares; ``zipfile`` never inflates an entry past its
+    declared size, so a lying archive fails its CRC check instead of filling memory.
+    """
+    limit = max_bytes if max_bytes is not None else XLSX_MAX_MB << 20
+    try:
+        with zipfile.ZipFile(src) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFileError(f"{src}: not a readable .xlsx workbook: {exc}") from exc
+    if unpacked > limit:
+        raise UnreadableFileError(
+            f"{src}: the workbook unpacks to {unpacked / 2**20:,.0f} MB, over the {limit / 2**20:,.0f} MB "
+            "limit for .xlsx files; save it as CSV (no limit) or raise SHOPKEEPER_IMPORT_XLSX_MAX_MB"
+        )
+
+
+def xlsx_to_csv(
+    src: Path, dst: Path, *, max_bytes: int | None = None
+) -> tuple[list[int], dict[int, tuple[str, str]]]:
     """Write the first sheet of ``src`` to ``dst``, skipping empty rows.
 
     Returns the Excel row of each CSV record (header first) and {excel row: (column header,
     reason)} for rows with a formula cell that has no saved value.
     """
+    check_unpacked_size(src, max_bytes)
     try:
         values = load_workbook(src, read_only=True, data_only=True)
         formulas = load_workbook(src, read_only=True, data_only=False)
@@ -52,7 +81,8 @@ def xlsx_to_csv(src: Path, dst: Path) -> tuple[list[int], dict[int, tuple[str, s
         rows_v = values.worksheets[0].iter_rows(values_only=True)
         rows_f = formulas.worksheets[0].iter_rows(values_only=True)
         with dst.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
+            # CRLF: a cell holding a lone CR or LF is quoted, so DuckDB reads the file strictly
+            writer = csv.writer(fh, lineterminator="\r\n")
             for excel_row, (row_v, row_f) in enumerate(zip(rows_v, rows_f, strict=False), start=1):
                 cells = [_cell_text(v) for v in row_v]
                 header = cells if excel_row == 1 else header

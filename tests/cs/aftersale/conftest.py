@@ -20,6 +20,8 @@ from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.service import create_demo
 from shopkeeper.store.warehouse import Warehouse
 
+from ...dates import END
+
 STORE = "demo"
 NOW = dt.datetime(2026, 11, 21, 16, 0, tzinfo=dt.UTC)
 PRESALE_ORDER = "PRESALE-UNPAID-1"
@@ -84,7 +86,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         mp.setenv("SHOPKEEPER_HOME", str(home))
         get_settings.cache_clear()
         settings = Settings()
-        create_demo(settings, STORE, scale=0.2, seed=11)
+        create_demo(settings, STORE, scale=0.2, seed=11, end_date=END)
         _add_unpaid_presale(settings)
         engine = ops_engine(settings)
         connector = OutboxConnector(settings.home / "stores")

@@ -22,10 +22,13 @@ from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.service import create_demo
 from shopkeeper.store.warehouse import Warehouse
 
+from ...dates import END
+
 STORE = "demo"
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 PRESALE_ORDER = "PRESALE-UNPAID-1"
 PRESALE_BUYER = "c-presale"
+TWO_OPEN_BUYER = "c-two-open"  # sorts before every demo buyer (c0...)
 
 
 class WordEmbedder:
@@ -81,6 +84,8 @@ class Demo:
         message_id: str | None = None,
         now: dt.datetime = NOW,
         lang: str | None = None,
+        verified: bool = True,
+        attachments: list[str] | None = None,
     ) -> CsReply:
         message = CsMessage(
             conversation_id=conversation or f"conv-{customer}",
@@ -88,8 +93,9 @@ class Demo:
             text=text,
             message_id=message_id,
             lang=lang,  # type: ignore[arg-type]
+            attachments=attachments or [],
         )
-        return handle_message(self.settings, STORE, message, now=now)
+        return handle_message(self.settings, STORE, message, now=now, verified=verified)
 
     def conversation(self) -> str:
         return f"c{next(self.ids)}"
@@ -128,6 +134,26 @@ def _add_unpaid_presale(settings: Settings) -> None:
         )
 
 
+def _add_two_open_orders(settings: Settings) -> None:
+    """A buyer with two paid orders not yet due to ship (copies of the latest two): whether the demo
+    has one depends on its end date."""
+    with Warehouse.open(settings.store_dir(STORE)) as wh:
+        picked = wh.con.execute(
+            "SELECT order_id FROM orders WHERE status = 'paid' ORDER BY created_at DESC LIMIT 2"
+        ).fetchall()
+        for n, (order_id,) in enumerate(picked, start=1):
+            wh.con.execute(
+                "INSERT INTO orders SELECT * REPLACE (? AS order_id, ? AS customer_id) "
+                "FROM orders WHERE order_id = ?",
+                [f"TWO-OPEN-{n}", TWO_OPEN_BUYER, order_id],
+            )
+            wh.con.execute(
+                "INSERT INTO order_items SELECT * REPLACE (? AS order_id) "
+                "FROM order_items WHERE order_id = ?",
+                [f"TWO-OPEN-{n}", order_id],
+            )
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     home = tmp_path_factory.mktemp("sk-home")
@@ -135,8 +161,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         mp.setenv("SHOPKEEPER_HOME", str(home))
         get_settings.cache_clear()
         settings = Settings()
-        create_demo(settings, STORE, scale=0.2, seed=11)
+        create_demo(settings, STORE, scale=0.2, seed=11, end_date=END)
         _add_unpaid_presale(settings)
+        _add_two_open_orders(settings)
         embedder = WordEmbedder()
         use_embedder(embedder)
         build(settings, STORE, embedder=embedder)

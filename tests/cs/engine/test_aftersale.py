@@ -172,7 +172,8 @@ def test_exchange_asks_for_the_variant_then_proposes(demo: Demo) -> None:
 
 
 def test_missing_item_in_a_delivered_parcel_proposes_a_reship_with_approval(demo: Demo) -> None:
-    ((order_id, buyer),) = demo.buyers("status = 'delivered' AND pay_amount > 100")
+    # not over 200: the large-return test's order stays out of it, whatever the demo's dates
+    ((order_id, buyer),) = demo.buyers("status = 'delivered' AND pay_amount BETWEEN 100.01 AND 200")
     proposed = demo.say(buyer, f"订单{order_id}少发了一件")
     (action,) = proposed.actions
     assert action.action == "reship"
@@ -184,3 +185,78 @@ def test_every_flow_leaves_audit_events(demo: Demo) -> None:
     with db(demo.settings).connect() as conn:
         events = {r[0] for r in conn.execute(select(audit_events.c.event)).all()}
     assert {"cs.proposed", "cs.confirmed", "cs.refused", "cs.shipment_urged"} <= events
+
+
+def _phone(demo: Demo, order_id: str) -> str:
+    row = demo.rows("SELECT receiver_phone FROM orders WHERE order_id = ?", [order_id])
+    return str(row[0][0])
+
+
+def test_a_guest_sees_no_orders_until_proving_one(demo: Demo) -> None:
+    """H3: a widget buyer nobody vouched for cannot act on the buyer id they claim."""
+    order_id, buyer = demo.buyers("status = 'paid' AND receiver_phone IS NOT NULL", n=6)[5]
+    conv = demo.conversation()
+    # claiming the buyer's id is not enough: no order is shown, nothing is proposed
+    asked = demo.say(buyer, "我的订单取消", conversation=conv, verified=False)
+    assert asked.actions == []
+    assert "后四位" in asked.reply
+    named = demo.say(buyer, f"订单{order_id}取消", conversation=conv, verified=False)
+    assert named.actions == []
+    assert "后四位" in named.reply
+    wrong_tail = "0000" if not _phone(demo, order_id).endswith("0000") else "1111"
+    wrong = demo.say(
+        buyer, f"订单{order_id} 尾号{wrong_tail} 取消", conversation=conv, verified=False
+    )
+    assert wrong.actions == []
+    assert order_id not in wrong.reply
+    # the order id with the delivery phone's last four digits proves it
+    tail = _phone(demo, order_id)[-4:]
+    proved = demo.say(
+        "visitor-1",
+        f"订单{order_id} 尾号{tail} 取消",
+        conversation=demo.conversation(),
+        verified=False,
+    )
+    assert len(proved.actions) == 1, proved.reply
+    (action,) = proved.actions
+    assert (action.action, action.order_id) == ("cancel_order", order_id)
+
+
+def test_a_guest_may_not_reach_another_order_of_the_proven_buyer(demo: Demo) -> None:
+    rows = demo.rows(
+        "SELECT customer_id, list(order_id ORDER BY order_id) FROM orders "
+        "WHERE receiver_phone IS NOT NULL "
+        "GROUP BY customer_id HAVING count(*) >= 2 ORDER BY customer_id DESC LIMIT 1"
+    )
+    first, second = rows[0][1][:2]
+    conv = demo.conversation()
+    tail = _phone(demo, first)[-4:]
+    proved = demo.say(
+        "visitor-2", f"订单{first} 尾号{tail} 到哪了", conversation=conv, verified=False
+    )
+    assert first in proved.reply
+    assert "后四位" not in proved.reply
+    other = demo.say("visitor-2", f"订单{second}到哪了", conversation=conv, verified=False)
+    assert other.actions == []
+    assert "后四位" in other.reply
+
+
+def test_reship_evidence_is_an_attachment_never_a_word(demo: Demo) -> None:
+    ((order_id, buyer),) = demo.buyers("status = 'delivered' AND pay_amount < 60", n=1)
+    said = demo.say(
+        buyer, f"订单{order_id}坏了请补发，我没有照片", conversation=demo.conversation()
+    )
+    (action,) = said.actions
+    assert action.action == "reship"
+    assert action.decision == "needs_human_approval"
+    assert any("evidence" in r or "凭证" in r or "照片" in r for r in action.reasons)
+    ((order_id, buyer),) = demo.buyers("status = 'delivered' AND pay_amount < 60", n=2)[1:]
+    shown = demo.say(
+        buyer,
+        f"订单{order_id}坏了请补发",
+        conversation=demo.conversation(),
+        attachments=["https://img.example/1.jpg"],
+    )
+    (action,) = shown.actions
+    assert action.decision == "allow"
+    assert action.params["evidence"] == ["https://img.example/1.jpg"]

@@ -16,6 +16,7 @@ from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.service import create_demo
 from shopkeeper.store.warehouse import Warehouse
 
+from ...dates import END
 from .docs import POLICY_MD, write_faq_xlsx
 
 STORE = "demo"
@@ -30,7 +31,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, B
         mp.setenv("SHOPKEEPER_HOME", str(root / "home"))
         get_settings.cache_clear()
         settings = Settings()
-        create_demo(settings, STORE, scale=0.2, seed=11)
+        create_demo(settings, STORE, scale=0.2, seed=11, end_date=END)
         docs = root / "docs"
         docs.mkdir()
         write_faq_xlsx(

@@ -16,6 +16,8 @@ from shopkeeper.cs.kb.keeper import KbKeeper, refresh, staleness, stores
 from shopkeeper.settings import Settings
 from shopkeeper.store.service import create_demo
 
+from ...dates import END
+
 
 class HashEmbedder:
     """Deterministic, instant vectors (the keeper does not care what they mean)."""
@@ -45,8 +47,8 @@ class HashEmbedder:
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     s = Settings(home=tmp_path_factory.mktemp("keeper"))
-    create_demo(s, "a", scale=0.05, seed=3)
-    create_demo(s, "b", scale=0.05, seed=4, lang="en")
+    create_demo(s, "a", scale=0.05, seed=3, end_date=END)
+    create_demo(s, "b", scale=0.05, seed=4, end_date=END, lang="en")
     (s.home / "stores" / "no-warehouse").mkdir()
     return s
 
@@ -111,7 +113,7 @@ def test_a_broken_store_is_logged_and_the_others_go_on(
 
 def test_the_keeper_builds_in_the_background_and_stops(tmp_path: Path) -> None:
     s = Settings(home=tmp_path)
-    create_demo(s, "c", scale=0.05, seed=5)
+    create_demo(s, "c", scale=0.05, seed=5, end_date=END)
     keeper = KbKeeper(s, every_s=0.05, embedder=HashEmbedder())
     keeper.start()
     deadline = time.monotonic() + 60

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import Engine, insert, select, update
 
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale import events
 from shopkeeper.cs.aftersale.backend import OrderBackend
 from shopkeeper.cs.aftersale.reasons import Decision, Reason
@@ -52,10 +53,6 @@ class Proposal(BaseModel):
     def refused(self) -> bool:
         """Whether the policy refused it (nothing will ever run)."""
         return self.status == "refused"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _reason_texts(decision: Decision) -> list[str]:
@@ -96,7 +93,7 @@ def new_proposal(
                 reasons=[r.model_dump() for r in decision.reasons],
                 summary=summary.model_dump(),
                 status=proposal.status,
-                created_at=_now(),
+                created_at=utcnow(),
             )
         )
         actor = f"buyer:{customer_id}"
@@ -169,7 +166,7 @@ def mark_confirmed(engine: Engine, proposal: Proposal) -> str | None:
                 cs_proposals.c.proposal_id == proposal.proposal_id,
                 cs_proposals.c.status == "awaiting_confirmation",
             )
-            .values(status="confirmed", confirmed_at=_now(), action_id=action_id)
+            .values(status="confirmed", confirmed_at=utcnow(), action_id=action_id)
         ).rowcount
         if moved != 1:
             return None
@@ -223,7 +220,7 @@ def record_urge(
 ) -> str:
     """Record a 催发货 request and its audit event; returns the request id."""
     request_id = uuid.uuid4().hex[:12]
-    at = _now()
+    at = utcnow()
     payload = {
         "request_id": request_id,
         "promised_by": promised_by.isoformat() if promised_by else None,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale import ledger
 from shopkeeper.cs.aftersale.backend import OrderBackend
 from shopkeeper.cs.aftersale.models import Address, Buyer, Order, Shipment, Sku
@@ -93,10 +94,6 @@ class MissingItemReport(BaseModel):
     reship: ledger.Proposal | None = None
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class AfterSale:
     """The after-sale tools of one store over one backend, under one policy."""
 
@@ -108,7 +105,7 @@ class AfterSale:
         store: str,
         *,
         connector: Connector | None = None,
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self.backend = backend
         self.policy = policy

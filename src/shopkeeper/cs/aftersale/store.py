@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from sqlalchemy import Engine, insert, select
 
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale.models import (
     Address,
     Order,
@@ -291,7 +292,7 @@ class StoreBackend:
                         order_id=params.get("order_id", ""),
                         action=action,
                         params=params,
-                        applied_at=dt.datetime.now(dt.UTC),
+                        applied_at=utcnow(),
                     )
                 )
         return {"order_id": params.get("order_id"), "already_applied": seen is not None}

@@ -2,7 +2,9 @@
 the order and the item (asking when it is ambiguous), the tools and the policy decide, the buyer
 confirms, and only then does anything run (or wait for a person). The engine never decides.
 
-A buyer only ever sees their own orders: an order id of another buyer reads "not found".
+A buyer only ever sees their own orders: an order id of another buyer reads "not found". A guest
+(nobody vouched for their ``customer_id``) sees only an order they prove: its id and the last four
+digits of its delivery phone, in one message (:func:`_guest_order`).
 """
 
 from __future__ import annotations
@@ -47,11 +49,12 @@ _QUALITY = re.compile(
     r"坏|破损|质量|发霉|变质|过期|漏|碎|异味|broken|damaged|defect|expired|leak", re.I
 )
 _OPENED = re.compile(r"拆封|打开|开封|喝了|用过|opened|used", re.I)
-_EVIDENCE = re.compile(r"照片|图片|拍照|视频|截图|photo|picture|video|image", re.I)
 _MERCHANT = re.compile(r"缺货|发不了|商家原因|你们的问题|延迟发货|out of stock|your fault", re.I)
 _PICK = re.compile(r"^\s*(?:第)?([1-9一二三四五])\s*(?:个|单)?\s*$")
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 MAX_CHOICES = 5
+MAX_PROOFS = 5
+"""Wrong order-id + phone-tail pairs a guest may send in one conversation."""
 
 
 def _reasons(decision: Decision, lang: str) -> list[str]:
@@ -91,8 +94,40 @@ def _order_source(order: Order) -> Source:
     return Source(type="order", ref=order.order_id, title=order.status)
 
 
+def _guest_order(turn: Turn, intent: str) -> Draft | None:
+    """For a guest naming an order they have not proved: prove it now (the order id and the
+    delivery phone's last four digits in this message), else the question asking for both.
+    """
+    state = turn.state
+    ids = slots.order_ids(turn.text)
+    if turn.verified or not ids or ids[0] == state.proven_order:
+        return None
+    tail = slots.phone_tail(turn.text)
+    order = turn.tools.backend.order(ids[0]) if tail and state.proof_failures < MAX_PROOFS else None
+    if tail and order is not None and order.address.phone.endswith(tail):
+        state.proven_order, state.proven_customer = order.order_id, order.customer_id
+        state.order_id, state.choices = None, []
+        return None
+    state.proof_failures += bool(tail)
+    state.awaiting = intent
+    return Draft(intent, t(turn.lang, "prove_order"), turn.lang, resolved=False)
+
+
+def _my_orders(turn: Turn) -> list[Order]:
+    """The buyer's orders; a guest's is the one they proved (or none)."""
+    if not turn.verified and not turn.state.proven_order:
+        return []
+    orders = turn.tools.my_orders(turn.buyer)
+    if turn.verified:
+        return orders
+    return [o for o in orders if o.order_id == turn.state.proven_order]
+
+
 def _find_order(turn: Turn, intent: str) -> Order | Draft:
     """The order the message is about, or the question/answer to send instead."""
+    guest = _guest_order(turn, intent)
+    if guest is not None:
+        return guest
     ids = slots.order_ids(turn.text)
     if ids:
         try:
@@ -111,7 +146,7 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
             return _own(turn, intent, turn.state.choices[n - 1])
     if turn.state.order_id and (turn.state.awaiting or not turn.state.choices):
         return _own(turn, intent, turn.state.order_id)
-    orders = turn.tools.my_orders(turn.buyer)
+    orders = _my_orders(turn)
     if not orders:
         if intent in _GENERAL_TOO and not _MINE.search(turn.text):
             # "拆封了还能退吗" / "多久发货" / "发什么快递" from a visitor: a pre-sale question about
@@ -125,6 +160,9 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
                 general = policy_answer(turn, intent)
             if general is not None:
                 return general
+        if not turn.verified:
+            turn.state.awaiting = intent
+            return Draft(intent, t(turn.lang, "prove_order"), turn.lang, resolved=False)
         return Draft(intent, t(turn.lang, "no_orders"), turn.lang, resolved=False)
     tail = slots.phone_tail(turn.text)
     if tail:
@@ -468,7 +506,8 @@ def _deposit(turn: Turn, intent: str, order: Order) -> Draft:
 
 
 def _evidence(turn: Turn) -> list[str]:
-    return ["buyer_photo"] if _EVIDENCE.search(turn.text) else []
+    """The attachments the buyer sent in this conversation: "我没有照片" is no photo."""
+    return list(turn.state.evidence)
 
 
 def _missing(turn: Turn, intent: str, order: Order) -> Draft:

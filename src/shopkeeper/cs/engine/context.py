@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale.models import Buyer
 from shopkeeper.cs.aftersale.policy import POLICY_FILE
 from shopkeeper.cs.aftersale.service import AfterSale
@@ -31,7 +32,7 @@ _now: contextvars.ContextVar[dt.datetime] = contextvars.ContextVar("cs_engine_no
 
 def turn_clock() -> dt.datetime:
     """The instant of the turn being handled (the after-sale tools' clock); real time outside one."""
-    return _now.get(None) or dt.datetime.now(dt.UTC)
+    return _now.get(None) or utcnow()
 
 
 _tools: dict[tuple[str, str], tuple[AfterSale, int]] = {}  # with the policy file version
@@ -112,11 +113,19 @@ class Turn:
     now: dt.datetime
     lang: Lang
     state: State
+    verified: bool = True
+    """Someone vouched for ``customer_id`` (a staff token, a signed widget buyer); else a guest."""
 
-    @cached_property
+    @property
     def buyer(self) -> Buyer:
-        """The buyer: the platform identified them by ``customer_id`` (verified)."""
-        return Buyer(customer_id=self.customer_id, verified=True)
+        """Who the after-sale tools act for: the vouched-for ``customer_id``; for a guest, the
+        buyer of the order they proved, else nobody verified (every order read is refused).
+        """
+        if self.verified:
+            return Buyer(customer_id=self.customer_id, verified=True)
+        if self.state.proven_customer:
+            return Buyer(customer_id=self.state.proven_customer, verified=True)
+        return Buyer(customer_id=self.customer_id, verified=False)
 
     @cached_property
     def tools(self) -> AfterSale:

@@ -48,14 +48,26 @@ _QUESTION = re.compile(
 )
 
 
+MAX_EVIDENCE = 10
+"""Attachments a conversation keeps as evidence (the latest)."""
+
+
 class ReplyPending(ShopkeeperError, TimeoutError):
     """A message with this id is still being answered by another request."""
 
 
 def handle_message(
-    settings: Settings, store: str, message: CsMessage, *, now: dt.datetime | None = None
+    settings: Settings,
+    store: str,
+    message: CsMessage,
+    *,
+    now: dt.datetime | None = None,
+    verified: bool = True,
 ) -> CsReply:
-    """The store's reply to one buyer message (see the module docstring)."""
+    """The store's reply to one buyer message (see the module docstring). ``verified=False``:
+    nobody vouched for ``customer_id`` (a widget buyer of a store without a secret) — a guest, who
+    gets pre-sale answers and only the orders they prove (order id + the phone's last digits).
+    """
     moment = aware(now) if now else store_now(settings)
     engine = db(settings)
     message_id = message.message_id or uuid.uuid4().hex
@@ -71,6 +83,7 @@ def handle_message(
             return again
         try:
             state.lang = lang
+            state.evidence = [*state.evidence, *message.attachments][-MAX_EVIDENCE:]
             turn = Turn(
                 settings,
                 store,
@@ -81,6 +94,7 @@ def handle_message(
                 moment,
                 lang,
                 state,
+                verified,
             )
             token = turn.bind_clock()
             try:

@@ -6,6 +6,8 @@ release back to the bot.
 1.0
 >>> anger("请问什么时候发货") == 0.0
 True
+>>> anger("订单3600024089714531560的地址换成成都市武侯区人民南路四段1号") == 0.0  # 315 in an id
+True
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from shopkeeper.ops.db import cs_conversations
 from shopkeeper.settings import Settings
 
 _LEXICON: tuple[tuple[str, float], ...] = (
-    (r"投诉|12315|消协|工商|315|举报|曝光|律师|起诉|报警", 0.7),
+    (r"投诉|(?<!\d)(?:12315|315)(?!\d)|消协|工商|举报|曝光|律师|起诉|报警", 0.7),
     (r"差评|一星|给.{0,2}差评|打差评", 0.6),
     (
         r"骗子|骗人|欺诈|坑人|垃圾|黑店|无良|恶心|滚|妈的|他妈|tmd|fuck|scam|fraud|cheat|rip[- ]?off|lawyer|sue\b",

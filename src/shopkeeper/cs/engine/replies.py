@@ -38,6 +38,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "You have several orders. Which one?\n{lines}\nReply with the number or the order id.",
     ),
     "no_orders": ("没有查到您名下的订单。", "I couldn't find any orders under your account."),
+    "prove_order": (
+        "为了保护您的订单信息，请发送订单号和收货手机号的后四位（例如：订单 123… 尾号 5678）。",
+        "To protect your order, please send the order number and the last four digits of the "
+        "delivery phone number (e.g. order 123… ending 5678).",
+    ),
     "not_found": (
         "没有找到您名下的订单 {order_id}，请核对订单号。",
         "I couldn't find order {order_id} under your account. Please check the order number.",

@@ -20,9 +20,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.messages import CsReply
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.llm.privacy import Masker
+from shopkeeper.llm.privacy import redact
 from shopkeeper.ops.db import cs_conversations, cs_messages, ops_engine
 from shopkeeper.settings import Settings
 
@@ -56,6 +57,14 @@ class State(BaseModel):
     handoff_summary: str | None = None
     agent: str | None = None
     cart: list[tuple[str, int]] = Field(default_factory=list)
+    evidence: list[str] = Field(
+        default_factory=list, description="attachments the buyer sent (photos, videos)"
+    )
+    proven_order: str | None = Field(
+        None, description="the order a guest proved (order id + the phone's last four digits)"
+    )
+    proven_customer: str | None = Field(None, description="the buyer of the proven order")
+    proof_failures: int = 0
     turns: int = 0
 
 
@@ -90,7 +99,7 @@ def mask(text: str) -> str:
     >>> "13812345678" in mask("我的电话13812345678")
     False
     """
-    return Masker().mask_text(text)
+    return str(redact(text))
 
 
 _locks: dict[tuple[str, str], threading.Lock] = {}
@@ -101,10 +110,6 @@ def conversation_lock(store: str, conversation_id: str) -> threading.Lock:
     """The in-process lock serialising the turns of one conversation."""
     with _locks_guard:
         return _locks.setdefault((store, conversation_id), threading.Lock())
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def open_conversation(
@@ -129,8 +134,8 @@ def open_conversation(
                             customer_id=customer_id,
                             state=state.model_dump(),
                             handoff=0,
-                            created_at=_now(),
-                            updated_at=_now(),
+                            created_at=utcnow(),
+                            updated_at=utcnow(),
                         )
                     )
             except IntegrityError:
@@ -166,7 +171,7 @@ def save_state(engine: Engine, store: str, conversation_id: str, state: State) -
                 cs_conversations.c.store == store,
                 cs_conversations.c.conversation_id == conversation_id,
             )
-            .values(state=state.model_dump(), handoff=int(state.handoff), updated_at=_now())
+            .values(state=state.model_dump(), handoff=int(state.handoff), updated_at=utcnow())
         )
 
 
@@ -214,8 +219,10 @@ RECENT = 2048
 
 
 def store_reply(engine: Engine, store: str, reply: CsReply) -> None:
-    """Record the bot's reply to a buyer message (masked), answering a retry from now on."""
-    masked = reply.model_copy(update={"reply": mask(reply.reply)})
+    """Record the bot's reply to a buyer message — all of it masked: its text, the addresses and
+    phones in its actions' parameters, the handoff summary — answering a retry from now on.
+    """
+    masked = CsReply.model_validate(redact(reply.model_dump(mode="json")))
     with engine.begin() as conn:
         conn.execute(
             insert(cs_messages).values(
@@ -269,7 +276,7 @@ def add_message(
     engine: Engine, store: str, conversation_id: str, role: Role, author: str, text: str
 ) -> StoredMessage:
     """Append a human or system message (masked) and return it."""
-    at = _now()
+    at = utcnow()
     masked = mask(text)
     with engine.begin() as conn:
         result = conn.execute(

@@ -54,7 +54,18 @@ _LEAD_IN = re.compile(
 )
 _PLACE_INSIDE = re.compile(rf"(?<=[\u4e00-\u9fa5])(?:{_PROVINCES}|{_REGIONS}|北京|上海|天津|重庆)")
 _NAME = re.compile(
-    r"(?:收件人|收货人|姓名|名字)?[\s,，:：]*([\u4e00-\u9fa5]{2,4})[\s,，]*(?:\+?86)?1[3-9]\d{9}(?!\d)"
+    r"([\u4e00-\u9fa5]{2,4}?)[\s,，]*(?:(?:联系电话|电话|手机号?)[\s:：]*)?"
+    r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
+)
+"""A name written just before a phone (张三 13812345678, 王小明，电话139 1234 5678)."""
+_NAME_LABEL = r"收货人|收件人|联系人|姓名|名字|(?:recipient|receiver|name)\b"
+_PHONE_LABEL = r"联系电话|电话|手机号?|(?:tel|phone|mobile)\b"
+_LABELS = re.compile(rf"{_NAME_LABEL}|{_PHONE_LABEL}", re.I)
+_NAMED = re.compile(
+    rf"(?:{_NAME_LABEL})\s*(?:是|为|[:：])?\s*"
+    r"([\u4e00-\u9fa5]{2,4}(?=$|[^\u4e00-\u9fa5]|联系电话|电话|手机)"
+    r"|[A-Za-z][A-Za-z.'-]*(?: (?!(?:tel|phone|mobile)\b)[A-Za-z][A-Za-z.'-]*){0,3})",
+    re.I,
 )
 
 
@@ -115,10 +126,41 @@ def address(text: str) -> dict[str, str] | None:
         break
     if best is None:
         return None
+    best["line1"] = _cut_contact(best["line1"])
     phone = _PHONE.search(text)
     if phone:
         best["phone"] = re.sub(r"\D", "", phone.group(1))
-    name = _NAME.search(text)
-    if name and not any(u in name.group(1) for u in ("路", "号", "区", "市", "室")):
-        best["name"] = name.group(1)
+    name = _contact_name(text)
+    if name:
+        best["name"] = name
     return best
+
+
+def _cut_contact(line1: str) -> str:
+    """The street line without a contact written onto it (…100号收货人王小明电话139…)."""
+    cuts = [m.start() for m in (_LABELS.search(line1), _PHONE.search(line1)) if m]
+    return line1[: min(cuts)] if cuts and min(cuts) > 0 else line1
+
+
+def _contact_name(text: str) -> str | None:
+    """The recipient's name: after a label (收货人/联系人/姓名/name), else the word before a phone.
+
+    >>> _contact_name("改地址到上海市徐汇区漕溪北路88号，收货人王小明，电话13912345678")
+    '王小明'
+    >>> _contact_name("联系人: 李雷 手机 +86 139 1234 5678，寄到北京市海淀区中关村大街1号")
+    '李雷'
+    >>> _contact_name("ship to 上海市徐汇区漕溪北路88号, name: Wang Xiaoming, tel: 13912345678")
+    'Wang Xiaoming'
+    >>> _contact_name("文三路90号3单元1502室，王小明，电话 139 1234 5678")
+    '王小明'
+    >>> _contact_name("电话13912345678") is None
+    True
+    """
+    labeled = _NAMED.search(text)
+    if labeled:
+        return labeled.group(1).strip()
+    for m in _NAME.finditer(text):
+        word = m.group(1)
+        if not _LABELS.search(word) and not any(u in word for u in "路号区市室"):
+            return word
+    return None

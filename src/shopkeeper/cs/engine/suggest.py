@@ -9,7 +9,6 @@ Suggestions never act: they read orders, the catalogue and the knowledge base on
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 
 from shopkeeper.clock import now as store_now
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale.service import NotAllowed
 from shopkeeper.cs.engine import context as ctx
 from shopkeeper.cs.engine import presale
@@ -76,10 +76,6 @@ class KbCandidate(BaseModel):
     question: str
     answer: str
     agent: str | None
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _turn(settings: Settings, store: str, conversation_id: str, text: str) -> Turn:
@@ -183,7 +179,7 @@ def suggest(
                     question=message_text,
                     text=s.text,
                     sources=[x.model_dump() for x in s.sources],
-                    created_at=_now(),
+                    created_at=utcnow(),
                 )
             )
     return suggestions
@@ -214,7 +210,7 @@ def record_outcome(
                 outcome=outcome,
                 final_text=final,
                 agent=agent,
-                decided_at=_now(),
+                decided_at=utcnow(),
                 candidate="pending" if outcome != "rejected" and final else None,
             )
         )

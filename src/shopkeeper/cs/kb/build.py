@@ -22,7 +22,7 @@ from shopkeeper.cs.kb.embed import E5Embedder, Embedder, passage_key
 from shopkeeper.cs.kb.models import BuildReport, KbEntry
 from shopkeeper.cs.kb.storage import KB_DIR, KbMeta, build_lock, current, load, write
 from shopkeeper.cs.kb.text import tokens
-from shopkeeper.errors import UnreadableFileError
+from shopkeeper.errors import ConfigError, UnreadableFileError
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
@@ -47,10 +47,14 @@ def warehouse_entries(settings: Settings, store: str) -> tuple[list[KbEntry], di
     return entries + chats, skipped
 
 
-def document_entries(sources: list[Path], store: str) -> tuple[list[KbEntry], list[Path], int]:
-    """Entries of the document sources that still exist, the sources kept, and the file count."""
+def document_entries(
+    sources: list[Path], store: str, *, links: list[Path] | None = None
+) -> tuple[list[KbEntry], list[Path], int]:
+    """Entries of the document sources that still exist, the sources kept, and the file count
+    (symbolic links inside folders are skipped, into ``links``).
+    """
     kept = [s for s in sources if s.exists()]
-    files = document_files(kept)
+    files = document_files(kept, links=links)
     entries: list[KbEntry] = []
     for file in files:
         entries += load_document(file, store)
@@ -93,8 +97,16 @@ def build(
             if resolved not in sources:
                 sources.append(resolved)
         gone = {p.expanduser().resolve() for p in remove or []}
+        unknown = sorted(str(p) for p in gone if p not in sources)
+        if unknown:
+            added = ", ".join(str(s) for s in sources) or "none"
+            raise ConfigError(
+                f"{unknown[0]!r} was never added to the knowledge base of {store!r}; "
+                f"documents added: {added}"
+            )
         sources = [s for s in sources if s not in gone]
-        docs, sources, files = document_entries(sources, store)
+        links: list[Path] = []
+        docs, sources, files = document_entries(sources, store, links=links)
         found, skipped = warehouse_entries(settings, store)
         entries = _unique(found + docs)
         passages = _passages(entries, embedder)
@@ -131,6 +143,7 @@ def build(
         reused=sum(1 for k in keys if k not in embedded),
         removed=len(old_ids - {e.id for e in entries}),
         documents=files,
+        skipped_links=[str(p) for p in links],
         skipped_chats=skipped,
         seconds=round(time.perf_counter() - started, 2),
         path=str(path),

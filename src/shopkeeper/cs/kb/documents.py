@@ -74,13 +74,21 @@ class Block:
     page: int | None = None
 
 
-def document_files(paths: list[Path]) -> list[Path]:
-    """The document files under ``paths`` (files or folders), sorted; unknown types are errors."""
+def document_files(paths: list[Path], *, links: list[Path] | None = None) -> list[Path]:
+    """The document files under ``paths`` (files or folders), sorted; unknown types are errors.
+    A symbolic link inside a folder is never followed (it could lead anywhere on the machine):
+    it is skipped and appended to ``links``.
+    """
     found: list[Path] = []
     for path in paths:
         if not path.exists():
             raise UnreadableFileError(f"{path}: no such file or folder")
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        candidates = [path]
+        if path.is_dir():
+            inside = sorted(path.rglob("*"))  # never descends into a linked folder
+            candidates = [p for p in inside if p.is_file() and not p.is_symlink()]
+            if links is not None:
+                links.extend(p for p in inside if p.is_symlink())
         for file in candidates:
             if path.is_dir() and (file.name.startswith((".", "~$"))):
                 continue

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from shopkeeper.clock import utcnow
 from shopkeeper.cs.kb.embed import E5Embedder, Embedder
 from shopkeeper.cs.kb.models import EntryKind, FieldValue, KbEntry, KbHit
 from shopkeeper.cs.kb.storage import Generation, load
@@ -122,7 +123,7 @@ class KnowledgeBase:
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
         bm25_rank = {i: r for r, i in enumerate(bm25_top, start=1)}
         dense_rank = {i: r for r, i in enumerate(dense_top, start=1)}
-        moment = now or dt.datetime.now(dt.UTC)
+        moment = now or utcnow()
         scored = []
         for i, rrf in fused.items():
             boosts = self._boosts(i, query, frozenset(q_tokens), moment)

@@ -147,5 +147,8 @@ class BuildReport(BaseModel):
     removed: int
     documents: int
     skipped_chats: dict[str, int] = Field(default_factory=dict)
+    skipped_links: list[str] = Field(
+        default_factory=list, description="symbolic links in document folders, never followed"
+    )
     seconds: float
     path: str

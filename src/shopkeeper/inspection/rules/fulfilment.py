@@ -19,6 +19,13 @@ from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact, Severity
 from shopkeeper.inspection.registry import Rule
 from shopkeeper.inspection.rules.addresses import FIELDS, address_issues, describe
+from shopkeeper.store.metrics import (
+    not_cancelled,
+    order_gmv,
+    order_value_or_deposit,
+    paid,
+    refund_counted,
+)
 
 DEFAULT_PROMISE_HOURS = 48.0
 
@@ -74,7 +81,7 @@ def _transit(ctx: InspectionContext, s: DelaySettings, cutoff: dt.datetime) -> t
     return float(rows[0]["q"] or 0.0), int(rows[0]["n"])
 
 
-_DELAY_COLUMNS = """order_id, status, paid_at, shipped_at, carrier, tracking_no, coalesce(pay_amount, 0)::DOUBLE AS value,
+_DELAY_COLUMNS = f"""order_id, status, paid_at, shipped_at, carrier, tracking_no, coalesce({order_gmv("orders")}, 0)::DOUBLE AS value,
     presale_deposit IS NOT NULL AND presale_deposit > 0 AS presale"""
 
 
@@ -86,8 +93,8 @@ def _not_shipped(
     """
     promise = s.ship_within_hours or ctx.config.targets.ship_within_hours or DEFAULT_PROMISE_HOURS
     open_refund = (
-        """AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.order_id AND r.created_at <= $cutoff
-                           AND coalesce(r.status, '') NOT IN ('cancelled', 'rejected'))"""
+        f"""AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.order_id AND r.created_at <= $cutoff
+                           AND {refund_counted()})"""
         if ctx.has("refunds")
         else ""
     )
@@ -96,10 +103,10 @@ def _not_shipped(
         f"""WITH o AS (
                 SELECT *, coalesce(paid_at, created_at) AS paid FROM orders
                 WHERE created_at BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($lookback + 60) DAY AND $cutoff
-                  AND status NOT IN ('cancelled', 'closed', 'created')
+                  AND {paid("")}
                   AND ((shipped_at IS NULL AND status = 'paid') OR shipped_at > $cutoff))
             SELECT order_id, status, paid AS paid_at, shipped_at, carrier, tracking_no,
-                   coalesce(pay_amount, 0)::DOUBLE AS value, presale_deposit IS NOT NULL AND presale_deposit > 0 AS presale,
+                   coalesce({order_gmv()}, 0)::DOUBLE AS value, presale_deposit IS NOT NULL AND presale_deposit > 0 AS presale,
                    {promise_sql} AS promise_hours, (epoch($cutoff::TIMESTAMPTZ) - epoch(paid)) / 3600.0 AS hours_since_payment,
                    NULL AS days_in_transit
             FROM o
@@ -125,7 +132,7 @@ def _stalled(
                    (epoch(?::TIMESTAMPTZ) - epoch(shipped_at)) / 86400.0 AS days_in_transit
             FROM orders
             WHERE shipped_at BETWEEN ?::TIMESTAMPTZ - INTERVAL (?) DAY AND ?::TIMESTAMPTZ - to_seconds(?)
-              AND status NOT IN ('cancelled', 'closed')
+              AND {not_cancelled("")}
               AND ((delivered_at IS NULL AND status = 'shipped') OR delivered_at > ?)""",
         [cutoff, cutoff, s.lookback_days, cutoff, stall_days * 86400, cutoff],
     )
@@ -282,10 +289,12 @@ def detect_abnormal_address(ctx: InspectionContext, s: AddressSettings) -> list[
     """
     cutoff = end_of_day(ctx)
     judged = _judged_columns(ctx, cutoff, s)
-    columns = f"order_id, status, coalesce(pay_amount, presale_deposit, 0)::DOUBLE AS value, {', '.join(FIELDS)}"
+    columns = (
+        f"order_id, status, {order_value_or_deposit('')}::DOUBLE AS value, {', '.join(FIELDS)}"
+    )
     rows = ctx.rows(
         f"""SELECT {columns} FROM orders
-            WHERE paid_at BETWEEN ?::TIMESTAMPTZ - INTERVAL (?) DAY AND ? AND status NOT IN ('cancelled', 'closed')
+            WHERE paid_at BETWEEN ?::TIMESTAMPTZ - INTERVAL (?) DAY AND ? AND {not_cancelled("")}
               AND ((shipped_at IS NULL AND status = 'paid') OR shipped_at > ?)
             UNION ALL
             SELECT {columns} FROM orders

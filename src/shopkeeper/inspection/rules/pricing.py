@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
 from shopkeeper.inspection.registry import Rule
+from shopkeeper.store.metrics import not_cancelled
 
 
 class PriceAnomalySettings(BaseModel):
@@ -92,11 +93,11 @@ def _candidates(ctx: InspectionContext, s: PriceAnomalySettings) -> list[dict[st
     if not skus:
         return []
     return ctx.rows(
-        """WITH lines AS (
+        f"""WITH lines AS (
                SELECT i.sku_id, CAST(o.created_at AS DATE) AS day, o.created_at AS ts,
                       i.unit_price::DOUBLE AS unit, i.quantity AS qty
                FROM orders o JOIN order_items i USING (order_id)
-               WHERE o.status NOT IN ('cancelled', 'closed') AND list_contains(?::VARCHAR[], i.sku_id)
+               WHERE {not_cancelled()} AND list_contains(?::VARCHAR[], i.sku_id)
                  AND o.created_at >= CAST(?::DATE AS TIMESTAMPTZ)
                  AND o.created_at < CAST(?::DATE + INTERVAL 1 DAY AS TIMESTAMPTZ)),
            per_sku AS (

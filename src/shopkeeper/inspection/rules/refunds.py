@@ -18,6 +18,7 @@ from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Entity, Finding, Impact
 from shopkeeper.inspection.rules.complaints import BY_KEY, TOPICS, topics_of
 from shopkeeper.inspection.rules.rates import category_rates, rise
+from shopkeeper.store.metrics import presale_paid, shipped
 
 
 class RefundSettings(BaseModel):
@@ -43,9 +44,6 @@ class RefundSettings(BaseModel):
     )
 
 
-_SHIPPED = "(o.shipped_at IS NOT NULL OR o.delivered_at IS NOT NULL OR o.status IN ('shipped', 'delivered', 'completed'))"
-
-
 def _refund_cases(ctx: InspectionContext, first: dt.date, max_age: int) -> None:
     """Temp table ``refund_cases(sku_id, order_id, day, order_day, age, amount, reason)``: after-sale
     cases of shipped orders opened from ``first`` to ``as_of`` within ``max_age`` days of payment;
@@ -53,7 +51,7 @@ def _refund_cases(ctx: InspectionContext, first: dt.date, max_age: int) -> None:
     """
     paid = "CAST(coalesce(o.paid_at, o.created_at) AS DATE)"
     age = f"date_diff('day', {paid}, CAST(r.created_at AS DATE))"
-    where = f"""{_SHIPPED} AND o.created_at >= $first::DATE - INTERVAL ($max_age + 60) DAY
+    where = f"""{shipped()} AND o.created_at >= $first::DATE - INTERVAL ($max_age + 60) DAY
                 AND CAST(r.created_at AS DATE) BETWEEN $first AND $as_of AND {age} <= $max_age"""
     cols = f"r.order_id, CAST(r.created_at AS DATE) AS day, {paid} AS order_day, {age} AS age, r.amount, r.reason"
     ctx.con.execute(
@@ -103,7 +101,7 @@ def _paid_orders(ctx: InspectionContext, first: dt.date) -> str:
     moved = f"""SELECT i.sku_id, CAST(o.created_at AS DATE) AS created, CAST(o.paid_at AS DATE) AS paid,
                        count(DISTINCT o.order_id) AS n
                 FROM orders o JOIN order_items i USING (order_id)
-                WHERE o.presale_deposit > 0 AND o.status NOT IN ('cancelled', 'closed', 'created')
+                WHERE {presale_paid()}
                   AND o.created_at >= '{(first - dt.timedelta(days=60)).isoformat()}'::DATE GROUP BY ALL"""
     return f"""{daily} UNION ALL SELECT sku_id, created, -n FROM ({moved}) WHERE created >= '{first.isoformat()}'::DATE
                UNION ALL SELECT sku_id, paid, n FROM ({moved}) WHERE paid >= '{first.isoformat()}'::DATE"""

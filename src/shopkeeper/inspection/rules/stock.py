@@ -1,14 +1,12 @@
 """Stock: out_of_stock, stockout_risk, slow_moving, expiry_risk.
 
 All four read the latest inventory snapshot on or before the inspected day, summed over
-warehouses, and a SKU's normal daily sales: the mean of units per day over the last 7 and the last
-28 comparable days (promotions and their aftermath left out, days without sales counted as 0),
-weighted half and half so a recent trend counts without one good day deciding.
+warehouses, and a SKU's daily sales rate and days of cover as :mod:`shopkeeper.store.sales`
+defines them (the reports and the stock skill read the same).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 
@@ -19,52 +17,14 @@ from shopkeeper.inspection.models import Action, Entity, Finding, Impact
 from shopkeeper.inspection.registry import Rule
 
 
-def sku_rates(ctx: InspectionContext) -> str:
-    """Temp table ``sku_rate(sku_id, rate, units28, days_sold28, last_sale, rate14)``: normal daily units
-    per SKU, and the plain mean of the last 14 calendar days (promotions included).
-    """
-    if ctx._built.get("sku_rate"):
-        return "sku_rate"
-    daily = ctx.sku_daily()
-    recent = [ctx.as_of - dt.timedelta(days=k) for k in range(0, 84)]
-    normal = [d for d in recent if d not in ctx.promo_days]
-    if len(normal) < 14:  # a long promotion season: every recent day is the best evidence there is
-        normal = recent
-    last7, last28 = normal[:7], normal[:28]
-    ctx.con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE sku_rate AS
-            SELECT sku_id,
-                   0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1)
-                 + 0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1) AS rate,
-                   coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) AS units28,
-                   count(DISTINCT day) FILTER (WHERE list_contains(?, day)) AS days_sold28,
-                   max(day) AS last_sale,
-                   coalesce(sum(units) FILTER (WHERE day > ?::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
-            FROM {daily} GROUP BY sku_id""",
-        [last7, len(last7), last28, len(last28), last28, last28, ctx.as_of],
-    )
-    ctx._built["sku_rate"] = True
-    return "sku_rate"
-
-
 def _stock(ctx: InspectionContext) -> list[dict[str, Any]]:
-    """Latest snapshot per SKU (on or before as_of), with sales rate and product facts."""
-    rate = sku_rates(ctx)
-    return ctx.rows(
-        f"""WITH snap AS (
-                SELECT sku_id, max(date) AS snap_date FROM inventory WHERE date <= ? GROUP BY sku_id),
-            inv AS (
-                SELECT i.sku_id, s.snap_date, sum(i.on_hand) AS on_hand, sum(coalesce(i.reserved, 0)) AS reserved,
-                       sum(coalesce(i.in_transit, 0)) AS in_transit
-                FROM inventory i JOIN snap s ON i.sku_id = s.sku_id AND i.date = s.snap_date GROUP BY ALL)
-            SELECT inv.*, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost, p.status,
-                   coalesce(p.lead_time_days, 7) AS lead_time_days, p.listed_at,
-                   coalesce(r.rate, 0) AS rate, coalesce(r.units28, 0) AS units28, coalesce(r.days_sold28, 0) AS days_sold28,
-                   r.last_sale, coalesce(r.rate14, 0) AS rate14
-            FROM inv JOIN products p USING (sku_id) LEFT JOIN {rate} r USING (sku_id)
-            WHERE inv.snap_date >= ?::DATE - INTERVAL 3 DAY""",
-        [ctx.as_of, ctx.as_of],
-    )
+    """Each SKU's stock position (snapshot at most 3 days old) with its daily sales rate and product
+    facts (see :meth:`shopkeeper.store.sales.Sales.stock`); no lead time: 7 days.
+    """
+    rows = ctx.sales.stock(fresh_days=3)
+    for r in rows:
+        r["lead_time_days"] = 7 if r["lead_time_days"] is None else r["lead_time_days"]
+    return rows
 
 
 class StockoutSettings(BaseModel):
@@ -104,7 +64,7 @@ def detect_out_of_stock(ctx: InspectionContext, s: StockoutSettings) -> list[Fin
     """
     out = []
     for r in _stock(ctx):
-        available = r["on_hand"] - r["reserved"]
+        available = r["available"]
         if available > 0 or not _selling(r, s):
             continue
         per_day = r["rate"] * r["price"]
@@ -163,10 +123,9 @@ def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Fi
     """
     out = []
     for r in _stock(ctx):
-        available = r["on_hand"] - r["reserved"]
-        if available <= 0 or not _selling(r, s) or r["rate"] <= 0:
+        available, cover = r["available"], r["cover"]
+        if available <= 0 or not _selling(r, s) or cover is None:
             continue
-        cover = available / r["rate"]
         lead = r["lead_time_days"]
         gap = lead - cover
         if (
@@ -304,7 +263,7 @@ def detect_expiry_risk(ctx: InspectionContext, s: ExpirySettings) -> list[Findin
     least ``min_surplus_units`` will not sell before it expires at the normal daily sales rate
     (lots are consumed earliest-expiry first). Impact: the value of the units expected to expire.
     """
-    rate = sku_rates(ctx)
+    rate = ctx.sales.sku_rates()
     rows = ctx.rows(
         f"""WITH snap AS (SELECT sku_id, max(date) AS d FROM inventory WHERE date <= ? GROUP BY sku_id)
             SELECT i.sku_id, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost,

@@ -33,10 +33,7 @@ from shopkeeper.analytics.stats import z_score
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
 from shopkeeper.inspection.registry import Rule
-
-PAID = "(o.status NOT IN ('cancelled', 'closed', 'created') OR coalesce(o.presale_deposit, 0) > 0)"
-"""Orders that count as sales on the day they were placed: paid ones, and presale (定金) orders whose
-balance is due later (otherwise a presale would look like a slump in sales)."""
+from shopkeeper.store.metrics import order_gmv, paid_or_deposit
 
 
 def recent_days(ctx: InspectionContext, n: int) -> list[dt.date]:
@@ -472,9 +469,9 @@ def _gmv_days(
     return ctx.rows(
         f"""WITH d AS (SELECT DISTINCT unnest(?::DATE[] || ?::DATE[]) AS day),
             o AS (SELECT CAST(o.created_at AS DATE) AS day, count(*)::DOUBLE AS orders,
-                         sum(coalesce(o.pay_amount, 0))::DOUBLE AS gmv,
-                         sum(coalesce(o.pay_amount, 0)::DOUBLE ^ 2) AS gmv2
-                  FROM orders o WHERE {PAID}
+                         sum(coalesce({order_gmv()}, 0))::DOUBLE AS gmv,
+                         sum(coalesce({order_gmv()}, 0)::DOUBLE ^ 2) AS gmv2
+                  FROM orders o WHERE {paid_or_deposit()}
                     AND o.created_at >= CAST(?::DATE AS TIMESTAMPTZ)
                     AND o.created_at < CAST(?::DATE + INTERVAL 1 DAY AS TIMESTAMPTZ) GROUP BY 1)
             SELECT d.day, coalesce(o.orders, 0) AS orders, coalesce(o.gmv, 0) AS gmv, coalesce(o.gmv2, 0) AS gmv2,

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from shopkeeper.clock import today
 from shopkeeper.store.adapters.report import (
     AdapterReport,
     Cell,
@@ -333,7 +334,7 @@ def _merge_products(
 
 def _file_day(paths: Sequence[Path], tz: tzinfo) -> date:
     if not paths:
-        return datetime.now(tz).date()
+        return today(tz)
     return datetime.fromtimestamp(paths[0].stat().st_mtime, tz).date()
 
 

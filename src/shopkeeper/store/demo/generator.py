@@ -16,6 +16,7 @@ from typing import Literal
 
 import numpy as np
 
+from shopkeeper.clock import today
 from shopkeeper.errors import ConfigError
 from shopkeeper.store.demo import evidence, stock_problems, traffic_problems
 from shopkeeper.store.demo.ads import simulate_ads
@@ -104,7 +105,7 @@ def generate_store(
     _check(lang, scale, days)
     kinds = _kinds(problems)
     spec = get_spec(category or "coffee", lang)
-    timeline = Timeline.ending(end_date or date.today() - timedelta(days=1), days)
+    timeline = Timeline.ending(end_date or today() - timedelta(days=1), days)
     catalog = build_catalog(spec, scale, seed, timeline)
     presale = presale_skus(catalog, np.array([ln.presale for ln in spec.lines]))
     plan = make_plan(kinds, catalog, timeline, presale, seed)

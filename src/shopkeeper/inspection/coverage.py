@@ -1,0 +1,137 @@
+"""The days a store's data covers, and what an inspection does with a day outside them.
+
+A day before the first order day, or more than ``GRACE_DAYS`` after the last one, is refused
+(:class:`~shopkeeper.errors.DateOutOfRange`, naming the range). A day within ``GRACE_DAYS`` after the
+last one is inspected *as of the last data day* and reported with one ``data_gap`` finding naming
+the tables and the days without data: the missing days are unknown, not days without sales or
+shipments, so no rule reads them as problems and nothing is marked resolved.
+
+>>> rng = DataRange(first=dt.date(2026, 5, 25), last=dt.date(2026, 11, 20))
+>>> check_day(rng, dt.date(2026, 11, 27), "demo", "en")
+>>> check_day(rng, dt.date(2026, 11, 28), "demo", "en")
+Traceback (most recent call last):
+...
+shopkeeper.errors.DateOutOfRange: store 'demo' has data from 2026-05-25 to 2026-11-20: 2026-11-28 is outside it; pick a day in that range (or up to 7 days after it)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from shopkeeper.errors import DateOutOfRange
+from shopkeeper.inspection.context import Lang
+from shopkeeper.inspection.models import Entity, Finding
+from shopkeeper.store.schema import TABLES
+from shopkeeper.store.validation import ident
+from shopkeeper.store.warehouse import Warehouse
+
+GRACE_DAYS = 7
+"""Days after the last data day that may still be inspected (reported as a ``data_gap``)."""
+DAILY_TABLES = tuple(
+    name
+    for name, table in TABLES.items()
+    if table.time_column and name not in ("products", "customers", "promotions")
+)
+"""Tables with rows per day of trading (not listing dates, first visits or planned promotions)."""
+
+
+@dataclass(frozen=True)
+class DataRange:
+    """The first and last order day of a store (store-local days)."""
+
+    first: dt.date
+    last: dt.date
+
+
+def data_range(wh: Warehouse) -> DataRange | None:
+    """The days the store's orders cover; ``None`` for a store without orders."""
+    row = wh.con.execute(
+        "SELECT min(CAST(created_at AS DATE)), max(CAST(created_at AS DATE)) FROM orders"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return DataRange(first=row[0], last=row[1])
+
+
+def check_day(rng: DataRange, day: dt.date, store: str, lang: Lang) -> None:
+    """Refuse a day before the data or more than ``GRACE_DAYS`` after it, naming the range."""
+    if rng.first <= day <= rng.last + dt.timedelta(days=GRACE_DAYS):
+        return
+    message = (
+        f"店铺 {store!r} 的数据覆盖 {rng.first} 至 {rng.last}，{day} 不在其中："
+        f"请选择这个范围内（或其后 {GRACE_DAYS} 天内）的日期"
+        if lang == "zh"
+        else f"store {store!r} has data from {rng.first} to {rng.last}: {day} is outside it; "
+        f"pick a day in that range (or up to {GRACE_DAYS} days after it)"
+    )
+    raise DateOutOfRange(message, asked=day, first=rng.first, last=rng.last)
+
+
+def table_last_days(wh: Warehouse) -> dict[str, dt.date]:
+    """The last day of each daily table that holds data."""
+    out: dict[str, dt.date] = {}
+    for name in DAILY_TABLES:
+        column = TABLES[name].time_column
+        assert column is not None
+        row = wh.con.execute(
+            f"SELECT max(CAST({ident(column)} AS DATE)) FROM {ident(name)}"
+        ).fetchone()
+        if row and row[0] is not None:
+            out[name] = row[0]
+    return out
+
+
+def data_gap_finding(
+    *,
+    store: str,
+    store_name: str | None,
+    asked: dt.date,
+    last: dt.date,
+    last_days: dict[str, dt.date],
+    checks: list[str],
+    lang: Lang,
+) -> Finding:
+    """The ``data_gap`` finding of an inspection asked for ``asked``, past the last data day."""
+    start = last + dt.timedelta(days=1)
+    days = (asked - last).days
+    gaps = {
+        t: {
+            "last_day": d.isoformat(),
+            "missing_from": (d + dt.timedelta(days=1)).isoformat(),
+            "missing_to": asked.isoformat(),
+        }
+        for t, d in sorted(last_days.items())
+        if d < asked
+    }
+    zh = lang == "zh"
+    span = f"{start}" if days == 1 else f"{start} 至 {asked}" if zh else f"{start} to {asked}"
+    title = (
+        f"{span} 没有数据（最后数据日 {last}），本次巡店按 {last} 进行"
+        if zh
+        else f"No data for {span} (last data day {last}): inspected as of {last}"
+    )
+    recommendation = (
+        f"导入 {last} 之后的数据（{'、'.join(gaps)}）后再巡店；在此之前，这些天的销量、流量和发货"
+        "是未知的，不是 0，也不能据此判断问题已解决"
+        if zh
+        else f"Import the data after {last} ({', '.join(gaps)}) and inspect again; until then "
+        "sales, traffic and shipping on those days are unknown, not zero, and no problem can be "
+        "judged resolved"
+    )
+    return Finding.make(
+        kind="data_gap",
+        as_of=asked,
+        severity="medium",
+        entity=Entity(type="store", id=store, name=store_name),
+        title=title,
+        evidence={
+            "asked_day": asked.isoformat(),
+            "last_data_day": last.isoformat(),
+            "days_without_data": days,
+            "tables": gaps,
+            "inspected_as_of": last.isoformat(),
+            "affects": checks,
+        },
+        recommendation=recommendation,
+    )

@@ -1,0 +1,202 @@
+"""A store's paid sales up to a day: per day, per SKU and day, each SKU's normal daily sales rate
+and its stock position (available stock and days of cover).
+
+One definition for the inspection, the reports and the skills: a SKU's **daily sales rate** is the
+mean of units per day over its last 7 and its last 28 comparable days (promotions and their
+aftermath left out, days without sales counted as 0), weighted half and half so a recent trend
+counts without one good day deciding; its **days of cover** is its available stock
+(:func:`shopkeeper.store.metrics.available`, summed over warehouses in its latest snapshot) over
+that rate (:func:`shopkeeper.analytics.inventory.days_of_cover`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from shopkeeper.analytics.inventory import days_of_cover
+from shopkeeper.store.metrics import available, line_gmv, paid
+from shopkeeper.store.query import Query
+
+POST_PROMO_DAYS = 7
+"""Days after a promotion ends that are still not "normal" (the post-Double-11 slump)."""
+PROMO_LIKE_RATIO = 1.8
+"""A day whose orders exceed this multiple of the surrounding median is treated as a promotion."""
+PROMO_UPLIFT = 1.25
+"""A declared promotion is a promotion when its days average at least this multiple of normal."""
+MAX_EVENT_DAYS = 31
+"""Declared promotions longer than this are the shop's normal state, not an event."""
+SALES_WINDOW_DAYS = 120
+"""Days of per-SKU sales the shared ``sku_daily`` table holds."""
+RATE_DAYS = 84
+"""Recent days the normal daily sales rate picks its 7 and 28 comparable days from."""
+
+
+@dataclass
+class Sales:
+    """Paid sales of the store behind ``q`` up to and including ``as_of`` (store-local days)."""
+
+    q: Query
+    as_of: dt.date
+    _built: set[str] = field(default_factory=set, repr=False)
+
+    def created_between(self, column: str = "o.created_at") -> str:
+        """SQL condition: ``column`` falls in the window whose bounds :meth:`window_params` gives.
+
+        Compares the timestamp itself (not its date), so DuckDB can skip row groups by their
+        min/max; bind :meth:`window_params` for the two ``?``.
+        """
+        return f"{column} >= ?::TIMESTAMPTZ AND {column} < ?::TIMESTAMPTZ"
+
+    def window_params(self, days: int) -> list[str]:
+        """Local-midnight bounds (as text the session reads in the store's time zone) of the window."""
+        start = self.as_of - dt.timedelta(days=days - 1)
+        end = self.as_of + dt.timedelta(days=1)
+        return [f"{start.isoformat()} 00:00:00", f"{end.isoformat()} 00:00:00"]
+
+    @cached_property
+    def daily_orders(self) -> dict[dt.date, int]:
+        """Paid orders per store-local day over the 400 days up to ``as_of``."""
+        rows = self.q.con.execute(
+            f"""SELECT CAST(created_at AS DATE), count(*) FROM orders
+               WHERE {paid("")} AND {self.created_between("created_at")} GROUP BY 1""",
+            self.window_params(400),
+        ).fetchall()
+        return {day: int(n) for day, n in rows}
+
+    @cached_property
+    def promo_days(self) -> frozenset[dt.date]:
+        """Days not comparable with normal days, judged by their effect, not their label.
+
+        A declared promotion (not a coupon, at most ``MAX_EVENT_DAYS`` long: longer ones are the
+        shop's normal state) counts when its days averaged at least ``PROMO_UPLIFT`` × the median
+        day of the five weeks before it; a multi-day one also marks the ``POST_PROMO_DAYS`` after it
+        (the slump after Double 11). A day whose orders exceed ``PROMO_LIKE_RATIO`` × the median of
+        the month around it counts too (an undeclared event).
+        """
+        orders = self.daily_orders
+        days: set[dt.date] = set()
+        if self.q.has("promotions"):
+            for r in self.q.rows(
+                """SELECT DISTINCT CAST(start_at AS DATE) AS s, CAST(end_at AS DATE) AS e FROM promotions
+                   WHERE kind <> 'coupon' AND CAST(end_at AS DATE) >= ?::DATE - INTERVAL 400 DAY
+                     AND CAST(start_at AS DATE) <= ?""",
+                [self.as_of, self.as_of],
+            ):
+                days.update(self._declared(orders, r["s"], r["e"]))
+        ordered = sorted(orders)
+        for i, day in enumerate(ordered):
+            around = [orders[d] for d in ordered[max(0, i - 14) : i + 15]]
+            if len(around) >= 7 and orders[day] > PROMO_LIKE_RATIO * statistics.median(around):
+                days.add(day)
+        return frozenset(days)
+
+    def _declared(self, orders: dict[dt.date, int], s: dt.date, e: dt.date) -> list[dt.date]:
+        """The days a declared promotion from ``s`` to ``e`` marks (none when it did not lift sales)."""
+        span = (e - s).days + 1
+        if span > MAX_EVENT_DAYS:
+            return []
+        window = [s + dt.timedelta(days=i) for i in range(span)]
+        before = [orders.get(s - dt.timedelta(days=i), 0) for i in range(7, 42)]
+        base = float(statistics.median(before)) if any(before) else 0.0
+        during = [orders.get(d, 0) for d in window if d <= self.as_of]
+        if base <= 0 or not during or statistics.fmean(during) < PROMO_UPLIFT * base:
+            return []
+        tail = POST_PROMO_DAYS if span >= 3 else 0
+        return [s + dt.timedelta(days=i) for i in range(span + tail)]
+
+    def _table(self, kind: str) -> tuple[str, bool]:
+        """The temp table's name for this day, and whether it still has to be built."""
+        name = f"{kind}_{self.as_of:%Y%m%d}"
+        fresh = name not in self._built
+        self._built.add(name)
+        return name, fresh
+
+    def sku_daily(self) -> str:
+        """Name of a temp table ``(day, sku_id, product_id, units, gmv, orders, min_unit, max_unit)``
+        of paid sales per SKU per store-local day over the ``SALES_WINDOW_DAYS`` up to ``as_of``
+        (``gmv`` is :func:`~shopkeeper.store.metrics.line_gmv`; ``orders`` counts order lines, which
+        is orders for all but the rare order holding one SKU twice). Built once per :class:`Sales`.
+        """
+        name, build = self._table("sku_daily")
+        if build:
+            self.q.con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {name} AS
+                   SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, any_value(p.product_id) AS product_id,
+                          sum(i.quantity) AS units, sum({line_gmv()}) AS gmv,
+                          count(*) AS orders, min(i.unit_price)::DOUBLE AS min_unit, max(i.unit_price)::DOUBLE AS max_unit
+                   FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+                   WHERE {paid()} AND {self.created_between()}
+                   GROUP BY ALL""",
+                self.window_params(SALES_WINDOW_DAYS),
+            )
+        return name
+
+    def rate_days(self) -> tuple[list[dt.date], list[dt.date]]:
+        """The last 7 and the last 28 comparable days up to ``as_of`` the daily rate averages.
+
+        In a long promotion season (under 14 normal days in ``RATE_DAYS``) every recent day counts:
+        it is the best evidence there is.
+        """
+        recent = [self.as_of - dt.timedelta(days=k) for k in range(RATE_DAYS)]
+        normal = [d for d in recent if d not in self.promo_days]
+        if len(normal) < 14:
+            normal = recent
+        return normal[:7], normal[:28]
+
+    def sku_rates(self) -> str:
+        """Temp table ``(sku_id, rate, units28, days_sold28, last_sale, rate14)``: each SKU's daily
+        sales rate (the module's definition), units and selling days in the 28 comparable days, its
+        last sale and the plain mean of the last 14 calendar days (promotions included).
+        """
+        name, build = self._table("sku_rate")
+        if build:
+            daily = self.sku_daily()
+            last7, last28 = self.rate_days()
+            self.q.con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {name} AS
+                    SELECT sku_id,
+                           0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1)
+                         + 0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1) AS rate,
+                           coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) AS units28,
+                           count(DISTINCT day) FILTER (WHERE list_contains(?, day)) AS days_sold28,
+                           max(day) AS last_sale,
+                           coalesce(sum(units) FILTER (WHERE day > ?::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
+                    FROM {daily} GROUP BY sku_id""",
+                [last7, len(last7), last28, len(last28), last28, last28, self.as_of],
+            )
+        return name
+
+    def stock(self, *, fresh_days: int | None = None) -> list[dict[str, Any]]:
+        """Each SKU's stock position in its latest snapshot on or before ``as_of`` (only snapshots at
+        most ``fresh_days`` old, when given), summed over warehouses, with its product facts and
+        sales: ``on_hand, reserved, in_transit, available, snap_date, product_id, title, price,
+        cost, status, lead_time_days`` (as stored), ``listed_at``, the :meth:`sku_rates` columns
+        (0 without sales) and ``cover`` (days of cover; ``None`` when it does not sell).
+        """
+        rate = self.sku_rates()
+        fresh = (
+            ""
+            if fresh_days is None
+            else f"WHERE inv.snap_date >= ?::DATE - INTERVAL {int(fresh_days)} DAY"
+        )
+        rows = self.q.rows(
+            f"""WITH snap AS (
+                    SELECT sku_id, max(date) AS snap_date FROM inventory WHERE date <= ? GROUP BY sku_id),
+                inv AS (
+                    SELECT i.sku_id, s.snap_date, sum(i.on_hand) AS on_hand, sum(coalesce(i.reserved, 0)) AS reserved,
+                           sum({available("i")}) AS available, sum(coalesce(i.in_transit, 0)) AS in_transit
+                    FROM inventory i JOIN snap s ON i.sku_id = s.sku_id AND i.date = s.snap_date GROUP BY ALL)
+                SELECT inv.*, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost, p.status,
+                       p.lead_time_days, p.listed_at,
+                       coalesce(r.rate, 0) AS rate, coalesce(r.units28, 0) AS units28,
+                       coalesce(r.days_sold28, 0) AS days_sold28, r.last_sale, coalesce(r.rate14, 0) AS rate14
+                FROM inv JOIN products p USING (sku_id) LEFT JOIN {rate} r USING (sku_id) {fresh}""",
+            [self.as_of] if fresh_days is None else [self.as_of, self.as_of],
+        )
+        for r in rows:
+            r["cover"] = days_of_cover(r["available"], r["rate"])
+        return rows
