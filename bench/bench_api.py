@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from shopkeeper.api.app import create_app
 from shopkeeper.api.tokens import create_token
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, load_registry, skill
 from shopkeeper.store.service import create_demo

@@ -77,17 +77,14 @@ class _InstantEngine:
 def server_app() -> Any:
     """The app the subprocess serves (uvicorn factory; configured by environment)."""
     from shopkeeper.api.app import create_app
-    from shopkeeper.api.cs_backend import EngineBackend, get_backend
+    from shopkeeper.api.cs_backend import get_backend
     from shopkeeper.settings import Settings
 
     settings = Settings()
-    app = create_app(settings, tick_every_s=3600)
+    app = create_app(settings, tick_every_s=3600)  # its lifespan builds one engine per worker
     if os.environ.get("SK_BENCH_FAKE"):
         fake = _InstantEngine()
         app.dependency_overrides[get_backend] = lambda: fake
-    else:
-        backend = EngineBackend(settings)
-        app.state.cs_backend = backend  # one backend (and engine caches) per worker
     return app
 
 
@@ -304,7 +301,7 @@ def _free_port() -> int:
 def prepare(home: Path, scale: float) -> tuple[str, dt.datetime]:
     """The demo store in ``home`` (built once), a widget key, and the store's clock."""
     from shopkeeper.api.tokens import create_token
-    from shopkeeper.ops.db import ops_engine
+    from shopkeeper.opsdb import ops_engine
     from shopkeeper.settings import Settings
     from shopkeeper.store.service import create_demo
 
@@ -417,10 +414,14 @@ def profile(home: Path, now: dt.datetime, convs: list[Conversation], top: int) -
     import pstats
 
     from shopkeeper.api.cs_backend import EngineBackend
+    from shopkeeper.clock import Clock
+    from shopkeeper.cs.engine import CsEngine
     from shopkeeper.cs.messages import CsMessage
+    from shopkeeper.opsdb import ops_engine
     from shopkeeper.settings import Settings
 
-    backend = EngineBackend(Settings(home=home, now=now))
+    settings = Settings(home=home, now=now)
+    backend = EngineBackend(CsEngine(settings, ops_engine(settings), Clock(now)))
     msgs = [
         CsMessage(
             conversation_id=f"prof-{c.conversation_id}",

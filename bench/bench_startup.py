@@ -85,7 +85,9 @@ def main() -> None:
             for tree, tree_env in trees.items():
                 median, worst = _time(argv, tree_env, opts.runs)
                 verdict = "ok" if median < TARGETS[name] else "MISSED"
-                print(f"{name:<12} {tree:<22} {median:9.3f} {worst:7.3f}  < {TARGETS[name]} {verdict}")
+                print(
+                    f"{name:<12} {tree:<22} {median:9.3f} {worst:7.3f}  < {TARGETS[name]} {verdict}"
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

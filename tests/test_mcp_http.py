@@ -18,8 +18,9 @@ from mcp import Client, MCPError
 from mcp.client.streamable_http import streamable_http_client
 
 from shopkeeper.api.tokens import create_token
+from shopkeeper.context import AppContext
 from shopkeeper.mcp_server import build_server, http_app
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import load_registry
 
@@ -28,11 +29,9 @@ from shopkeeper.skills.registry import load_registry
 def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     settings = Settings(home=tmp_path)
     engine = ops_engine(settings)
-    tokens = {
-        role: create_token(engine, "shop", role).token for role in ("owner", "cs", "widget")
-    }
+    tokens = {role: create_token(engine, "shop", role).token for role in ("owner", "cs", "widget")}
     tokens["other"] = create_token(engine, "elsewhere", "owner").token
-    server = build_server(settings, "shop", engine=engine)
+    server = build_server(AppContext(settings, engine), "shop", gated=True)
     app = http_app(server, engine, "shop", host="127.0.0.1")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -15,6 +15,7 @@ from shopkeeper.skills.registry import load_registry
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 
+from .contexts import app_context
 from .dates import END
 
 
@@ -28,7 +29,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 async def _session(settings: Settings) -> tuple[list[Any], Any, Any]:
-    async with Client(build_server(settings, "shop")) as client:
+    async with Client(build_server(app_context(settings), "shop")) as client:
         tools = (await client.list_tools()).tools
         summary = await client.call_tool("sales_summary", {"days": 7})
         bad = await client.call_tool("top_products", {"limit": 0})

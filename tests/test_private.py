@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse
 

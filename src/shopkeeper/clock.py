@@ -83,3 +83,25 @@ def today(tz: str | dt.tzinfo | None = None, *, settings: Settings | None = None
     """
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     return (now(settings) if settings else utcnow()).astimezone(zone).date()
+
+
+def pause(stop: threading.Event, seconds: float, *, step: float = 0.05) -> bool:
+    """Wait up to ``seconds`` or until ``stop`` is set; True when it was set.
+
+    Sleeps in short steps instead of ``stop.wait(seconds)``: under a shifted system clock
+    (libfaketime, as the suite runs on other dates) timed waits on a condition never time out,
+    while ``time.sleep`` does.
+
+    >>> stop = threading.Event()
+    >>> pause(stop, 0.01)
+    False
+    >>> stop.set(); pause(stop, 60)
+    True
+    """
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(left, step))
+    return True

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shopkeeper.api.auth import GRANTS, Principal
 from shopkeeper.api.tokens import verify_token
-from shopkeeper.settings import Settings
+from shopkeeper.context import AppContext
 from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry, load_registry
 
 
@@ -112,7 +112,7 @@ class RoleGate:
 
 def http_app(server: MCPServer, engine: Engine, store: str, *, host: str) -> ASGIApp:
     """The server over streamable HTTP, answering 401/403 as the API does before any MCP message
-    is read (the server must come from :func:`build_server` with ``engine``).
+    is read (the server must come from :func:`build_server`, ``gated``).
     """
     app = server.streamable_http_app(host=host)
 
@@ -133,23 +133,24 @@ def http_app(server: MCPServer, engine: Engine, store: str, *, host: str) -> ASG
 
 
 def build_server(
-    settings: Settings,
+    app: AppContext,
     store: str,
     registry: SkillRegistry | None = None,
     *,
-    engine: Engine | None = None,
+    gated: bool = False,
 ) -> MCPServer:
-    """An MCP server exposing every registered skill on ``store``; with ``engine`` (the API's
-    token store) each caller sees and calls only what its token's role may run.
+    """An MCP server exposing every registered skill on ``store``, run on the edge's resources
+    (``app``); ``gated`` (over HTTP) lets each caller see and call only what its API token's role
+    may run.
     """
     skills = list(registry if registry is not None else load_registry())
-    gate = [RoleGate(engine, store, {s.name: s.tags for s in skills})] if engine else []
+    gate = [RoleGate(app.engine, store, {s.name: s.tags for s in skills})] if gated else []
     server = MCPServer(
         name=f"shopkeeper-{store}",
         instructions=f"Skills of Shopkeeper's AI team on the store {store!r}.",
         middleware=gate,
     )
-    ctx = SkillContext(settings, store)
+    ctx = app.store(store)
     for skill in skills:
         server.add_tool(
             skill_tool(skill, ctx),

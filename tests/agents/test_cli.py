@@ -70,7 +70,7 @@ def test_ask_over_the_api_and_its_run(demo: Settings) -> None:
 
     from shopkeeper.api.app import create_app
     from shopkeeper.api.tokens import create_token
-    from shopkeeper.ops.db import ops_engine
+    from shopkeeper.opsdb import ops_engine
 
     engine = ops_engine(demo)
     owner = create_token(engine, DEMO, "owner").token

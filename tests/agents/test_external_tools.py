@@ -14,6 +14,7 @@ from shopkeeper.settings import Settings
 from shopkeeper.store.importer import MCP_IGNORED, import_store
 
 from ..conftest import StoreBuilder
+from ..contexts import app_context
 from .test_mcp_tools import SERVER
 
 
@@ -43,7 +44,7 @@ def test_an_owner_listed_mcp_tool_is_offered_and_called(
             "ERP 显示 42 件",
         ]
     )
-    result = ask(sk_home, "shop", "ERP 里 S1 还有多少库存", model=model)
+    result = ask(app_context(sk_home), "shop", "ERP 里 S1 还有多少库存", model=model)
     offered = {t.name for t in model.requests[1].tools}
     assert {"erp__stock_level", "erp__ping"} <= offered
     assert result.skills == ["erp__stock_level"]
@@ -65,6 +66,6 @@ def test_a_store_folder_cannot_run_a_command(
     report = import_store(folder, "shop", settings=sk_home)
     assert MCP_IGNORED in report.warnings
     model = ScriptedModel([[_route("ERP 库存")], "没有 ERP"])
-    ask(sk_home, "shop", "ERP 里 S1 还有多少库存", model=model)
+    ask(app_context(sk_home), "shop", "ERP 里 S1 还有多少库存", model=model)
     assert not any(t.name.startswith("erp__") for t in model.requests[1].tools)
     assert not marker.exists()

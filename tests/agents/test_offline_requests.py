@@ -16,6 +16,7 @@ from shopkeeper.skills.registry import SkillContext, load_registry
 from shopkeeper.skills.sales import Period, sales_summary
 from shopkeeper.store.warehouse import Warehouse
 
+from ..contexts import app_context
 from .conftest import DEMO
 
 DOC = Path(__file__).parents[2] / "docs" / "offline-requests.md"
@@ -51,7 +52,7 @@ def ids(demo: Settings) -> dict[str, str]:
 def test_each_common_request_is_answered_by_its_skills(
     demo: Settings, ids: dict[str, str], n: int, request_: str, skills: list[str]
 ) -> None:
-    result = ask(demo, DEMO, request_.format(**ids))
+    result = ask(app_context(demo), DEMO, request_.format(**ids))
     assert result.skills == skills, result.decision
     assert result.status == "ok"
     assert len(result.answer) > 20
@@ -119,7 +120,7 @@ def test_paraphrases_route_to_the_right_skill(router: Router, text: str, skill: 
 def test_out_of_scope_requests_get_an_honest_answer_with_suggestions(
     demo: Settings, text: str
 ) -> None:
-    result = ask(demo, DEMO, text)
+    result = ask(app_context(demo), DEMO, text)
     assert result.skills == []
     assert result.decision is not None
     assert result.decision.decision == "cannot_help"
@@ -129,7 +130,7 @@ def test_out_of_scope_requests_get_an_honest_answer_with_suggestions(
 
 def test_the_sales_answer_quotes_the_skill_numbers(demo: Settings) -> None:
     expected = sales_summary(SkillContext(demo, DEMO), Period(days=30))
-    result = ask(demo, DEMO, "最近30天卖了多少")
+    result = ask(app_context(demo), DEMO, "最近30天卖了多少")
     assert f"{expected.gmv:,.2f}" in result.answer
     assert f"{expected.orders} 笔" in result.answer
     assert str(expected.start) in result.answer
@@ -137,15 +138,15 @@ def test_the_sales_answer_quotes_the_skill_numbers(demo: Settings) -> None:
 
 
 def test_the_answer_follows_the_question_language_or_the_flag(demo: Settings) -> None:
-    en = ask(demo, DEMO, "sales last week")
+    en = ask(app_context(demo), DEMO, "sales last week")
     assert "orders" in en.answer
     assert "订单" not in en.answer
-    zh = ask(demo, DEMO, "sales last week", lang="zh")
+    zh = ask(app_context(demo), DEMO, "sales last week", lang="zh")
     assert "订单" in zh.answer
 
 
 def test_slots_reach_the_skill(demo: Settings) -> None:
-    result = ask(demo, DEMO, "销量前3的商品，最近14天")
+    result = ask(app_context(demo), DEMO, "销量前3的商品，最近14天")
     assert result.sources[0].arguments == {"days": 14, "by": "units", "limit": 3}
     assert len(re.findall(r"^\d\. ", result.answer, re.M)) == 3
 

@@ -12,21 +12,21 @@ from shopkeeper.agents.traces import get_run, list_runs
 from shopkeeper.agents.usage import UsageLimits
 from shopkeeper.llm.base import Message, ModelResponse, ToolCall, ToolSpec, Usage
 from shopkeeper.llm.testing import FunctionModel, ScriptedModel
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillContext, load_registry
 from shopkeeper.skills.sales import Period, sales_summary
 
+from ..contexts import app_context
 from .conftest import DEMO
 
 
 def _team(settings: Settings, model: object, **kw: object) -> Team:
     return Team(
-        settings,
+        app_context(settings),
         DEMO,
         model=model,
         registry=load_registry(),
-        engine=ops_engine(settings),
         **kw,  # type: ignore[arg-type]
     )
 
@@ -251,7 +251,9 @@ def test_runs_are_exported_as_otel_spans(demo: Settings) -> None:
 def test_traces_never_store_phones_or_addresses(demo: Settings) -> None:
     from shopkeeper.agents.service import ask
 
-    result = ask(demo, DEMO, "记住：供应商电话 13812345678，地址 浙江省杭州市西湖区文三路100号")
+    result = ask(
+        app_context(demo), DEMO, "记住：供应商电话 13812345678，地址 浙江省杭州市西湖区文三路100号"
+    )
     run = get_run(ops_engine(demo), DEMO, result.run_id)
     stored = run.model_dump_json()
     assert "13812345678" not in stored

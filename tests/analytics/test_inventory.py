@@ -7,7 +7,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shopkeeper.analytics.inventory import days_of_cover, reorder_quantity
+from shopkeeper.analytics.inventory import reorder_quantity
+from shopkeeper.store.metrics import days_of_cover
 
 
 def test_hand_checked() -> None:

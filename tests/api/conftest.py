@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from shopkeeper.api.app import create_app
 from shopkeeper.api.tokens import create_token
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings, get_settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
 from shopkeeper.store.service import create_demo

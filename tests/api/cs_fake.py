@@ -24,7 +24,7 @@ from shopkeeper.api.cs_backend import (
 )
 from shopkeeper.api.tokens import create_token
 from shopkeeper.cs.messages import ActionOutcome, CsMessage, CsReply, Source
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from shopkeeper.api.auth import GRANTS
 from shopkeeper.api.tokens import create_token, revoke_token, verify_token
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 
 from .conftest import bearer

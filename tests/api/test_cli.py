@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from typing import Any
 
 import pytest
@@ -69,6 +70,7 @@ def test_serve_runs_uvicorn_on_the_store_clock(
         seen.update(kwargs, app=asgi)
 
     monkeypatch.setattr("uvicorn.run", fake_run)
+    monkeypatch.setenv("SHOPKEEPER_NOW", "2026-11-21T10:00:00+00:00")  # serve --now rewrites it
     result = runner.invoke(
         app, ["serve", "--host", "127.0.0.1", "--port", "8765", "--now", "2026-11-20T18:00"]
     )
@@ -78,6 +80,7 @@ def test_serve_runs_uvicorn_on_the_store_clock(
         clock = seen["app"].state.services.clock
         assert dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC) <= clock()
         assert clock() < dt.datetime(2026, 11, 20, 18, 1, tzinfo=dt.UTC)
+    assert os.environ["SHOPKEEPER_NOW"].startswith("2026-11-20T18:00")  # audit events follow it
 
 
 def test_a_widget_key_without_a_secret_is_said_to_serve_guests(

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from shopkeeper.api import sessions
 from shopkeeper.api.tokens import create_token, revoke_token
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 
 from .cs_fake import ORIGIN, STORE, CsApp, cs_app, csrf
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from shopkeeper.agents.traces import Tracer
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 
 from .conftest import DEMO, bearer
@@ -112,11 +112,19 @@ def test_schedules_add_list_remove_runs(
     client: TestClient, tokens: dict[str, str], tmp_path: Path
 ) -> None:
     ops = bearer(tokens["ops"])
-    new = {"cron": "0 8 * * *", "command": "report daily --role ops", "deliver": "file:reports"}
+    new = {
+        "cron": "0 8 * * *",
+        "job": {"kind": "report", "role": "ops"},
+        "deliver": "file:reports",
+    }
     added = client.post("/v1/stores/demo/schedules", headers=ops, json=new)
     assert added.status_code == 201, added.text
     schedule = added.json()
     assert schedule["timezone"] == "Asia/Shanghai"
+    assert schedule["job"] == {"kind": "report", "period": "daily", "role": "ops", "format": "md"}
+    for job in ({"kind": "sync"}, {"kind": "report", "period": "monthly"}, "report daily"):
+        wrong = client.post("/v1/stores/demo/schedules", headers=ops, json={**new, "job": job})
+        assert wrong.status_code == 422, job
     assert schedule["schedule_id"] in {
         s["schedule_id"] for s in client.get("/v1/stores/demo/schedules", headers=ops).json()
     }
@@ -139,7 +147,7 @@ def test_schedules_add_list_remove_runs(
 
 def test_schedule_is_dated_by_the_store_clock(client: TestClient, tokens: dict[str, str]) -> None:
     ops = bearer(tokens["ops"])
-    new = {"cron": "0 8 * * *", "command": "inspect", "deliver": "file:reports"}
+    new = {"cron": "0 8 * * *", "job": {"kind": "inspect"}, "deliver": "file:reports"}
     created = client.post("/v1/stores/demo/schedules", headers=ops, json=new).json()
     at = dt.datetime.fromisoformat(created["created_at"])
     assert abs(at - client.app.state.services.clock()) < dt.timedelta(seconds=5)  # type: ignore[attr-defined]

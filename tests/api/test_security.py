@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from shopkeeper.ops.approvals import record_decided
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse
 

@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 from shopkeeper.api.app import create_app
 from shopkeeper.api.ticker import Ticker
 from shopkeeper.clock import Clock, now, utcnow
-from shopkeeper.ops.db import ops_engine
-from shopkeeper.ops.schedules import add_schedule, runs_of
+from shopkeeper.context import AppContext
+from shopkeeper.ops.schedules import InspectJob, ReportJob, add_schedule, runs_of
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 
 from .conftest import OTHER, bearer, registry
@@ -38,7 +39,7 @@ def test_startup_catches_up_missed_runs_once(
 ) -> None:
     engine = ops_engine(api_home)
     schedule = add_schedule(
-        engine, OTHER, "0 8 * * *", "report daily", f"file:{tmp_path}", timezone="Asia/Shanghai"
+        engine, OTHER, "0 8 * * *", ReportJob(), f"file:{tmp_path}", timezone="Asia/Shanghai"
     )
     later = utcnow() + dt.timedelta(days=3)  # three 08:00 slots were missed
     owned = api_home.model_copy(update={"delivery_dir": tmp_path})
@@ -63,13 +64,12 @@ def test_a_failing_run_is_recorded_and_logged(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", encoding="utf-8")
     schedule = add_schedule(
-        engine, OTHER, "*/5 * * * *", "inspect", f"file:{blocked}", timezone="UTC"
+        engine, OTHER, "*/5 * * * *", InspectJob(), f"file:{blocked}", timezone="UTC"
     )
     later = utcnow() + dt.timedelta(hours=1)
     with caplog.at_level(logging.ERROR, logger="shopkeeper.schedules"):
-        Ticker(
-            api_home.model_copy(update={"delivery_dir": tmp_path}), engine, lambda: later
-        ).tick_once()
+        settings = api_home.model_copy(update={"delivery_dir": tmp_path})
+        Ticker(AppContext(settings, engine, lambda: later)).tick_once()
     failed = [r for r in runs_of(engine, OTHER) if r.schedule_id == schedule.schedule_id]
     assert [r.status for r in failed] == ["failed"]
     assert schedule.schedule_id in caplog.text

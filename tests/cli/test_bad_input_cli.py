@@ -17,8 +17,8 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from shopkeeper.cli.main import app
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.memory import memories_of
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +13,7 @@ from shopkeeper.cli.main import app
 from shopkeeper.settings import Settings
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
+from shopkeeper.store.warehouse import Warehouse
 
 from ..dates import END
 
@@ -79,3 +81,17 @@ def test_dismiss_unknown_finding(sk_home: Settings) -> None:
     )
     assert result.exit_code == 1
     assert "no finding" in result.stderr
+
+
+def test_inspect_opens_the_warehouse_once(shop: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[Path] = []
+    real = Warehouse.open
+
+    def counting(store_dir: Path, **kwargs: Any) -> Any:
+        opened.append(store_dir)
+        return real(store_dir, **kwargs)
+
+    monkeypatch.setattr(Warehouse, "open", counting)
+    result = runner.invoke(app, ["inspect", "--store", shop, "--format", "md"])
+    assert result.exit_code == 0, result.stderr
+    assert len(opened) == 1

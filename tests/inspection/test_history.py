@@ -20,7 +20,7 @@ from shopkeeper.inspection.history import (
     undismiss,
 )
 from shopkeeper.inspection.models import Entity, Finding, Impact, InspectionReport, Summary
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 
 D1, D2, D3 = dt.date(2026, 11, 18), dt.date(2026, 11, 19), dt.date(2026, 11, 20)

@@ -21,7 +21,7 @@ from shopkeeper.ops.approvals import (
 )
 from shopkeeper.ops.audit import audit_log
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.store.importer import import_store
 

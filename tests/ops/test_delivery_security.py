@@ -17,10 +17,9 @@ import pytest
 
 from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError
-from shopkeeper.ops import schedules as schedules_module
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.delivery import DeliveryError, check_target, deliver
-from shopkeeper.ops.schedules import ScheduledRunFailed, add_schedule, runs_of, tick
+from shopkeeper.ops.schedules import InspectJob, ScheduledRunFailed, add_schedule, runs_of, tick
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 
 SECRET = "RECEIVER-SECRET-7f3a"
@@ -97,7 +96,7 @@ def test_adding_a_webhook_to_a_private_address_is_refused(tmp_path: Path, url: s
             engine,
             "shop",
             "0 8 * * *",
-            "inspect",
+            InspectJob(),
             f"webhook:{url}",
             timezone="UTC",
             settings=Settings(home=tmp_path),
@@ -146,21 +145,25 @@ def test_every_redirect_is_checked_before_connecting(tmp_path: Path, receiver: s
         deliver(f"webhook:{receiver}", "t", "x", settings=_allow_local(tmp_path), resolve=dns)
 
 
-@pytest.fixture
-def fast_job(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    ran: list[str] = []
+class FastJob:
+    """A job runner that only records which store it ran for."""
 
-    def run_job(settings: Settings, store: str, job: object) -> tuple[str, str]:
-        ran.append(store)
+    def __init__(self) -> None:
+        self.ran: list[str] = []
+
+    def __call__(self, settings: Settings, store: str, job: object) -> tuple[str, str]:
+        self.ran.append(store)
         time.sleep(0.3)  # long enough for racing tickers to all find the slot due
         return f"{store} report", "text"
 
-    monkeypatch.setattr(schedules_module, "run_job", run_job)
-    return ran
+
+@pytest.fixture
+def fast_job() -> FastJob:
+    return FastJob()
 
 
 def test_a_run_records_a_short_reason_never_the_reply(
-    tmp_path: Path, receiver: str, fast_job: list[str]
+    tmp_path: Path, receiver: str, fast_job: FastJob
 ) -> None:
     settings = _allow_local(tmp_path)
     engine = ops_engine(settings)
@@ -168,7 +171,7 @@ def test_a_run_records_a_short_reason_never_the_reply(
         engine,
         "shop",
         "0 8 * * *",
-        "inspect",
+        InspectJob(),
         f"dingtalk:{receiver}?access_token=tok",
         timezone="UTC",
         settings=settings,
@@ -176,10 +179,10 @@ def test_a_run_records_a_short_reason_never_the_reply(
     later = utcnow() + dt.timedelta(days=1)
     _Receiver.reply = (500, {}, json.dumps({"error": SECRET}).encode())
     with pytest.raises(ScheduledRunFailed, match="HTTP 500") as failed:
-        tick(settings, engine, later, resolve=FakeDns())
+        tick(settings, engine, later, run=fast_job, resolve=FakeDns())
     _Receiver.reply = (200, {}, json.dumps({"errcode": 310000, "errmsg": SECRET}).encode())
     with pytest.raises(ScheduledRunFailed, match="refused") as refused:
-        tick(settings, engine, later + dt.timedelta(days=1), resolve=FakeDns())
+        tick(settings, engine, later + dt.timedelta(days=1), run=fast_job, resolve=FakeDns())
     details = " ".join(r.detail for r in runs_of(engine, "shop"))
     for text in (details, str(failed.value), str(refused.value)):
         assert SECRET not in text
@@ -202,18 +205,18 @@ def test_file_delivery_stays_under_the_stores_folder(tmp_path: Path) -> None:
     assert Path(deliver(f"file:{tmp_path / 'outbox' / 'a'}", "t", "x", settings=owned)).exists()
 
 
-def test_racing_tickers_run_a_slot_once(tmp_path: Path, fast_job: list[str]) -> None:
+def test_racing_tickers_run_a_slot_once(tmp_path: Path, fast_job: FastJob) -> None:
     settings = Settings(home=tmp_path)
     engine = ops_engine(settings)
     add_schedule(
-        engine, "shop", "0 8 * * *", "inspect", "file:out", timezone="UTC", settings=settings
+        engine, "shop", "0 8 * * *", InspectJob(), "file:out", timezone="UTC", settings=settings
     )
     later = utcnow() + dt.timedelta(days=1)
     results: list[int] = []
 
     def one_ticker() -> None:  # each as its own process would: its own engine
         mine = ops_engine(settings)
-        results.append(len(tick(settings, mine, later)))
+        results.append(len(tick(settings, mine, later, run=fast_job)))
         mine.dispose()
 
     threads = [threading.Thread(target=one_ticker) for _ in range(3)]
@@ -221,7 +224,7 @@ def test_racing_tickers_run_a_slot_once(tmp_path: Path, fast_job: list[str]) -> 
         t.start()
     for t in threads:
         t.join()
-    assert fast_job == ["shop"]
+    assert fast_job.ran == ["shop"]
     assert sorted(results) == [0, 0, 1]
     assert len(runs_of(engine, "shop")) == 1
     assert len(list((settings.store_dir("shop") / "out").glob("*.md"))) == 1

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from shopkeeper.cli.main import app
 from shopkeeper.ops.approvals import propose
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.memory import MemoryNotFound, forget, memories_of, recall, remember
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.importer import import_store
 

@@ -13,6 +13,7 @@ from shopkeeper.reports.models import Report
 from shopkeeper.reports.service import run_report
 from shopkeeper.settings import Settings
 
+from ..contexts import app_context
 from .conftest import DEMO
 
 ROLES = ("owner", "ops", "cs", "ads")
@@ -45,8 +46,9 @@ SECTIONS = {"stock", "shipping", "listings", "refunds", "reviews", "chat", "camp
 
 @pytest.fixture(scope="module")
 def reports(demo_home: Settings) -> dict[tuple[str, str], Report]:
+    demo = app_context(demo_home).store(DEMO)
     return {
-        (kind, role): run_report(demo_home, DEMO, kind=kind, role=role)  # type: ignore[arg-type]
+        (kind, role): run_report(demo, kind=kind, role=role)  # type: ignore[arg-type]
         for kind in ("daily", "weekly")
         for role in ROLES
     }
@@ -138,7 +140,9 @@ def test_html_is_in_the_store_language_and_escapes(
     assert "日报" in zh
     assert "核心指标" in zh
     assert 'lang="zh-CN"' in zh
-    en = render_report_html(run_report(demo_home, DEMO, kind="weekly", role="owner", lang="en"))
+    en = render_report_html(
+        run_report(app_context(demo_home).store(DEMO), kind="weekly", role="owner", lang="en")
+    )
     assert "Weekly report" in en
     assert "Key figures" in en
     assert "Plan for the coming week" in en

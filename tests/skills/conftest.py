@@ -18,6 +18,7 @@ from shopkeeper.skills.registry import SkillContext, SkillRegistry, load_registr
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.service import SOURCE_DIR, create_demo
 
+from ..contexts import app_context
 from ..dates import END
 
 REQUIRED = ("store.toml", "products.csv", "orders.csv", "order_items.csv")
@@ -73,10 +74,11 @@ class Stores:
 
     def __init__(self, home: Path) -> None:
         self.settings = Settings(home=home)
+        self.app = app_context(self.settings)
         self.registry: SkillRegistry = load_registry(packs=[])
 
     def ctx(self, store: str, lang: str | None = None) -> SkillContext:
-        return SkillContext(self.settings, store, lang)
+        return self.app.store(store, lang)
 
     def run(self, store: str, name: str, args: dict[str, Any] | None = None) -> Any:
         """Run a skill; the result model (typed Any so tests can read its fields)."""

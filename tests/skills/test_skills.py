@@ -19,6 +19,7 @@ from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.warehouse import store_dir
 
+from ..contexts import app_context
 from ..dates import END
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "skillpack"
@@ -29,7 +30,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> SkillContext:
     home = tmp_path_factory.mktemp("skills")
     generate_store(home / "src", scale=0.1, seed=41, end_date=END)
     import_store(home / "src", "shop", settings=Settings(home=home))
-    return SkillContext(Settings(home=home), "shop", "en")
+    return app_context(Settings(home=home)).store("shop", "en")
 
 
 def _sql(ctx: SkillContext, sql: str, params: list[object]) -> tuple[object, ...]:

@@ -159,7 +159,7 @@ def test_api_answers_503_json_with_retry_after_during_an_import(
 
     from shopkeeper.api.app import create_app
     from shopkeeper.api.tokens import create_token
-    from shopkeeper.ops.db import ops_engine
+    from shopkeeper.opsdb import ops_engine
     from shopkeeper.skills.registry import load_registry
 
     assert _import(write_store(tmp_path / "good")).exit_code == 0

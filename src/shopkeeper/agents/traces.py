@@ -21,7 +21,7 @@ from sqlalchemy import Engine, insert, select
 from shopkeeper.agents.usage import RunUsage
 from shopkeeper.clock import utcnow
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.ops.db import run_steps, runs
+from shopkeeper.opsdb import run_steps, runs
 
 RunStatus = Literal["ok", "error", "limit"]
 StepKind = Literal["route", "model", "tool", "answer"]

@@ -1,11 +1,9 @@
-"""Stock arithmetic: days of cover and the replenishment quantity.
+"""Stock arithmetic: the replenishment quantity (days of cover is a store metric:
+:func:`shopkeeper.store.metrics.days_of_cover`).
 
-A SKU selling ``daily`` units a day with ``available`` units free to sell lasts
-``available / daily`` days. A purchase placed today arrives after the lead time, so stock must
-cover the lead time plus a safety margin; what is already in transit counts.
+A purchase placed today arrives after the lead time, so stock must cover the lead time plus a
+safety margin; what is already in transit counts.
 
->>> days_of_cover(30, 2.0), days_of_cover(5, 0.0)
-(15.0, None)
 >>> reorder_quantity(daily=2.0, available=10, in_transit=4, lead_time_days=7, safety_days=7)
 14
 >>> reorder_quantity(daily=0.0, available=0, in_transit=0, lead_time_days=7, safety_days=7)
@@ -15,15 +13,6 @@ cover the lead time plus a safety margin; what is already in transit counts.
 from __future__ import annotations
 
 import math
-
-
-def days_of_cover(available: float, daily: float) -> float | None:
-    """Days the free stock lasts at the current rate (``None`` when nothing sells — including a rate
-    so small that the division would overflow).
-    """
-    if daily <= 1e-9:
-        return None
-    return max(0.0, available) / daily
 
 
 def reorder_quantity(

@@ -31,11 +31,14 @@ from shopkeeper.api import (
     schedules,
     skills,
 )
+from shopkeeper.api.cs_backend import EngineBackend
 from shopkeeper.api.deps import Services
 from shopkeeper.api.ticker import Ticker
 from shopkeeper.clock import Clock
+from shopkeeper.context import AppContext
+from shopkeeper.cs.engine import CsEngine
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry, load_registry
 
@@ -56,15 +59,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = ops_engine(settings)
+        context = AppContext(settings, ops_engine(settings), clock)  # the app's one engine
         app.state.services = Services(
-            settings=settings,
-            engine=engine,
+            app=context,
             registry=registry,
-            connector=OutboxConnector(settings.home / "stores", engine),
-            clock=clock,
+            connector=OutboxConnector(settings.home / "stores", context.engine),
         )
-        ticker = Ticker(settings, engine, clock, every_s=tick_every_s)
+        cs_engine = CsEngine(settings, context.engine, context.clock)  # on the same database
+        app.state.cs_backend = EngineBackend(cs_engine)
+        ticker = Ticker(context, every_s=tick_every_s)
         app.state.ticker = ticker
         await anyio.to_thread.run_sync(ticker.tick_once)  # catch up missed runs before serving
         ticker.start()
@@ -81,7 +84,7 @@ def create_app(
             if keeper is not None:
                 await anyio.to_thread.run_sync(keeper.stop)
             await anyio.to_thread.run_sync(ticker.stop)
-            engine.dispose()
+            context.close()
 
     app = FastAPI(
         title="Shopkeeper",

@@ -2,9 +2,10 @@
 
 The HTTP routes, the WebSocket, the widget and the console (:mod:`shopkeeper.api.cs`,
 :mod:`shopkeeper.api.cs_ws`, :mod:`shopkeeper.api.pages`) talk to a :class:`CsBackend` only.
-:class:`EngineBackend` is the real one, a thin adapter over :mod:`shopkeeper.cs.engine`; tests
-inject a fake through ``app.dependency_overrides[get_backend]``. The backend is built once per app
-(:func:`get_backend` caches it on ``app.state``), never per request.
+:class:`EngineBackend` is the real one, a thin adapter over the app's
+:class:`~shopkeeper.cs.engine.CsEngine`; tests inject a fake through
+``app.dependency_overrides[get_backend]``. The backend is built once per app, in its lifespan, on
+the app's one operational database (``app.state.cs_backend``), never per request.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from sqlalchemy import select
 from starlette.requests import HTTPConnection
 
 from shopkeeper.cs import engine
-from shopkeeper.cs.engine import AdoptionStats, Suggestion
-from shopkeeper.cs.engine.sessions import db, load_state
+from shopkeeper.cs.engine import AdoptionStats, CsEngine, Suggestion
 from shopkeeper.cs.messages import CsMessage, CsReply, Source
-from shopkeeper.ops.db import cs_conversations
-from shopkeeper.settings import Settings
+from shopkeeper.opsdb import cs_conversations
 
 Outcome = Literal["adopted", "edited", "rejected"]
 
@@ -152,25 +151,24 @@ def _turn(m: engine.StoredMessage) -> Turn:
 
 
 class EngineBackend:
-    """:class:`CsBackend` over :mod:`shopkeeper.cs.engine` (module functions, settings-bound)."""
+    """:class:`CsBackend` over a :class:`~shopkeeper.cs.engine.CsEngine`."""
 
     LIVE = 30
     """How many of the latest conversations the bot holds the console lists as live."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, cs: CsEngine) -> None:
+        self.cs = cs
 
     def handle_message(
         self, store: str, message: CsMessage, now: dt.datetime, *, verified: bool = True
     ) -> CsReply:
         """See :class:`CsBackend`."""
-        return engine.handle_message(self.settings, store, message, now=now, verified=verified)
+        return self.cs.handle_message(store, message, now=now, verified=verified)
 
     def conversation(self, store: str, conversation_id: str) -> ConversationView | None:
         """See :class:`CsBackend`."""
-        ops = db(self.settings)
         try:
-            customer_id, state = load_state(ops, store, conversation_id)
+            customer_id, state = self.cs.sessions.load(store, conversation_id)
         except engine.ConversationNotFound:
             return None
         slots = state.model_dump(
@@ -182,7 +180,7 @@ class EngineBackend:
             state=_state_name(state),
             handoff=state.handoff,
             summary=state.handoff_summary or "",
-            messages=[_turn(m) for m in engine.history(self.settings, store, conversation_id)],
+            messages=[_turn(m) for m in self.cs.history(store, conversation_id)],
             slots={k: v for k, v in slots.items() if v},
         )
 
@@ -198,10 +196,10 @@ class EngineBackend:
                 since=dt.datetime.fromisoformat(q.waiting_since) if q.waiting_since else None,
                 agent=q.agent,
             )
-            for q in engine.list_queue(self.settings, store)
+            for q in self.cs.list_queue(store)
         ]
         c = cs_conversations.c
-        with db(self.settings).connect() as conn:
+        with self.cs.ops.connect() as conn:
             rows = conn.execute(
                 select(c.conversation_id, c.customer_id, c.updated_at)
                 .where(c.store == store, c.handoff == 0)
@@ -218,7 +216,7 @@ class EngineBackend:
         self, store: str, conversation_id: str, text: str, agent: str, now: dt.datetime
     ) -> CsReply:
         """See :class:`CsBackend`."""
-        stored = engine.human_reply(self.settings, store, conversation_id, text, agent)
+        stored = self.cs.human_reply(store, conversation_id, text, agent)
         return CsReply(
             conversation_id=conversation_id,
             message_id=stored.message_id or f"human-{stored.seq}",
@@ -231,7 +229,7 @@ class EngineBackend:
 
     def release(self, store: str, conversation_id: str, agent: str) -> ConversationView:
         """See :class:`CsBackend`."""
-        engine.release(self.settings, store, conversation_id, agent)
+        self.cs.release(store, conversation_id, agent)
         view = self.conversation(store, conversation_id)
         if view is None:
             raise engine.ConversationNotFound(f"no conversation {conversation_id!r}")
@@ -239,7 +237,7 @@ class EngineBackend:
 
     def suggest(self, store: str, conversation_id: str, message_text: str) -> list[Suggestion]:
         """See :class:`CsBackend`."""
-        return engine.suggest(self.settings, store, conversation_id, message_text)
+        return self.cs.suggest(store, conversation_id, message_text)
 
     def record_outcome(
         self,
@@ -250,19 +248,16 @@ class EngineBackend:
         agent: str | None = None,
     ) -> None:
         """See :class:`CsBackend`."""
-        engine.record_outcome(self.settings, suggestion_id, outcome, final_text, agent=agent)
+        self.cs.record_outcome(suggestion_id, outcome, final_text, agent=agent)
 
     def stats(self, store: str) -> AdoptionStats:
         """See :class:`CsBackend`."""
-        return engine.adoption_stats(self.settings, store)
+        return self.cs.adoption_stats(store)
 
 
 def get_backend(conn: HTTPConnection) -> CsBackend:
-    """The app's customer-service backend, built once (override it in tests)."""
-    backend: CsBackend | None = getattr(conn.app.state, "cs_backend", None)
-    if backend is None:
-        backend = EngineBackend(conn.app.state.services.settings)
-        conn.app.state.cs_backend = backend
+    """The app's customer-service backend, built in its lifespan (override it in tests)."""
+    backend: CsBackend = conn.app.state.cs_backend
     return backend
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from shopkeeper.context import AppContext
 from shopkeeper.ops.connectors import OutboxConnector
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry
@@ -17,13 +18,28 @@ from shopkeeper.skills.registry import SkillRegistry
 
 @dataclass(frozen=True)
 class Services:
-    """Resources of one running app: settings, the ops database, skills, connector and clock."""
+    """Resources of one running app: its context (settings, the ops database, clock, warehouse
+    readers), skills and connector.
+    """
 
-    settings: Settings
-    engine: Engine
+    app: AppContext
     registry: SkillRegistry
     connector: OutboxConnector
-    clock: Callable[[], dt.datetime]
+
+    @property
+    def settings(self) -> Settings:
+        """The app's settings."""
+        return self.app.settings
+
+    @property
+    def engine(self) -> Engine:
+        """The app's one operational database."""
+        return self.app.engine
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        """The store clock."""
+        return self.app.clock
 
 
 def get_services(request: Request) -> Services:

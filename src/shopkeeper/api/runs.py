@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.agents.traces import Run, get_run, list_runs
 from shopkeeper.api.auth import Principal, StorePath, require
 from shopkeeper.api.deps import ServicesDep
+from shopkeeper.text import Lang
 
 Reader = Annotated[Principal, Depends(require("runs"))]
 
@@ -39,9 +40,7 @@ class AskBody(BaseModel):
     """A question for the store's AI team."""
 
     question: str = Field(min_length=1, max_length=4000, description="in Chinese or English")
-    lang: Literal["zh", "en"] | None = Field(
-        default=None, description="answer language (default: the question's)"
-    )
+    lang: Lang | None = Field(default=None, description="answer language (default: the question's)")
 
 
 ask_router = APIRouter(prefix="/v1/stores/{store}/ask", tags=["runs"])
@@ -50,4 +49,4 @@ ask_router = APIRouter(prefix="/v1/stores/{store}/ask", tags=["runs"])
 @ask_router.post("")
 def ask(store: StorePath, body: AskBody, _caller: Reader, services: ServicesDep) -> AskResult:
     """Ask the team once (the configured model, else offline); the run is recorded."""
-    return ask_team(services.settings, store, body.question, lang=body.lang, engine=services.engine)
+    return ask_team(services.app, store, body.question, lang=body.lang)

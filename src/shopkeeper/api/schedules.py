@@ -13,8 +13,8 @@ from sqlalchemy import update
 
 from shopkeeper.api.auth import Principal, StorePath, require
 from shopkeeper.api.deps import Services, ServicesDep
-from shopkeeper.ops.db import schedules
 from shopkeeper.ops.schedules import (
+    Job,
     RunRecord,
     Schedule,
     add_schedule,
@@ -22,7 +22,8 @@ from shopkeeper.ops.schedules import (
     remove_schedule,
     runs_of,
 )
-from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.opsdb import schedules
+from shopkeeper.store.warehouse import store_config
 
 Scheduler = Annotated[Principal, Depends(require("schedules"))]
 
@@ -33,8 +34,9 @@ class NewSchedule(BaseModel):
     """A job on a cron, in the store's time zone, delivered somewhere."""
 
     cron: str = Field(description="cron expression, e.g. '0 8 * * *'")
-    command: str = Field(
-        description="'report daily|weekly [--role R] [--format md|html|json]' or 'inspect'"
+    job: Job = Field(
+        description='what to run, by kind: {"kind": "inspect", "format": "md|html|json"} or '
+        '{"kind": "report", "period": "daily|weekly", "role": "owner|ops|cs|ads", "format": ...}'
     )
     deliver: str = Field(
         description="file:DIR (under the store's folder), email:ADDR, webhook:URL, feishu:URL, "
@@ -51,16 +53,13 @@ def list_(store: StorePath, _caller: Scheduler, services: ServicesDep) -> list[S
 @router.post("", status_code=status.HTTP_201_CREATED)
 def add(store: StorePath, body: NewSchedule, _caller: Scheduler, services: ServicesDep) -> Schedule:
     """Add a schedule (its cron, job and target are checked first)."""
-    with Warehouse.open(existing_store_dir(services.settings, store), read_only=True) as wh:
-        config = wh.store_config()
-    timezone = config.timezone if config else "UTC"
     schedule = add_schedule(
         services.engine,
         store,
         body.cron,
-        body.command,
+        body.job,
         body.deliver,
-        timezone=timezone,
+        timezone=store_config(services.settings, store).timezone,
         settings=services.settings,
     )
     return _created_on_store_clock(services, schedule)

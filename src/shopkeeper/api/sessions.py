@@ -27,7 +27,7 @@ from sqlalchemy import Engine, delete, insert, select
 from shopkeeper.api.auth import Principal
 from shopkeeper.api.tokens import TokenInfo, token_hash, verify_token
 from shopkeeper.clock import utcnow
-from shopkeeper.ops.db import api_tokens, web_sessions
+from shopkeeper.opsdb import api_tokens, web_sessions
 
 COOKIE = "sk_session"
 CSRF_FIELD = "csrf"

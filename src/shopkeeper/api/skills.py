@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from shopkeeper.api.auth import Principal, StorePath, forbidden, require
 from shopkeeper.api.deps import ServicesDep
-from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry
+from shopkeeper.skills.registry import Skill, SkillRegistry
 
 SkillsCaller = Annotated[Principal, Depends(require("skills"))]
 LangQuery = Annotated[
@@ -47,7 +47,7 @@ def skill_endpoint(skill: Skill) -> Any:
     ) -> BaseModel:
         if not principal.may_run(skill.tags):
             raise forbidden(f"the skill {skill.name!r}", principal)
-        ctx = SkillContext(services.settings, store, lang, actor=principal.actor)
+        ctx = services.app.store(store, lang, actor=principal.actor)
         return skill(ctx, args if args is not None else skill.input_model())
 
     model: Any = skill.input_model if required else skill.input_model | None

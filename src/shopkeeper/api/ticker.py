@@ -7,31 +7,23 @@ Stopping waits for a tick in progress to finish.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
 
-from sqlalchemy import Engine
-
+from shopkeeper.clock import pause
+from shopkeeper.context import AppContext
+from shopkeeper.jobs import job_runner
 from shopkeeper.ops.schedules import RunRecord, ScheduledRunFailed, tick
-from shopkeeper.settings import Settings
 
 logger = logging.getLogger("shopkeeper.schedules")
 
 
 class Ticker:
-    """Ticks the schedules on a background thread."""
+    """Ticks the schedules on a background thread, on the edge's resources and clock."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        clock: Callable[[], dt.datetime],
-        *,
-        every_s: float = 30.0,
-    ) -> None:
-        self.settings, self.engine, self.clock, self.every_s = settings, engine, clock, every_s
+    def __init__(self, app: AppContext, *, every_s: float = 30.0) -> None:
+        self.app, self.every_s = app, every_s
+        self._run = job_runner(app)
         self.ticks = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -39,7 +31,8 @@ class Ticker:
     def tick_once(self) -> list[RunRecord]:
         """Run what is due now (by the store clock); failures are logged, never raised."""
         try:
-            records = tick(self.settings, self.engine, self.clock())
+            app = self.app
+            records = tick(app.settings, app.engine, app.clock(), run=self._run)
         except ScheduledRunFailed as exc:
             logger.error("scheduled run failed (recorded): %s", exc)
             records = []
@@ -52,7 +45,7 @@ class Ticker:
         return records
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.every_s):
+        while not pause(self._stop, self.every_s):
             self.tick_once()
 
     def start(self) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
-from shopkeeper.ops.db import api_tokens
+from shopkeeper.opsdb import api_tokens
 
 Role = Literal["owner", "ops", "cs", "ads", "widget"]
 ROLES: tuple[str, ...] = get_args(Role)

@@ -7,11 +7,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    app_context,
+    console,
+    print_json,
+    settings,
+    show_records,
+)
 from shopkeeper.ops.approvals import ActionRecord, approve, list_actions, reject
 from shopkeeper.ops.audit import audit_log
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
 
 app = typer.Typer(
     help="Actions waiting for a person: list, approve (runs exactly once), reject.",
@@ -20,21 +28,18 @@ app = typer.Typer(
 
 
 def _show(records: list[ActionRecord], fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        print_json([r.model_dump(mode="json") for r in records])
-        return
-    grid = Table(title=f"{len(records)} actions", title_justify="left")
-    for col in ("id", "status", "action", "arguments", "why"):
-        grid.add_column(col, overflow="fold")
-    for r in records:
-        grid.add_row(
-            r.action_id,
-            r.status,
-            r.action,
-            ", ".join(f"{k}={v}" for k, v in r.params.items()),
-            "; ".join(r.reasons),
-        )
-    console.print(grid)
+    show_records(
+        records,
+        fmt,
+        f"{len(records)} actions",
+        {
+            "id": lambda r: r.action_id,
+            "status": lambda r: r.status,
+            "action": lambda r: r.action,
+            "arguments": lambda r: ", ".join(f"{k}={v}" for k, v in r.params.items()),
+            "why": lambda r: "; ".join(r.reasons),
+        },
+    )
 
 
 @app.command("list")
@@ -46,7 +51,7 @@ def list_(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Actions waiting for approval (or all actions with --all)."""
-    _show(list_actions(ops_engine(settings()), store, None if every else "pending"), fmt)
+    _show(list_actions(app_context().engine, store, None if every else "pending"), fmt)
 
 
 @app.command("approve")
@@ -57,7 +62,7 @@ def approve_(
 ) -> None:
     """Approve a pending action: exactly its stored arguments run, once."""
     s = settings()
-    engine = ops_engine(s)
+    engine = app_context().engine
     _show([approve(engine, OutboxConnector(s.home / "stores", engine), store, action_id)], fmt)
 
 
@@ -69,7 +74,7 @@ def reject_(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Reject a pending action: it never runs."""
-    _show([reject(ops_engine(settings()), store, action_id, note=note)], fmt)
+    _show([reject(app_context().engine, store, action_id, note=note)], fmt)
 
 
 def audit(
@@ -78,7 +83,7 @@ def audit(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Every proposal, decision and execution of a store, oldest first."""
-    rows = audit_log(ops_engine(settings()), store, action_id=action)
+    rows = audit_log(app_context().engine, store, action_id=action)
     if fmt is OutputFormat.json:
         print_json([r.model_dump(mode="json") for r in rows])
         return

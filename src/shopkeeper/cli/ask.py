@@ -12,12 +12,11 @@ from shopkeeper.cli.common import (
     ExistingStoreOpt,
     FormatOpt,
     OutputFormat,
+    app_context,
     console,
     print_json,
-    settings,
     user_lang,
 )
-from shopkeeper.ops.db import ops_engine
 
 ModelOpt = Annotated[
     str | None,
@@ -54,7 +53,7 @@ def ask(
             else "the question is empty: write what to ask, e.g. 'what were sales last week'",
             param_hint="QUESTION",
         )
-    result = ask_team(settings(), store, question, model=model, lang=lang)
+    result = ask_team(app_context(), store, question, model=model, lang=lang)
     if fmt is OutputFormat.json:
         print_json({"answer": result.answer, "skills": result.skills, "run_id": result.run_id})
         return
@@ -68,7 +67,7 @@ def chat(store: ExistingStoreOpt, model: ModelOpt = None, lang: LangOpt = None) 
     console.print(
         "[bold]Shopkeeper[/] — 问我店铺的任何事 / ask about your store (exit 退出)", highlight=False
     )
-    engine = ops_engine(settings())  # one operational database for the whole conversation
+    app = app_context()  # one operational database for the whole conversation
     while True:
         try:
             line = console.input("[bold cyan]> [/]").strip()
@@ -81,9 +80,7 @@ def chat(store: ExistingStoreOpt, model: ModelOpt = None, lang: LangOpt = None) 
             sys.stdout.write(text)
             sys.stdout.flush()
 
-        result = ask_team(
-            settings(), store, line, model=model, lang=lang, on_text=write, engine=engine
-        )
+        result = ask_team(app, store, line, model=model, lang=lang, on_text=write)
         tail = result.answer.rsplit("\n\n", 1)[-1] if result.skills else ""
         if tail:
             write("\n\n" + tail)

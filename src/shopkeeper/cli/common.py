@@ -12,14 +12,22 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 
 from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.names import check_store_name
+from shopkeeper.text import Lang
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from shopkeeper.context import AppContext
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,7 +43,7 @@ class OutputFormat(StrEnum):
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def user_lang() -> Literal["zh", "en"]:
+def user_lang() -> Lang:
     """The language of the person at the terminal, from the locale (``LC_ALL``, ``LC_MESSAGES``,
     ``LANG``): Chinese for a ``zh`` locale, English otherwise.
     """
@@ -120,6 +128,57 @@ def settings() -> Settings:
     return get_settings()
 
 
+_APP_CONTEXT = "shopkeeper.app_context"
+
+
+def app_context() -> AppContext:
+    """The command's application context: built on first use, once per command invocation (the
+    operational database opened and migrated once), closed when the command ends.
+    """
+    from shopkeeper.context import AppContext
+    from shopkeeper.opsdb import ops_engine  # loads SQLAlchemy: only for commands that use it
+
+    command = click.get_current_context(silent=True)
+    held = command.meta.get(_APP_CONTEXT) if command is not None else None
+    if held is None:
+        s = settings()
+        held = AppContext(s, ops_engine(s))
+        if command is not None:
+            command.meta[_APP_CONTEXT] = held
+            command.call_on_close(held.close)
+    assert isinstance(held, AppContext)
+    return held
+
+
 def print_json(data: Any) -> None:
     """Print JSON to stdout (UTF-8, no Rich markup)."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+Record = TypeVar("Record", bound="BaseModel")
+
+
+def show_records(
+    records: Sequence[Record],
+    fmt: OutputFormat,
+    title: str,
+    columns: Mapping[str, Callable[[Record], object]],
+) -> None:
+    """Records as JSON (each model's dump) or as a table titled ``title``, one column per entry of
+    ``columns`` (its header and how a record gives its cell): the one record printer of the CLI.
+    """
+    if fmt is OutputFormat.json:
+        print_json([r.model_dump(mode="json") for r in records])
+        return
+    from rich.table import Table
+
+    grid = Table(title=title, title_justify="left")
+    for name in columns:
+        grid.add_column(name, overflow="fold")
+    for r in records:
+        grid.add_row(*(_cell(cell(r)) for cell in columns.values()))
+    console.print(grid)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,8 +17,11 @@ from rich.table import Table
 from shopkeeper.cli import cs_kb
 from shopkeeper.cli.common import FormatOpt, OutputFormat, console, print_json, settings
 from shopkeeper.errors import ConfigError
+from shopkeeper.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from shopkeeper.cs.tau2.replay import ReplayReport
 
 app = typer.Typer(
@@ -89,11 +95,25 @@ def tau2(
     from shopkeeper.store.service import default_datasets_dir
 
     folder = path or default_datasets_dir(settings()) / DATASET
-    report = replay(folder)
+    with _scratch_engine() as engine:
+        report = replay(folder, engine)
     if fmt is OutputFormat.json:
         print_json(report.figures())
         return
     _render(report)
+
+
+@contextmanager
+def _scratch_engine() -> Iterator[Engine]:
+    """A throw-away operational database in memory (a benchmark's proposals, actions, audit)."""
+    from shopkeeper.opsdb import ops_engine
+
+    with tempfile.TemporaryDirectory() as home:
+        engine = ops_engine(Settings(home=Path(home), ops_url="sqlite://"))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _agent_bench(
@@ -111,13 +131,15 @@ def _agent_bench(
         raise ConfigError("the agent benchmark needs real LLMs for the agent and the customer")
     config = settings()
     folder = path or default_datasets_dir(config) / DATASET
-    report = run_agent_bench(
-        folder,
-        infer_model(model, config),
-        infer_model(user_model, config),
-        tasks=tasks,
-        trials=trials,
-    )
+    with _scratch_engine() as engine:
+        report = run_agent_bench(
+            folder,
+            infer_model(model, config),
+            infer_model(user_model, config),
+            engine,
+            tasks=tasks,
+            trials=trials,
+        )
     if fmt is OutputFormat.json:
         print_json(report.figures())
         return

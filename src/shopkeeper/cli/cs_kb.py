@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    console,
+    print_json,
+    settings,
+    show_records,
+)
 from shopkeeper.clock import now
 from shopkeeper.cs.kb.models import ENTRY_KINDS, EntryKind
 
@@ -96,15 +104,17 @@ def list_(
 
     entries = [e for e in open_kb(settings(), store).entries if not wanted or e.kind in wanted]
     shown = entries[:limit] if limit else entries
-    if fmt is OutputFormat.json:
-        print_json([e.model_dump(mode="json") for e in shown])
-        return
-    grid = Table(title=f"{len(entries)} entries", title_justify="left")
-    for col in ("id", "kind", "title", "source"):
-        grid.add_column(col, overflow="fold")
-    for e in shown:
-        grid.add_row(e.id, e.kind, e.title, e.source.ref)
-    console.print(grid)
+    show_records(
+        shown,
+        fmt,
+        f"{len(entries)} entries",
+        {
+            "id": lambda e: e.id,
+            "kind": lambda e: e.kind,
+            "title": lambda e: e.title,
+            "source": lambda e: e.source.ref,
+        },
+    )
 
 
 @app.command()

@@ -11,6 +11,7 @@ import typer
 from shopkeeper.cli.common import (
     FormatOpt,
     OutputFormat,
+    app_context,
     console,
     day_option,
     print_json,
@@ -18,7 +19,6 @@ from shopkeeper.cli.common import (
 )
 from shopkeeper.cli.store import show_report, with_progress
 from shopkeeper.inspection.history import reset as reset_findings
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.store.names import check_store_name
 from shopkeeper.store.service import create_demo
 
@@ -81,9 +81,8 @@ def create(
             progress=p,
         ),
     )
-    engine = ops_engine(settings())
+    engine = app_context().engine
     reset_findings(engine, store)  # a rebuilt store is a new store: its old findings are not its
-    engine.dispose()
     knowledge = None
     if kb:
         from shopkeeper.cs.kb import build

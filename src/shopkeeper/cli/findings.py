@@ -12,15 +12,14 @@ from shopkeeper.cli.common import (
     FormatOpt,
     OutputFormat,
     StoreOpt,
+    app_context,
     console,
     day_option,
     print_json,
-    settings,
     valid_store,
 )
 from shopkeeper.inspection.history import FindingsHistory, dismiss, forget, history, undismiss
 from shopkeeper.inspection.terminal import kind_label
-from shopkeeper.ops.db import ops_engine
 
 app = typer.Typer(
     help="Problems found over time: new, ongoing, resolved; dismiss the expected ones."
@@ -43,9 +42,8 @@ def findings(
         return
     if store is None:
         raise typer.BadParameter("--store is required", param_hint="--store")
-    engine = ops_engine(settings())
+    engine = app_context().engine
     result = history(engine, store, since)
-    engine.dispose()
     if fmt is OutputFormat.json:
         print_json(result.model_dump(mode="json"))
     else:
@@ -84,9 +82,8 @@ def dismiss_(
     reason: Annotated[str, typer.Option(help="Why it is expected, e.g. 'clearance sale'.")],
 ) -> None:
     """Dismiss a problem: it stays quiet until its evidence changes materially."""
-    engine = ops_engine(settings())
+    engine = app_context().engine
     f = dismiss(engine, store, finding, reason)
-    engine.dispose()
     console.print(f"Dismissed {f.kind} on {f.entity.type} {f.entity.id}: {reason}")
 
 
@@ -96,9 +93,8 @@ def undismiss_(
     store: StoreOpt,
 ) -> None:
     """Take a dismissal back."""
-    engine = ops_engine(settings())
+    engine = app_context().engine
     f = undismiss(engine, store, finding)
-    engine.dispose()
     console.print(f"{f.kind} on {f.entity.type} {f.entity.id} will be reported again")
 
 
@@ -108,9 +104,8 @@ def forget_(
     store: StoreOpt,
 ) -> None:
     """Forget one inspection run, as if it never ran: what it marked new or resolved is undone."""
-    engine = ops_engine(settings())
+    engine = app_context().engine
     gone = forget(engine, store, date)
-    engine.dispose()
     console.print(f"Forgot the inspection of {store} on {date} ({gone} findings)")
 
 

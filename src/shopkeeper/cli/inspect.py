@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import ExistingStoreOpt, console, day_option, settings
+from shopkeeper.cli.common import ExistingStoreOpt, app_context, console, day_option, settings
 from shopkeeper.cli.report import emit
 from shopkeeper.inspection.service import run_inspection
 from shopkeeper.inspection.terminal import render
 from shopkeeper.reports.html import render_inspection_html
 from shopkeeper.reports.markdown import render_inspection_md
-from shopkeeper.reports.service import store_config
+from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 
 class InspectFormat(StrEnum):
@@ -55,7 +55,16 @@ def inspect(
     ] = None,
 ) -> None:
     """Walk the whole store and report what is wrong, what it costs and what to do, ranked by money."""
-    report = run_inspection(settings(), store, as_of=date, lang=lang.value if lang else None)
+    s = settings()
+    with Warehouse.open(existing_store_dir(s, store), read_only=True) as wh:
+        config = wh.store_config()
+        report = run_inspection(
+            app_context().store(store),
+            as_of=date,
+            lang=lang.value if lang else None,
+            warehouse=wh,
+        )
+    assert config is not None, "a store with a warehouse always has its store.toml"
     if fmt is InspectFormat.json:
         text = report.model_dump_json(indent=2, exclude={"lang", "seconds"})
         if out:
@@ -65,7 +74,6 @@ def inspect(
             typer.echo(text)
         return
     if fmt in (InspectFormat.md, InspectFormat.html):
-        config = store_config(settings(), store)
         render_doc = render_inspection_md if fmt is InspectFormat.md else render_inspection_html
         emit(render_doc(report, store_name=config.name, currency=config.currency), out)
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import StoreOpt, settings
+from shopkeeper.cli.common import StoreOpt, app_context, settings
 from shopkeeper.store.warehouse import existing_store_dir
 
 
@@ -33,17 +33,15 @@ def mcp(
     """
     from shopkeeper.mcp_server import build_server, http_app
 
-    s = settings()
-    existing_store_dir(s, store)
+    existing_store_dir(settings(), store)
+    context = app_context()  # the server's one operational database
     if transport is Transport.stdio:
-        build_server(s, store).run("stdio")
+        build_server(context, store).run("stdio")
         return
     import uvicorn
 
     from shopkeeper.api.logs import log_config
-    from shopkeeper.ops.db import ops_engine
 
-    engine = ops_engine(s)
-    server = build_server(s, store, engine=engine)
-    app = http_app(server, engine, store, host=host)
+    server = build_server(context, store, gated=True)
+    app = http_app(server, context.engine, store, host=host)
     uvicorn.run(app, host=host, port=port, log_config=log_config())

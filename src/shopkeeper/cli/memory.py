@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import typer
-from rich.table import Table
 
 from shopkeeper.agents.team import EMPLOYEE_NAMES
 from shopkeeper.cli.common import (
@@ -13,11 +12,10 @@ from shopkeeper.cli.common import (
     FormatOpt,
     OutputFormat,
     StoreOpt,
+    app_context,
     console,
-    print_json,
-    settings,
+    show_records,
 )
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.memory import Memory, forget, memories_of, recall, remember
 
 app = typer.Typer(
@@ -27,21 +25,24 @@ Kind = Literal["rule", "preference", "decision", "note"]
 
 
 def _show(items: list[Memory], fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        print_json([m.model_dump(mode="json") for m in items])
-        return
-    grid = Table(title=f"{len(items)} memories", title_justify="left")
-    for col in ("id", "kind", "scope", "text", "since"):
-        grid.add_column(col, overflow="fold")
-    for m in items:
-        grid.add_row(m.memory_id, m.kind, m.scope, m.text, m.created_at.strftime("%Y-%m-%d"))
-    console.print(grid)
+    show_records(
+        items,
+        fmt,
+        f"{len(items)} memories",
+        {
+            "id": lambda m: m.memory_id,
+            "kind": lambda m: m.kind,
+            "scope": lambda m: m.scope,
+            "text": lambda m: m.text,
+            "since": lambda m: f"{m.created_at:%Y-%m-%d}",
+        },
+    )
 
 
 @app.command("list")
 def list_(store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
     """Everything remembered about the store."""
-    _show(memories_of(ops_engine(settings()), store), fmt)
+    _show(memories_of(app_context().engine, store), fmt)
 
 
 @app.command()
@@ -64,14 +65,14 @@ def add(
         raise typer.BadParameter(
             f"use store or one of {', '.join(EMPLOYEE_NAMES)}", param_hint="--scope"
         )
-    engine = ops_engine(settings())
+    engine = app_context().engine
     _show([remember(engine, store, text, kind=kind, scope=scope)], fmt)  # type: ignore[arg-type]
 
 
 @app.command("forget")
 def forget_(memory_id: Annotated[str, typer.Argument(help="Memory id.")], store: StoreOpt) -> None:
     """Forget one memory."""
-    gone = forget(ops_engine(settings()), store, memory_id)
+    gone = forget(app_context().engine, store, memory_id)
     console.print(f"forgot: {gone.text}")
 
 
@@ -82,4 +83,4 @@ def search(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """The memories most relevant to a question."""
-    _show([m for m, _ in recall(ops_engine(settings()), store, query)], fmt)
+    _show([m for m, _ in recall(app_context().engine, store, query)], fmt)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import ExistingStoreOpt, console, day_option, settings
+from shopkeeper.cli.common import ExistingStoreOpt, app_context, console, day_option
 from shopkeeper.reports.html import render_report_html
 from shopkeeper.reports.markdown import render_report_md
 from shopkeeper.reports.models import ReportKind
@@ -85,8 +85,7 @@ def _report(
     out: Path | None,
 ) -> None:
     report = run_report(
-        settings(),
-        store,
+        app_context().store(store),
         kind=kind,
         role=role.value,
         as_of=date,

@@ -9,8 +9,14 @@ from rich.table import Table
 
 from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.agents.traces import Run, get_run, list_runs
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    app_context,
+    console,
+    print_json,
+)
 
 app = typer.Typer(help="Agent runs: list, show their steps, replay them.", no_args_is_help=True)
 RunId = Annotated[str, typer.Argument(help="Run id (see `shopkeeper runs list`).")]
@@ -23,7 +29,7 @@ def list_(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """The latest runs of a store."""
-    found = list_runs(ops_engine(settings()), store, limit=limit)
+    found = list_runs(app_context().engine, store, limit=limit)
     if fmt is OutputFormat.json:
         print_json([r.model_dump(mode="json") for r in found])
         return
@@ -92,7 +98,7 @@ def _render(run: Run) -> None:
 @app.command()
 def show(run_id: RunId, store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
     """One run: the plan, every step with its arguments and timing, the answer, usage and cost."""
-    run = get_run(ops_engine(settings()), store, run_id)
+    run = get_run(app_context().engine, store, run_id)
     if fmt is OutputFormat.json:
         print_json(run.model_dump(mode="json"))
         return
@@ -113,12 +119,12 @@ def replay(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Re-render a run from its record, or (--rerun) run its request again as a new, linked run."""
-    run = get_run(ops_engine(settings()), store, run_id)
+    run = get_run(app_context().engine, store, run_id)
     if rerun:
         result = ask_team(
-            settings(), store, run.request, model=model, lang=run.lang, replay_of=run.run_id
+            app_context(), store, run.request, model=model, lang=run.lang, replay_of=run.run_id
         )
-        run = get_run(ops_engine(settings()), store, result.run_id)
+        run = get_run(app_context().engine, store, result.run_id)
     if fmt is OutputFormat.json:
         print_json(run.model_dump(mode="json"))
         return

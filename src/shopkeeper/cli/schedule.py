@@ -6,21 +6,29 @@ import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from shopkeeper.cli.common import (
     FormatOpt,
     OutputFormat,
     StoreOpt,
+    app_context,
     console,
     parse_instant,
     print_json,
     settings,
+    show_records,
     valid_store,
 )
-from shopkeeper.ops.db import ops_engine
-from shopkeeper.ops.schedules import add_schedule, list_schedules, remove_schedule, runs_of, tick
-from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.jobs import job_runner
+from shopkeeper.ops.schedules import (
+    add_schedule,
+    list_schedules,
+    parse_job,
+    remove_schedule,
+    runs_of,
+    tick,
+)
+from shopkeeper.store.warehouse import store_config
 
 app = typer.Typer(help="Scheduled reports and inspections.", no_args_is_help=True)
 
@@ -33,7 +41,8 @@ def add(
     command: Annotated[
         str,
         typer.Argument(
-            help="'report daily|weekly [--role R] [--format md|html|json]' or 'inspect'."
+            help="The job: 'report daily|weekly [--role R] [--format md|html|json]' or "
+            "'inspect [--format md|html|json]'."
         ),
     ],
     store: StoreOpt,
@@ -43,13 +52,13 @@ def add(
 ) -> None:
     """Add a schedule."""
     s = settings()
-    with Warehouse.open(existing_store_dir(s, store), read_only=True) as wh:
-        config = wh.store_config()
-    timezone = config.timezone if config else "UTC"
-    schedule = add_schedule(
-        ops_engine(s), store, cron, command, deliver, timezone=timezone, settings=s
+    job = parse_job(command)
+    timezone = store_config(s, store).timezone
+    engine = app_context().engine
+    schedule = add_schedule(engine, store, cron, job, deliver, timezone=timezone, settings=s)
+    console.print(
+        f"schedule {schedule.schedule_id}: {cron} ({timezone}) → {job.words()} → {deliver}"
     )
-    console.print(f"schedule {schedule.schedule_id}: {cron} ({timezone}) → {command} → {deliver}")
 
 
 @app.command("list")
@@ -60,23 +69,20 @@ def list_(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Schedules, with the last slot each ran for."""
-    items = list_schedules(ops_engine(settings()), store)
-    if fmt is OutputFormat.json:
-        print_json([i.model_dump(mode="json") for i in items])
-        return
-    grid = Table(title=f"{len(items)} schedules", title_justify="left")
-    for col in ("id", "store", "cron", "job", "deliver", "last run"):
-        grid.add_column(col, overflow="fold")
-    for i in items:
-        grid.add_row(
-            i.schedule_id,
-            i.store,
-            f"{i.cron} ({i.timezone})",
-            i.command,
-            i.deliver,
-            str(i.last_slot or "never"),
-        )
-    console.print(grid)
+    items = list_schedules(app_context().engine, store)
+    show_records(
+        items,
+        fmt,
+        f"{len(items)} schedules",
+        {
+            "id": lambda i: i.schedule_id,
+            "store": lambda i: i.store,
+            "cron": lambda i: f"{i.cron} ({i.timezone})",
+            "job": lambda i: i.job.words(),
+            "deliver": lambda i: i.deliver,
+            "last run": lambda i: i.last_slot or "never",
+        },
+    )
 
 
 @app.command()
@@ -84,7 +90,7 @@ def remove(
     schedule_id: Annotated[str, typer.Argument(help="Schedule id.")], store: StoreOpt
 ) -> None:
     """Remove a schedule."""
-    remove_schedule(ops_engine(settings()), store, schedule_id)
+    remove_schedule(app_context().engine, store, schedule_id)
     console.print(f"removed schedule {schedule_id}")
 
 
@@ -100,7 +106,8 @@ def tick_(
     ] = None,
 ) -> None:
     """Run every schedule that is due (a missed one runs once); exit 1 if a run failed."""
-    records = tick(settings(), ops_engine(settings()), now)
+    app = app_context()
+    records = tick(app.settings, app.engine, now, run=job_runner(app))
     for r in records:
         console.print(
             f"{r.status}: schedule {r.schedule_id} ({r.store}) slot {r.slot:%Y-%m-%d %H:%M} — {r.detail}"
@@ -112,7 +119,7 @@ def tick_(
 @app.command()
 def runs(store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
     """Scheduled runs of a store, newest first, failures included."""
-    items = runs_of(ops_engine(settings()), store)
+    items = runs_of(app_context().engine, store)
     if fmt is OutputFormat.json:
         print_json([i.model_dump(mode="json") for i in items])
         return

@@ -17,7 +17,7 @@ def widget_warnings(s: Settings) -> list[str]:
     """For each store with a live widget key and no customer-signing secret: it serves guests."""
     from shopkeeper.api.cs_auth import no_secret_warning
     from shopkeeper.api.tokens import list_tokens
-    from shopkeeper.ops.db import ops_engine
+    from shopkeeper.opsdb import ops_engine
 
     engine = ops_engine(s)
     try:

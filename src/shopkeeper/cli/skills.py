@@ -13,12 +13,12 @@ from shopkeeper.cli.common import (
     ExistingStoreOpt,
     FormatOpt,
     OutputFormat,
+    app_context,
     console,
     print_json,
-    settings,
 )
 from shopkeeper.errors import ConfigError
-from shopkeeper.skills.registry import SkillContext, load_registry
+from shopkeeper.skills.registry import load_registry
 
 app = typer.Typer(
     help="The skills of the AI team: list them, read their contracts, run one.",
@@ -110,4 +110,4 @@ def run(
             for e in exc.errors()
         )
         raise ConfigError(f"arguments of {name!r} are not valid: {problems}") from exc
-    typer.echo(s(SkillContext(settings(), store, lang), parsed).model_dump_json(indent=2))
+    typer.echo(s(app_context().store(store, lang), parsed).model_dump_json(indent=2))

@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from shopkeeper.api.cs_auth import no_secret_warning
 from shopkeeper.api.tokens import ROLES, create_token, list_tokens, revoke_token
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    app_context,
+    console,
+    print_json,
+    settings,
+    show_records,
+)
 from shopkeeper.errors import ConfigError
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.store.warehouse import existing_store_dir
 
 app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
@@ -29,7 +36,7 @@ def create(
         raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
     s = settings()
     existing_store_dir(s, store)
-    new = create_token(ops_engine(s), store, role, label=label)
+    new = create_token(app_context().engine, store, role, label=label)
     warning = no_secret_warning(s, store) if role == "widget" else None
     if warning:
         typer.echo(f"warning: {warning}", err=True)
@@ -49,27 +56,24 @@ def list_(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Tokens (never the tokens themselves), revoked ones included."""
-    items = list_tokens(ops_engine(settings()), store)
-    if fmt is OutputFormat.json:
-        print_json([i.model_dump(mode="json") for i in items])
-        return
-    grid = Table(title=f"{len(items)} tokens", title_justify="left")
-    for col in ("id", "store", "role", "label", "created", "revoked"):
-        grid.add_column(col, overflow="fold")
-    for i in items:
-        grid.add_row(
-            i.token_id,
-            i.store,
-            i.role,
-            i.label,
-            f"{i.created_at:%Y-%m-%d %H:%M}",
-            f"{i.revoked_at:%Y-%m-%d %H:%M}" if i.revoked_at else "",
-        )
-    console.print(grid)
+    items = list_tokens(app_context().engine, store)
+    show_records(
+        items,
+        fmt,
+        f"{len(items)} tokens",
+        {
+            "id": lambda i: i.token_id,
+            "store": lambda i: i.store,
+            "role": lambda i: i.role,
+            "label": lambda i: i.label,
+            "created": lambda i: f"{i.created_at:%Y-%m-%d %H:%M}",
+            "revoked": lambda i: f"{i.revoked_at:%Y-%m-%d %H:%M}" if i.revoked_at else "",
+        },
+    )
 
 
 @app.command()
 def revoke(token_id: Annotated[str, typer.Argument(help="Token id (see `token list`).")]) -> None:
     """Revoke a token: every later request with it gets 401."""
-    info = revoke_token(ops_engine(settings()), token_id)
+    info = revoke_token(app_context().engine, token_id)
     console.print(f"revoked token {info.token_id} ({info.store}, {info.role})")

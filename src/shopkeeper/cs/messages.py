@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from shopkeeper.text import Lang
+
 
 class CsMessage(BaseModel):
     """A buyer's message to the store."""
@@ -29,7 +31,7 @@ class CsMessage(BaseModel):
         description="the client's id for this message; a retry with the same id gets the same "
         "reply and is never processed twice",
     )
-    lang: Literal["zh", "en"] | None = Field(
+    lang: Lang | None = Field(
         default=None, description="reply language (default: the message's language)"
     )
     attachments: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(

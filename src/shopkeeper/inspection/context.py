@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 from pydantic import BaseModel
@@ -13,8 +13,7 @@ from pydantic import BaseModel
 from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.query import Query
 from shopkeeper.store.sales import Sales
-
-Lang = Literal["zh", "en"]
+from shopkeeper.text import Lang, money, pick
 
 
 @dataclass
@@ -36,12 +35,11 @@ class InspectionContext(Query):
 
     def text(self, zh: str, en: str) -> str:
         """The text in the store's language."""
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)
 
     def money(self, value: float) -> str:
         """Money as a merchant reads it: ``¥1,234`` / ``$1,234``."""
-        symbol = {"CNY": "¥", "USD": "$", "GBP": "£", "EUR": "€"}.get(self.config.currency, "")
-        return f"{symbol}{value:,.0f}" if abs(value) >= 100 else f"{symbol}{value:,.2f}"
+        return money(value, self.config.currency, self.lang, digits=None)
 
     def settings(self, kind: str, model: type[BaseModel]) -> Any:
         """A rule's thresholds: its defaults, overridden by ``[inspection.<kind>]`` in store.toml."""

@@ -20,11 +20,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shopkeeper.errors import DateOutOfRange
-from shopkeeper.inspection.context import Lang
 from shopkeeper.inspection.models import Entity, Finding
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
+from shopkeeper.text import Lang, pick
 
 GRACE_DAYS = 7
 """Days after the last data day that may still be inspected (reported as a ``data_gap``)."""
@@ -58,12 +58,12 @@ def check_day(rng: DataRange, day: dt.date, store: str, lang: Lang) -> None:
     """Refuse a day before the data or more than ``GRACE_DAYS`` after it, naming the range."""
     if rng.first <= day <= rng.last + dt.timedelta(days=GRACE_DAYS):
         return
-    message = (
+    message = pick(
+        lang,
         f"店铺 {store!r} 的数据覆盖 {rng.first} 至 {rng.last}，{day} 不在其中："
-        f"请选择这个范围内（或其后 {GRACE_DAYS} 天内）的日期"
-        if lang == "zh"
-        else f"store {store!r} has data from {rng.first} to {rng.last}: {day} is outside it; "
-        f"pick a day in that range (or up to {GRACE_DAYS} days after it)"
+        f"请选择这个范围内（或其后 {GRACE_DAYS} 天内）的日期",
+        f"store {store!r} has data from {rng.first} to {rng.last}: {day} is outside it; "
+        f"pick a day in that range (or up to {GRACE_DAYS} days after it)",
     )
     raise DateOutOfRange(message, asked=day, first=rng.first, last=rng.last)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from shopkeeper.analytics.stats import poisson_cdf
 from shopkeeper.clock import today, utcnow
-from shopkeeper.inspection.context import InspectionContext, Lang
+from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.coverage import (
     check_day,
     data_gap_finding,
@@ -26,6 +26,7 @@ from shopkeeper.inspection.models import (
 from shopkeeper.inspection.registry import Rule, load_rules
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
+from shopkeeper.text import Lang
 
 CUT_SHORT_HOURS = 3.0
 """A last day whose last order comes this many hours before the usual last order…"""
@@ -191,6 +192,7 @@ def inspect_store(
         as_of=day,
         generated_at=utcnow().astimezone(ZoneInfo(config.timezone)).replace(microsecond=0),
         lang=ctx.lang,
+        currency=config.currency,
         findings=findings,
         summary=Summary(counts=counts, checks_run=ran, skipped=skipped),
         data_through=rng.last if rng is not None else None,

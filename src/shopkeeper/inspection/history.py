@@ -20,7 +20,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, select
 from shopkeeper.clock import today, utcnow
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.inspection.models import SEVERITY_ORDER, Finding, InspectionReport
-from shopkeeper.ops.db import dismissals, findings, inspections
+from shopkeeper.opsdb import dismissals, findings, inspections
 
 MATERIAL_RATIO = 1.5
 DEFAULT_WINDOW_DAYS = 14
@@ -256,6 +256,26 @@ class FindingsHistory(BaseModel):
             s: sum(1 for p in self.problems if p.status == s)
             for s in ("new", "ongoing", "resolved")
         }
+
+    def render(self, lang: str, currency: str = "") -> str:
+        """The answer text: problems per status since the day, then the first ten."""
+        zh = lang == "zh"
+        counts = {k: v for k, v in self.counts().items() if v}
+        names = {"new": "新出现", "ongoing": "持续中", "resolved": "已解决"} if zh else {}
+        head = (
+            f"自 {self.since} 以来：" + "，".join(f"{names[k]} {v} 个" for k, v in counts.items())
+            if zh
+            else f"Since {self.since}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+        )
+        if not self.problems:
+            head += "没有问题记录。" if zh else "no problems recorded."
+        rows = [
+            f"- [{names.get(p.status, p.status)}] {p.finding.title}（{p.finding.id}，首次 {p.first_seen}）"
+            if zh
+            else f"- [{p.status}] {p.finding.title} ({p.finding.id}, first seen {p.first_seen})"
+            for p in self.problems[:10]
+        ]
+        return "\n".join([head, *rows])
 
 
 def history(engine: Engine, store: str, since: dt.date | None = None) -> FindingsHistory:

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopkeeper.text import Lang
+
 Severity = Literal["high", "medium", "low"]
 EntityType = Literal[
     "store", "product", "sku", "order", "campaign", "keyword", "audience", "warehouse"
@@ -124,7 +126,10 @@ class InspectionReport(BaseModel):
     store: str
     as_of: datetime.date
     generated_at: datetime.datetime
-    lang: Literal["zh", "en"] = "zh"
+    lang: Lang = "zh"
+    currency: str = Field(
+        default="CNY", description="the store's currency (ISO code) of every amount"
+    )
     findings: list[Finding]
     summary: Summary
     seconds: float = 0.0

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from shopkeeper.inspection.models import Finding, InspectionReport
+from shopkeeper.text import pick
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 _LABEL = {
@@ -38,7 +39,7 @@ _KINDS_ZH = {
 
 def kind_label(kind: str, lang: str) -> str:
     """Short name of a finding kind in the given language."""
-    return _KINDS_ZH.get(kind, kind) if lang == "zh" else kind.replace("_", " ")
+    return pick(lang, _KINDS_ZH.get(kind, kind), kind.replace("_", " "))
 
 
 def _line(f: Finding, lang: str) -> tuple[Text, Text, Text]:

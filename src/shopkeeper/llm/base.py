@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 
 from shopkeeper.errors import ShopkeeperError
+from shopkeeper.text import Lang
 
 
 class ModelError(ShopkeeperError, RuntimeError):
@@ -94,7 +95,7 @@ class ModelSettings(BaseModel):
     temperature: float | None = None
     max_tokens: int | None = None
     timeout_s: float = 60.0
-    language: Literal["zh", "en"] | None = None
+    language: Lang | None = None
     """The language the answer should be written in (the merchant's)."""
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from shopkeeper.text import CJK
+
 Kind = Literal["buyer", "name", "phone", "tel", "email", "id_card", "address"]
 
 ID_CARD = re.compile(
@@ -39,7 +41,7 @@ LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-8]\d{2,3}[ -]?\d
 PHONE_EN = re.compile(r"(?<![\d(])(?:\+1[ .-]?)?\(\d{3}\)[ .-]?(?:\d{3}|\*{3})[ .-]\d{4}(?!\d)")
 """A North American number written with its area code in parentheses: ``(212) 555-0134``."""
 
-_CJK = "\u4e00-\u9fff"
+_CJK = CJK
 _NAME = rf"(?:(?![省市区县旗州盟])[{_CJK}A-Za-z0-9])"  # a place-name character, not a level
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇]+"
 _UNIT = rf"[{_CJK}A-Za-z0-9#-]{{0,20}}?(?:号楼|栋|幢|座|单元|楼|层|室|号|户)"

@@ -27,7 +27,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from shopkeeper.llm.base import (
     Message,
@@ -39,6 +39,7 @@ from shopkeeper.llm.base import (
     ToolSpec,
 )
 from shopkeeper.llm.pii import KEY_KINDS, LABELS, PATTERNS, PLACEHOLDER, Kind
+from shopkeeper.text import Lang
 
 if TYPE_CHECKING:
     import duckdb
@@ -61,7 +62,7 @@ WAREHOUSE_COLUMNS: tuple[tuple[str, str, Kind], ...] = (
 class Masker:
     """Replaces personal data with stable placeholders, and puts it back."""
 
-    def __init__(self, lang: Literal["zh", "en"] = "zh") -> None:
+    def __init__(self, lang: Lang = "zh") -> None:
         self.labels = LABELS[lang]
         self._forward: dict[tuple[Kind, str], str] = {}
         self._reverse: dict[str, str] = {}
@@ -71,9 +72,7 @@ class Masker:
         self._first: set[str] = set()
 
     @classmethod
-    def from_warehouse(
-        cls, con: duckdb.DuckDBPyConnection, lang: Literal["zh", "en"] = "zh"
-    ) -> Masker:
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection, lang: Lang = "zh") -> Masker:
         """A masker that knows the store's buyers: ids/nicks, receiver names, phones, addresses."""
         import duckdb
 

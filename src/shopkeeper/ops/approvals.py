@@ -21,9 +21,9 @@ from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.ops import audit
 from shopkeeper.ops.actions import validate_params
 from shopkeeper.ops.connectors import Connector
-from shopkeeper.ops.db import actions
 from shopkeeper.ops.memory import memories_of, price_floors
 from shopkeeper.ops.policy import Decision, decide, load_policy
+from shopkeeper.opsdb import actions
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from shopkeeper.clock import utcnow
 from shopkeeper.llm.privacy import redact
-from shopkeeper.ops.db import audit_events
+from shopkeeper.opsdb import audit_events
 
 
 class AuditEvent(BaseModel):

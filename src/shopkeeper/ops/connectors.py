@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, delete, insert, select
 
 from shopkeeper.clock import utcnow
-from shopkeeper.ops.db import action_state
+from shopkeeper.opsdb import action_state
 
 
 class Connector(Protocol):

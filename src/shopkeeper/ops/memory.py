@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from shopkeeper.clock import utcnow
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.ops.db import memories
+from shopkeeper.opsdb import memories
 
 MemoryKind = Literal["rule", "preference", "decision", "note"]
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shopkeeper.errors import ConfigError
 from shopkeeper.ops.memory import PriceFloor
 from shopkeeper.store.warehouse import Warehouse
+from shopkeeper.text import pick
 
 Decision = Literal["auto", "needs_approval", "refused"]
 
@@ -89,37 +90,37 @@ def _pct(new: float, old: float | None) -> float | None:
 _WHAT_ZH = {"price": "价格", "bid": "出价", "daily budget": "日预算"}
 
 
-def _t(zh: bool, zh_text: str, en_text: str) -> str:
-    return zh_text if zh else en_text
-
-
 def _limit(
-    limit: PctLimit, pct: float | None, what: str, zh: bool = False
+    limit: PctLimit, pct: float | None, what: str, lang: str = "en"
 ) -> tuple[Decision, list[str]]:
     w = _WHAT_ZH.get(what, what)
     if pct is None:
         return "needs_approval", [
-            _t(zh, f"不知道当前{w}：需要人工确认", f"current {what} unknown: a person must confirm")
+            pick(
+                lang,
+                f"不知道当前{w}：需要人工确认",
+                f"current {what} unknown: a person must confirm",
+            )
         ]
     if pct > limit.max_pct:
         return "refused", [
-            _t(
-                zh,
+            pick(
+                lang,
                 f"{w}变动 {pct:.1f}% 超过 {limit.max_pct:g}% 的上限",
                 f"{what} change of {pct:.1f}% exceeds the {limit.max_pct:g}% ceiling",
             )
         ]
     if pct > limit.auto_max_pct:
         return "needs_approval", [
-            _t(
-                zh,
+            pick(
+                lang,
                 f"{w}变动 {pct:.1f}% 超过可自动执行的 {limit.auto_max_pct:g}%，需要你审批",
                 f"{what} change of {pct:.1f}% is above the {limit.auto_max_pct:g}% that runs on its own",
             )
         ]
     return "auto", [
-        _t(
-            zh,
+        pick(
+            lang,
             f"{w}变动 {pct:.1f}% 在 {limit.auto_max_pct:g}% 以内，自动执行",
             f"{what} change of {pct:.1f}% is within {limit.auto_max_pct:g}%",
         )
@@ -139,7 +140,7 @@ def decide(
     refused, citing the rule. Reasons are written in the store's language.
     """
     config = wh.store_config()
-    zh = config is None or config.language == "zh"
+    lang = config.language if config is not None else "zh"
     if action == "change_price":
         row = _one(
             wh,
@@ -148,8 +149,8 @@ def decide(
         )
         if row is None:
             return "refused", [
-                _t(
-                    zh,
+                pick(
+                    lang,
                     f"店里没有 SKU {params['sku_id']!r}",
                     f"no SKU {params['sku_id']!r} in the store",
                 )
@@ -157,21 +158,21 @@ def decide(
         price, cost = row
         if policy.change_price.never_below_cost and cost is not None and params["price"] < cost:
             return "refused", [
-                _t(
-                    zh,
+                pick(
+                    lang,
                     f"新价格 {params['price']:g} 低于成本 {cost:g}（below cost）",
                     f"new price {params['price']:g} is below cost {cost:g}",
                 )
             ]
         for floor in floors:
             if price and params["price"] < floor.min_ratio * price:
-                reason = _t(
-                    zh,
+                reason = pick(
+                    lang,
                     f"新价格 {params['price']:g} 低于原价 {price:g} 的 {floor.min_ratio:.0%}，违反你的规则：「{floor.text}」",
                     f"new price {params['price']:g} is under {floor.min_ratio:.0%} of {price:g}, against your rule: {floor.text!r}",
                 )
                 return "refused", [reason]
-        return _limit(policy.change_price, _pct(params["price"], price), "price", zh)
+        return _limit(policy.change_price, _pct(params["price"], price), "price", lang)
     if action in ("change_bid", "change_budget"):
         column, key, limit = (
             ("bid", "bid", policy.change_bid)
@@ -184,7 +185,7 @@ def decide(
             [params["campaign_id"]],
         )
         return _limit(
-            limit, _pct(params[key], row[0] if row else None), column.replace("_", " "), zh
+            limit, _pct(params[key], row[0] if row else None), column.replace("_", " "), lang
         )
     if action == "replenish":
         row = _one(
@@ -194,8 +195,8 @@ def decide(
         )
         if row is None:
             return "refused", [
-                _t(
-                    zh,
+                pick(
+                    lang,
                     f"店里没有 SKU {params['sku_id']!r}",
                     f"no SKU {params['sku_id']!r} in the store",
                 )
@@ -203,22 +204,25 @@ def decide(
         value = params["quantity"] * row[0]
         if value > policy.replenish.auto_max_value:
             return "needs_approval", [
-                _t(
-                    zh,
+                pick(
+                    lang,
                     f"采购金额 {value:,.0f} 超过可自动执行的 {policy.replenish.auto_max_value:,.0f}，需要你审批",
                     f"purchase worth {value:,.0f} is above the {policy.replenish.auto_max_value:,.0f} that runs on its own",
                 )
             ]
         return "auto", [
-            _t(
-                zh,
+            pick(
+                lang,
                 f"采购金额 {value:,.0f} 在 {policy.replenish.auto_max_value:,.0f} 以内，自动执行",
                 f"purchase worth {value:,.0f} is within {policy.replenish.auto_max_value:,.0f}",
             )
         ]
     gate: Gate = getattr(policy, action)
     return (
-        ("auto", [_t(zh, "按规则无需审批", "runs without approval by policy")])
+        ("auto", [pick(lang, "按规则无需审批", "runs without approval by policy")])
         if gate.auto
-        else ("needs_approval", [_t(zh, "按规则总是需要审批", "always needs approval by policy")])
+        else (
+            "needs_approval",
+            [pick(lang, "按规则总是需要审批", "always needs approval by policy")],
+        )
     )

@@ -1,34 +1,41 @@
 """Scheduled jobs: reports and inspections on a cron, delivered to a folder or an IM webhook.
 
-A schedule is a cron expression read in the store's time zone, a job (``report daily --role
-owner``, ``report weekly --format html``, ``inspect``) and a delivery target
-(:mod:`shopkeeper.ops.delivery`). :func:`tick` runs every schedule whose latest slot has come and
-not yet run — so a run missed while the service was down is caught up once on start, not once per
-missed slot. Every run is recorded; a failure is recorded with its error and raised to the caller
-(never silent), and that slot is not retried in a loop.
+A schedule is a cron expression read in the store's time zone, a typed job (:data:`Job`: an
+:class:`InspectJob` or a :class:`ReportJob`) and a delivery target (:mod:`shopkeeper.ops.delivery`).
+:func:`tick` runs every schedule whose latest slot has come and not yet run — so a run missed while
+the service was down is caught up once on start, not once per missed slot. Every run is recorded; a
+failure is recorded with its error and raised to the caller (never silent), and that slot is not
+retried in a loop.
+
+This module keeps the schedule model, due slots, claims and run records; what a job *does* is the
+edge's (:func:`shopkeeper.jobs.run_job`), handed to :func:`tick` as ``run``. Kinds reserved for
+later jobs: ``ads_plan``, ``kb_refresh``, ``sync``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import shlex
 import uuid
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
-from shopkeeper.ops.db import schedule_claims, schedule_runs, schedules
 from shopkeeper.ops.delivery import DeliveryError, check_target, deliver
 from shopkeeper.ops.egress import Resolve, resolve_host
+from shopkeeper.opsdb import schedule_claims, schedule_runs, schedules
+from shopkeeper.reports.models import ReportKind, Role
 from shopkeeper.settings import Settings
+
+Format = Literal["md", "html", "json"]
+"""How a job's result is rendered and delivered (also the delivered file's suffix)."""
 
 
 class ScheduleNotFound(ShopkeeperError, LookupError):
@@ -39,59 +46,71 @@ class ScheduledRunFailed(ShopkeeperError, RuntimeError):
     """One or more scheduled runs failed (each is recorded with its error)."""
 
 
-@dataclass(frozen=True)
-class Job:
-    """What a schedule runs."""
+class InspectJob(BaseModel):
+    """Inspect the store (巡店) and deliver its findings."""
 
-    what: Literal["report", "inspect"]
-    kind: Literal["daily", "weekly"] = "daily"
-    role: Literal["owner", "ops", "cs", "ads"] = "owner"
-    fmt: Literal["md", "html", "json"] = "md"
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["inspect"] = "inspect"
+    format: Format = "md"
+
+    def words(self) -> str:
+        """The job as ``schedule add`` takes it on the command line."""
+        return "inspect" + ("" if self.format == "md" else f" --format {self.format}")
 
 
-def parse_job(command: str) -> Job:
-    """Parse a job command.
+class ReportJob(BaseModel):
+    """Build the daily or weekly report for one role and deliver it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["report"] = "report"
+    period: ReportKind = "daily"
+    role: Role = "owner"
+    format: Format = "md"
+
+    def words(self) -> str:
+        """The job as ``schedule add`` takes it on the command line."""
+        fmt = "" if self.format == "md" else f" --format {self.format}"
+        return f"report {self.period} --role {self.role}{fmt}"
+
+
+Job = Annotated[InspectJob | ReportJob, Field(discriminator="kind")]
+"""What a schedule runs, told apart by ``kind`` (later kinds: ``ads_plan``, ``kb_refresh``, ``sync``)."""
+
+JOB: TypeAdapter[InspectJob | ReportJob] = TypeAdapter(Job)
+
+JobRunner = Callable[[Settings, str, InspectJob | ReportJob], tuple[str, str]]
+"""Runs a store's job and returns its title and rendered text (:func:`shopkeeper.jobs.run_job`)."""
+
+_WORDS = (
+    "'report daily|weekly [--role owner|ops|cs|ads] [--format md|html|json]' "
+    "or 'inspect [--format md|html|json]'"
+)
+
+
+def parse_job(command: str) -> InspectJob | ReportJob:
+    """Build a job from the words ``schedule add`` takes.
 
     >>> parse_job("report weekly --role ops --format html")
-    Job(what='report', kind='weekly', role='ops', fmt='html')
-    >>> parse_job("inspect").what
+    ReportJob(kind='report', period='weekly', role='ops', format='html')
+    >>> parse_job("inspect").kind
     'inspect'
     """
-    parser = argparse.ArgumentParser(prog="job", add_help=False, exit_on_error=False)
-    parser.add_argument("what", choices=["report", "inspect"])
-    parser.add_argument("kind", nargs="?", choices=["daily", "weekly"], default="daily")
-    parser.add_argument("--role", choices=["owner", "ops", "cs", "ads"], default="owner")
-    parser.add_argument("--format", dest="fmt", choices=["md", "html", "json"], default="md")
     try:
-        ns = parser.parse_args(shlex.split(command))
-    except (argparse.ArgumentError, SystemExit) as exc:
-        raise ConfigError(
-            f"job {command!r} is not one of: 'report daily|weekly [--role R] [--format md|html|json]', "
-            "'inspect [--format md|html|json]'"
-        ) from exc
-    return Job(ns.what, ns.kind, ns.role, ns.fmt)
-
-
-def run_job(settings: Settings, store: str, job: Job) -> tuple[str, str]:
-    """Run a job; returns its title and its rendered text."""
-    from shopkeeper.inspection.service import run_inspection
-    from shopkeeper.reports.html import render_inspection_html, render_report_html
-    from shopkeeper.reports.markdown import render_inspection_md, render_report_md
-    from shopkeeper.reports.service import run_report
-
-    if job.what == "inspect":
-        inspection = run_inspection(settings, store)
-        title = f"{store} inspection {inspection.as_of}"
-        if job.fmt == "json":
-            return title, inspection.model_dump_json(indent=2)
-        return title, render_inspection_html(
-            inspection
-        ) if job.fmt == "html" else render_inspection_md(inspection)
-    report = run_report(settings, store, kind=job.kind, role=job.role)
-    title = f"{store} {job.kind} report ({job.role})"
-    if job.fmt == "json":
-        return title, report.model_dump_json(indent=2)
-    return title, render_report_html(report) if job.fmt == "html" else render_report_md(report)
+        what, *rest = shlex.split(command)
+        fields: dict[str, str] = {"kind": what}
+        while rest:
+            word = rest.pop(0)
+            if word in ("--role", "--format") and rest:
+                fields[word[2:]] = rest.pop(0)
+            elif what == "report" and "period" not in fields and not word.startswith("-"):
+                fields["period"] = word
+            else:
+                raise ValueError(word)
+        return JOB.validate_python(fields)
+    except ValueError as exc:  # from shlex, a stray word, or the model (ValidationError)
+        raise ConfigError(f"job {command!r} is not one of: {_WORDS}") from exc
 
 
 class Schedule(BaseModel):
@@ -100,7 +119,7 @@ class Schedule(BaseModel):
     schedule_id: str
     store: str
     cron: str
-    command: str
+    job: Job
     deliver: str
     timezone: str
     created_at: dt.datetime
@@ -115,7 +134,7 @@ def add_schedule(
     engine: Engine,
     store: str,
     cron: str,
-    command: str,
+    job: InspectJob | ReportJob,
     target: str,
     *,
     timezone: str,
@@ -128,13 +147,12 @@ def add_schedule(
         CronSim(cron, utcnow().astimezone(ZoneInfo(timezone)))
     except CronSimError as exc:
         raise ConfigError(f"cron expression {cron!r} is not valid: {exc}") from exc
-    parse_job(command)
     check_target(target, settings, store)
     schedule = Schedule(
         schedule_id=uuid.uuid4().hex[:8],
         store=store,
         cron=cron,
-        command=command,
+        job=job,
         deliver=target,
         timezone=timezone,
         created_at=utcnow(),
@@ -208,10 +226,12 @@ def tick(
     engine: Engine,
     now: dt.datetime | None = None,
     *,
+    run: JobRunner,
     resolve: Resolve = resolve_host,
 ) -> list[RunRecord]:
-    """Run every due schedule once — a slot another ticker claimed is skipped; raise
-    :class:`ScheduledRunFailed` (after recording) if any failed. ``resolve`` looks webhook hosts up.
+    """Run every due schedule's job once with ``run`` — a slot another ticker claimed is skipped;
+    raise :class:`ScheduledRunFailed` (after recording) if any failed. ``resolve`` looks webhook
+    hosts up.
     """
     now = _aware(now or utcnow())
     records = []
@@ -224,13 +244,12 @@ def tick(
             continue
         started = utcnow()
         try:
-            title, text = run_job(settings, schedule.store, parse_job(schedule.command))
-            fmt = parse_job(schedule.command).fmt
+            title, text = run(settings, schedule.store, schedule.job)
             where = deliver(
                 schedule.deliver,
                 title,
                 text,
-                suffix=fmt,
+                suffix=schedule.job.format,
                 when=slot,
                 settings=settings,
                 store=schedule.store,

@@ -17,7 +17,8 @@ import pygal
 from pygal.style import Style
 
 from shopkeeper.reports.models import CampaignRow, Funnel, Mover, NamedCount, TrendPoint
-from shopkeeper.reports.text import pct, short_money, tr, truncate
+from shopkeeper.reports.text import truncate
+from shopkeeper.text import money, pct, t
 
 # pygal appends a legacy ``sys.meta_path`` finder (for its map plugins, unused here) that has no
 # ``find_spec``: every later failed import then raises an ImportWarning. Take it back out.
@@ -132,7 +133,7 @@ def trend_chart(
 ) -> str:
     """A 30-day line of one metric (``gmv``, ``orders``, ``visitors``, ``ad_spend``, ``roi`` or ``refunds``)."""
     fmt: Callable[[float], str] = (
-        (lambda v: short_money(v, currency, lang))
+        (lambda v: money(v, currency, lang, compact=True))
         if metric in ("gmv", "ad_spend")
         else (lambda v: f"{v:.1f}")
         if metric == "roi"
@@ -155,7 +156,7 @@ def trend_chart(
     chart.y_labels = nice_ticks(max((trend_value(p, metric) or 0.0 for p in points), default=0.0))
     chart.x_labels = [p.date.strftime("%m-%d") for p in points]
     values = [trend_value(p, metric) for p in points]
-    chart.add(tr(f"chart.{metric}", lang), values)
+    chart.add(t(f"chart.{metric}", lang), values)
     return _svg(chart, f"trend-{metric}")
 
 
@@ -167,7 +168,7 @@ def funnel_chart(funnel: Funnel, lang: str) -> str:
     steps.append(("buyers", funnel.buyers))
     top = funnel.visitors or 1
     labels = [
-        f"{tr(f'funnel.{k}', lang)} {v:,}" + ("" if k == "visitors" else f" · {pct(v / top)}")
+        f"{t(f'funnel.{k}', lang)} {v:,}" + ("" if k == "visitors" else f" · {pct(v / top)}")
         for k, v in steps
     ]
     chart = pygal.HorizontalBar(
@@ -199,14 +200,14 @@ def movers_chart(
         height=80 + 32 * max(len(movers), 1),
         x_labels_major_count=3,
         show_minor_x_labels=False,
-        value_formatter=lambda v: short_money(v, currency, lang),
+        value_formatter=lambda v: money(v, currency, lang, compact=True),
         truncate_label=-1,
         spacing=6,
         **_common(bars=True, margin_left=6 + wide_margin(labels)),
     )
     chart.x_labels = labels
     chart.add(
-        tr("chart.change", lang),
+        t("chart.change", lang),
         [{"value": m.change, "color": GREEN if m.change > 0 else RED} for m in reversed(movers)],
     )
     return _svg(chart, "movers")
@@ -251,7 +252,7 @@ def campaigns_chart(
         return goal is None or (r.roi or 0) >= goal
 
     chart.add(
-        tr("chart.roi", lang),
+        t("chart.roi", lang),
         [{"value": r.roi or 0, "color": GREEN if ok(r) else RED} for r in ordered],
     )
     return _svg(chart, "campaigns")

@@ -14,6 +14,7 @@ from shopkeeper.reports.models import (
 from shopkeeper.reports.topics import topic_case, topic_label
 from shopkeeper.store.metrics import refund_counted
 from shopkeeper.store.query import Query
+from shopkeeper.text import pick
 
 TOP = 5
 
@@ -22,7 +23,7 @@ def refunds_section(db: Query, period: Window, lang: str) -> RefundsSection:
     """After-sale cases opened in the period (not rejected or cancelled) and the top stated reasons."""
     if not db.has("refunds"):
         return RefundsSection(available=False, missing=["refunds"])
-    unknown = "未填写" if lang == "zh" else "not given"
+    unknown = pick(lang, "未填写", "not given")
     rows = db.rows(
         f"""SELECT coalesce(nullif(trim(reason), ''), ?) AS reason, count(*) AS n, coalesce(sum(amount), 0) AS amount
            FROM refunds WHERE CAST(created_at AS DATE) BETWEEN ? AND ?

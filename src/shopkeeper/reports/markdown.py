@@ -13,6 +13,7 @@ from shopkeeper.inspection.models import Finding, InspectionReport
 from shopkeeper.reports.models import Action, Report
 from shopkeeper.reports.text import common_brand, truncate
 from shopkeeper.reports.view import Fmt, fmt_for, headline, title_of
+from shopkeeper.text import pick
 
 LIMIT = 4000
 SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🔵"}
@@ -172,7 +173,7 @@ def _report_md(report: Report, b: Budget) -> str:
         ]
     lines += _sections(report, fmt, b)
     if report.missing:
-        names = ("、" if fmt.lang == "zh" else ", ").join(
+        names = pick(fmt.lang, "、", ", ").join(
             dict.fromkeys(fmt.missing_label(x.section) for x in report.missing)
         )
         lines += ["", f"> {fmt.t('sec.missing')}{fmt.colon}{names}"]
@@ -217,7 +218,7 @@ def render_inspection_md(
         ]
         if len(report.findings) > n:
             body.append(f"- {fmt.t('more_findings', n=len(report.findings) - n)}")
-        sep = "、" if fmt.lang == "zh" else ", "
+        sep = pick(fmt.lang, "、", ", ")
         skipped = (
             [
                 f"> {fmt.t('not_checked')}{fmt.colon}"

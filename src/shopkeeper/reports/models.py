@@ -12,10 +12,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.models import Finding, SkippedCheck
+from shopkeeper.text import Lang
 
 ReportKind = Literal["daily", "weekly"]
 Role = Literal["owner", "ops", "cs", "ads"]
-Lang = Literal["zh", "en"]
 Unit = Literal["money", "count", "rate", "ratio", "rating"]
 Better = Literal["up", "down", "neutral"]
 Trend = Literal["good", "bad", "flat", "neutral", "none"]

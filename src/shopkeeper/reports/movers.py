@@ -17,9 +17,10 @@ from typing import Any
 
 from shopkeeper.reports.models import Mover, Movers, Window
 from shopkeeper.reports.periods import Periods
-from shopkeeper.reports.text import change, source_label, tr
+from shopkeeper.reports.text import source_label
 from shopkeeper.store.metrics import line_gmv, paid
 from shopkeeper.store.query import Query
+from shopkeeper.text import change, t
 
 TOP = 5
 EPS = 1e-3
@@ -76,12 +77,12 @@ def _log(x: float) -> float:
 def explain(r: dict[str, Any], lang: str) -> tuple[str, str, str | None]:
     """(reason, text, source) for one listing's move."""
     falling = r["gmv"] < r["gmv_before"]
-    direction = tr("dir.down" if falling else "dir.up", lang)
+    direction = t("dir.down" if falling else "dir.up", lang)
     if falling and r.get("available") == 0:
-        return "stock", tr("reason.stock", lang), None
+        return "stock", t("reason.stock", lang), None
     v1, v0 = r.get("visitors"), r.get("visitors_before")
     if v1 is None or v0 is None or not v0:
-        return "unknown", tr("reason.unknown", lang), None
+        return "unknown", t("reason.unknown", lang), None
     b1, b0 = float(r["buyers"]), float(r["buyers_before"])
     factors = {
         "traffic": _log(v1 / v0),
@@ -96,15 +97,15 @@ def explain(r: dict[str, Any], lang: str) -> tuple[str, str, str | None]:
         else max(factors, key=lambda k: factors[k])
     )
     if reason != "traffic":
-        return reason, tr(f"reason.{reason}", lang, dir=direction), None
+        return reason, t(f"reason.{reason}", lang, dir=direction), None
     source = r.get("source_down" if falling else "source_up")
     ratio = r.get("source_down_ratio" if falling else "source_up_ratio")
     if source is None or ratio is None:
-        return reason, tr("reason.traffic", lang, dir=direction), None
+        return reason, t("reason.traffic", lang, dir=direction), None
     label = source_label(str(source), lang)
     return (
         reason,
-        tr("reason.traffic_source", lang, dir=direction, source=label, ratio=change(float(ratio))),
+        t("reason.traffic_source", lang, dir=direction, source=label, ratio=change(float(ratio))),
         str(source),
     )
 
@@ -152,7 +153,7 @@ def find_movers(db: Query, periods: Periods, lang: str) -> Movers:
         f"SELECT * FROM ({base}) WHERE gmv < gmv_before ORDER BY gmv - gmv_before LIMIT {TOP}"
     )
     return Movers(
-        basis=tr(f"basis.{periods.kind}", lang),
+        basis=t(f"basis.{periods.kind}", lang),
         rising=[_mover(r, lang) for r in rising],
         falling=[_mover(r, lang) for r in falling],
     )

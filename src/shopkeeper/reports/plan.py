@@ -14,7 +14,8 @@ from itertools import groupby
 
 from shopkeeper.inspection.models import SEVERITY_ORDER, Finding
 from shopkeeper.reports.models import Action, Kpi, Movers, Role
-from shopkeeper.reports.text import change, kind_label, money, pct, short_title
+from shopkeeper.reports.text import kind_label, short_title
+from shopkeeper.text import change, money, pct, pick
 
 OWNER_OF: dict[str, Role] = {
     "ad_roi_below_target": "ads",
@@ -60,10 +61,6 @@ class Signals:
         return short_title(title, width, self.brand)
 
 
-def _t(s: Signals, zh: str, en: str) -> str:
-    return zh if s.lang == "zh" else en
-
-
 def finding_actions(s: Signals) -> list[Action]:
     """One action per finding kind, for its most urgent finding; the count says how many more."""
     ranked = sorted(s.findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money, f.id))
@@ -78,7 +75,9 @@ def finding_actions(s: Signals) -> list[Action]:
         head, n = items[0], len(items)
         subject = f"{kind_label(kind, s.lang)} · {s.name(head.entity.name or head.entity.id, 44)}"
         why = (
-            head.title if n == 1 else head.title + _t(s, f"（同类共 {n} 条）", f" ({n} like this)")
+            head.title
+            if n == 1
+            else head.title + pick(s.lang, f"（同类共 {n} 条）", f" ({n} like this)")
         )
         stake = sum(f.money for f in items) or None
         out.append(
@@ -109,13 +108,13 @@ def kpi_actions(s: Signals) -> list[Action]:
         out.append(
             Action(
                 subject=ship.label,
-                title=_t(
-                    s,
+                title=pick(
+                    s.lang,
                     f"今天清完超时未发的 {s.overdue_orders} 单，并排查仓库发货瓶颈",
                     f"Ship the {s.overdue_orders} overdue orders today and find the warehouse bottleneck",
                 ),
-                why=_t(
-                    s,
+                why=pick(
+                    s.lang,
                     f"{ship.label} {pct(ship.value)}，低于 {pct(ON_TIME_FLOOR, 0)}",
                     f"{ship.label}: {pct(ship.value)}, under {pct(ON_TIME_FLOOR, 0)}",
                 ),
@@ -135,13 +134,13 @@ def kpi_actions(s: Signals) -> list[Action]:
         out.append(
             Action(
                 subject=roi.label,
-                title=_t(
-                    s,
+                title=pick(
+                    s.lang,
                     "下调 ROI 低于目标的推广计划出价或预算，把钱挪给达标的计划",
                     "Cut bids or budgets of campaigns under target ROI and move the money to those above it",
                 ),
-                why=_t(
-                    s,
+                why=pick(
+                    s.lang,
                     f"推广 ROI {roi.value:.2f}，目标 {roi.target:g}",
                     f"Ad ROI {roi.value:.2f} against a target of {roi.target:g}",
                 ),
@@ -157,17 +156,17 @@ def kpi_actions(s: Signals) -> list[Action]:
         and refund.baseline.ratio > REFUND_RISE
         and "refund_spike" not in kinds
     ):
-        reason = s.refund_reason or _t(s, "主要退款原因", "the top refund reason")
+        reason = s.refund_reason or pick(s.lang, "主要退款原因", "the top refund reason")
         out.append(
             Action(
                 subject=refund.label,
-                title=_t(
-                    s,
+                title=pick(
+                    s.lang,
                     f"针对“{reason}”改进详情页说明和包装，并回访近期退款买家",
                     f"Fix what causes “{reason}” (listing text, packing) and call back recent refunders",
                 ),
-                why=_t(
-                    s,
+                why=pick(
+                    s.lang,
                     f"退款率 {pct(refund.value)}，{change(refund.baseline.ratio)}",
                     f"Refund rate {pct(refund.value)}, {change(refund.baseline.ratio)}",
                 ),
@@ -188,17 +187,19 @@ def kpi_actions(s: Signals) -> list[Action]:
             for m in (s.movers.falling if s.movers else [])
             if m.reason == "conversion"
         ][:2]
-        which = "、".join(names) if names else _t(s, "转化下降的商品", "the listings that fell")
+        which = (
+            "、".join(names) if names else pick(s.lang, "转化下降的商品", "the listings that fell")
+        )
         out.append(
             Action(
                 subject=conv.label,
-                title=_t(
-                    s,
+                title=pick(
+                    s.lang,
                     f"检查 {which} 的价格、主图和评价",
                     f"Check price, main image and reviews of {which}",
                 ),
-                why=_t(
-                    s,
+                why=pick(
+                    s.lang,
                     f"转化率 {pct(conv.value)}，{change(conv.baseline.ratio)}",
                     f"Conversion {pct(conv.value)}, {change(conv.baseline.ratio)}",
                 ),
@@ -212,17 +213,17 @@ def kpi_actions(s: Signals) -> list[Action]:
 
 def promotion_actions(s: Signals) -> list[Action]:
     """Get ready for promotions that start within two weeks."""
-    sellers = "、".join(s.top_sellers) if s.lang == "zh" else ", ".join(s.top_sellers)
+    sellers = pick(s.lang, "、", ", ").join(s.top_sellers)
     return [
         Action(
             subject=p.name,
-            title=_t(
-                s,
+            title=pick(
+                s.lang,
                 f"备货并设置活动推广预算，重点：{sellers}",
                 f"Stock up and set ad budgets; focus on {sellers}",
             ),
-            why=_t(
-                s,
+            why=pick(
+                s.lang,
                 f"{p.start:%m-%d} 开始（{p.days_away} 天后）",
                 f"Starts {p.start:%b %d} (in {p.days_away} days)",
             ),
@@ -243,15 +244,15 @@ def mover_actions(s: Signals) -> list[Action]:
         out.append(
             Action(
                 subject=name,
-                title=_t(
-                    s,
+                title=pick(
+                    s.lang,
                     "加码：确保库存充足，适当提高推广预算",
                     "Back it: keep it in stock and raise its ad budget",
                 ),
-                why=_t(
-                    s,
-                    f"支付金额 {money(m.change, s.currency)}（{m.reason_text}）",
-                    f"GMV {money(m.change, s.currency)} ({m.reason_text})",
+                why=pick(
+                    s.lang,
+                    f"支付金额 {money(m.change, s.currency, s.lang, digits=None)}（{m.reason_text}）",
+                    f"GMV {money(m.change, s.currency, s.lang, digits=None)} ({m.reason_text})",
                 ),
                 source="mover",
                 ref=m.product_id,
@@ -265,15 +266,15 @@ def mover_actions(s: Signals) -> list[Action]:
         out.append(
             Action(
                 subject=name,
-                title=_t(
-                    s,
+                title=pick(
+                    s.lang,
                     f"排查下滑原因（{m.reason_text}）并在本周内修复",
                     f"Find out why it fell ({m.reason_text}) and fix it this week",
                 ),
-                why=_t(
-                    s,
-                    f"支付金额 {money(m.change, s.currency)}",
-                    f"GMV {money(m.change, s.currency)}",
+                why=pick(
+                    s.lang,
+                    f"支付金额 {money(m.change, s.currency, s.lang, digits=None)}",
+                    f"GMV {money(m.change, s.currency, s.lang, digits=None)}",
                 ),
                 source="mover",
                 ref=m.product_id,

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from shopkeeper.clock import today, utcnow
+from shopkeeper.context import StoreContext
 from shopkeeper.inspection.engine import default_as_of, inspect_store
 from shopkeeper.inspection.models import InspectionReport
 from shopkeeper.inspection.service import run_inspection
@@ -15,7 +16,6 @@ from shopkeeper.reports.models import (
     Comparison,
     FindingsBlock,
     Kpi,
-    Lang,
     Missing,
     Movers,
     Report,
@@ -26,12 +26,12 @@ from shopkeeper.reports.models import (
 from shopkeeper.reports.movers import find_movers
 from shopkeeper.reports.periods import Periods, plan_periods
 from shopkeeper.reports.roles import ROLES, shows_kind
-from shopkeeper.reports.text import common_brand, missing_text, short_title, tr
-from shopkeeper.settings import Settings
+from shopkeeper.reports.text import common_brand, missing_text, short_title
 from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.text import Lang, t
 
 TOP_FINDINGS = 10
 KPI_NEEDS: dict[str, str] = {
@@ -59,13 +59,13 @@ def _comparisons(db: Query, periods: Periods, lang: str) -> list[Comparison]:
     return [
         Comparison(
             key="previous",
-            label=tr(f"cmp.{periods.kind}.previous", lang),
+            label=t(f"cmp.{periods.kind}.previous", lang),
             windows=periods.previous,
             promotions=trend.promotions_during(db, periods.previous),
         ),
         Comparison(
             key="baseline",
-            label=tr(f"cmp.{periods.kind}.baseline", lang),
+            label=t(f"cmp.{periods.kind}.baseline", lang),
             windows=periods.baseline,
             promotions=trend.promotions_during(db, periods.baseline),
         ),
@@ -221,34 +221,25 @@ def build_report(
 
 
 def run_report(
-    settings: Settings,
-    store: str,
+    ctx: StoreContext,
     *,
     kind: ReportKind = "daily",
     role: Role = "owner",
     as_of: dt.date | None = None,
     lang: Lang | None = None,
 ) -> Report:
-    """Build a report of ``store``; its findings leave out what the merchant dismissed.
+    """Build a report of the store of ``ctx``; its findings leave out what the merchant dismissed.
 
     The inspection it runs is not recorded in the findings history (a report only reads).
     """
-    inspection = run_inspection(settings, store, as_of=as_of, lang=lang, remember=False)
-    with Warehouse.open(existing_store_dir(settings, store), read_only=True) as wh:
+    inspection = run_inspection(ctx, as_of=as_of, lang=lang, remember=False)
+    with Warehouse.open(existing_store_dir(ctx.settings, ctx.store), read_only=True) as wh:
         return build_report(
             wh,
-            store,
+            ctx.store,
             kind=kind,
             role=role,
             as_of=as_of or inspection.as_of,
             lang=lang,
             inspection=inspection,
         )
-
-
-def store_config(settings: Settings, store: str) -> StoreConfig:
-    """A store's ``store.toml`` as last imported."""
-    with Warehouse.open(existing_store_dir(settings, store), read_only=True) as wh:
-        config = wh.store_config()
-    assert config is not None, "a store with a warehouse always has its store.toml"
-    return config

@@ -12,6 +12,8 @@ broad ones (product questions). Messages matching none (greetings, "thanks", "å¥
 
 from __future__ import annotations
 
+from shopkeeper.text import pick
+
 TOPICS: tuple[tuple[str, str, str, str], ...] = (
     (
         "damaged",
@@ -64,7 +66,7 @@ def topic_label(key: str, lang: str) -> str:
     """A topic's name."""
     for k, zh, en, _ in TOPICS:
         if k == key:
-            return zh if lang == "zh" else en
+            return pick(lang, zh, en)
     return key
 
 

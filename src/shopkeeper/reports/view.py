@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shopkeeper.reports import text
+from shopkeeper import text
+from shopkeeper.reports import text as report_text
 from shopkeeper.reports.models import Kpi, Report, Window
 
 
@@ -27,15 +28,15 @@ class Fmt:
 
     def t(self, key: str, **values: object) -> str:
         """Translated text."""
-        return text.tr(key, self.lang, **values)
+        return text.t(key, self.lang, **values)
 
     def money(self, value: float | None) -> str:
         """Money: ``¥1,234``."""
-        return text.money(value, self.currency)
+        return text.money(value, self.currency, self.lang, digits=None)
 
     def num(self, value: float | None) -> str:
         """A count: ``1,234``."""
-        return text.number(value)
+        return text.number(value, 0)
 
     def pct(self, value: float | None, digits: int = 1) -> str:
         """A rate: ``3.1%``."""
@@ -47,20 +48,20 @@ class Fmt:
 
     def short(self, title: str, width: int) -> str:
         """A title cut to about ``width`` columns."""
-        return text.short_title(title, width, self.brand)
+        return report_text.short_title(title, width, self.brand)
 
     def kind_label(self, kind: str) -> str:
         """A finding kind's name."""
-        return text.kind_label(kind, self.lang)
+        return report_text.kind_label(kind, self.lang)
 
     @property
     def colon(self) -> str:
         """``：`` or ``: ``."""
-        return "：" if self.lang == "zh" else ": "
+        return text.pick(self.lang, "：", ": ")
 
     def paren(self, inner: str) -> str:
         """``（…）`` or `` (…)``."""
-        return f"（{inner}）" if self.lang == "zh" else f" ({inner})"
+        return text.pick(self.lang, f"（{inner}）", f" ({inner})")
 
     def kpi_value(self, k: Kpi, value: float | None = None) -> str:
         """A KPI's value (or ``value``, e.g. its target) in the KPI's unit."""
@@ -102,14 +103,14 @@ class Fmt:
 
     def missing(self, tables: list[str]) -> str:
         """What data is missing."""
-        return text.missing_text(tables, self.lang) if tables else self.t("no_data")
+        return report_text.missing_text(tables, self.lang) if tables else self.t("no_data")
 
     def missing_label(self, section: str) -> str:
         """What a ``missing`` entry refers to: a KPI or a section."""
         if section.startswith("kpi:"):
-            return text.kpi_label(section[4:], self.lang)
+            return report_text.kpi_label(section[4:], self.lang)
         key = "sec.funnel" if section == "funnel" else f"sec.{section}"
-        return self.t(key) if key in text.STRINGS else section
+        return self.t(key) if key in report_text.STRINGS else section
 
 
 def titles_in(report: Report) -> list[str]:
@@ -126,7 +127,7 @@ def titles_in(report: Report) -> list[str]:
 
 def fmt_for(report: Report) -> Fmt:
     """Formatters for a report, leaving the shop's brand word out of short titles."""
-    return Fmt(report.lang, report.currency, text.common_brand(titles_in(report)))
+    return Fmt(report.lang, report.currency, report_text.common_brand(titles_in(report)))
 
 
 def title_of(report: Report) -> str:

@@ -22,6 +22,7 @@ from shopkeeper.skills.common import (
     ratio,
 )
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, money, num, tr
 
 DEFAULT_TARGET_ROI = 3.0
 Move = Literal["raise_bid", "lower_bid", "raise_budget", "pause", "keep", "too_little_data"]
@@ -86,6 +87,26 @@ class AdsPerformance(DataAnswer):
         default_factory=list, description="campaign_ids with the lowest ROI (judged ones)"
     )
     campaigns: list[CampaignRow] = Field(default_factory=list, description="most spend first")
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Spend, GMV and ROI, then each campaign against its target."""
+        cur = self.money_in(currency)
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：广告花费 {money(self.spend, cur, lang)}，带来成交 {money(self.gmv, cur, lang)}，"
+            f"ROI {num(self.roi, 2)}，点击 {num(self.clicks)}，转化 {num(self.conversions)}。",
+            f"{self.start} to {self.end}: ad spend {money(self.spend, cur, lang)}, GMV {money(self.gmv, cur, lang)}, "
+            f"ROI {num(self.roi, 2)}, {num(self.clicks)} clicks, {num(self.conversions)} conversions.",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.campaign_name or r.campaign_id}（{r.campaign_id}）：花费 {money(r.spend, cur, lang)}，ROI {num(r.roi, 2)}（目标 {num(r.target_roi, 2)}）",
+                f"- {r.campaign_name or r.campaign_id} ({r.campaign_id}): spend {money(r.spend, cur, lang)}, ROI {num(r.roi, 2)} (target {num(r.target_roi, 2)})",
+            )
+            for r in self.campaigns
+        ]
+        return self.join(lang, head, rows)
 
 
 def _facts(d: StoreData, args: AdsArgs) -> tuple[dt.date, dt.date, list[dict[str, Any]]]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.basket import association_rules, frequent_itemsets
 from shopkeeper.skills.common import DataAnswer, Recommendation, open_store
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.skills.render import Lang, num, pct, tr
 from shopkeeper.skills.sales import Period
 from shopkeeper.store.metrics import line_gmv, paid
 
@@ -78,6 +79,26 @@ class CopurchaseBundles(DataAnswer):
     multi_item_baskets: int = Field(default=0, description="orders with two items or more")
     rules: list[RuleRow] = Field(default_factory=list, description="highest lift first")
     bundles: list[Bundle] = Field(default_factory=list)
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Baskets mined, then the rules "buyers of A also buy B"."""
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：{num(self.baskets)} 笔订单，其中 {num(self.multi_item_baskets)} 笔买了多件商品。",
+            f"{self.start} to {self.end}: {num(self.baskets)} orders, {num(self.multi_item_baskets)} with several items.",
+        )
+        rows = []
+        for r in self.rules:
+            lhs = " + ".join(x.title or x.id for x in r.antecedents)
+            rhs = " + ".join(x.title or x.id for x in r.consequents)
+            rows.append(
+                tr(
+                    lang,
+                    f"- 买 {lhs} 的人 {pct(r.confidence)} 也买 {rhs}（提升度 {num(r.lift, 2)}，{r.orders} 单）",
+                    f"- {pct(r.confidence)} of buyers of {lhs} also buy {rhs} (lift {num(r.lift, 2)}, {r.orders} orders)",
+                )
+            )
+        return self.join(lang, head, rows)
 
 
 @skill(tags=("data", "analyst", "designer"))

@@ -16,20 +16,21 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 from pydantic import BaseModel, Field
 
 from shopkeeper.skills.registry import SkillContext
+from shopkeeper.skills.render import Lang, currency_of, generic, tr
 from shopkeeper.skills.sales import Period, _bounds
-from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.config import DEFAULT_CURRENCY, StoreConfig
 from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.text import lang_of, pick
 
-Lang = Literal["zh", "en"]
 DEFAULT_PROMISE_HOURS = 48.0
 
 
@@ -53,6 +54,31 @@ class DataAnswer(BaseModel):
     currency: str = Field(default="", description="currency of every money field")
     recommendations: list[Recommendation] = Field(default_factory=list)
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """The answer text (a skill's answer overrides this generic listing of its fields)."""
+        return generic(self, lang)
+
+    def money_in(self, currency: str) -> str:
+        """The answer's currency, else the store's (else the default of ``store.toml``)."""
+        return currency_of(self.currency, currency)
+
+    def tail(self, lang: Lang) -> list[str]:
+        """The lines every answer ends with: up to three recommendations, the note, missing data."""
+        lines = []
+        recs = [r.text for r in self.recommendations if r.text]
+        if recs:
+            lines.append(tr(lang, "建议：", "Recommended:"))
+            lines += [f"- {r}" for r in recs[:3]]
+        if self.note:
+            lines.append(self.note)
+        if self.missing:
+            lines.append(tr(lang, "缺少数据：", "Missing data: ") + ", ".join(self.missing))
+        return lines
+
+    def join(self, lang: Lang, head: str, rows: list[str], limit: int = 5) -> str:
+        """The head line, the first ``limit`` rows, then :meth:`tail`."""
+        return "\n".join([head, *rows[:limit], *self.tail(lang)])
+
 
 @dataclass
 class StoreData(Query):
@@ -70,11 +96,11 @@ class StoreData(Query):
     @property
     def currency(self) -> str:
         """The store's currency code."""
-        return self.config.currency if self.config else ""
+        return self.config.currency if self.config else DEFAULT_CURRENCY
 
     def text(self, zh: str, en: str) -> str:
         """The text in the answer's language."""
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)
 
     def window(self, period: Period) -> tuple[dt.date, dt.date]:
         """The period's first and last day (default: ending at the last day with orders)."""
@@ -102,7 +128,7 @@ class StoreData(Query):
 def answer_lang(ctx: SkillContext, config: StoreConfig | None) -> Lang:
     """The caller's language, else the store's (as the reports choose)."""
     if ctx.lang in ("zh", "en"):
-        return "zh" if ctx.lang == "zh" else "en"
+        return lang_of(ctx.lang)
     return config.language if config else "zh"
 
 

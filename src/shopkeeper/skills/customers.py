@@ -15,7 +15,9 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.rfm import LABELS, SEGMENTS, RFMSegmenter
 from shopkeeper.skills.common import DataAnswer, Recommendation, open_store, ratio
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, money, num, pct, tr
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
+from shopkeeper.text import pick
 
 ACTIONS: dict[str, tuple[str, str]] = {
     "important_value": (
@@ -107,6 +109,27 @@ class CustomerSegments(DataAnswer):
     )
     returning_buyers: int = Field(default=0, description="…who had bought before it")
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Customers, repeat rate and AOV, then each segment with what to do about it."""
+        cur = self.money_in(currency)
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：{num(self.customers)} 位客户，复购率 {pct(self.repeat_rate)}，"
+            f"客单价 {money(self.avg_order_value, cur, lang)}；近期买家中新客 {num(self.new_buyers)}、老客 {num(self.returning_buyers)}。",
+            f"{self.start} to {self.end}: {num(self.customers)} customers, repeat rate {pct(self.repeat_rate)}, "
+            f"AOV {money(self.avg_order_value, cur, lang)}; recent buyers: {num(self.new_buyers)} new, {num(self.returning_buyers)} returning.",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.label}：{num(r.customers)} 人（{pct(r.share_of_customers)}），贡献 {pct(r.share_of_gmv)} 成交 → {r.suggested_action}",
+                f"- {r.label}: {num(r.customers)} ({pct(r.share_of_customers)}), {pct(r.share_of_gmv)} of GMV → {r.suggested_action}",
+            )
+            for r in self.segments
+        ]
+        tail = self.model_copy(update={"recommendations": []}).tail(lang)
+        return "\n".join([head, *rows[:8], *tail])
+
 
 @skill(tags=("data", "audience", "analyst"))
 def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
@@ -142,7 +165,7 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
         segments.append(
             Segment(
                 key=key,
-                label=LABELS[key][0 if lang == "zh" else 1],
+                label=pick(lang, *LABELS[key]),
                 customers=len(members),
                 share_of_customers=round(len(members) / len(rows), 4),
                 gmv=round(gmv, 2),
@@ -151,7 +174,7 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
                 avg_order_value=ratio(gmv, orders, 2),
                 repeat_rate=round(sum(int(r["orders"]) >= 2 for r in members) / len(members), 4),
                 avg_recency_days=round(sum(r["recency"] for r in members) / len(members), 1),
-                suggested_action=ACTIONS[key][0 if lang == "zh" else 1],
+                suggested_action=pick(lang, *ACTIONS[key]),
             )
         )
     segments.sort(key=lambda s: -s.gmv)
@@ -159,9 +182,11 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
     new = sum(1 for r in recent_rows if r["first_day"] >= recent)
     recs = [
         Recommendation(
-            text=f"{s.label}（{s.customers}）：{s.suggested_action}"
-            if lang == "zh"
-            else f"{s.label} ({s.customers}): {s.suggested_action}"
+            text=pick(
+                lang,
+                f"{s.label}（{s.customers}）：{s.suggested_action}",
+                f"{s.label} ({s.customers}): {s.suggested_action}",
+            )
         )
         for s in segments
         if s.key in ("important_retain", "important_win_back", "important_develop")

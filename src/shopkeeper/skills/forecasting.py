@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.forecast import forecast_series
 from shopkeeper.skills.common import DataAnswer, Recommendation, open_store
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.skills.render import Lang, money, num, tr
 from shopkeeper.store.metrics import line_gmv, paid
 
 
@@ -68,6 +69,31 @@ class SalesForecast(DataAnswer):
     store_units: SeriesForecast | None = None
     store_gmv: SeriesForecast | None = None
     skus: list[SeriesForecast] = Field(default_factory=list)
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Units and GMV expected over the horizon, then the main SKUs and what stock is short."""
+        units, gmv = self.store_units, self.store_gmv
+        total = num(units.forecast_total, 0) if units else "—"
+        low, high = (num(units.lower, 0), num(units.upper, 0)) if units else ("—", "—")
+        value = money(gmv.forecast_total if gmv else None, self.money_in(currency), lang)
+        head = tr(
+            lang,
+            f"未来 {self.horizon_days} 天预计卖 {total} 件（区间 {low}–{high}），"
+            f"成交约 {value}（依据 {self.history_start} 至 {self.history_end} 的数据）。主要 SKU：",
+            f"Next {self.horizon_days} days: about {total} units (range {low}–{high}), "
+            f"GMV about {value} (from {self.history_start} to {self.history_end}). Main SKUs:",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.title or r.id}：{num(r.forecast_total, 0)} 件"
+                + (f"，库存还差 {num(r.stock_short_by, 0)} 件" if r.stock_short_by else ""),
+                f"- {r.title or r.id}: {num(r.forecast_total, 0)} units"
+                + (f", stock short by {num(r.stock_short_by, 0)}" if r.stock_short_by else ""),
+            )
+            for r in self.skus
+        ]
+        return self.join(lang, head, rows)
 
 
 def _one(

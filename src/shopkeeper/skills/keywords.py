@@ -16,6 +16,7 @@ from shopkeeper.skills.common import (
     previous_window,
 )
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.skills.render import Lang, change, num, pct, tr
 from shopkeeper.skills.sales import Period
 from shopkeeper.store.metrics import conversion
 
@@ -65,6 +66,23 @@ class KeywordAnalysis(DataAnswer):
     no_conversion: list[KeywordRow] = Field(
         default_factory=list, description="min_visitors or more and not one buyer"
     )
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Totals, then the terms that brought the most buyers."""
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：{self.keywords} 个搜索词带来 {num(self.visitors)} 访客、{num(self.buyers)} 买家。成交最多的词：",
+            f"{self.start} to {self.end}: {self.keywords} search terms brought {num(self.visitors)} visitors and {num(self.buyers)} buyers. Top terms by buyers:",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.keyword}：访客 {num(r.visitors)}{change(r.visitors_change_pct)}，买家 {r.buyers}，转化率 {pct(r.conversion_rate)}",
+                f"- {r.keyword}: {num(r.visitors)} visitors{change(r.visitors_change_pct)}, {r.buyers} buyers, conversion {pct(r.conversion_rate)}",
+            )
+            for r in self.top_by_buyers
+        ]
+        return self.join(lang, head, rows)
 
 
 def _terms(d: StoreData, args: KeywordArgs) -> tuple[dt.date, dt.date, list[KeywordRow]]:

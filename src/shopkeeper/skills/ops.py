@@ -19,7 +19,6 @@ from shopkeeper.errors import ConfigError
 from shopkeeper.ops.actions import ACTIONS
 from shopkeeper.ops.approvals import ActionRecord, list_actions, propose
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
 from shopkeeper.ops.memory import (
     Memory,
     MemoryKind,
@@ -30,6 +29,7 @@ from shopkeeper.ops.memory import (
     remember as remember_memory,
 )
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, params_text, plural, tr
 
 
 class ApprovalArgs(BaseModel):
@@ -47,15 +47,28 @@ class PendingApprovals(BaseModel):
     count: int
     actions: list[ActionRecord]
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """How many actions wait, each with its arguments and reason, and how to approve one."""
+        head = tr(
+            lang,
+            f"有 {self.count} 个操作等你审批。",
+            f"{plural(self.count, 'action')} {'waits' if self.count == 1 else 'wait'} for your approval.",
+        )
+        rows = [
+            f"- {a.action_id} {a.action} {params_text(a.params)}：{a.reason}" for a in self.actions
+        ]
+        hint = tr(
+            lang,
+            "用 `shopkeeper approvals approve <id>` 批准。",
+            "Approve with `shopkeeper approvals approve <id>`.",
+        )
+        return "\n".join([head, *rows[:10], *([hint] if rows else [])])
+
 
 @skill(tags=("ops", "manager"))
 def pending_approvals(ctx: SkillContext, args: ApprovalArgs) -> PendingApprovals:
     """Actions waiting for a person's approval (or in another state), newest first."""
-    engine = ops_engine(ctx.settings)
-    try:
-        found = list_actions(engine, ctx.store, None if args.status == "all" else args.status)
-    finally:
-        engine.dispose()
+    found = list_actions(ctx.engine, ctx.store, None if args.status == "all" else args.status)
     return PendingApprovals(count=len(found), actions=found[: args.limit])
 
 
@@ -82,13 +95,33 @@ class ProposalResult(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     action: ActionRecord | None = None
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """The action and what the policy decided, with its reasons."""
+        zh, en = _DECISION_TEXT[self.decision]
+        what = (
+            f"{self.action.action} {params_text(self.action.params)}".strip() if self.action else ""
+        )
+        head = tr(lang, f"操作 {what}：{zh}。", f"Action {what}: {en}.")
+        return "\n".join([head, *(f"- {r}" for r in self.reasons)])
+
+
+_DECISION_TEXT: dict[Decision, tuple[str, str]] = {
+    "auto_executed": ("已按规则自动执行", "executed automatically within policy"),
+    "pending": (
+        "超出自动执行范围，已提交等待你审批",
+        "above the automatic limits: waiting for your approval",
+    ),
+    "refused": ("被规则拒绝", "refused by policy"),
+    "invalid": ("无法提交", "could not be proposed"),
+}
+
 
 @skill(tags=("ops", "writes", "manager"))
 def propose_action(ctx: SkillContext, args: ProposeArgs) -> ProposalResult:
     """Propose a typed action (change_price, change_bid, replenish, ...); the store's policy runs it, queues it for approval or refuses it."""
     if not args.action:
         return ProposalResult(decision="invalid", reasons=[f"name an action: {', '.join(ACTIONS)}"])
-    engine = ops_engine(ctx.settings)
+    engine = ctx.engine
     try:
         record = propose(
             ctx.settings,
@@ -102,8 +135,6 @@ def propose_action(ctx: SkillContext, args: ProposeArgs) -> ProposalResult:
         )
     except (ConfigError, ValueError) as exc:  # unknown action or arguments that do not validate
         return ProposalResult(decision="invalid", reasons=[str(exc)])
-    finally:
-        engine.dispose()
     decision: Decision = (
         "pending"
         if record.status == "pending"
@@ -130,22 +161,27 @@ class Remembered(BaseModel):
     memory: Memory | None = None
     note: str | None = None
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """What was remembered (or why nothing was)."""
+        if self.memory is None or not self.memory.text:
+            return "\n".join(
+                [
+                    tr(lang, "没有要记住的内容。", "Nothing to remember."),
+                    *([self.note] if self.note else []),
+                ]
+            )
+        return tr(lang, f"记住了：{self.memory.text}", f"Remembered: {self.memory.text}")
+
 
 @skill(tags=("ops", "writes", "manager"))
 def remember(ctx: SkillContext, args: RememberArgs) -> Remembered:
     """Remember a merchant's rule, preference, decision or note for this store (a pricing rule becomes a floor the policy enforces)."""
     if not args.text.strip():
         return Remembered(stored=False, note="nothing to remember: give the text")
-    engine = ops_engine(ctx.settings)
-    try:
-        return Remembered(
-            stored=True,
-            memory=remember_memory(
-                engine, ctx.store, args.text, kind=args.kind, source=ctx.actor
-            ),
-        )
-    finally:
-        engine.dispose()
+    return Remembered(
+        stored=True,
+        memory=remember_memory(ctx.engine, ctx.store, args.text, kind=args.kind, source=ctx.actor),
+    )
 
 
 class RecallArgs(BaseModel):
@@ -170,20 +206,25 @@ class RecalledMemories(BaseModel):
 
     memories: list[RecalledMemory]
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """The memories found, one a line."""
+        if not self.memories:
+            return tr(
+                lang, "我还没有记住关于这个的内容。", "I have nothing remembered about that yet."
+            )
+        rows = [f"- [{m.kind}] {m.text}" for m in self.memories]
+        return "\n".join([tr(lang, "我记得：", "What I remember:"), *rows])
+
 
 @skill(tags=("ops", "manager"))
 def recall_memory(ctx: SkillContext, args: RecallArgs) -> RecalledMemories:
     """The store's memories relevant to a query (rules, preferences, decisions, notes), best first."""
-    engine = ops_engine(ctx.settings)
-    try:
-        found: list[tuple[Memory, float | None]]
-        if args.query.strip():
-            found = [(m, s) for m, s in recall(engine, ctx.store, args.query, k=args.k)]
-        else:
-            latest = list(reversed(memories_of(engine, ctx.store)))[: args.k]
-            found = [(m, None) for m in latest]
-    finally:
-        engine.dispose()
+    found: list[tuple[Memory, float | None]]
+    if args.query.strip():
+        found = [(m, s) for m, s in recall(ctx.engine, ctx.store, args.query, k=args.k)]
+    else:
+        latest = list(reversed(memories_of(ctx.engine, ctx.store)))[: args.k]
+        found = [(m, None) for m in latest]
     return RecalledMemories(
         memories=[
             RecalledMemory(

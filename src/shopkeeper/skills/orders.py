@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.skills.common import DataAnswer, end_of_day, open_store, promise_hours
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, money, tr
 from shopkeeper.skills.shipping import shipping_overview
 
 ShipState = Literal["not_paid", "awaiting_shipment", "in_transit", "delivered", "cancelled"]
@@ -71,6 +72,29 @@ class OrderStatus(DataAnswer):
     items: list[OrderLine] = Field(default_factory=list)
     refunds: list[RefundCase] = Field(default_factory=list)
     refund_state: str | None = Field(default=None, description="status of the latest case, if any")
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """The order's state, payment and shipping, then its lines."""
+        if not self.found:
+            return "\n".join([tr(lang, "没有找到这个订单。", "No such order."), *self.tail(lang)])
+        cur = self.money_in(currency)
+        ship = f"{self.shipment or '—'} {self.carrier or ''} {self.tracking_no or ''}".rstrip()
+        head = tr(
+            lang,
+            f"订单 {self.order_id}：{self.status}，实付 {money(self.pay_amount, cur, lang)}，下单 {self.created_at}；物流 {ship}"
+            + ("，已超时未发货" if self.overdue else "")
+            + (f"，售后：{self.refund_state}" if self.refund_state else "")
+            + "。",
+            f"Order {self.order_id}: {self.status}, paid {money(self.pay_amount, cur, lang)}, placed {self.created_at}; shipping {ship}"
+            + (", overdue to ship" if self.overdue else "")
+            + (f", after-sale: {self.refund_state}" if self.refund_state else "")
+            + ".",
+        )
+        rows = [
+            f"- {r.title or r.sku_id} ×{r.quantity}：{money(r.paid_amount, cur, lang)}"
+            for r in self.items
+        ]
+        return self.join(lang, head, rows)
 
 
 def _shipment(o: dict[str, Any]) -> ShipState:

@@ -21,6 +21,7 @@ from shopkeeper.skills.common import (
 )
 from shopkeeper.skills.forecasting import sales_forecast
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, money, num, tr
 from shopkeeper.store.metrics import line_gmv, paid
 
 Position = Literal["cheapest", "below", "in_line", "above", "far_above"]
@@ -83,6 +84,25 @@ class PriceCheck(DataAnswer):
     far_above: list[str] = Field(
         default_factory=list, description="product_ids far above the competitors"
     )
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """SKUs under cost and listings far above competitors, then the lowest margins."""
+        cur = self.money_in(currency)
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：{len(self.below_cost)} 个 SKU 售价低于成本，{len(self.far_above)} 个商品明显贵于竞品。毛利最低的：",
+            f"{self.start} to {self.end}: {len(self.below_cost)} SKUs priced below cost, {len(self.far_above)} listings far above competitors. Lowest margins:",
+        )
+        skus = sorted(self.skus, key=lambda r: r.margin_pct if r.margin_pct is not None else 1e9)
+        rows = [
+            tr(
+                lang,
+                f"- {r.title}（{r.sku_id}）：售价 {money(r.price, cur, lang)}，成本 {money(r.cost, cur, lang)}，毛利率 {num(r.margin_pct)}%",
+                f"- {r.title} ({r.sku_id}): price {money(r.price, cur, lang)}, cost {money(r.cost, cur, lang)}, margin {num(r.margin_pct)}%",
+            )
+            for r in skus
+        ]
+        return self.join(lang, head, rows)
 
 
 def _skus(d: StoreData, args: PriceArgs, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

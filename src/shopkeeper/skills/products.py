@@ -25,6 +25,7 @@ from shopkeeper.skills.common import (
 )
 from shopkeeper.skills.keywords import keyword_analysis
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, change, money, num, pct, tr
 from shopkeeper.store.metrics import conversion, line_gmv, paid, refund_rate
 
 
@@ -76,6 +77,29 @@ class ProductPerformance(DataAnswer):
         default_factory=list, description="product_ids flagged low_conversion, most visitors first"
     )
     products: list[ProductRow] = Field(default_factory=list)
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Median conversion, the listings that convert below it first, then the rest."""
+        low, cur = set(self.low_conversion), self.money_in(currency)
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：店铺转化率中位数 {pct(self.median_conversion_rate)}，"
+            f"转化偏低的商品 {len(low)} 个。",
+            f"{self.start} to {self.end}: median conversion {pct(self.median_conversion_rate)}; "
+            f"{len(low)} listings convert clearly below it.",
+        )
+        items = sorted(self.products, key=lambda r: r.product_id not in low)
+        rows = [
+            tr(
+                lang,
+                f"- {'⚠ ' if r.product_id in low else ''}{r.title}：访客 {num(r.visitors)}，转化率 {pct(r.conversion_rate)}，"
+                f"{r.orders} 单，成交 {money(r.gmv, cur, lang)}{change(r.gmv_change_pct)}，退款率 {pct(r.refund_rate)}",
+                f"- {'⚠ ' if r.product_id in low else ''}{r.title}: {num(r.visitors)} visitors, conversion {pct(r.conversion_rate)}, "
+                f"{r.orders} orders, GMV {money(r.gmv, cur, lang)}{change(r.gmv_change_pct)}, refunds {pct(r.refund_rate)}",
+            )
+            for r in items
+        ]
+        return self.join(lang, head, rows)
 
 
 def _facts(d: StoreData, args: PerformanceArgs) -> list[dict[str, Any]]:

@@ -33,8 +33,8 @@ from typing import Any, get_type_hints, overload
 
 from pydantic import BaseModel
 
+from shopkeeper.context import StoreContext
 from shopkeeper.errors import ConfigError, ShopkeeperError
-from shopkeeper.settings import Settings
 
 ENTRY_POINT_GROUP = "shopkeeper.skills"
 BUILTIN_MODULES: tuple[str, ...] = (
@@ -58,16 +58,9 @@ class SkillNotFound(ShopkeeperError, LookupError):
     """No skill of that name is registered."""
 
 
-@dataclass(frozen=True)
-class SkillContext:
-    """What a skill runs against: the settings, the store, the language of the text it writes,
-    and who runs it — the authenticated caller (an API token's actor), never an argument.
-    """
-
-    settings: Settings
-    store: str
-    lang: str | None = None
-    actor: str = "agent"
+SkillContext = StoreContext
+"""What a skill runs against: one store seen through the edge's application context
+(:class:`shopkeeper.context.StoreContext` — settings, store, language, caller, resources)."""
 
 
 @dataclass(frozen=True)

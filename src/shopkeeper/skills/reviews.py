@@ -17,6 +17,7 @@ from shopkeeper.skills.common import (
     ratio,
 )
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.skills.render import Lang, num, pct, tr
 
 
 class ReviewArgs(PeriodArgs):
@@ -66,6 +67,25 @@ class ReviewSummary(DataAnswer):
     unreplied_negative: int = 0
     top_negative_topics: list[TopicRow] = Field(default_factory=list)
     recent_negative: list[NegativeReview] = Field(default_factory=list, description="newest first")
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Ratings and negative share against the period before, then what the complaints are about."""
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：{self.reviews} 条评价，平均 {num(self.avg_rating, 2)} 分，"
+            f"差评 {self.negative} 条（{pct(self.negative_share)}，上期 {pct(self.negative_share_prev)}），未回复差评 {self.unreplied_negative} 条。差评集中在：",
+            f"{self.start} to {self.end}: {self.reviews} reviews, average {num(self.avg_rating, 2)}, "
+            f"{self.negative} negative ({pct(self.negative_share)}, before {pct(self.negative_share_prev)}), {self.unreplied_negative} unanswered. Main complaints:",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.label}：{r.reviews} 条（占差评 {pct(r.share_of_negative)}）",
+                f"- {r.label}: {r.reviews} reviews ({pct(r.share_of_negative)} of negatives)",
+            )
+            for r in self.top_negative_topics
+        ]
+        return self.join(lang, head, rows)
 
 
 def _counts(d: StoreData, s: dt.date, e: dt.date, args: ReviewArgs) -> dict[int, int]:

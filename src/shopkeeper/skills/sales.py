@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from shopkeeper.clock import today
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, currency_of, money, tr
+from shopkeeper.store.config import DEFAULT_CURRENCY
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
@@ -65,6 +67,17 @@ class SalesSummary(BaseModel):
     aov: float | None = Field(description="average order value: gmv / orders")
     days: list[DaySales]
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """GMV, orders, buyers, units and the average order value of the period."""
+        cur = currency_of(self.currency, currency)
+        return tr(
+            lang,
+            f"{self.start} 至 {self.end}：成交额 {money(self.gmv, cur, lang)}，订单 {self.orders} 笔，"
+            f"买家 {self.buyers} 人，件数 {self.units}，客单价 {money(self.aov, cur, lang)}。",
+            f"{self.start} to {self.end}: GMV {money(self.gmv, cur, lang)}, {self.orders} orders, "
+            f"{self.buyers} buyers, {self.units} units, average order value {money(self.aov, cur, lang)}.",
+        )
+
 
 @skill(tags=("data", "analyst"))
 def sales_summary(ctx: SkillContext, args: Period) -> SalesSummary:
@@ -93,7 +106,7 @@ def sales_summary(ctx: SkillContext, args: Period) -> SalesSummary:
     return SalesSummary(
         start=start,
         end=end,
-        currency=config.currency if config else "",
+        currency=config.currency if config else DEFAULT_CURRENCY,
         gmv=round(gmv, 2),
         orders=orders,
         buyers=buyers,
@@ -136,6 +149,30 @@ class TopProducts(BaseModel):
     end: dt.date
     by: str
     products: list[ProductSales]
+    currency: str = Field(default="", description="currency of every money field")
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """The ranking, one listing a line."""
+        cur = currency_of(self.currency, currency)
+        by = tr(
+            lang,
+            "成交额" if self.by == "gmv" else "销量",
+            "sales value" if self.by == "gmv" else "units",
+        )
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end} 按{by}排名：",
+            f"Ranked by {by}, {self.start} to {self.end}:",
+        )
+        rows = [
+            tr(
+                lang,
+                f"{n}. {p.title}（{p.product_id}）：{money(p.gmv, cur, lang)}，{p.units} 件，{p.orders} 单",
+                f"{n}. {p.title} ({p.product_id}): {money(p.gmv, cur, lang)}, {p.units} units, {p.orders} orders",
+            )
+            for n, p in enumerate(self.products, 1)
+        ]
+        return "\n".join([head, *rows]) if rows else head + tr(lang, " 没有商品。", " no products.")
 
 
 @skill(tags=("data", "analyst"))
@@ -160,10 +197,12 @@ def top_products(ctx: SkillContext, args: TopArgs) -> TopProducts:
                 ORDER BY {args.by} {direction}, l.product_id LIMIT ?""",
             [start, end, args.category, args.category, args.limit],
         ).fetchall()
+        config = wh.store_config()
     return TopProducts(
         start=start,
         end=end,
         by=args.by,
+        currency=config.currency if config else DEFAULT_CURRENCY,
         products=[
             ProductSales(
                 product_id=r[0],

@@ -23,6 +23,7 @@ from shopkeeper.skills.common import (
     previous_window,
 )
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, money, pct, tr
 from shopkeeper.skills.reviews import review_summary
 from shopkeeper.store.metrics import paid, refund_rate
 
@@ -87,6 +88,26 @@ class RefundSummary(DataAnswer):
     by_reason: list[ReasonRow] = Field(default_factory=list)
     top_skus: list[SkuRefunds] = Field(default_factory=list)
     days: list[DayRefunds] = Field(default_factory=list)
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Cases, amount and refund rate against the period before, then the top reasons."""
+        cur = self.money_in(currency)
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：售后 {self.cases} 单，金额 {money(self.amount, cur, lang)}，"
+            f"退款率 {pct(self.refund_rate)}（上期 {pct(self.refund_rate_prev)}），未结 {self.open_cases} 单。主要原因：",
+            f"{self.start} to {self.end}: {self.cases} after-sale cases, {money(self.amount, cur, lang)}, "
+            f"refund rate {pct(self.refund_rate)} (before: {pct(self.refund_rate_prev)}), {self.open_cases} open. Top reasons:",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.reason}：{r.cases} 单（{pct(r.share)}）",
+                f"- {r.reason}: {r.cases} cases ({pct(r.share)})",
+            )
+            for r in self.by_reason
+        ]
+        return self.join(lang, head, rows)
 
 
 def _window_totals(d: StoreData, s: dt.date, e: dt.date) -> tuple[int, float, int, int]:

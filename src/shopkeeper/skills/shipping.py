@@ -18,6 +18,7 @@ from shopkeeper.skills.common import (
     ratio,
 )
 from shopkeeper.skills.registry import SkillContext, skill
+from shopkeeper.skills.render import Lang, money, num, tr
 from shopkeeper.store.metrics import order_gmv, paid
 
 MIN_FILL_RATE = 0.9
@@ -71,6 +72,36 @@ class ShippingOverview(DataAnswer):
         default_factory=list, description="most overdue first"
     )
     abnormal_addresses: list[AddressProblem] = Field(default_factory=list)
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Unshipped and overdue orders against the promise, then the first overdue and bad addresses."""
+        cur = self.money_in(currency)
+        bad = len(self.abnormal_addresses)
+        head = tr(
+            lang,
+            f"截至 {self.as_of}：未发货 {self.unshipped} 单（{money(self.unshipped_value, cur, lang)}），"
+            f"超过 {num(self.promise_hours)} 小时承诺的 {self.overdue} 单；平均 {num(self.avg_hours_to_ship)} 小时发货；"
+            f"地址异常 {bad} 单。",
+            f"As of {self.as_of}: {self.unshipped} unshipped orders ({money(self.unshipped_value, cur, lang)}), "
+            f"{self.overdue} past the {num(self.promise_hours)}-hour promise; {num(self.avg_hours_to_ship)} h to ship on average; "
+            f"{bad} abnormal addresses.",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- 超时 {r.order_id}：已付款 {num(r.hours_since_payment)} 小时",
+                f"- overdue {r.order_id}: paid {num(r.hours_since_payment)} h ago",
+            )
+            for r in self.overdue_orders[:3]
+        ] + [
+            tr(
+                lang,
+                f"- 地址 {r.order_id}：{r.description}",
+                f"- address {r.order_id}: {r.description}",
+            )
+            for r in self.abnormal_addresses[:3]
+        ]
+        return "\n".join([head, *rows, *self.tail(lang)])
 
 
 def _judged(d: StoreData, cutoff: dt.datetime) -> list[str]:

@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from shopkeeper.analytics.inventory import days_of_cover, reorder_quantity
+from shopkeeper.analytics.inventory import reorder_quantity
 from shopkeeper.skills.common import DataAnswer, Recommendation, StoreData, open_store
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
-from shopkeeper.store.metrics import paid
+from shopkeeper.skills.render import Lang, num, tr
+from shopkeeper.store.metrics import days_of_cover, paid
 from shopkeeper.store.sales import Sales
 
 DEFAULT_LEAD_DAYS = 7
@@ -105,6 +106,38 @@ class StockStatus(DataAnswer):
         default_factory=list, description="every SKU (up to limit), least cover first"
     )
 
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Counts per state, what to reorder, then the SKUs at risk and overstocked."""
+        s = self.summary or StockSummary(
+            skus=0,
+            out_of_stock=0,
+            at_risk=0,
+            overstock=0,
+            no_sales=0,
+            to_replenish=0,
+            units_to_order=0,
+        )
+        head = tr(
+            lang,
+            f"截至 {self.as_of}：{s.skus} 个 SKU，断货 {s.out_of_stock} 个，即将断货 {s.at_risk} 个，"
+            f"积压 {s.overstock} 个，无销量 {s.no_sales} 个；"
+            f"建议补货 {s.to_replenish} 个 SKU 共 {s.units_to_order} 件。",
+            f"As of {self.as_of}: {s.skus} SKUs, {s.out_of_stock} out of stock, "
+            f"{s.at_risk} at risk, {s.overstock} overstocked, {s.no_sales} not selling; "
+            f"reorder {s.units_to_order} units across {s.to_replenish} SKUs.",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.title}（{r.sku_id}）：可售 {r.available}，在途 {r.in_transit}，"
+                f"日均 {num(r.avg_daily_units)} 件，可卖 {num(r.days_of_cover)} 天，建议补 {r.reorder_qty} 件",
+                f"- {r.title} ({r.sku_id}): {r.available} available, {r.in_transit} in transit, "
+                f"{num(r.avg_daily_units)}/day, {num(r.days_of_cover)} days of cover, reorder {r.reorder_qty}",
+            )
+            for r in self.at_risk + self.overstock
+        ]
+        return self.join(lang, head, rows)
+
 
 def _rows(d: StoreData, args: StockArgs, as_of: dt.date) -> list[dict[str, Any]]:
     rows = [
@@ -181,10 +214,10 @@ def _advice(d: StoreData, at_risk: list[SkuStock], over: list[SkuStock]) -> list
     out = [
         Recommendation(
             text=d.text(
-                f"补货 {s.title}（{s.sku_id}）{s.reorder_qty} 件：可售 {s.available} 件，日均 {s.avg_daily_units:g} 件，"
-                f"约 {s.days_of_cover or 0:g} 天卖完，补货周期 {s.lead_time_days} 天",
+                f"补货 {s.title}（{s.sku_id}）{s.reorder_qty} 件：可售 {s.available} 件，日均 {num(s.avg_daily_units)} 件，"
+                f"约 {num(s.days_of_cover or 0)} 天卖完，补货周期 {s.lead_time_days} 天",
                 f"Reorder {s.reorder_qty} of {s.title} ({s.sku_id}): {s.available} free, selling "
-                f"{s.avg_daily_units:g}/day, {s.days_of_cover or 0:g} days of cover, lead time {s.lead_time_days} days",
+                f"{num(s.avg_daily_units)}/day, {num(s.days_of_cover or 0)} days of cover, lead time {s.lead_time_days} days",
             ),
             action="replenish",
             params={"sku_id": s.sku_id, "quantity": s.reorder_qty},

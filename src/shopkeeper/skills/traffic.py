@@ -15,6 +15,7 @@ from shopkeeper.skills.common import (
     ratio,
 )
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
+from shopkeeper.skills.render import Lang, change, num, pct, tr
 from shopkeeper.skills.sales import Period
 from shopkeeper.store.metrics import conversion
 
@@ -50,6 +51,24 @@ class TrafficSources(DataAnswer):
     change_pct: float | None = None
     conversion_rate: float | None = None
     sources: list[SourceRow] = Field(default_factory=list, description="most visitors first")
+
+    def render(self, lang: Lang, currency: str = "") -> str:
+        """Visitors and conversion against the period before, then each source."""
+        moved = change(self.change_pct).strip("（）") or "—"
+        head = tr(
+            lang,
+            f"{self.start} 至 {self.end}：访客 {num(self.visitors)}（上期 {num(self.visitors_prev)}，{moved}），转化率 {pct(self.conversion_rate)}。各渠道：",
+            f"{self.start} to {self.end}: {num(self.visitors)} visitors (before {num(self.visitors_prev)}, {moved}), conversion {pct(self.conversion_rate)}. By source:",
+        )
+        rows = [
+            tr(
+                lang,
+                f"- {r.source}：{num(r.visitors)}{change(r.change_pct)}，占 {pct(r.share)}，转化率 {pct(r.conversion_rate)}（上期 {pct(r.conversion_rate_prev)}）",
+                f"- {r.source}: {num(r.visitors)}{change(r.change_pct)}, {pct(r.share)} of visitors, conversion {pct(r.conversion_rate)} (before {pct(r.conversion_rate_prev)})",
+            )
+            for r in self.sources
+        ]
+        return self.join(lang, head, rows)
 
 
 @skill(tags=("data", "analyst"))

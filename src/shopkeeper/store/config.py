@@ -10,9 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shopkeeper.errors import ConfigError, MissingFileError
+from shopkeeper.text import Lang
 
 Platform = Literal["taobao", "tmall", "jd", "douyin", "pdd", "shopify", "other"]
-Language = Literal["zh", "en"]
+Language = Lang
+
+
+DEFAULT_CURRENCY = "CNY"
+"""The currency of a store whose store.toml names none."""
 
 
 class Targets(BaseModel):
@@ -33,7 +38,7 @@ class StoreConfig(BaseModel):
 
     name: str = Field(min_length=1)
     platform: Platform = "other"
-    currency: str = Field(default="CNY", min_length=3, max_length=3)
+    currency: str = Field(default=DEFAULT_CURRENCY, min_length=3, max_length=3)
     timezone: str = "Asia/Shanghai"
     language: Language = "zh"
     targets: Targets = Field(default_factory=Targets)

@@ -45,6 +45,25 @@ class StoreInfo(BaseModel):
         data = self.model_dump(mode="json", by_alias=True)
         return data
 
+    def render(self, lang: str, currency: str = "") -> str:
+        """The answer text: rows and dates per table, and what is quarantined."""
+        zh = lang == "zh"
+        lines = [
+            f"店铺 {self.name or self.store}（{self.platform or '-'}）的数据："
+            if zh
+            else f"Data of {self.name or self.store} ({self.platform or '-'}):"
+        ]
+        for name, t in self.tables.items():
+            span = f"{t.from_} ~ {t.to}" if t.from_ else ""
+            lines.append(f"- {name}: {t.rows:,} {'行' if zh else 'rows'} {span}".rstrip())
+        if self.quarantined:
+            lines.append(
+                f"隔离区有 {self.quarantined} 行待修正。"
+                if zh
+                else f"{self.quarantined} rows are quarantined."
+            )
+        return "\n".join(lines)
+
     def __rich__(self) -> RenderableType:
         title = f"Store '{self.store}'" + (
             f" — {self.name} ({self.platform}, {self.timezone})" if self.name else ""

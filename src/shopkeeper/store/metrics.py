@@ -122,3 +122,15 @@ def refund_rate(refund_orders: float, paid_orders: float) -> float | None:
 def conversion(buyers: float, visitors: float) -> float | None:
     """Paying buyers / visitors, 0-1 to 4 places; ``None`` without visitors."""
     return _share(buyers, visitors)
+
+
+def days_of_cover(available: float, daily: float) -> float | None:
+    """Days the free stock lasts at the current rate (``None`` when nothing sells — including a rate
+    so small that the division would overflow).
+
+    >>> days_of_cover(30, 4.0), days_of_cover(-3, 2.0), days_of_cover(5, 0.0)
+    (7.5, 0.0, None)
+    """
+    if daily <= 1e-9:
+        return None
+    return max(0.0, available) / daily

@@ -6,7 +6,7 @@ mean of units per day over its last 7 and its last 28 comparable days (promotion
 aftermath left out, days without sales counted as 0), weighted half and half so a recent trend
 counts without one good day deciding; its **days of cover** is its available stock
 (:func:`shopkeeper.store.metrics.available`, summed over warehouses in its latest snapshot) over
-that rate (:func:`shopkeeper.analytics.inventory.days_of_cover`).
+that rate (:func:`shopkeeper.store.metrics.days_of_cover`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from shopkeeper.analytics.inventory import days_of_cover
-from shopkeeper.store.metrics import available, line_gmv, paid
+from shopkeeper.store.metrics import available, days_of_cover, line_gmv, paid
 from shopkeeper.store.query import Query
 
 POST_PROMO_DAYS = 7

@@ -174,3 +174,13 @@ def existing_store_dir(settings: Settings, store: str) -> Path:
         )
         raise StoreNotFound(f"no store named {store!r} under {settings.home}{hint}")
     return path
+
+
+def store_config(settings: Settings, store: str) -> StoreConfig:
+    """A store's ``store.toml`` as last imported (with the warehouse already open, ask it:
+    :meth:`Warehouse.store_config`).
+    """
+    with Warehouse.open(existing_store_dir(settings, store), read_only=True) as wh:
+        config = wh.store_config()
+    assert config is not None, "a store with a warehouse always has its store.toml"
+    return config

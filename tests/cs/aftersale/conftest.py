@@ -15,7 +15,7 @@ from shopkeeper.cs.aftersale.models import Buyer
 from shopkeeper.cs.aftersale.service import AfterSale
 from shopkeeper.cs.aftersale.store import open_store_aftersale
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.service import create_demo
 from shopkeeper.store.warehouse import Warehouse

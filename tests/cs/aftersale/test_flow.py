@@ -17,7 +17,7 @@ from shopkeeper.errors import ConfigError
 from shopkeeper.ops.actions import ACTIONS, AFTERSALE_ACTIONS, validate_params
 from shopkeeper.ops.approvals import propose
 from shopkeeper.ops.connectors import OutboxConnector
-from shopkeeper.ops.db import ops_engine
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 
 DOCS = Path(__file__).parents[3] / "docs" / "cs-policy.md"

@@ -12,7 +12,7 @@ from shopkeeper.cs.aftersale.models import Address, Buyer
 from shopkeeper.cs.aftersale.service import NotAllowed
 from shopkeeper.ops import approvals
 from shopkeeper.ops.audit import audit_log
-from shopkeeper.ops.db import cs_order_changes
+from shopkeeper.opsdb import cs_order_changes
 
 from .conftest import NOW, PRESALE_ORDER, Demo
 

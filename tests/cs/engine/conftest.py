@@ -12,12 +12,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import Engine
 
-from shopkeeper.cs.engine import handle_message
-from shopkeeper.cs.engine.context import use_embedder
+from shopkeeper.clock import Clock
+from shopkeeper.cs.engine import CsEngine
 from shopkeeper.cs.kb import build
 from shopkeeper.cs.kb.text import tokens
 from shopkeeper.cs.messages import CsMessage, CsReply
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings, get_settings
 from shopkeeper.store.service import create_demo
 from shopkeeper.store.warehouse import Warehouse
@@ -74,6 +76,12 @@ class Demo:
 
     settings: Settings
     ids: Iterator[int]
+    cs: CsEngine
+
+    @property
+    def ops(self) -> Engine:
+        """The engine's operational database."""
+        return self.cs.ops
 
     def say(
         self,
@@ -95,7 +103,7 @@ class Demo:
             lang=lang,  # type: ignore[arg-type]
             attachments=attachments or [],
         )
-        return handle_message(self.settings, STORE, message, now=now, verified=verified)
+        return self.cs.handle_message(STORE, message, now=now, verified=verified)
 
     def conversation(self) -> str:
         return f"c{next(self.ids)}"
@@ -165,8 +173,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         _add_unpaid_presale(settings)
         _add_two_open_orders(settings)
         embedder = WordEmbedder()
-        use_embedder(embedder)
         build(settings, STORE, embedder=embedder)
-        yield Demo(settings, itertools.count())
-        use_embedder(None)
+        ops = ops_engine(settings)
+        yield Demo(
+            settings, itertools.count(), CsEngine(settings, ops, Clock(NOW), embedder=embedder)
+        )
+        ops.dispose()
     get_settings.cache_clear()

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from shopkeeper.cs.engine.sessions import db
-from shopkeeper.ops.db import actions, cs_order_changes, cs_proposals
+from shopkeeper.opsdb import actions, cs_order_changes, cs_proposals
 
 from .adversarial import CORPUS, Case
 from .conftest import Demo
@@ -39,7 +38,7 @@ def _victim(demo: Demo, attacker: str) -> dict[str, Any]:
 
 def _violations(demo: Demo, attacker: str, victim_order: str) -> list[str]:
     found = []
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         changed = conn.execute(select(cs_order_changes.c.order_id)).all()
         if victim_order in {r[0] for r in changed}:
             found.append("another buyer's order was changed")

@@ -7,14 +7,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from shopkeeper.cs.engine.sessions import db
-from shopkeeper.ops.db import actions, audit_events, cs_order_changes, cs_requests
+from shopkeeper.opsdb import actions, audit_events, cs_order_changes, cs_requests
 
 from .conftest import NOW, PRESALE_BUYER, PRESALE_ORDER, Demo
 
 
 def _executed(demo: Demo, order_id: str) -> list[str]:
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         rows = conn.execute(
             select(cs_order_changes.c.action).where(cs_order_changes.c.order_id == order_id)
         ).all()
@@ -82,7 +81,7 @@ def test_a_large_return_waits_for_a_person_after_confirmation(demo: Demo) -> Non
     assert "人工审核" in proposed.reply
     done = demo.say(buyer, "是的")
     assert done.actions[0].status == "pending_approval"
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         pending = conn.execute(
             select(actions.c.action).where(
                 actions.c.status == "pending", actions.c.action == "cs.return_refund"
@@ -114,7 +113,7 @@ def test_two_open_orders_get_a_clarifying_question(demo: Demo) -> None:
     (action,) = picked.actions
     assert (action.action, action.order_id, action.status) == ("urge_shipment", ids[1], "recorded")
     assert "48" in picked.reply
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         urged = conn.execute(
             select(cs_requests.c.order_id).where(cs_requests.c.customer_id == buyer)
         ).all()
@@ -182,7 +181,7 @@ def test_missing_item_in_a_delivered_parcel_proposes_a_reship_with_approval(demo
 
 
 def test_every_flow_leaves_audit_events(demo: Demo) -> None:
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         events = {r[0] for r in conn.execute(select(audit_events.c.event)).all()}
     assert {"cs.proposed", "cs.confirmed", "cs.refused", "cs.shipment_urged"} <= events
 

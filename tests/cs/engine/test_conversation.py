@@ -8,30 +8,18 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from shopkeeper.cs.engine import (
-    ConversationOwned,
-    adoption_stats,
-    approve_candidate,
-    history,
-    human_reply,
-    kb_candidates,
-    list_queue,
-    record_outcome,
-    release,
-    suggest,
-)
+from shopkeeper.cs.engine import ConversationOwned
 from shopkeeper.cs.engine.handoff import anger
 from shopkeeper.cs.engine.replies import Draft, phrase
-from shopkeeper.cs.engine.sessions import db
 from shopkeeper.cs.kb import open_kb
 from shopkeeper.llm.testing import ScriptedModel
-from shopkeeper.ops.db import cs_messages, cs_requests
+from shopkeeper.opsdb import cs_messages, cs_requests
 
 from .conftest import STORE, Demo, WordEmbedder
 
 
 def _count(demo: Demo, conversation: str) -> int:
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         return int(
             conn.execute(
                 select(func.count())
@@ -48,7 +36,7 @@ def test_the_same_message_id_is_answered_once(demo: Demo) -> None:
     again = demo.say(buyer, f"订单{order_id}催一下发货", conversation=conv, message_id="m-1")
     assert again == first
     assert _count(demo, conv) == 2  # one buyer message, one reply
-    with db(demo.settings).connect() as conn:
+    with demo.ops.connect() as conn:
         urged = conn.execute(
             select(cs_requests.c.seq).where(cs_requests.c.order_id == order_id)
         ).all()
@@ -85,7 +73,7 @@ def test_phones_and_addresses_are_masked_in_stored_messages(demo: Demo) -> None:
         "改地址到浙江省杭州市西湖区文三路90号3单元1502室 电话13812345678",
         conversation=conv,
     )
-    stored = " ".join(m.text for m in history(demo.settings, STORE, conv))
+    stored = " ".join(m.text for m in demo.cs.history(STORE, conv))
     assert "13812345678" not in stored
     assert "文三路90号" not in stored
     assert "杭州市" in stored
@@ -102,21 +90,21 @@ def test_anger_hands_over_with_a_summary_then_human_reply_and_release(demo: Demo
     assert angry.handoff_summary
     assert order_id in angry.handoff_summary
     assert "12315" in angry.handoff_summary
-    queued = {q.conversation_id: q for q in list_queue(demo.settings, STORE)}
+    queued = {q.conversation_id: q for q in demo.cs.list_queue(STORE)}
     assert conv in queued
     assert queued[conv].order_id == order_id
     waiting = demo.say(buyer, "人呢", conversation=conv)
     assert waiting.handoff
     assert waiting.actions == []
-    seen = history(demo.settings, STORE, conv)[-1].seq
-    human = human_reply(demo.settings, STORE, conv, "非常抱歉，已为您联系快递加急。", agent="小王")
-    polled = history(demo.settings, STORE, conv, after=seen)
+    seen = demo.cs.history(STORE, conv)[-1].seq
+    human = demo.cs.human_reply(STORE, conv, "非常抱歉，已为您联系快递加急。", agent="小王")
+    polled = demo.cs.history(STORE, conv, after=seen)
     assert [(m.role, m.author, m.text) for m in polled] == [
         ("human", "小王", "非常抱歉，已为您联系快递加急。")
     ]
     assert human.seq == polled[0].seq
-    release(demo.settings, STORE, conv, agent="小王")
-    assert conv not in {q.conversation_id for q in list_queue(demo.settings, STORE)}
+    demo.cs.release(STORE, conv, agent="小王")
+    assert conv not in {q.conversation_id for q in demo.cs.list_queue(STORE)}
     back = demo.say(buyer, "好的谢谢，再问下巴西喜拉多咖啡豆 500g 咖啡豆 多少钱", conversation=conv)
     assert not back.handoff
     assert back.intent == "stock_price"
@@ -136,31 +124,28 @@ def test_explicit_request_and_repeated_failure_hand_over(demo: Demo) -> None:
 def test_suggestions_outcomes_stats_and_kb_candidates(demo: Demo) -> None:
     conv = demo.conversation()
     demo.say("c-agent", "你好", conversation=conv)
-    found = suggest(demo.settings, STORE, conv, "咖啡滤纸是什么材质的")
+    found = demo.cs.suggest(STORE, conv, "咖啡滤纸是什么材质的")
     assert [s.rank for s in found] == list(range(1, len(found) + 1))
     assert "原木浆" in found[0].text
     assert found[0].sources
-    other = suggest(demo.settings, STORE, conv, "巴西喜拉多咖啡豆 500g 咖啡豆 多少钱")
-    record_outcome(demo.settings, found[0].suggestion_id, "adopted")
-    record_outcome(
-        demo.settings,
+    other = demo.cs.suggest(STORE, conv, "巴西喜拉多咖啡豆 500g 咖啡豆 多少钱")
+    demo.cs.record_outcome(found[0].suggestion_id, "adopted")
+    demo.cs.record_outcome(
         other[0].suggestion_id,
         "edited",
         "¥129，现货充足，今天下单明天发。",
         agent="小王",
     )
-    record_outcome(demo.settings, found[1].suggestion_id, "rejected")
-    stats = adoption_stats(demo.settings, STORE)
+    demo.cs.record_outcome(found[1].suggestion_id, "rejected")
+    stats = demo.cs.adoption_stats(STORE)
     assert (stats.adopted, stats.edited, stats.rejected, stats.decided) == (1, 1, 1, 3)
     assert stats.adoption_rate == pytest.approx(1 / 3, abs=1e-3)
     assert stats.use_rate == pytest.approx(2 / 3, abs=1e-3)
     assert stats.by_intent["product_question"]["adopted"] == 1
-    pending = kb_candidates(demo.settings, STORE)
+    pending = demo.cs.kb_candidates(STORE)
     assert {c.suggestion_id for c in pending} == {found[0].suggestion_id, other[0].suggestion_id}
-    approve_candidate(demo.settings, STORE, other[0].suggestion_id)
-    assert {c.suggestion_id for c in kb_candidates(demo.settings, STORE)} == {
-        found[0].suggestion_id
-    }
+    demo.cs.approve_candidate(STORE, other[0].suggestion_id)
+    assert {c.suggestion_id for c in demo.cs.kb_candidates(STORE)} == {found[0].suggestion_id}
     kb = open_kb(demo.settings, STORE, WordEmbedder())
     assert any(e.kind == "faq" and "今天下单明天发" in e.text for e in kb.entries)
 

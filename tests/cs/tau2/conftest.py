@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from shopkeeper.cs.tau2.replay import DATASET, Dataset
 from shopkeeper.errors import DatasetNotFound
+from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
 from shopkeeper.store.service import default_datasets_dir
 
@@ -31,3 +34,11 @@ def tau2_folder() -> Path:
 @pytest.fixture(scope="module")
 def tau2(tau2_folder: Path) -> Dataset:
     return Dataset.load(tau2_folder)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A throw-away operational database in memory, as the benchmark commands give the replay."""
+    scratch = ops_engine(Settings(home=tmp_path, ops_url="sqlite://"))
+    yield scratch
+    scratch.dispose()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from shopkeeper.cs.tau2.agent_bench import AgentBenchReport, Trial, run_agent_bench, tool_specs
-from shopkeeper.cs.tau2.replay import Dataset, conversation, memory_engine
+from shopkeeper.cs.tau2.replay import Dataset, conversation
 from shopkeeper.llm.base import Message, ModelResponse, ToolCall, ToolSpec
 from shopkeeper.llm.testing import FunctionModel
 
@@ -31,8 +33,8 @@ def _customer(lines: list[str]) -> FunctionModel:
     return FunctionModel(lambda m, t: ModelResponse(text=queue.pop(0), model_name="user"))
 
 
-def test_tool_specs_cover_the_gold_tools(tau2: Dataset) -> None:
-    tools, _ = conversation(tau2.db, memory_engine())
+def test_tool_specs_cover_the_gold_tools(tau2: Dataset, engine: Engine) -> None:
+    tools, _ = conversation(tau2.db, engine)
     names = {s.name for s in tool_specs(tools)}
     gold = {a["name"] for t in tau2.tasks for a in t["evaluation_criteria"]["actions"]}
     assert gold <= names
@@ -40,12 +42,15 @@ def test_tool_specs_cover_the_gold_tools(tau2: Dataset) -> None:
     assert set(spec.parameters["required"]) == {"order_id", "reason"}
 
 
-def test_an_agent_that_makes_the_gold_calls_passes(tau2_folder: Path, tau2: Dataset) -> None:
+def test_an_agent_that_makes_the_gold_calls_passes(
+    tau2_folder: Path, tau2: Dataset, engine: Engine
+) -> None:
     task = tau2.tasks[0]  # an exchange after a name + zip lookup
     report = run_agent_bench(
         tau2_folder,
         _gold_agent(task["evaluation_criteria"]["actions"]),
         _customer(["I want to exchange two items of order #W2378156."]),
+        engine,
         tasks=task["id"],
     )
     assert [t.reward for t in report.trials] == [1.0], report.trials[0].mismatches
@@ -53,10 +58,16 @@ def test_an_agent_that_makes_the_gold_calls_passes(tau2_folder: Path, tau2: Data
     assert report.figures() == {"tasks": 1, "trials": 1, "pass^1": 1.0}
 
 
-def test_an_agent_that_does_nothing_fails_a_writing_task(tau2_folder: Path, tau2: Dataset) -> None:
+def test_an_agent_that_does_nothing_fails_a_writing_task(
+    tau2_folder: Path, tau2: Dataset, engine: Engine
+) -> None:
     task = tau2.tasks[0]
     report = run_agent_bench(
-        tau2_folder, _gold_agent([]), _customer(["Please exchange my items."]), tasks=task["id"]
+        tau2_folder,
+        _gold_agent([]),
+        _customer(["Please exchange my items."]),
+        engine,
+        tasks=task["id"],
     )
     assert report.trials[0].reward == 0.0
     assert any("record differs" in m for m in report.trials[0].mismatches)

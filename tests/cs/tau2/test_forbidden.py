@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from sqlalchemy import Engine
 
 from shopkeeper.cs.tau2.forbidden import Scenario, run_forbidden, run_scenario, scenarios
-from shopkeeper.cs.tau2.replay import Dataset, conversation, memory_engine
+from shopkeeper.cs.tau2.replay import Dataset, conversation
 from shopkeeper.cs.tau2.tools import ToolError
 
 pytestmark = pytest.mark.dataset
 
 
-def test_every_forbidden_scenario_is_refused(tau2: Dataset) -> None:
-    outcomes = run_forbidden(tau2, memory_engine())
+def test_every_forbidden_scenario_is_refused(tau2: Dataset, engine: Engine) -> None:
+    outcomes = run_forbidden(tau2, engine)
     kinds = Counter(o.scenario.kind for o in outcomes)
     assert set(kinds) == {
         "unauthenticated",
@@ -50,14 +51,14 @@ def _one(tau2: Dataset, kind: str, name: str) -> Scenario:
         ("other_user", "return_delivered_order_items", "no order"),
     ],
 )
-def test_refusals_say_why(tau2: Dataset, kind: str, name: str, says: str) -> None:
-    outcome = run_scenario(tau2, memory_engine(), _one(tau2, kind, name))
+def test_refusals_say_why(tau2: Dataset, engine: Engine, kind: str, name: str, says: str) -> None:
+    outcome = run_scenario(tau2, engine, _one(tau2, kind, name))
     assert outcome.refused
     assert says in outcome.detail
 
 
-def test_another_users_profile_is_neither_shown_nor_changed(tau2: Dataset) -> None:
-    tools, backend = conversation(tau2.db, memory_engine())
+def test_another_users_profile_is_neither_shown_nor_changed(tau2: Dataset, engine: Engine) -> None:
+    tools, backend = conversation(tau2.db, engine)
     me, other = list(tau2.db["users"])[:2]
     tools.find_user_id_by_email(tau2.db["users"][me]["email"])
     with pytest.raises(ToolError):
@@ -67,8 +68,8 @@ def test_another_users_profile_is_neither_shown_nor_changed(tau2: Dataset) -> No
     assert backend.changes()["users"] == {}
 
 
-def test_nothing_is_shown_before_the_user_is_found(tau2: Dataset) -> None:
-    tools, _ = conversation(tau2.db, memory_engine())
+def test_nothing_is_shown_before_the_user_is_found(tau2: Dataset, engine: Engine) -> None:
+    tools, _ = conversation(tau2.db, engine)
     order_id = next(iter(tau2.db["orders"]))
     with pytest.raises(ToolError, match="not verified"):
         tools.get_order_details(order_id)

@@ -6,16 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from shopkeeper.cli.main import app
-from shopkeeper.cs.tau2.replay import Dataset, memory_engine, replay, replay_task
+from shopkeeper.cs.tau2.replay import Dataset, replay, replay_task
 
 pytestmark = pytest.mark.dataset
 
 
-def test_every_task_replays_to_their_records_and_outputs(tau2_folder: Path) -> None:
-    report = replay(tau2_folder, forbidden=False)
+def test_every_task_replays_to_their_records_and_outputs(tau2_folder: Path, engine: Engine) -> None:
+    report = replay(tau2_folder, engine, forbidden=False)
     assert len(report.tasks) == 114
     bad = {t.task_id: t.mismatches for t in report.tasks if not t.state_matches}
     assert report.state_matches / len(report.tasks) == 1.0, bad
@@ -27,15 +28,15 @@ def test_every_task_replays_to_their_records_and_outputs(tau2_folder: Path) -> N
     assert not any(c.ok for c in failing)
 
 
-def test_the_multi_item_modify_quirk_is_matched(tau2: Dataset) -> None:
+def test_the_multi_item_modify_quirk_is_matched(tau2: Dataset, engine: Engine) -> None:
     """Tasks 20, 21, 36, 37, 100: every swapped item takes the last new variant's price."""
-    engine = memory_engine()
     for task in (t for t in tau2.tasks if t["id"] in {"20", "21", "36", "37", "100"}):
         assert replay_task(tau2, task, engine).state_matches
 
 
-def test_tasks_without_a_lookup_authenticate_from_the_scenario(tau2: Dataset) -> None:
-    engine = memory_engine()
+def test_tasks_without_a_lookup_authenticate_from_the_scenario(
+    tau2: Dataset, engine: Engine
+) -> None:
     task = next(t for t in tau2.tasks if t["id"] == "70")
     result = replay_task(tau2, task, engine)
     assert result.authenticated_from_scenario

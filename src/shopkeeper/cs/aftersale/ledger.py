@@ -23,7 +23,7 @@ from shopkeeper.cs.aftersale.backend import OrderBackend
 from shopkeeper.cs.aftersale.reasons import Decision, Reason
 from shopkeeper.ops import audit
 from shopkeeper.ops.connectors import Connector
-from shopkeeper.ops.db import cs_proposals, cs_requests
+from shopkeeper.opsdb import cs_proposals, cs_requests
 
 ProposalStatus = Literal["awaiting_confirmation", "confirmed", "refused"]
 

@@ -1,7 +1,8 @@
 """Why the after-sale policy decided what it did: stable reason codes, each with zh and en text.
 
 A code is for machines (tests, the conversation engine, analytics); the texts are for the buyer
-and the human agent. Every code the policy can give is in :data:`REASONS`.
+and the human agent. Every code the policy can give is in :data:`REASONS`; the texts are catalogue
+entries ``aftersale.<code>`` (:mod:`shopkeeper.text`).
 
 >>> r = reason("return.window_passed", days=7, since="2026-11-01")
 >>> r.code, r.en
@@ -13,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from shopkeeper.text import messages, pick, t
 
 Outcome = Literal["allow", "needs_human_approval", "refuse"]
 
@@ -190,6 +193,9 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 """Every reason code → (zh template, en template)."""
 
+PREFIX = "aftersale."
+messages(REASONS, prefix=PREFIX)
+
 
 class Reason(BaseModel):
     """One reason of a decision, bilingual."""
@@ -202,11 +208,15 @@ class Reason(BaseModel):
     def __str__(self) -> str:
         return f"{self.code}: {self.en}"
 
+    def text(self, lang: str) -> str:
+        """The reason in ``lang``."""
+        return pick(lang, self.zh, self.en)
+
 
 def reason(code: str, **values: Any) -> Reason:
     """The reason ``code`` with its templates filled in (a KeyError names an unknown code)."""
-    zh, en = REASONS[code]
-    return Reason(code=code, zh=zh.format(**values), en=en.format(**values))
+    key = PREFIX + code
+    return Reason(code=code, zh=t(key, "zh", **values), en=t(key, "en", **values))
 
 
 class Decision(BaseModel):

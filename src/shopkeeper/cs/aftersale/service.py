@@ -14,6 +14,7 @@ refused, and another buyer's order is "not found".
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
@@ -113,6 +114,14 @@ class AfterSale:
         self.store = store
         self.connector = ledger.AfterSaleConnector(backend, connector)
         self.clock = clock
+
+    def at(self, now: dt.datetime) -> AfterSale:
+        """These tools (same backend, policy and ledger) with their clock stopped at ``now``: one
+        buyer turn's instant.
+        """
+        fixed = copy.copy(self)
+        fixed.clock = lambda: now
+        return fixed
 
     # -- reads ---------------------------------------------------------------------------------
 

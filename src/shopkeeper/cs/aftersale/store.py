@@ -36,7 +36,7 @@ from shopkeeper.cs.aftersale.models import (
 from shopkeeper.cs.aftersale.policy import POLICY_FILE, CsPolicy, load_cs_policy
 from shopkeeper.cs.aftersale.service import AfterSale
 from shopkeeper.ops.connectors import Connector
-from shopkeeper.ops.db import actions, cs_order_changes
+from shopkeeper.opsdb import actions, cs_order_changes
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.readers import SharedReader

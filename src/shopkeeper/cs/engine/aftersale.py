@@ -19,9 +19,10 @@ from shopkeeper.cs.aftersale.service import NotAllowed, Outcome
 from shopkeeper.cs.engine import presale, slots
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.policy_answers import policy_answer
-from shopkeeper.cs.engine.replies import Draft, t
+from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.kb import supported
 from shopkeeper.cs.messages import ActionOutcome, Source
+from shopkeeper.text import pick, t
 
 _GENERAL_TOO = frozenset({"order_status", "urge_shipping", "return_refund", "exchange"})
 """Intents whose words (快递, 发货, 退, 换) also make general questions about the store's rules."""
@@ -58,7 +59,7 @@ MAX_PROOFS = 5
 
 
 def _reasons(decision: Decision, lang: str) -> list[str]:
-    return [r.zh if lang == "zh" else r.en for r in decision.reasons]
+    return [r.text(lang) for r in decision.reasons]
 
 
 _STAGE = {
@@ -76,7 +77,7 @@ _STAGE = {
 def stage_label(order: Order, lang: str) -> str:
     """The order's stage in words (the backend's own status when it says more)."""
     zh, en = _STAGE.get(order.stage, (order.status, order.status))
-    label = zh if lang == "zh" else en
+    label = pick(lang, zh, en)
     if order.status not in (
         "created",
         "paid",
@@ -86,7 +87,7 @@ def stage_label(order: Order, lang: str) -> str:
         "cancelled",
         "closed",
     ):
-        label = f"{label}（{order.status}）" if lang == "zh" else f"{label} ({order.status})"
+        label = pick(lang, f"{label}（{order.status}）", f"{label} ({order.status})")
     return label
 
 
@@ -110,7 +111,7 @@ def _guest_order(turn: Turn, intent: str) -> Draft | None:
         return None
     state.proof_failures += bool(tail)
     state.awaiting = intent
-    return Draft(intent, t(turn.lang, "prove_order"), turn.lang, resolved=False)
+    return Draft(intent, t("cs.prove_order", turn.lang), turn.lang, resolved=False)
 
 
 def _my_orders(turn: Turn) -> list[Order]:
@@ -134,7 +135,7 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
             order = turn.tools.order_status(turn.buyer, ids[0])
         except NotAllowed:
             return Draft(
-                intent, t(turn.lang, "not_found", order_id=ids[0]), turn.lang, resolved=False
+                intent, t("cs.not_found", turn.lang, order_id=ids[0]), turn.lang, resolved=False
             )
         turn.state.order_id, turn.state.choices = order.order_id, []
         return order
@@ -162,8 +163,8 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
                 return general
         if not turn.verified:
             turn.state.awaiting = intent
-            return Draft(intent, t(turn.lang, "prove_order"), turn.lang, resolved=False)
-        return Draft(intent, t(turn.lang, "no_orders"), turn.lang, resolved=False)
+            return Draft(intent, t("cs.prove_order", turn.lang), turn.lang, resolved=False)
+        return Draft(intent, t("cs.no_orders", turn.lang), turn.lang, resolved=False)
     tail = slots.phone_tail(turn.text)
     if tail:
         orders = [o for o in orders if o.address.phone.endswith(tail)] or orders
@@ -182,7 +183,7 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
         f"{stage_label(o, turn.lang)}  {'、'.join(ln.title[:14] for ln in o.lines[:2])}"
         for i, o in enumerate(shown, start=1)
     )
-    return Draft(intent, t(turn.lang, "choose_order", lines=lines), turn.lang, resolved=True)
+    return Draft(intent, t("cs.choose_order", turn.lang, lines=lines), turn.lang, resolved=True)
 
 
 def _own(turn: Turn, intent: str, order_id: str) -> Order | Draft:
@@ -190,7 +191,7 @@ def _own(turn: Turn, intent: str, order_id: str) -> Order | Draft:
         order = turn.tools.order_status(turn.buyer, order_id)
     except NotAllowed:
         return Draft(
-            intent, t(turn.lang, "not_found", order_id=order_id), turn.lang, resolved=False
+            intent, t("cs.not_found", turn.lang, order_id=order_id), turn.lang, resolved=False
         )
     turn.state.order_id, turn.state.choices = order.order_id, []
     return order
@@ -214,7 +215,7 @@ def _ask_item(turn: Turn, intent: str, order: Order) -> Draft:
     turn.state.awaiting = intent
     lines = "\n".join(f"- {ln.title[:30]}（{ln.sku_id}）×{ln.quantity}" for ln in order.lines)
     return Draft(
-        intent, t(turn.lang, "ask_item", lines=lines), turn.lang, sources=[_order_source(order)]
+        intent, t("cs.ask_item", turn.lang, lines=lines), turn.lang, sources=[_order_source(order)]
     )
 
 
@@ -231,14 +232,13 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
         proposal_id=proposal.proposal_id,
     )
     sources = [
-        Source(type="policy", ref=r.code, excerpt=r.zh if turn.lang == "zh" else r.en)
-        for r in decision.reasons
+        Source(type="policy", ref=r.code, excerpt=r.text(turn.lang)) for r in decision.reasons
     ]
     if order is not None:
         sources.insert(0, _order_source(order))
     turn.state.awaiting, turn.state.awaiting_slots = None, {}
     if proposal.refused:
-        text = t(turn.lang, "refused", reasons="；".join(outcome.reasons))
+        text = t("cs.refused", turn.lang, reasons="；".join(outcome.reasons))
         return Draft(
             intent,
             text,
@@ -250,11 +250,11 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
     turn.state.pending_token = proposal.token
     turn.state.pending_action = proposal.action
     turn.state.pending_order = proposal.params.get("order_id")
-    summary = proposal.summary.zh if turn.lang == "zh" else proposal.summary.en
-    text = t(turn.lang, "confirm_prompt", summary=summary)
+    summary = pick(turn.lang, proposal.summary.zh, proposal.summary.en)
+    text = t("cs.confirm_prompt", turn.lang, summary=summary)
     if decision.outcome == "needs_human_approval":
-        text += "\n" + t(turn.lang, "needs_approval_note")
-    quick = ["确认", "不用了"] if turn.lang == "zh" else ["Yes", "No"]
+        text += "\n" + t("cs.needs_approval_note", turn.lang)
+    quick = pick(turn.lang, ["确认", "不用了"], ["Yes", "No"])
     return Draft(
         intent,
         text,
@@ -273,7 +273,7 @@ def confirm(turn: Turn) -> Draft:
     order_id = turn.state.pending_order
     turn.state.pending_token = turn.state.pending_action = turn.state.pending_order = None
     if not token:
-        return Draft("confirm", t(turn.lang, "confirm_nothing"), turn.lang, resolved=False)
+        return Draft("confirm", t("cs.confirm_nothing", turn.lang), turn.lang, resolved=False)
     result: Outcome = turn.tools.confirm(turn.buyer, token)
     decision = result.decision
     reasons = _reasons(decision, turn.lang) if decision else []
@@ -292,13 +292,15 @@ def confirm(turn: Turn) -> Draft:
         proposal_id=result.proposal_id,
     )
     if result.status == "executed":
-        text = t(turn.lang, "executed", summary=action_label(turn.lang, action, order_id))
+        text = t("cs.executed", turn.lang, summary=action_label(turn.lang, action, order_id))
     elif result.status == "awaiting_approval":
-        text = t(turn.lang, "awaiting_approval")
+        text = t("cs.awaiting_approval", turn.lang)
     elif result.status == "refused":
-        text = t(turn.lang, "refused", reasons="；".join(reasons) or "-")
+        text = t("cs.refused", turn.lang, reasons="；".join(reasons) or "-")
     else:
-        draft = Draft("confirm", t(turn.lang, "failed"), turn.lang, actions=[outcome], handoff=True)
+        draft = Draft(
+            "confirm", t("cs.failed", turn.lang), turn.lang, actions=[outcome], handoff=True
+        )
         draft.resolved = False
         return draft
     return Draft("confirm", text, turn.lang, actions=[outcome], facts={"status": result.status})
@@ -314,9 +316,11 @@ def action_label(lang: str, action: str, order_id: str | None) -> str:
         "refund_deposit": "退定金",
         "reship": "补发",
     }
-    if lang == "zh":
-        return f"订单 {order_id} {zh.get(action, action)}"
-    return f"{action.replace('_', ' ')} on order {order_id}"
+    return pick(
+        lang,
+        f"订单 {order_id} {zh.get(action, action)}",
+        f"{action.replace('_', ' ')} on order {order_id}",
+    )
 
 
 def deny(turn: Turn) -> Draft:
@@ -329,7 +333,7 @@ def deny(turn: Turn) -> Draft:
         if pending
         else []
     )
-    return Draft("deny", t(turn.lang, "cancelled"), turn.lang, actions=actions)
+    return Draft("deny", t("cs.cancelled", turn.lang), turn.lang, actions=actions)
 
 
 def handle(turn: Turn, intent: str) -> Draft:
@@ -350,25 +354,25 @@ def _status(turn: Turn, intent: str, order: Order) -> Draft:
         state = (
             s.status
             if p.days_in_transit is None
-            else (
-                f"{s.status}，已在途 {p.days_in_transit} 天"
-                if turn.lang == "zh"
-                else f"{s.status}, {p.days_in_transit} days on the way"
+            else pick(
+                turn.lang,
+                f"{s.status}，已在途 {p.days_in_transit} 天",
+                f"{s.status}, {p.days_in_transit} days on the way",
             )
         )
         parts.append(
             t(
+                "cs.parcel",
                 turn.lang,
-                "parcel",
                 carrier=s.carrier or "-",
                 tracking_no=s.tracking_no or "-",
                 state=state,
             )
         )
-    detail = "；".join(parts) or ("尚未发货" if turn.lang == "zh" else "not shipped yet")
+    detail = "；".join(parts) or pick(turn.lang, "尚未发货", "not shipped yet")
     text = t(
+        "cs.status",
         turn.lang,
-        "status",
         order_id=order.order_id,
         status=stage_label(order, turn.lang),
         detail=detail,
@@ -391,12 +395,12 @@ def _urge(turn: Turn, intent: str, order: Order) -> Draft:
     if promise.shipped:
         return _status(turn, intent, order)
     if order.stage == "unpaid":
-        text = t(turn.lang, "urge_unpaid", order_id=order.order_id)
+        text = t("cs.urge_unpaid", turn.lang, order_id=order.order_id)
     elif promise.overdue:
-        text = t(turn.lang, "urge_overdue", order_id=order.order_id, promised=when)
+        text = t("cs.urge_overdue", turn.lang, order_id=order.order_id, promised=when)
     else:
         hours = turn.tools.policy.shipping.ship_within_hours
-        text = t(turn.lang, "urge_waiting", order_id=order.order_id, hours=hours, promised=when)
+        text = t("cs.urge_waiting", turn.lang, order_id=order.order_id, hours=hours, promised=when)
     actions = (
         [
             ActionOutcome(
@@ -428,7 +432,9 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
     found = slots.address(turn.text)
     if found is None:
         turn.state.awaiting = intent
-        return Draft(intent, t(turn.lang, "ask_address"), turn.lang, sources=[_order_source(order)])
+        return Draft(
+            intent, t("cs.ask_address", turn.lang), turn.lang, sources=[_order_source(order)]
+        )
     current = order.address
     same_city = found.get("city", "") in ("", current.city)  # never a new city in the old province
     address = Address(
@@ -488,7 +494,7 @@ def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
         )
         return Draft(
             intent,
-            t(turn.lang, "ask_variant", options=options or "-"),
+            t("cs.ask_variant", turn.lang, options=options or "-"),
             turn.lang,
             sources=[_order_source(order)],
             resolved=bool(options),
@@ -524,11 +530,11 @@ def _missing(turn: Turn, intent: str, order: Order) -> Draft:
         "in_transit": ("还在另一个包裹里运输中", "is still on its way in another parcel"),
         "not_shipped": ("还没有发出，会随后续包裹发出", "hasn't shipped yet and will follow"),
     }
-    idx = 0 if turn.lang == "zh" else 1
+    idx = pick(turn.lang, 0, 1)
     first = report.lines[0]
     text = t(
+        "cs.missing_on_way",
         turn.lang,
-        "missing_on_way",
         order_id=order.order_id,
         items="、".join(ln.title[:20] for ln in lines),
         where=where.get(first.where, ("状态未知", "status unknown"))[idx]

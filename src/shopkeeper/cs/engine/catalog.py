@@ -1,22 +1,22 @@
 """The store's catalogue and promotions as the conversation needs them: SKUs with price and stock
-straight from the warehouse (loaded once per warehouse file version), products found by name or
-id, and the promotions running at an instant.
+straight from the warehouse (:func:`load_catalogue`; the engine reloads it when
+:func:`warehouse_version` changes), products found by name or id, and the promotions running at an
+instant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from shopkeeper.cs.engine.promotions import CartLine, Promotion
-from shopkeeper.cs.kb.catalog import Sku, load_skus, money
+from shopkeeper.cs.kb.catalog import Sku, load_skus
 from shopkeeper.cs.kb.text import tokens
-from shopkeeper.settings import Settings
-from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.store.warehouse import Warehouse
+from shopkeeper.text import money
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Catalogue:
 
     def money(self, value: float) -> str:
         """An amount in the store's currency."""
-        return money(value, self.currency)
+        return money(value, self.currency, self.lang)
 
     def running(self, now: dt.datetime) -> list[Promotion]:
         """The promotions running at ``now`` (presales excluded: they are not cart offers)."""
@@ -155,24 +155,14 @@ def _six_digits(text: str) -> list[str]:
     return sku_ids(text)
 
 
-_cache: dict[tuple[str, str], tuple[float, Catalogue]] = {}
-_guard = threading.Lock()
-
-
-def _version(directory: Path) -> float:
+def warehouse_version(directory: Path) -> float:
+    """When the store's warehouse files last changed (an import)."""
     files = list(directory.glob("*.duckdb"))
     return max((f.stat().st_mtime for f in files), default=0.0)
 
 
-def catalogue(settings: Settings, store: str) -> Catalogue:
-    """The store's catalogue, reloaded when its warehouse file changes."""
-    directory = existing_store_dir(settings, store)
-    key = (str(directory), store)
-    version = _version(directory)
-    with _guard:
-        cached = _cache.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+def load_catalogue(directory: Path, store: str) -> Catalogue:
+    """The catalogue of the store whose folder is ``directory``."""
     with Warehouse.open(directory, read_only=True) as wh:
         config = wh.store_config()
         con = wh.cursor()
@@ -195,13 +185,10 @@ def catalogue(settings: Settings, store: str) -> Catalogue:
         )
         for r in rows
     ]
-    built = Catalogue(
+    return Catalogue(
         store=store,
         currency=config.currency if config else "CNY",
         lang=config.language if config else "zh",
         skus={s.sku_id: s for s in skus},
         promotions=promos,
     )
-    with _guard:
-        _cache[key] = (version, built)
-    return built

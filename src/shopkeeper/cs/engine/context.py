@@ -1,10 +1,10 @@
-"""What one turn works with: the store, the buyer, the clock, and the store's resources (after-sale
-tools, catalogue, knowledge base), each opened once per process and reused.
+"""What one turn works with: the buyer, the turn's instant, and one store's resources
+(:class:`StoreResources`: after-sale tools, catalogue, knowledge base, warehouse reader), which the
+:class:`~shopkeeper.cs.engine.engine.CsEngine` holds per store and reloads when their files change.
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -13,100 +13,82 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale.models import Buyer
 from shopkeeper.cs.aftersale.policy import POLICY_FILE
 from shopkeeper.cs.aftersale.service import AfterSale
 from shopkeeper.cs.aftersale.store import open_store_aftersale
-from shopkeeper.cs.engine.catalog import Catalogue, catalogue
-from shopkeeper.cs.engine.replies import Lang
-from shopkeeper.cs.engine.sessions import State
+from shopkeeper.cs.engine.catalog import Catalogue, load_catalogue, warehouse_version
+from shopkeeper.cs.engine.intents import IntentClassifier
+from shopkeeper.cs.engine.sessions import Sessions, State
 from shopkeeper.cs.kb import Embedder, KbNotBuilt, KnowledgeBase
 from shopkeeper.cs.kb.build import kb_dir
 from shopkeeper.cs.kb.storage import current
 from shopkeeper.settings import Settings
 from shopkeeper.store.readers import SharedReader
-
-_now: contextvars.ContextVar[dt.datetime] = contextvars.ContextVar("cs_engine_now")
-
-
-def turn_clock() -> dt.datetime:
-    """The instant of the turn being handled (the after-sale tools' clock); real time outside one."""
-    return _now.get(None) or utcnow()
+from shopkeeper.text import Lang
 
 
-_tools: dict[tuple[str, str], tuple[AfterSale, int]] = {}  # with the policy file version
-_kbs: dict[tuple[str, str], tuple[Path, KnowledgeBase]] = {}
-_guard = threading.Lock()
-_embedder: Embedder | None = None
-
-
-def use_embedder(embedder: Embedder | None) -> None:
-    """Search knowledge bases with ``embedder`` (the one they were built with) instead of e5;
-    ``None`` restores e5. For tests and for stores built with another model.
+class StoreResources:
+    """One store's resources for the conversation engine, each opened on first use and reopened
+    when its source changes: the after-sale tools (the policy file), the catalogue (the warehouse
+    file), the knowledge base (a rebuild); one shared read-only warehouse connection.
     """
-    global _embedder
-    with _guard:
-        _embedder = embedder
-        _kbs.clear()
 
+    def __init__(
+        self, settings: Settings, store: str, ops: Engine, embedder: Embedder | None = None
+    ) -> None:
+        self.settings, self.store, self.ops, self.embedder = settings, store, ops, embedder
+        self.directory = settings.store_dir(store)
+        self.reader = SharedReader(self.directory)
+        self._lock = threading.Lock()
+        self._tools: tuple[int, AfterSale] | None = None
+        self._catalogue: tuple[float, Catalogue] | None = None
+        self._kb: tuple[Path, KnowledgeBase] | None = None
 
-_readers: dict[str, SharedReader] = {}
+    def tools(self) -> AfterSale:
+        """The store's after-sale tools (reopened when the merchant edits the store's policy
+        file, so a running service enforces — and quotes — the new rules).
+        """
+        policy = self.directory / POLICY_FILE
+        version = policy.stat().st_mtime_ns if policy.exists() else 0
+        with self._lock:
+            if self._tools is None or self._tools[0] != version:
+                self._tools = (version, open_store_aftersale(self.settings, self.store, self.ops))
+            return self._tools[1]
 
+    def catalogue(self) -> Catalogue:
+        """The store's catalogue and promotions, reloaded when its warehouse file changes."""
+        version = warehouse_version(self.directory)
+        with self._lock:
+            if self._catalogue is None or self._catalogue[0] != version:
+                self._catalogue = (version, load_catalogue(self.directory, self.store))
+            return self._catalogue[1]
 
-def warehouse_reader(settings: Settings, store: str) -> SharedReader:
-    """The store's shared read-only warehouse connection, for the turn's small queries."""
-    key = str(settings.store_dir(store))
-    with _guard:
-        if key not in _readers:
-            _readers[key] = SharedReader(settings.store_dir(store))
-        return _readers[key]
-
-
-def aftersale_tools(settings: Settings, store: str, engine: Engine) -> AfterSale:
-    """The store's after-sale tools, on the turn's clock (reopened when the merchant edits the
-    store's policy file, so a running service enforces — and quotes — the new rules).
-    """
-    key = (str(settings.home), store)
-    policy = settings.store_dir(store) / POLICY_FILE
-    version = policy.stat().st_mtime_ns if policy.exists() else 0
-    with _guard:
-        held = _tools.get(key)
-        if held is None or held[1] != version:
-            held = (open_store_aftersale(settings, store, engine, clock=turn_clock), version)
-            _tools[key] = held
-        return held[0]
-
-
-def knowledge_base(settings: Settings, store: str) -> KnowledgeBase | None:
-    """The store's knowledge base (reloaded after a rebuild), or ``None`` when none is built."""
-    try:
-        folder = kb_dir(settings, store)
-    except LookupError:
-        return None
-    live = current(folder)
-    if live is None:
-        return None
-    key = (str(settings.home), store)
-    with _guard:
-        cached = _kbs.get(key)
-        if cached is not None and cached[0] == live:
-            return cached[1]
+    def kb(self) -> KnowledgeBase | None:
+        """The store's knowledge base (reloaded after a rebuild), or ``None`` when none is built."""
         try:
-            kb = KnowledgeBase.open(folder, store, _embedder)
-        except KbNotBuilt:
+            folder = kb_dir(self.settings, self.store)
+        except LookupError:
             return None
-        _kbs[key] = (live, kb)
-        return kb
+        live = current(folder)
+        if live is None:
+            return None
+        with self._lock:
+            if self._kb is None or self._kb[0] != live:
+                try:
+                    self._kb = (live, KnowledgeBase.open(folder, self.store, self.embedder))
+                except KbNotBuilt:
+                    return None
+            return self._kb[1]
 
 
 @dataclass
 class Turn:
     """One buyer message being handled."""
 
-    settings: Settings
-    store: str
-    engine: Engine
+    shop: StoreResources
+    sessions: Sessions
+    intents: IntentClassifier
     conversation_id: str
     customer_id: str
     text: str
@@ -115,6 +97,11 @@ class Turn:
     state: State
     verified: bool = True
     """Someone vouched for ``customer_id`` (a staff token, a signed widget buyer); else a guest."""
+
+    @property
+    def store(self) -> str:
+        """The store's name."""
+        return self.shop.store
 
     @property
     def buyer(self) -> Buyer:
@@ -129,24 +116,15 @@ class Turn:
 
     @cached_property
     def tools(self) -> AfterSale:
-        """The store's after-sale tools."""
-        return aftersale_tools(self.settings, self.store, self.engine)
+        """The store's after-sale tools, on the turn's instant."""
+        return self.shop.tools().at(self.now)
 
     @cached_property
     def catalogue(self) -> Catalogue:
         """The store's catalogue and promotions."""
-        return catalogue(self.settings, self.store)
+        return self.shop.catalogue()
 
     @cached_property
     def kb(self) -> KnowledgeBase | None:
         """The store's knowledge base, if built."""
-        return knowledge_base(self.settings, self.store)
-
-    def bind_clock(self) -> contextvars.Token[dt.datetime]:
-        """Make :func:`turn_clock` answer this turn's instant."""
-        return _now.set(self.now)
-
-    @staticmethod
-    def unbind_clock(token: contextvars.Token[dt.datetime]) -> None:
-        """Undo :meth:`bind_clock`."""
-        _now.reset(token)
+        return self.shop.kb()

@@ -17,18 +17,9 @@ import re
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from shopkeeper.cs.engine.sessions import (
-    State,
-    StoredMessage,
-    add_message,
-    conversation_lock,
-    db,
-    history,
-    load_state,
-    save_state,
-)
-from shopkeeper.ops.db import cs_conversations
-from shopkeeper.settings import Settings
+from shopkeeper.cs.engine.sessions import Sessions, State, StoredMessage
+from shopkeeper.opsdb import cs_conversations
+from shopkeeper.text import messages, t
 
 _LEXICON: tuple[tuple[str, float], ...] = (
     (r"投诉|(?<!\d)(?:12315|315)(?!\d)|消协|工商|举报|曝光|律师|起诉|报警", 0.7),
@@ -61,24 +52,28 @@ def anger(text: str) -> float:
     return round(min(score, 1.0), 2)
 
 
+_SUMMARY = messages(
+    {
+        "reason": ("转人工原因：{reason}", "handoff reason: {reason}"),
+        "order": ("相关订单：{order_id}", "order: {order_id}"),
+        "pending": ("待确认操作：{action}", "pending: {action}"),
+        "said": ("买家最近说：{said}", "buyer said: {said}"),
+        "sep": ("；", "; "),
+    },
+    prefix="cs.summary.",
+)
+
+
 def summary(state: State, messages: list[StoredMessage], reason: str, lang: str) -> str:
     """What the human needs: why, which order, what is pending, and the last buyer messages."""
     said = [m.text for m in messages if m.role == "buyer"][-3:]
-    if lang == "zh":
-        parts = [f"转人工原因：{reason}"]
-        if state.order_id:
-            parts.append(f"相关订单：{state.order_id}")
-        if state.pending_action:
-            parts.append(f"待确认操作：{state.pending_action}")
-        parts.append("买家最近说：" + " / ".join(said))
-        return "；".join(parts)
-    parts = [f"handoff reason: {reason}"]
+    parts = [t("cs.summary.reason", lang, reason=reason)]
     if state.order_id:
-        parts.append(f"order: {state.order_id}")
+        parts.append(t("cs.summary.order", lang, order_id=state.order_id))
     if state.pending_action:
-        parts.append(f"pending: {state.pending_action}")
-    parts.append("buyer said: " + " / ".join(said))
-    return "; ".join(parts)
+        parts.append(t("cs.summary.pending", lang, action=state.pending_action))
+    parts.append(t("cs.summary.said", lang, said=" / ".join(said)))
+    return t("cs.summary.sep", lang).join(parts)
 
 
 class QueueItem(BaseModel):
@@ -94,19 +89,14 @@ class QueueItem(BaseModel):
     waiting_since: str
 
 
-def list_queue(settings: Settings, store: str) -> list[QueueItem]:
+def list_queue(sessions: Sessions, store: str) -> list[QueueItem]:
     """Conversations handed to a human, oldest first."""
-    engine = db(settings)
-    with engine.connect() as conn:
+    c = cs_conversations.c
+    with sessions.ops.connect() as conn:
         rows = conn.execute(
-            select(
-                cs_conversations.c.conversation_id,
-                cs_conversations.c.customer_id,
-                cs_conversations.c.state,
-                cs_conversations.c.updated_at,
-            )
-            .where(cs_conversations.c.store == store, cs_conversations.c.handoff == 1)
-            .order_by(cs_conversations.c.updated_at)
+            select(c.conversation_id, c.customer_id, c.state, c.updated_at)
+            .where(c.store == store, c.handoff == 1)
+            .order_by(c.updated_at)
         ).all()
     items = []
     for conversation_id, customer_id, raw, updated in rows:
@@ -127,44 +117,41 @@ def list_queue(settings: Settings, store: str) -> list[QueueItem]:
 
 
 def human_reply(
-    settings: Settings, store: str, conversation_id: str, text: str, agent: str
+    sessions: Sessions, store: str, conversation_id: str, text: str, agent: str
 ) -> StoredMessage:
     """A human agent answers in the conversation (it is marked as held by that agent)."""
-    engine = db(settings)
-    with conversation_lock(store, conversation_id):
-        _, state = load_state(engine, store, conversation_id)
+    with sessions.lock(store, conversation_id):
+        _, state = sessions.load(store, conversation_id)
         state.handoff = True
         state.agent = agent
         state.failures = 0
-        save_state(engine, store, conversation_id, state)
-        return add_message(engine, store, conversation_id, "human", agent, text)
+        sessions.save(store, conversation_id, state)
+        return sessions.add_message(store, conversation_id, "human", agent, text)
 
 
 def release(
-    settings: Settings, store: str, conversation_id: str, agent: str | None = None
+    sessions: Sessions, store: str, conversation_id: str, agent: str | None = None
 ) -> State:
     """Give the conversation back to the bot."""
-    engine = db(settings)
-    with conversation_lock(store, conversation_id):
-        _, state = load_state(engine, store, conversation_id)
+    with sessions.lock(store, conversation_id):
+        _, state = sessions.load(store, conversation_id)
         state.handoff = False
         state.agent = None
         state.handoff_reason = state.handoff_summary = None
         state.failures = 0
-        save_state(engine, store, conversation_id, state)
-        add_message(engine, store, conversation_id, "system", agent or "system", "released to bot")
+        sessions.save(store, conversation_id, state)
+        sessions.add_message(store, conversation_id, "system", agent or "system", "released to bot")
     return state
 
 
-def escalate(settings: Settings, store: str, conversation_id: str, reason: str, lang: str) -> State:
+def escalate(sessions: Sessions, store: str, conversation_id: str, reason: str, lang: str) -> State:
     """Hand a conversation to a human from outside a buyer turn (e.g. the console)."""
-    engine = db(settings)
-    with conversation_lock(store, conversation_id):
-        _, state = load_state(engine, store, conversation_id)
+    with sessions.lock(store, conversation_id):
+        _, state = sessions.load(store, conversation_id)
         state.handoff = True
         state.handoff_reason = reason
         state.handoff_summary = summary(
-            state, history(engine, store, conversation_id), reason, lang
+            state, sessions.history(store, conversation_id), reason, lang
         )
-        save_state(engine, store, conversation_id, state)
+        sessions.save(store, conversation_id, state)
     return state

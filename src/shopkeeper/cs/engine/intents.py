@@ -1,24 +1,23 @@
 """What a buyer's message is about, offline: zh/en keywords first, then the nearest example
-phrasing by multilingual-e5 similarity (the process's encoder, :mod:`shopkeeper.embedding`;
-example vectors are computed once per process).
+phrasing by multilingual-e5 similarity — :class:`IntentClassifier`, this catalogue's instance of
+:class:`shopkeeper.classify.ExampleClassifier` (the agents' router is the other one).
 
->>> keyword_intent("我的快递到哪了")
+>>> intents = IntentClassifier()
+>>> intents.keyword_intent("我的快递到哪了")
 'order_status'
->>> keyword_intent("我要退定金"), keyword_intent("少发了一件")
+>>> intents.keyword_intent("我要退定金"), intents.keyword_intent("少发了一件")
 ('deposit_refund', 'missing_item')
->>> keyword_intent("Can I return this?")
+>>> intents.keyword_intent("Can I return this?")
 'return_refund'
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from typing import Literal
+from pathlib import Path
+from typing import Literal, cast
 
-import numpy as np
-
-from shopkeeper import embedding
+from shopkeeper.classify import ExampleClassifier, ExampleVectors, Label
 
 Intent = Literal[
     "greeting",
@@ -108,7 +107,6 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     ),
     ("greeting", r"^(?:亲|你好|您好|在吗|在不在|哈喽|hi|hello|hey)[\s,，!！?？.。~]*$"),
 )
-_COMPILED = [(intent, re.compile(pattern, re.I)) for intent, pattern in _KEYWORDS]
 
 _CONFIRM = re.compile(
     r"^(?:是的?|确认|确定|好的?|可以|行|嗯+|对的?|没问题|同意|就这样|ok|okay|yes|yep|yeah|sure|"
@@ -136,14 +134,6 @@ def confirmation(text: str) -> Literal["confirm", "deny"] | None:
     return None
 
 
-def keyword_intent(text: str) -> Intent | None:
-    """The first intent whose keywords are in ``text`` (the order above sets priority)."""
-    for intent, pattern in _COMPILED:
-        if pattern.search(text):
-            return intent
-    return None
-
-
 EXAMPLES: dict[Intent, tuple[str, ...]] = {
     "order_status": ("我买的东西到哪里了", "包裹怎么还没到", "Where is my parcel?"),
     "urge_shipping": ("能不能早点给我寄出去", "下单好几天了还不动", "Please send my order out"),
@@ -163,34 +153,38 @@ EXAMPLES: dict[Intent, tuple[str, ...]] = {
 EMBED_FLOOR = 0.90
 """The nearest example must be at least this similar for its intent to count."""
 
-_lock = threading.Lock()
-_vectors: tuple[list[Intent], np.ndarray] | None = None
 
+class IntentClassifier:
+    """Buyer messages → :data:`Intent`: the keywords of :data:`_KEYWORDS` (in their order), else
+    the nearest of :data:`EXAMPLES` from :data:`EMBED_FLOOR` on, else ``other``. The examples'
+    vectors are computed on first use (and cached in ``cache_dir`` when given).
+    """
 
-def _examples() -> tuple[list[Intent], np.ndarray]:
-    global _vectors
-    with _lock:
-        if _vectors is None:
-            owners = [intent for intent, texts in EXAMPLES.items() for _ in texts]
-            texts = [t for ts in EXAMPLES.values() for t in ts]
-            _vectors = (owners, embedding.queries(texts))
-        return _vectors
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._classifier = ExampleClassifier(
+            [
+                Label(intent, (f"re:{pattern}",), EXAMPLES.get(intent, ()))
+                for intent, pattern in _KEYWORDS
+            ],
+            vectors=ExampleVectors(cache_dir=cache_dir, name="cs-intents"),
+        )
 
+    def keyword_intent(self, text: str) -> Intent | None:
+        """The first intent whose keywords are in ``text`` (the order of :data:`_KEYWORDS`)."""
+        return cast("Intent | None", self._classifier.first_keyword(text))
 
-def embedding_intent(text: str) -> tuple[Intent, float]:
-    """The intent of the nearest example phrasing and its similarity (``other`` below the floor)."""
-    owners, vectors = _examples()
-    sims = vectors @ embedding.queries([text])[0]
-    best = int(np.argmax(sims))
-    score = float(sims[best])
-    return (owners[best] if score >= EMBED_FLOOR else "other"), score
+    def embedding_intent(self, text: str) -> tuple[Intent, float]:
+        """The intent of the nearest example phrasing and its similarity (``other`` below the
+        floor).
+        """
+        found, score = self._classifier.nearest(text, EMBED_FLOOR)
+        return cast("Intent", found or "other"), score
 
-
-def classify(text: str, *, use_embeddings: bool = True) -> Intent:
-    """The message's intent: keywords, else the nearest example, else ``other``."""
-    found = keyword_intent(text)
-    if found is not None:
-        return found
-    if not use_embeddings:
-        return "other"
-    return embedding_intent(text)[0]
+    def classify(self, text: str, *, use_embeddings: bool = True) -> Intent:
+        """The message's intent: keywords, else the nearest example, else ``other``."""
+        found = self.keyword_intent(text)
+        if found is not None:
+            return found
+        if not use_embeddings:
+            return "other"
+        return self.embedding_intent(text)[0]

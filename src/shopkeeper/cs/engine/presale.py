@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 
 from shopkeeper.cs.engine import slots
-from shopkeeper.cs.engine.context import Turn, warehouse_reader
+from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.promotions import CartLine, next_thresholds, optimise
-from shopkeeper.cs.engine.replies import Draft, t
+from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.kb import KbHit, supported
 from shopkeeper.cs.kb.catalog import Sku, describe_rule
 from shopkeeper.cs.messages import Source
+from shopkeeper.text import pick, t
 
 HUMAN_QUICK = {"zh": "转人工", "en": "Talk to a person"}
 
@@ -25,10 +26,14 @@ def _sku_source(sku: Sku) -> Source:
 
 def _stock_text(turn: Turn, sku: Sku) -> str:
     if sku.status == "off_shelf":
-        return t(turn.lang, "off_shelf")
+        return t("cs.off_shelf", turn.lang)
     if sku.stock is None:
-        return t(turn.lang, "stock_unknown")
-    return t(turn.lang, "in_stock", n=sku.stock) if sku.stock > 0 else t(turn.lang, "out_of_stock")
+        return t("cs.stock_unknown", turn.lang)
+    return (
+        t("cs.in_stock", turn.lang, n=sku.stock)
+        if sku.stock > 0
+        else t("cs.out_of_stock", turn.lang)
+    )
 
 
 def _product_of(turn: Turn, text: str) -> str | None:
@@ -51,7 +56,7 @@ def _names_attribute(turn: Turn) -> bool:
 def _dont_know(turn: Turn, intent: str) -> Draft:
     return Draft(
         intent,
-        t(turn.lang, "dont_know"),
+        t("cs.dont_know", turn.lang),
         turn.lang,
         suggestions=[HUMAN_QUICK[turn.lang]],
         resolved=False,
@@ -64,7 +69,7 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
     cat = turn.catalogue
     product_id = _product_of(turn, turn.text)
     if product_id is None:
-        return Draft(intent, t(turn.lang, "which_product"), turn.lang, resolved=False)
+        return Draft(intent, t("cs.which_product", turn.lang), turn.lang, resolved=False)
     turn.state.product_id = product_id
     sku = cat.find_sku(turn.text, product_id)
     if sku is None and turn.state.sku_id in cat.skus:
@@ -73,8 +78,8 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
     if sku is not None:
         turn.state.sku_id = sku.sku_id
         text = t(
+            "cs.price",
             turn.lang,
-            "price",
             title=sku.title,
             variant=cat.variant(sku),
             price=cat.money(float(sku.price)),
@@ -87,7 +92,7 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
         f"- {cat.variant(s)}：{cat.money(float(s.price))}，{_stock_text(turn, s)}（{s.sku_id}）"
         for s in group[:10]
     )
-    text = t(turn.lang, "variants", title=group[0].title, lines=lines)
+    text = t("cs.variants", turn.lang, title=group[0].title, lines=lines)
     return Draft(
         intent,
         text,
@@ -115,14 +120,13 @@ def _attribute_answer(turn: Turn, product_id: str) -> Draft | None:
     if not named:
         return None
     parts = [
-        f"{k}：{sku.attributes[k]}" if turn.lang == "zh" else f"{k}: {sku.attributes[k]}"
-        for k in named
+        pick(turn.lang, f"{k}：{sku.attributes[k]}", f"{k}: {sku.attributes[k]}") for k in named
     ]
-    sep = "，" if turn.lang == "zh" else ", "
-    text = (
-        f"{sku.title}：{sep.join(parts)}"
-        if turn.lang == "zh"
-        else f"{sku.title} — {sep.join(parts)}"
+    sep = pick(turn.lang, "，", ", ")
+    text = pick(
+        turn.lang,
+        f"{sku.title}：{sep.join(parts)}",
+        f"{sku.title} — {sep.join(parts)}",
     )
     return Draft(
         "product_question",
@@ -167,7 +171,7 @@ def product_question(turn: Turn, intent: str = "product_question") -> Draft:
         if product_id is None and best.entry.kind == "chat_qa" and _names_attribute(turn):
             # "保质期多久" with no product in the conversation: another buyer's answer was about
             # another product; ask which one instead of repeating it
-            return Draft(intent, t(turn.lang, "which_product"), turn.lang, resolved=False)
+            return Draft(intent, t("cs.which_product", turn.lang), turn.lang, resolved=False)
         if best.entry.kind == "sku" and best.entry.fields.get("sku_id") in turn.catalogue.skus:
             turn.state.sku_id = str(best.entry.fields["sku_id"])
         if best.entry.fields.get("product_id") in turn.catalogue.by_product:
@@ -197,7 +201,7 @@ def compare(turn: Turn) -> Draft:
     if len(found) < 2:
         found = cat.find_products(turn.text, limit=3)
     if len(found) < 2:
-        return Draft("compare", t(turn.lang, "which_product"), turn.lang, resolved=False)
+        return Draft("compare", t("cs.which_product", turn.lang), turn.lang, resolved=False)
     lines, sources = [], []
     for pid in found[:3]:
         group = cat.by_product[pid]
@@ -207,15 +211,17 @@ def compare(turn: Turn) -> Draft:
         price = cat.money(low) if low == high else f"{cat.money(low)}–{cat.money(high)}"
         attrs = "；".join(f"{k} {v}" for k, v in list(group[0].attributes.items())[:5])
         lines.append(
-            f"- {group[0].title}：{price}，库存 {stock}；{attrs}"
-            if turn.lang == "zh"
-            else f"- {group[0].title}: {price}, {stock} in stock; {attrs}"
+            pick(
+                turn.lang,
+                f"- {group[0].title}：{price}，库存 {stock}；{attrs}",
+                f"- {group[0].title}: {price}, {stock} in stock; {attrs}",
+            )
         )
         sources.append(
             Source(type="product", ref=f"products:product_id={pid}", title=group[0].title)
         )
     return Draft(
-        "compare", t(turn.lang, "compare", lines="\n".join(lines)), turn.lang, sources=sources
+        "compare", t("cs.compare", turn.lang, lines="\n".join(lines)), turn.lang, sources=sources
     )
 
 
@@ -234,20 +240,25 @@ def recommend(turn: Turn) -> Draft:
         group = [s for s in cat.by_product[pid] if s.status == "on_sale"] or cat.by_product[pid]
         low = min(float(s.price) for s in group)
         lines.append(
-            f"- {group[0].title}（{group[0].category}）{cat.money(low)} 起"
-            if turn.lang == "zh"
-            else f"- {group[0].title} ({group[0].category}) from {cat.money(low)}"
+            pick(
+                turn.lang,
+                f"- {group[0].title}（{group[0].category}）{cat.money(low)} 起",
+                f"- {group[0].title} ({group[0].category}) from {cat.money(low)}",
+            )
         )
         sources.append(
             Source(type="product", ref=f"products:product_id={pid}", title=group[0].title)
         )
     return Draft(
-        "recommend", t(turn.lang, "recommend", lines="\n".join(lines)), turn.lang, sources=sources
+        "recommend",
+        t("cs.recommend", turn.lang, lines="\n".join(lines)),
+        turn.lang,
+        sources=sources,
     )
 
 
 def _best_sellers(turn: Turn, allowed: set[str]) -> list[str]:
-    with warehouse_reader(turn.settings, turn.store).cursor() as con:
+    with turn.shop.reader.cursor() as con:
         rows = con.execute(
             "SELECT p.product_id, sum(i.quantity) q FROM order_items i JOIN products p USING (sku_id) "
             "GROUP BY 1 ORDER BY q DESC LIMIT 20"
@@ -268,7 +279,7 @@ def _cart(turn: Turn) -> list[CartLine]:
 
 
 def _is_new_customer(turn: Turn) -> bool:
-    with warehouse_reader(turn.settings, turn.store).cursor() as con:
+    with turn.shop.reader.cursor() as con:
         row = con.execute(
             "SELECT count(*) FROM orders WHERE customer_id = ? AND status NOT IN ('closed', 'cancelled')",
             [turn.customer_id],
@@ -288,24 +299,24 @@ def promotions(turn: Turn) -> Draft:
         for p in running
     ]
     if not running:
-        return Draft("promotions", t(turn.lang, "no_promotions"), turn.lang, facts={"running": []})
+        return Draft(
+            "promotions", t("cs.no_promotions", turn.lang), turn.lang, facts={"running": []}
+        )
     if not cart:
         lines = "\n".join(
             f"- {p.name}：{describe_rule(p.kind, dict(p.rule), turn.lang, cat.currency)}"
             for p in running
         )
         return Draft(
-            "promotions", t(turn.lang, "promotions", lines=lines), turn.lang, sources=sources
+            "promotions", t("cs.promotions", turn.lang, lines=lines), turn.lang, sources=sources
         )
     new = _is_new_customer(turn)
     plan = optimise(cart, running, new_customer=new)
     names = {p.promotion_id: p.name for p in running}
-    how = "、".join(names[a] for a in plan.applied) or (
-        "不用活动" if turn.lang == "zh" else "no promotion"
-    )
+    how = "、".join(names[a] for a in plan.applied) or (pick(turn.lang, "不用活动", "no promotion"))
     text = t(
+        "cs.cart_best",
         turn.lang,
-        "cart_best",
         subtotal=cat.money(plan.subtotal / 100),
         how=how,
         total=cat.money(plan.total / 100),
@@ -316,8 +327,8 @@ def promotions(turn: Turn) -> Draft:
     if nxt and nxt[0].total_after < plan.total + nxt[0].add.unit_price:
         n = nxt[0]
         text += "\n" + t(
+            "cs.cart_next",
             turn.lang,
-            "cart_next",
             title=n.add.title,
             price=cat.money(n.add.unit_price / 100),
             threshold=cat.money(n.threshold / 100),

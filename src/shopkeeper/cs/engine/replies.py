@@ -5,9 +5,12 @@ The phrasing step gets the draft reply and the facts behind it (tool results, kn
 hits, the policy's decision) and returns text only; actions, sources and the handoff flag stay
 the engine's. A model answer that drops or changes a number of the draft is not used.
 
->>> t("zh", "ask_order")
+The templates are catalogue entries ``cs.<name>`` (see :mod:`shopkeeper.text`):
+
+>>> from shopkeeper.text import t
+>>> t("cs.ask_order", "zh")
 '请问是哪一个订单呢？请发一下订单号。'
->>> t("en", "not_found", order_id="123")
+>>> t("cs.not_found", "en", order_id="123")
 "I couldn't find order 123 under your account. Please check the order number."
 """
 
@@ -16,14 +19,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from shopkeeper.cs.messages import ActionOutcome, Source
 from shopkeeper.llm.base import Message, Model, ModelError, ModelSettings
+from shopkeeper.text import Lang, messages
 
-Lang = Literal["zh", "en"]
-
-TEMPLATES: dict[str, tuple[str, str]] = {
+_TEMPLATES: dict[str, tuple[str, str]] = {
     "greeting": (
         "您好，欢迎光临！我是店小蜜，可以帮您查商品、查订单、办理售后，请问有什么可以帮您？",
         "Hello and welcome! I can help with products, orders and after-sale requests. "
@@ -170,12 +172,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "orders, shipping, returns or exchanges.",
     ),
 }
-
-
-def t(lang: Lang, key: str, **values: Any) -> str:
-    """The template ``key`` in ``lang``, filled with ``values``."""
-    zh, en = TEMPLATES[key]
-    return (zh if lang == "zh" else en).format(**values)
+TEMPLATES = messages(_TEMPLATES, prefix="cs.")
+"""The engine's replies, as catalogue entries ``cs.<name>``."""
 
 
 @dataclass

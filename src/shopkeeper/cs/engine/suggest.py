@@ -18,22 +18,19 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 
-from shopkeeper.clock import now as store_now
-from shopkeeper.clock import utcnow
 from shopkeeper.cs.aftersale.service import NotAllowed
-from shopkeeper.cs.engine import context as ctx
 from shopkeeper.cs.engine import presale
 from shopkeeper.cs.engine.context import Turn
-from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE, classify
-from shopkeeper.cs.engine.replies import Draft, Lang, t
-from shopkeeper.cs.engine.sessions import db, load_state
+from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE
+from shopkeeper.cs.engine.replies import Draft
+from shopkeeper.cs.engine.sessions import Sessions
 from shopkeeper.cs.engine.slots import order_ids
-from shopkeeper.cs.kb import build, supported
-from shopkeeper.cs.kb.text import language
+from shopkeeper.cs.kb import Embedder, build, supported
 from shopkeeper.cs.messages import Source
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.ops.db import cs_suggestions
+from shopkeeper.opsdb import cs_suggestions
 from shopkeeper.settings import Settings
+from shopkeeper.text import pick, t
 
 Outcome = Literal["adopted", "edited", "rejected"]
 FAQ_FILE = "approved_faq.csv"
@@ -78,23 +75,6 @@ class KbCandidate(BaseModel):
     agent: str | None
 
 
-def _turn(settings: Settings, store: str, conversation_id: str, text: str) -> Turn:
-    engine = db(settings)
-    customer_id, state = load_state(engine, store, conversation_id)
-    lang: Lang = language(text)
-    return Turn(
-        settings,
-        store,
-        engine,
-        conversation_id,
-        customer_id,
-        text,
-        store_now(settings),
-        lang,
-        state,
-    )
-
-
 def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
     found: list[tuple[str, str, list[Source]]] = []
     if intent in PRE_SALE or intent == "other":
@@ -115,7 +95,7 @@ def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
             found.append(("kb", presale._kb_text(hit), [presale._hit_source(hit)]))
     if intent in AFTER_SALE:
         found.extend(_order_view(turn))
-    template = t(turn.lang, "ask_order") if intent in AFTER_SALE else t(turn.lang, "greeting")
+    template = t("cs.ask_order", turn.lang) if intent in AFTER_SALE else t("cs.greeting", turn.lang)
     found.append(("template", template, []))
     seen: set[str] = set()
     unique = []
@@ -137,24 +117,17 @@ def _order_view(turn: Turn) -> list[tuple[str, str, list[Source]]]:
     parcels = "；".join(
         f"{p.shipment.carrier} {p.shipment.tracking_no} ({p.shipment.status})"
         for p in logistics.parcels
-    ) or ("尚未发货" if turn.lang == "zh" else "not shipped yet")
-    text = t(turn.lang, "status", order_id=order_id, status=logistics.status, detail=parcels)
+    ) or (pick(turn.lang, "尚未发货", "not shipped yet"))
+    text = t("cs.status", turn.lang, order_id=order_id, status=logistics.status, detail=parcels)
     return [
         ("aftersale_status", text, [Source(type="order", ref=order_id, title=logistics.status)])
     ]
 
 
-def suggest(
-    settings: Settings, store: str, conversation_id: str, message_text: str
-) -> list[Suggestion]:
-    """Ranked suggested replies to ``message_text`` in the conversation (recorded for stats)."""
-    turn = _turn(settings, store, conversation_id, message_text)
-    intent = classify(message_text)
-    token = turn.bind_clock()
-    try:
-        found = _candidates(turn, intent)
-    finally:
-        turn.unbind_clock(token)
+def suggest(turn: Turn) -> list[Suggestion]:
+    """Ranked suggested replies to the turn's message (recorded for stats)."""
+    intent = turn.intents.classify(turn.text)
+    found = _candidates(turn, intent)
     suggestions = [
         Suggestion(
             suggestion_id=uuid.uuid4().hex[:12],
@@ -166,27 +139,28 @@ def suggest(
         )
         for rank, (kind, text, sources) in enumerate(found, start=1)
     ]
-    with db(settings).begin() as conn:
+    at = turn.sessions.clock()
+    with turn.sessions.ops.begin() as conn:
         for s in suggestions:
             conn.execute(
                 insert(cs_suggestions).values(
                     suggestion_id=s.suggestion_id,
-                    store=store,
-                    conversation_id=conversation_id,
+                    store=turn.store,
+                    conversation_id=turn.conversation_id,
                     intent=intent,
                     rank=s.rank,
                     kind=s.kind,
-                    question=message_text,
+                    question=turn.text,
                     text=s.text,
                     sources=[x.model_dump() for x in s.sources],
-                    created_at=utcnow(),
+                    created_at=at,
                 )
             )
     return suggestions
 
 
 def record_outcome(
-    settings: Settings,
+    sessions: Sessions,
     suggestion_id: str,
     outcome: Outcome,
     final_text: str | None = None,
@@ -196,7 +170,7 @@ def record_outcome(
     """What the agent did with a suggestion; adopted or edited answers become KB candidates."""
     if outcome not in ("adopted", "edited", "rejected"):
         raise ValueError(f"outcome must be adopted, edited or rejected, not {outcome!r}")
-    with db(settings).begin() as conn:
+    with sessions.ops.begin() as conn:
         row = conn.execute(
             select(cs_suggestions.c.text).where(cs_suggestions.c.suggestion_id == suggestion_id)
         ).first()
@@ -210,7 +184,7 @@ def record_outcome(
                 outcome=outcome,
                 final_text=final,
                 agent=agent,
-                decided_at=utcnow(),
+                decided_at=sessions.clock(),
                 candidate="pending" if outcome != "rejected" and final else None,
             )
         )
@@ -229,9 +203,9 @@ def _rates(counts: Counter[str], suggested: int) -> dict[str, float]:
     }
 
 
-def adoption_stats(settings: Settings, store: str) -> AdoptionStats:
+def adoption_stats(sessions: Sessions, store: str) -> AdoptionStats:
     """Adoption (adopted ÷ decided) and use (adopted or edited ÷ decided), overall and per intent."""
-    with db(settings).connect() as conn:
+    with sessions.ops.connect() as conn:
         rows = conn.execute(
             select(cs_suggestions.c.intent, cs_suggestions.c.outcome).where(
                 cs_suggestions.c.store == store
@@ -258,9 +232,9 @@ def adoption_stats(settings: Settings, store: str) -> AdoptionStats:
     )
 
 
-def kb_candidates(settings: Settings, store: str) -> list[KbCandidate]:
+def kb_candidates(sessions: Sessions, store: str) -> list[KbCandidate]:
     """Adopted or edited answers waiting for review."""
-    with db(settings).connect() as conn:
+    with sessions.ops.connect() as conn:
         rows = conn.execute(
             select(
                 cs_suggestions.c.suggestion_id,
@@ -283,10 +257,18 @@ def faq_file(settings: Settings, store: str) -> Path:
     return settings.store_dir(store) / "kb_reviewed" / FAQ_FILE
 
 
-def approve_candidate(settings: Settings, store: str, suggestion_id: str) -> Path:
-    """Add a reviewed answer to the store's FAQ sheet and rebuild the knowledge base with it."""
+def approve_candidate(
+    sessions: Sessions,
+    settings: Settings,
+    store: str,
+    suggestion_id: str,
+    embedder: Embedder | None = None,
+) -> Path:
+    """Add a reviewed answer to the store's FAQ sheet and rebuild the knowledge base with it
+    (embedded by ``embedder``, default e5: the model the knowledge base is searched with).
+    """
     candidate = next(
-        (c for c in kb_candidates(settings, store) if c.suggestion_id == suggestion_id), None
+        (c for c in kb_candidates(sessions, store) if c.suggestion_id == suggestion_id), None
     )
     if candidate is None:
         raise SuggestionNotFound(f"no pending knowledge-base candidate {suggestion_id!r}")
@@ -298,18 +280,18 @@ def approve_candidate(settings: Settings, store: str, suggestion_id: str) -> Pat
         if new:
             writer.writerow(["问题", "答案"])
         writer.writerow([candidate.question.strip(), candidate.answer.strip()])
-    build(settings, store, add=[path], embedder=ctx._embedder)
-    _set_candidate(settings, suggestion_id, "approved")
+    build(settings, store, add=[path], embedder=embedder)
+    _set_candidate(sessions, suggestion_id, "approved")
     return path
 
 
-def dismiss_candidate(settings: Settings, suggestion_id: str) -> None:
+def dismiss_candidate(sessions: Sessions, suggestion_id: str) -> None:
     """Leave a candidate out of the knowledge base."""
-    _set_candidate(settings, suggestion_id, "dismissed")
+    _set_candidate(sessions, suggestion_id, "dismissed")
 
 
-def _set_candidate(settings: Settings, suggestion_id: str, value: str) -> None:
-    with db(settings).begin() as conn:
+def _set_candidate(sessions: Sessions, suggestion_id: str, value: str) -> None:
+    with sessions.ops.begin() as conn:
         conn.execute(
             update(cs_suggestions)
             .where(cs_suggestions.c.suggestion_id == suggestion_id)

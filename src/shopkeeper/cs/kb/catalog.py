@@ -14,13 +14,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 
 from shopkeeper.cs.kb.models import FieldValue, KbEntry, KbSource, make_entry
+from shopkeeper.text import Lang, money
 
-Lang = Literal["zh", "en"]
 _LABELS = {
     "zh": {
         "category": "类目",
@@ -51,7 +51,6 @@ _LABELS = {
         "list": "; ",
     },
 }
-_CURRENCY = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 @dataclass(frozen=True)
@@ -68,15 +67,6 @@ class Sku:
     attributes: dict[str, str]
     stock: int | None
     stock_date: dt.date | None
-
-
-def money(value: Decimal | float, currency: str) -> str:
-    """``¥79.00``.
-
-    >>> money(Decimal("79"), "CNY"), money(12.5, "USD")
-    ('¥79.00', '$12.50')
-    """
-    return f"{_CURRENCY.get(currency, currency + ' ')}{float(value):,.2f}"
 
 
 def load_skus(con: duckdb.DuckDBPyConnection) -> list[Sku]:
@@ -166,7 +156,7 @@ def _product_entry(
         lines.append(f"{label['brand']}{sep}{first.brand}")
     lines += [f"{k}{sep}{v}" for k, v in common.items() if k != _LABELS["zh"]["brand"]]
     variants = label["list"].join(
-        f"{_variant(s, varying, sep)} {money(s.price, currency)}"
+        f"{_variant(s, varying, sep)} {money(float(s.price), currency, lang)}"
         + (f" ({label['off_shelf']})" if s.status == "off_shelf" else "")
         for s in group
     )
@@ -203,7 +193,7 @@ def _sku_entry(sku: Sku, varying: list[str], store: str, lang: Lang, currency: s
     variant = _variant(sku, varying, sep)
     lines = [
         f"SKU {sku.sku_id}{sep}{label['sku']} {variant}",
-        f"{label['price']}{sep}{money(sku.price, currency)}"
+        f"{label['price']}{sep}{money(float(sku.price), currency, lang)}"
         + (f" ({label['off_shelf']})" if sku.status == "off_shelf" else ""),
     ]
     lines += [f"{k}{sep}{v}" for k, v in sku.attributes.items()]
@@ -305,7 +295,7 @@ def describe_rule(kind: str, rule: dict[str, Any], lang: Lang, currency: str) ->
         parts.append(f"{(1 - float(rate)) * 10:g}折" if zh else f"{float(rate) * 100:g}% off")
     if (threshold := rule.get("threshold")) is not None and (off := rule.get("off")) is not None:
         each = rule.get("repeat")
-        t, o = money(threshold, currency), money(off, currency)
+        t, o = money(float(threshold), currency, lang), money(float(off), currency, lang)
         parts.append(
             f"{'每满' if each else '满'}{t}减{o}"
             if zh

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from shopkeeper.cs.kb.models import KbEntry, KbSource, make_entry
-from shopkeeper.cs.kb.text import bigrams, language, mask_pii, normalise
+from shopkeeper.cs.kb.text import bigrams, mask_pii, normalise
+from shopkeeper.text import detect_lang
 
 SIMILAR = 0.8
 AGREEMENT = 0.8
@@ -171,7 +172,7 @@ def _entry(
             "answer_votes": votes,
             "product_id": product_id,
         },
-        lang=language(question + latest.answer),
+        lang=detect_lang(question + latest.answer),
         updated_at=latest.sent_at,
     )
 

@@ -27,9 +27,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from shopkeeper.cs.kb.models import KbEntry, KbSource, make_entry
-from shopkeeper.cs.kb.text import language
 from shopkeeper.errors import MissingColumnError, ShopkeeperError, UnreadableFileError
 from shopkeeper.store.encoding import detect_encoding
+from shopkeeper.text import detect_lang
 
 CHUNK_CHARS = 360
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".pdf"})
@@ -371,7 +371,7 @@ def _chunk_entries(blocks: list[Block], path: Path, store: str, label: str) -> l
                     page=block.page,
                 ),
                 fields={"chunk": index, "headings": list(block.headings)},
-                lang=language(title + text),
+                lang=detect_lang(title + text),
             )
         )
     return entries
@@ -444,7 +444,7 @@ def _faq_entries(path: Path, store: str, label: str) -> list[KbEntry]:
                     store=store,
                     source=KbSource(type="document", ref=where, file=str(path), row=offset),
                     fields={"question": question, "answer": answer},
-                    lang=language(question + answer),
+                    lang=detect_lang(question + answer),
                 )
             )
     if not entries and not any(_header(rows) for _, rows in _faq_rows(path)):

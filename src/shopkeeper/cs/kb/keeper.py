@@ -14,6 +14,7 @@ import logging
 import threading
 from pathlib import Path
 
+from shopkeeper.clock import pause
 from shopkeeper.cs.kb.build import build, kb_dir
 from shopkeeper.cs.kb.embed import Embedder
 from shopkeeper.cs.kb.models import BuildReport
@@ -111,7 +112,7 @@ class KbKeeper:
         while True:
             self.built.update(refresh(self.settings, self.embedder, self.failed))
             self.passes += 1
-            if self._stop.wait(self.every_s):
+            if pause(self._stop, self.every_s):
                 return
 
     def start(self) -> None:

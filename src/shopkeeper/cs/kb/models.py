@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shopkeeper.text import Lang
+
 EntryKind = Literal["product", "sku", "promotion", "policy", "faq", "doc_chunk", "chat_qa"]
 ENTRY_KINDS: tuple[EntryKind, ...] = (
     "product",
@@ -59,7 +61,7 @@ class KbEntry(BaseModel):
     store: str
     source: KbSource
     fields: dict[str, FieldValue] = Field(default_factory=dict)
-    lang: Literal["zh", "en"] = "zh"
+    lang: Lang = "zh"
     updated_at: dt.datetime | None = None
     content_hash: str = ""
 
@@ -98,7 +100,7 @@ def make_entry(
     store: str,
     source: KbSource,
     fields: dict[str, FieldValue] | None = None,
-    lang: Literal["zh", "en"] = "zh",
+    lang: Lang = "zh",
     updated_at: dt.datetime | None = None,
 ) -> KbEntry:
     """Build an entry with its stable id and content hash."""

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import warnings
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from shopkeeper.text import has_cjk
+
 _PUNCT = re.compile(r"^[\W_]+$")
 _STOP = frozenset(
     [
@@ -101,16 +102,6 @@ def tokens(text: str) -> list[str]:
     ]
 
 
-def language(text: str) -> Literal["zh", "en"]:
-    """``zh`` when a text has Chinese characters in any real share, else ``en``.
-
-    >>> language("Is it dark roast?"), language("这款是深烘吗 dark")
-    ('en', 'zh')
-    """
-    letters = sum(ch.isalpha() for ch in text) or 1
-    return "zh" if len(_CJK.findall(text)) / letters > 0.1 else "en"
-
-
 _PHONE = re.compile(
     r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|(?<!\d)1[3-9]\d\*{4}\d{4}(?!\d)"
     r"|(?<![\d\w])(?:\+?\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\d)"
@@ -137,7 +128,7 @@ def mask_pii(text: str) -> str:
     >>> mask_pii("Send it to 12 Baker Street please, order 3600000001964903306")
     'Send it to [address] please, order [number]'
     """
-    text = _PHONE.sub(lambda m: "[手机号]" if _CJK.search(text) else "[phone]", text)
+    text = _PHONE.sub(lambda m: "[手机号]" if has_cjk(text) else "[phone]", text)
     text = _ZH_ADDRESS.sub(lambda m: f"{m.group(1) or ''}[地址]", text)
     text = _EN_ADDRESS.sub("[address]", text)
     return _LONG_NUMBER.sub("[number]", text)

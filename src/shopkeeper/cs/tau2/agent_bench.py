@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import create_model
+from sqlalchemy import Engine
 
-from shopkeeper.cs.tau2.replay import Dataset, conversation, memory_engine, state_differences
+from shopkeeper.cs.tau2.replay import Dataset, conversation, state_differences
 from shopkeeper.cs.tau2.tools import Tau2Tools, ToolError
 from shopkeeper.llm.base import Message, Model, ToolSpec
 
@@ -84,9 +85,11 @@ class Trial:
     mismatches: list[str] = field(default_factory=list)
 
 
-def run_trial(data: Dataset, task: dict[str, Any], agent: Model, user: Model, policy: str) -> Trial:
-    """Play one task once and score it."""
-    tools, backend = conversation(data.db, memory_engine())
+def run_trial(
+    data: Dataset, task: dict[str, Any], agent: Model, user: Model, policy: str, engine: Engine
+) -> Trial:
+    """Play one task once and score it (its proposals and audit recorded in ``engine``)."""
+    tools, backend = conversation(data.db, engine)
     specs = tool_specs(tools)
     instructions = json.dumps(task["user_scenario"]["instructions"], ensure_ascii=False, indent=1)
     agent_msgs = [
@@ -179,13 +182,19 @@ def select_tasks(folder: Path, data: Dataset, which: str) -> list[dict[str, Any]
 
 
 def run_agent_bench(
-    folder: Path, agent: Model, user: Model, *, tasks: str = "test", trials: int = 1
+    folder: Path,
+    agent: Model,
+    user: Model,
+    engine: Engine,
+    *,
+    tasks: str = "test",
+    trials: int = 1,
 ) -> AgentBenchReport:
-    """Every selected task, ``trials`` times."""
+    """Every selected task, ``trials`` times (each its own conversation in ``engine``)."""
     data = Dataset.load(folder)
     policy = (folder / "policy.md").read_text(encoding="utf-8")
     results = [
-        run_trial(data, task, agent, user, policy)
+        run_trial(data, task, agent, user, policy, engine)
         for task in select_tasks(folder, data, tasks)
         for _ in range(trials)
     ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,6 @@ from shopkeeper.cs.aftersale.service import AfterSale
 from shopkeeper.cs.tau2.backend import ORDER_OPTIONAL, Tau2Backend, load_db
 from shopkeeper.cs.tau2.tools import TAU2_POLICY, Tau2Tools, ToolError
 from shopkeeper.errors import DatasetNotFound
-from shopkeeper.ops.db import ops_engine
-from shopkeeper.settings import Settings
 
 DATASET = "tau2_retail"
 _LOOKUPS = ("find_user_id_by_email", "find_user_id_by_name_zip")
@@ -59,12 +56,6 @@ class Dataset:
         tasks = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
         gold = json.loads((folder / "gold_outcomes.json").read_text(encoding="utf-8"))
         return cls(db=load_db(folder), tasks=tasks, gold={t["id"]: t for t in gold["tasks"]})
-
-
-def memory_engine() -> Engine:
-    """A throw-away operational database in memory (proposals, actions, audit of a replay)."""
-    with tempfile.TemporaryDirectory() as home:
-        return ops_engine(Settings(home=Path(home), ops_url="sqlite://"))
 
 
 def conversation(db: dict[str, Any], engine: Engine) -> tuple[Tau2Tools, Tau2Backend]:
@@ -205,10 +196,11 @@ class ReplayReport:
         }
 
 
-def replay(folder: Path, *, forbidden: bool = True) -> ReplayReport:
-    """Replay every task (and, with ``forbidden``, every forbidden scenario derived from them)."""
+def replay(folder: Path, engine: Engine, *, forbidden: bool = True) -> ReplayReport:
+    """Replay every task (and, with ``forbidden``, every forbidden scenario derived from them),
+    recording proposals, actions and audit in ``engine`` (the caller's throw-away database).
+    """
     data = Dataset.load(folder)
-    engine = memory_engine()
     report = ReplayReport(tasks=[replay_task(data, task, engine) for task in data.tasks])
     if forbidden:
         from shopkeeper.cs.tau2.forbidden import run_forbidden  # the scenarios build on replay

@@ -25,6 +25,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from shopkeeper.inspection.rules import geo
+from shopkeeper.text import pick
 
 FIELDS = (
     "receiver_name",
@@ -184,4 +185,4 @@ def address_issues(
 
 def describe(issue: str, lang: str) -> str:
     """An issue code in the store's language."""
-    return (ISSUES_ZH if lang == "zh" else ISSUES_EN).get(issue, issue)
+    return pick(lang, ISSUES_ZH, ISSUES_EN).get(issue, issue)

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from shopkeeper.text import has_cjk, pick
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -45,7 +47,7 @@ class Topic:
 
     def label(self, lang: str) -> str:
         """The topic's name in the store's language."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -440,7 +442,6 @@ NEGATIONS_EN = frozenset(
 _INTENSIFIERS_ZH = frozenset({"很", "太", "都", "也", "有", "会", "被", "一点", "怎么", "是"})
 _SELF_NEGATING = re.compile(r"^(不|没|无|未|not |never |nothing |no |didn't |doesn't |does not )")
 _EN_WORD = re.compile(r"[a-z0-9'\-]+")
-_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @functools.cache
@@ -518,7 +519,7 @@ def topics_of(text: str | None) -> list[Topic]:
     """
     if not text:
         return []
-    hits = _zh_hits(text) if _CJK.search(text) else _en_hits(text)
+    hits = _zh_hits(text) if has_cjk(text) else _en_hits(text)
     return [t for t in TOPICS if t in hits]
 
 

@@ -52,6 +52,7 @@ from shopkeeper.store.adapters.shopify_notes import catalog_notes, order_notes
 from shopkeeper.store.adapters.shopify_products import UNCATEGORIZED, Catalog, read_catalog
 from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.schema import TABLES
+from shopkeeper.text import Lang
 
 ORDER_COLUMNS = ("Name", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price")
 _ORDER_SIGNATURE = frozenset(
@@ -113,7 +114,7 @@ def convert_shopify(
     store_name: str,
     timezone: str = "UTC",
     currency: str | None = None,
-    language: Literal["zh", "en"] = "en",
+    language: Lang = "en",
     inventory_date: date | None = None,
 ) -> AdapterReport:
     """Convert Shopify orders and products exports into a contract store folder at ``out_dir``.

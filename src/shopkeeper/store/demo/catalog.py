@@ -16,6 +16,7 @@ import numpy as np
 from shopkeeper.store.demo.catalogs import CategorySpec, ProductLine
 from shopkeeper.store.demo.rng import BoolArray, FloatArray, IntArray, rng_for
 from shopkeeper.store.demo.timeline import Timeline
+from shopkeeper.text import pick
 
 LISTINGS_AT_SCALE_1 = 100
 
@@ -144,7 +145,7 @@ def _draft_listings(spec: CategorySpec, n: int, rng: np.random.Generator) -> lis
             fill = {o.key: o.values[v] for o, v in zip(line.options, values, strict=True)} | {
                 "brand": brand
             }
-            attrs = {"品牌" if spec.lang == "zh" else "Brand": brand}
+            attrs = {pick(spec.lang, "品牌", "Brand"): brand}
             attrs |= {o.label: o.values[v] for o, v in zip(line.options, values, strict=True)}
             attrs |= dict(line.fixed)
             k = int(rng.integers(3, min(5, len(line.keywords)) + 1))

@@ -18,6 +18,7 @@ from shopkeeper.store.demo.sales import Sales
 from shopkeeper.store.demo.timeline import DAY
 from shopkeeper.store.demo.world import World
 from shopkeeper.store.demo.writer import dates, lookup, money
+from shopkeeper.text import pick
 
 WATCHED = 15
 LOSS_MULT, PRICE_CUT = 1.6, 0.8
@@ -84,9 +85,11 @@ def simulate_competitors(world: World, sales: Sales) -> None:
                 lost[first:] = rng.poisson(baseline * LOSS_MULT + 5, d - first)
                 _record(world, li, loss, names[shop], lost, buyers, p, first)
             rival_ids.append(
-                f"6{rng.integers(10**10, 10**11):011d}"
-                if world.lang == "zh"
-                else f"7{rng.integers(10**11, 10**12):012d}"
+                pick(
+                    world.lang,
+                    f"6{rng.integers(10**10, 10**11):011d}",
+                    f"7{rng.integers(10**11, 10**12):012d}",
+                )
             )
             titles.append(
                 cat.title[li]

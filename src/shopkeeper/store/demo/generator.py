@@ -12,7 +12,6 @@ import difflib
 from collections.abc import Collection
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -52,6 +51,7 @@ from shopkeeper.store.demo.timeline import Timeline
 from shopkeeper.store.demo.traffic import SEARCH, simulate_traffic, source_shares, write_traffic
 from shopkeeper.store.demo.world import World
 from shopkeeper.store.demo.writer import StoreWriter
+from shopkeeper.text import Lang
 
 LOCALES: dict[str, Locale] = {"zh": ZH, "en": EN}
 MIN_DAYS, MAX_DAYS = 60, 730
@@ -89,7 +89,7 @@ def _check(lang: str, scale: float, days: int) -> None:
 def generate_store(
     out_dir: Path,
     *,
-    lang: Literal["zh", "en"] = "zh",
+    lang: Lang = "zh",
     scale: float = 1.0,
     seed: int = 7,
     end_date: date | None = None,

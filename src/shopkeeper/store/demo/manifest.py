@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from shopkeeper.text import Lang
+
 PROBLEM_KINDS: tuple[str, ...] = (
     "out_of_stock",
     "stockout_risk",
@@ -59,7 +61,7 @@ class DemoManifest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     store_name: str
-    lang: Literal["zh", "en"]
+    lang: Lang
     category: str
     platform: str
     currency: str

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from shopkeeper import text
 from shopkeeper.store.demo.rng import BoolArray, FloatArray, IntArray, choice_idx
 from shopkeeper.store.demo.world import World
 from shopkeeper.store.schema import REFUND_KINDS
@@ -44,7 +45,7 @@ class ReviewTexts:
                 first.extend(texts)
         burst = (len(first), len(spec.burst_texts))
         first.extend(spec.burst_texts)
-        no_text = len(first) if loc.lang == "zh" else -1
+        no_text = text.pick(loc.lang, len(first), -1)
         first.append(NO_TEXT_ZH)
         groups = (loc.review_bad, loc.review_mid, loc.review_good)
         second = [t for g in groups for t in g]
@@ -54,7 +55,7 @@ class ReviewTexts:
             first,
             second,
             [*loc.replies_bad, *loc.replies_good],
-            "，" if loc.lang == "zh" else ". ",
+            text.pick(loc.lang, "，", ". "),
             offsets,
             counts,
             burst,

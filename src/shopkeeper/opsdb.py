@@ -3,10 +3,16 @@ conversations, approvals, audit, memory, schedules).
 
 SQLite under ``SHOPKEEPER_HOME`` by default (``SHOPKEEPER_OPS_URL`` points it at PostgreSQL when
 deployed), through SQLAlchemy Core. Schema changes are numbered migrations, like the warehouse's.
+
+It sits on the ground floor (it imports only settings and private): every layer that keeps
+operational rows — inspection's findings history, ops' approvals and schedules, customer
+service's conversations — reads the tables here without importing a layer above it
+(``tests/test_layers.py``).
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 
 from sqlalchemy import (
@@ -27,6 +33,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
 from sqlalchemy.engine import Connection
 
@@ -129,13 +136,15 @@ schedules = Table(
     Column("schedule_id", String, primary_key=True),
     Column("store", String, nullable=False, index=True),
     Column("cron", String, nullable=False),
-    Column("command", String, nullable=False),
+    Column("job", JSON, nullable=False),
     Column("deliver", String, nullable=False),
     Column("timezone", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_slot", DateTime(timezone=True)),
 )
-"""Scheduled jobs: a cron expression in the store's time zone, a job, and where to deliver it."""
+"""Scheduled jobs: a cron expression in the store's time zone, a typed job (``{"kind": "inspect"}``,
+``{"kind": "report", "period": "weekly", "role": "ops", "format": "html"}``; see
+:mod:`shopkeeper.ops.schedules`), and where to deliver it."""
 
 schedule_runs = Table(
     "schedule_runs",
@@ -401,6 +410,41 @@ def _migration_10(conn: Connection) -> None:
     metadata.create_all(conn, tables=[web_sessions])
 
 
+def _legacy_job(command: str) -> dict[str, str]:
+    """A job as rows before migration 11 spelled it (``report weekly --role ops --format html``).
+
+    A frozen copy of that grammar: a migration must read old rows the same way forever, whatever
+    :func:`shopkeeper.ops.schedules.parse_job` later accepts. Those rows were checked when added.
+    """
+    what, *rest = shlex.split(command)
+    job = {"kind": what, "format": "md"} | (
+        {"period": "daily", "role": "owner"} if what == "report" else {}
+    )
+    while rest:
+        word = rest.pop(0)
+        if word in ("--role", "--format") and rest:
+            job[word[2:]] = rest.pop(0)
+        else:
+            job["period"] = word
+    return job
+
+
+def _migration_11(conn: Connection) -> None:
+    """Schedules store a typed job (JSON) instead of a command line in a string."""
+    columns = {c["name"] for c in inspect(conn).get_columns("schedules")}
+    if "command" not in columns:  # created by migration 4 from today's table: already typed
+        return
+    conn.execute(text("ALTER TABLE schedules ADD COLUMN job JSON"))
+    rows = conn.execute(text("SELECT schedule_id, command FROM schedules")).all()
+    for schedule_id, command in rows:
+        conn.execute(
+            update(schedules)
+            .where(schedules.c.schedule_id == schedule_id)
+            .values(job=_legacy_job(command))
+        )
+    conn.execute(text("ALTER TABLE schedules DROP COLUMN command"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -412,6 +456,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: _migration_8,
     9: _migration_9,
     10: _migration_10,
+    11: _migration_11,
 }
 """Numbered schema changes. Each applied number is recorded, so a database gets every number it
 lacks (in order) even when migrations land from parallel branches."""
