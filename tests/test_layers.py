@@ -1,7 +1,7 @@
 """Layers point one way: no module of ``shopkeeper`` imports one from a higher layer, and the
 module-level imports have no cycle.
 
-Data flows store files → store → analytics → inspection / reports → skills → agents / cs / ops →
+Data flows store files → store → analytics → inspection / reports → llm / ops → skills → agents / cs →
 the edges (API, CLI, MCP server, the job runner). Every import counts — at module level, inside a
 function (an import moved into a function to dodge a cycle is still a dependency) and under
 ``if TYPE_CHECKING`` — except the few in ``EXCEPTIONS``, each with its reason.
@@ -25,21 +25,21 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("store", "context"),
     ("analytics",),
     ("inspection", "reports"),
+    ("llm", "ops"),
     ("skills",),
-    ("agents", "cs", "llm", "ops", "classify"),
+    ("agents", "cs", "classify"),
     ("api", "cli", "mcp_server", "jobs"),
 )
 """Each top-level module or package of ``shopkeeper``, lowest layer first. A module may import
 from its own layer and those below. ``context`` (the resources built at each edge) sits with the
 store it opens; ``classify`` (the intent classifier) with the agents and customer service that use
-it."""
+it. ``ops`` (approvals, audit, memory, schedules, policy) and ``llm`` (the model protocol and the
+masking of personal data it and the audit share) are services the skills wrap and the agents and
+customer service call, so they sit below the skills."""
 
 LAYER = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("shopkeeper.skills.ops", "ops"): "the approval, memory and state skills are the registry's "
-    "face of ops' approvals, memory and connectors (ops imports no skill, agent or edge)",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 """``(importing module, imported top-level name)`` pairs allowed to point up, each with why."""
 
 

@@ -118,16 +118,14 @@ class StoreContext:
         return self._app("the warehouse reader").reader(self.store)
 
     @cached_property
-    def config(self) -> StoreConfig | None:
-        """The store's ``store.toml`` as last imported (read once, through the shared reader)."""
-        from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse, existing_store_dir
+    def config(self) -> StoreConfig:
+        """The store's ``store.toml`` as last imported: read once per context, through the shared
+        reader when there is an application context (:func:`~shopkeeper.store.warehouse.store_config`).
+        """
+        from shopkeeper.store.warehouse import store_config
 
-        store_dir = existing_store_dir(self.settings, self.store)
-        if self.app is None:
-            with Warehouse.open(store_dir, read_only=True) as wh:
-                return wh.store_config()
-        with self.reader.cursor() as cur:
-            return Warehouse(store_dir / WAREHOUSE_FILE, cur).store_config()
+        reader = self.app.reader(self.store) if self.app is not None else None
+        return store_config(self.settings, self.store, reader=reader)
 
     @property
     def currency(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from shopkeeper.context import AppContext, StoreContext
 from shopkeeper.inspection.service import run_inspection
 from shopkeeper.ops.schedules import InspectJob, JobRunner, ReportJob
+from shopkeeper.reports.archive import archive_report
 from shopkeeper.reports.html import render_inspection_html, render_report_html
 from shopkeeper.reports.markdown import render_inspection_md, render_report_md
 from shopkeeper.reports.service import run_report
@@ -22,7 +23,7 @@ def job_runner(app: AppContext) -> JobRunner:
     """
 
     def run(settings: Settings, store: str, job: InspectJob | ReportJob) -> tuple[str, str]:
-        return run_job(app.store(store), job)
+        return run_job(app.store(store, actor="schedule"), job)
 
     return run
 
@@ -38,6 +39,8 @@ def run_job(ctx: StoreContext, job: InspectJob | ReportJob) -> tuple[str, str]:
         render = render_inspection_html if job.format == "html" else render_inspection_md
         return title, render(inspection)
     report = run_report(ctx, kind=job.period, role=job.role)
+    if ctx.app is not None:  # kept in the archive the owner's app lists
+        archive_report(ctx.engine, report, source=ctx.actor, now=ctx.clock())
     title = f"{store} {job.period} report ({job.role})"
     if job.format == "json":
         return title, report.model_dump_json(indent=2)

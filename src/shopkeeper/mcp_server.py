@@ -72,11 +72,12 @@ def caller(engine: Engine, store: str, authorization: str | None) -> Principal |
     info = verify_token(engine, token.strip())
     if info is None:
         return 401, "unknown or revoked token"
-    if info.store != store:
+    scoped = info.for_store(store)  # an agency token acts on each of its stores
+    if scoped is None:
         return 403, "this token is not valid for this store"
     if "skills" not in GRANTS[info.role].areas:
         return 403, f"role {info.role!r} may not use skills"
-    return Principal(info)
+    return Principal(scoped)
 
 
 class RoleGate:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -141,6 +142,7 @@ schedules = Table(
     Column("timezone", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_slot", DateTime(timezone=True)),
+    Column("paused", Boolean, nullable=False, server_default=text("FALSE")),
 )
 """Scheduled jobs: a cron expression in the store's time zone, a typed job (``{"kind": "inspect"}``,
 ``{"kind": "report", "period": "weekly", "role": "ops", "format": "html"}``; see
@@ -236,6 +238,34 @@ web_sessions = Table(
 )
 """Browser sessions of the pages (see :mod:`shopkeeper.api.sessions`): the cookie holds the id,
 never the token; logging out deletes the row."""
+
+token_stores = Table(
+    "token_stores",
+    metadata,
+    Column("token_id", String, primary_key=True),
+    Column("store", String, primary_key=True),
+)
+"""The stores an ``agency`` token is bound to (its ``api_tokens.store`` is the first of them)."""
+
+web_session_tokens = Table(
+    "web_session_tokens",
+    metadata,
+    Column("session_id", String, primary_key=True),
+    Column("token_hash", String, primary_key=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+"""The further tokens a browser session holds (an agency logged in to several stores)."""
+
+ask_turns = Table(
+    "ask_turns",
+    metadata,
+    Column("run_id", String, primary_key=True),
+    Column("conversation_id", String, nullable=False, index=True),
+    Column("store", String, nullable=False, index=True),
+    Column("asked_by", String, nullable=False),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)
+"""Which conversation with the team each asked run belongs to (the web app's "Ask the team")."""
 
 action_state = Table(
     "action_state",
@@ -354,6 +384,21 @@ cs_suggestions = Table(
 """Replies suggested to human agents and what the agent did with each (adopted, edited, rejected);
 ``candidate`` moves ``pending`` → ``approved`` | ``dismissed`` for knowledge-base review."""
 
+report_archive = Table(
+    "report_archive",
+    metadata,
+    Column("report_id", String, primary_key=True),
+    Column("store", String, nullable=False, index=True),
+    Column("kind", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("source", String, nullable=False),
+    Column("body", JSON, nullable=False),
+)
+"""Every daily and weekly report built by a schedule or on demand (see
+:mod:`shopkeeper.reports.archive`): the archive the owner's app lists, opens and exports."""
+
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 
 
@@ -445,6 +490,21 @@ def _migration_11(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE schedules DROP COLUMN command"))
 
 
+def _migration_12(conn: Connection) -> None:
+    """Agency tokens bound to several stores, sessions holding several tokens, and conversations
+    with the team.
+    """
+    metadata.create_all(conn, tables=[token_stores, web_session_tokens, ask_turns])
+
+
+def _migration_15(conn: Connection) -> None:
+    """The report archive, and schedules that can be paused."""
+    metadata.create_all(conn, tables=[report_archive])
+    columns = {c["name"] for c in inspect(conn).get_columns("schedules")}
+    if "paused" not in columns:
+        conn.execute(text("ALTER TABLE schedules ADD COLUMN paused BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -457,6 +517,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     9: _migration_9,
     10: _migration_10,
     11: _migration_11,
+    12: _migration_12,
+    15: _migration_15,
 }
 """Numbered schema changes. Each applied number is recorded, so a database gets every number it
 lacks (in order) even when migrations land from parallel branches."""

@@ -3,12 +3,85 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from shopkeeper.errors import ConfigError
+from shopkeeper.private import private_dir, write_private
+
+LLM_FILE = "llm.toml"
+"""The owner's LLM choice in the home (0600), below the environment (see :class:`LlmFileSource`)."""
+
+
+class LlmFile(BaseModel):
+    """What ``llm.toml`` holds: the model, its base URL and key (each optional).
+
+    >>> import tempfile
+    >>> home = Path(tempfile.mkdtemp())
+    >>> save_llm_file(home, LlmFile(model="deepseek:deepseek-chat", api_key="sk-1"))
+    >>> oct((home / LLM_FILE).stat().st_mode & 0o777), load_llm_file(home).model
+    ('0o600', 'deepseek:deepseek-chat')
+    """
+
+    model: str | None = Field(default=None, description="'provider:model', e.g. dashscope:qwen-plus")
+    base_url: str | None = Field(default=None, description="base URL of an openai-compatible model")
+    api_key: str | None = Field(default=None, description="the model's API key")
+
+
+def load_llm_file(home: Path) -> LlmFile:
+    """The owner's LLM file (empty when there is none)."""
+    path = home / LLM_FILE
+    if not path.exists():
+        return LlmFile()
+    try:
+        return LlmFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{str(path)!r} is not a valid LLM file: {exc}; fix or delete it") from exc
+
+
+def save_llm_file(home: Path, config: LlmFile) -> None:
+    """Write the owner's LLM file, readable by the service's user only."""
+    lines = [
+        f"{name} = {json.dumps(value, ensure_ascii=False)}\n"  # a JSON string is a TOML string
+        for name, value in config.model_dump().items()
+        if value
+    ]
+    write_private(private_dir(home) / LLM_FILE, "".join(lines).encode("utf-8"))
+
+
+class LlmFileSource(PydanticBaseSettingsSource):
+    """``model``, ``model_base_url`` and ``model_api_key`` from ``llm.toml`` in the home the
+    sources above chose; the environment overrides each field.
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: :meth:`__call__` reads the whole file at once."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        """The fields the file sets."""
+        home = self.current_state.get("home") or self.settings_cls.model_fields[
+            "home"
+        ].get_default(call_default_factory=True)
+        stored = load_llm_file(Path(home))
+        values = {
+            "model": stored.model,
+            "model_base_url": stored.base_url,
+            "model_api_key": stored.api_key,
+        }
+        return {k: v for k, v in values.items() if v}
 
 
 class Settings(BaseSettings):
@@ -105,6 +178,24 @@ class Settings(BaseSettings):
         description="Folder that file: deliveries may write under (default: the store's own "
         "folder under home).",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, then the owner's ``llm.toml`` (lowest: the environment wins)."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+            LlmFileSource(settings_cls),
+        )
 
     @field_validator("delivery_allow_hosts", mode="before")
     @classmethod

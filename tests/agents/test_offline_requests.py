@@ -114,7 +114,7 @@ def test_paraphrases_route_to_the_right_skill(router: Router, text: str, skill: 
         "明天北京天气怎么样",
         "tell me a joke",
         "what is the capital of France",
-        "你好",
+        "What's Apple's stock price today?",
     ],
 )
 def test_out_of_scope_requests_get_an_honest_answer_with_suggestions(
@@ -157,3 +157,13 @@ def test_the_offline_model_is_deterministic(demo: Settings) -> None:
     b = model.decide("帮我准备双11：查库存风险、找转化差的商品、给投放建议", "zh")
     assert a == b
     assert len(a.steps) >= 2
+
+
+@pytest.mark.parametrize("text", ["谢谢", "hello", "你好", "thanks!"])
+def test_greetings_and_thanks_get_a_short_friendly_reply(demo: Settings, text: str) -> None:
+    result = ask(app_context(demo), DEMO, text)
+    assert result.skills == []
+    assert result.decision is not None
+    assert result.decision.decision == "reply"
+    assert result.answer == result.decision.reason
+    assert 0 < len(result.answer) < 120

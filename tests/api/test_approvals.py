@@ -60,11 +60,11 @@ def test_approve_runs_once_and_twice_is_409(
 
     first = client.post(f"/v1/stores/{DEMO}/approvals/{action_id}/approve", headers=bearer(owner))
     assert first.status_code == 200
-    assert first.json()["status"] == "executed"
+    assert first.json()["status"] == "sent_to_outbox"
     second = client.post(f"/v1/stores/{DEMO}/approvals/{action_id}/approve", headers=bearer(owner))
     assert second.status_code == 409
     assert second.json()["error"] == "Conflict"
-    assert "executed, not pending" in second.json()["detail"]
+    assert "sent_to_outbox, not pending" in second.json()["detail"]
     assert _outbox_ids(api_home).count(str(action_id)) == 1
 
     events = client.get(
@@ -174,7 +174,7 @@ def test_ads_role_sees_and_decides_ad_actions_only(
     assert proposing.status_code == 403
     done = client.post(f"/v1/stores/{DEMO}/approvals/{bid_id}/approve", headers=bearer(ads))
     assert done.status_code == 200
-    assert done.json()["status"] == "executed"
+    assert done.json()["status"] == "sent_to_outbox"
     state = client.get(
         f"/v1/stores/{DEMO}/state", headers=bearer(ads), params={"entity_id": facts["campaign"]}
     ).json()
@@ -193,7 +193,7 @@ def test_pending_approval_survives_a_restart(
         ]
     with TestClient(create_app(api_home, registry=registry())) as after:
         url = f"/v1/stores/{DEMO}/approvals/{action_id}/approve"
-        assert after.post(url, headers=bearer(owner)).json()["status"] == "executed"
+        assert after.post(url, headers=bearer(owner)).json()["status"] == "sent_to_outbox"
         assert after.post(url, headers=bearer(owner)).status_code == 409
     with TestClient(create_app(api_home, registry=registry())) as later:
         again = later.post(url, headers=bearer(owner))

@@ -94,3 +94,21 @@ def test_a_widget_key_without_a_secret_is_said_to_serve_guests(
     served = runner.invoke(app, ["serve", "--no-kb-refresh"])
     assert served.exit_code == 0, served.stderr
     assert f"store {DEMO!r} has no cs_widget_secret" in served.stderr
+
+
+def test_widget_secret_is_created_owner_only_and_ends_the_guest_warning(api_home: Settings) -> None:
+    made = runner.invoke(app, ["token", "widget-secret", "--store", DEMO])
+    assert made.exit_code == 0, made.stderr
+    path = api_home.store_dir(DEMO) / "cs_widget_secret"
+    assert path.read_text() == made.stdout.strip()
+    assert len(made.stdout.strip()) == 64
+    assert path.stat().st_mode & 0o777 == 0o600
+    again = runner.invoke(app, ["token", "widget-secret", "--store", DEMO])
+    assert again.exit_code == 1
+    assert "--rotate" in again.stderr
+    assert path.read_text() == made.stdout.strip()  # not replaced
+    rotated = runner.invoke(app, ["token", "widget-secret", "--store", DEMO, "--rotate"])
+    assert rotated.exit_code == 0
+    assert path.read_text() == rotated.stdout.strip() != made.stdout.strip()
+    widget = runner.invoke(app, ["token", "create", "--store", DEMO, "--role", "widget"])
+    assert "guests only" not in widget.stderr

@@ -93,14 +93,14 @@ def test_memory_add_list_search_forget(client: TestClient, tokens: dict[str, str
     assert memory["source"].startswith("api:ops:")
     client.post("/v1/stores/demo/memory", headers=ops, json={"text": "老板喜欢早上八点看日报"})
     listed = client.get("/v1/stores/demo/memory", headers=ops).json()
-    assert [m["memory"]["text"] for m in listed][:2] == [
+    assert [m["text"] for m in listed][:2] == [
         "不做低于5折的促销",
         "老板喜欢早上八点看日报",
     ]
     rules = client.get("/v1/stores/demo/memory", headers=ops, params={"kind": "rule"}).json()
-    assert [m["memory"]["memory_id"] for m in rules] == [memory["memory_id"]]
+    assert [m["memory_id"] for m in rules] == [memory["memory_id"]]
     hits = client.get("/v1/stores/demo/memory", headers=ops, params={"q": "促销"}).json()
-    assert hits[0]["memory"]["memory_id"] == memory["memory_id"]
+    assert hits[0]["memory_id"] == memory["memory_id"]
     assert hits[0]["score"] > 0
     gone = client.delete(f"/v1/stores/demo/memory/{memory['memory_id']}", headers=ops)
     assert gone.status_code == 200

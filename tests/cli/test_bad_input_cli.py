@@ -221,6 +221,7 @@ STORE_COMMANDS = [
     ["schedule", "list"],
     ["cs", "kb", "remove", "faq.md"],
     ["store", "info"],
+    ["token", "list"],
     ["demo", "create", "--no-kb"],
 ]
 

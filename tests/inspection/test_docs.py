@@ -27,6 +27,9 @@ SPEC_KINDS = {
     "ad_roi_below_target",
     "ad_budget_limited",
     "keyword_opportunity",
+    "delivery_late",
+    "cancellation_spike",
+    "outlier_order",
 }
 
 

@@ -99,12 +99,6 @@ def test_findings_explain_themselves(inspected: Inspected) -> None:
     assert budget.actions[0].params["daily_budget"] > budget.evidence["daily_budget"]
 
 
-@pytest.mark.slow
-def test_all_seven_kinds_are_quick_on_a_scale_1_store(inspected: Inspected) -> None:
-    _, _, seconds = inspected["zh-snacks-1"]
-    assert seconds < 3.0  # measured about 0.2 s, plus up to 0.6 s to load jieba's dictionary once
-
-
 def test_two_counts_are_compared_with_their_uncertainty() -> None:
     assert binomial_sf(4, 4, 0.2) == pytest.approx(0.0016)
     assert binomial_sf(53, 64, 0.2) < 1e-20

@@ -75,7 +75,7 @@ def test_small_price_change_runs_at_once_with_an_audit_trail(
         {"sku_id": "S1", "price": 103},
         reason="match rival",
     )
-    assert done.status == "executed"
+    assert done.status == "sent_to_outbox"
     assert _outbox(connector, "a") == [
         {
             "action_id": done.action_id,
@@ -100,13 +100,41 @@ def test_large_change_waits_survives_a_restart_and_runs_once(
     restarted = ops_engine(settings)  # a new process would see the same row
     assert [a.action_id for a in list_actions(restarted, "a", "pending")] == [pending.action_id]
     done = approve(restarted, connector, "a", pending.action_id, actor="boss")
-    assert done.status == "executed"
+    assert done.status == "sent_to_outbox"
     assert done.params == {"sku_id": "S1", "price": 80.0}
-    with pytest.raises(ActionNotPending, match="executed, not pending"):
+    with pytest.raises(ActionNotPending, match="sent_to_outbox, not pending"):
         approve(restarted, connector, "a", pending.action_id)
     assert len(_outbox(connector, "a")) == 1
-    events = [e.event for e in audit_log(restarted, "a", action_id=pending.action_id)]
-    assert events == ["action.proposed", "action.decided", "action.approved", "action.executed"]
+    trail = audit_log(restarted, "a", action_id=pending.action_id)
+    assert [e.event for e in trail] == [
+        "action.proposed",
+        "action.decided",
+        "action.approved",
+        "action.executed",
+    ]
+    assert trail[-1].payload["status"] == "sent_to_outbox"
+    # the merchant is told where it went and that the platform still has to apply it
+    assert "outbox.jsonl" in done.outcome("en")
+    assert "platform still has to apply" in done.outcome("en")
+    assert "平台还需要应用" in done.outcome("zh")
+
+
+def test_a_connector_that_confirms_marks_the_action_executed(
+    env: tuple[Settings, Engine, OutboxConnector],
+) -> None:
+    settings, engine, _outbox_connector = env
+
+    class Live:
+        name = "live"
+
+        def execute(
+            self, store: str, action_id: str, action: str, params: dict[str, object]
+        ) -> dict[str, object]:
+            return {"confirmed": True}
+
+    done = propose(settings, engine, Live(), "a", "change_price", {"sku_id": "S1", "price": 101})
+    assert done.status == "executed"
+    assert audit_log(engine, "a", action_id=done.action_id)[-1].payload["status"] == "executed"
 
 
 def test_two_concurrent_approvals_execute_once(
@@ -183,7 +211,7 @@ def test_policy_file_changes_the_limits(env: tuple[Settings, Engine, OutboxConne
         propose(
             settings, engine, connector, "a", "change_price", {"sku_id": "S1", "price": 80}
         ).status
-        == "executed"
+        == "sent_to_outbox"
     )
     assert (
         propose(
@@ -223,7 +251,7 @@ def test_cli_lists_approves_and_audits(
     first = runner.invoke(
         app, ["approvals", "approve", pending.action_id, "--store", "a", "--format", "json"]
     )
-    assert json.loads(first.stdout)[0]["status"] == "executed"
+    assert json.loads(first.stdout)[0]["status"] == "sent_to_outbox"
     second = runner.invoke(app, ["approvals", "approve", pending.action_id, "--store", "a"])
     assert second.exit_code == 1
     assert "not pending" in second.stderr
@@ -234,4 +262,11 @@ def test_cli_lists_approves_and_audits(
         "action.approved",
         "action.executed",
     ]
+    another = propose(
+        settings, engine, connector, "a", "change_price", {"sku_id": "S1", "price": 70}
+    )
+    said = runner.invoke(app, ["approvals", "approve", another.action_id, "--store", "a"])
+    assert said.exit_code == 0, said.output
+    assert "发件箱" in said.stdout
+    assert "平台还需要应用" in said.stdout
     get_settings.cache_clear()

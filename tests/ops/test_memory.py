@@ -57,7 +57,7 @@ def test_a_stated_rule_refuses_a_deeper_cut(settings: Settings) -> None:
         propose(
             settings, engine, connector, "a", "change_price", {"sku_id": "S1", "price": 45}
         ).status
-        == "executed"
+        == "sent_to_outbox"
     )
     rule = remember(engine, "a", "不做低于5折的促销", kind="rule")
     refused = propose(
@@ -69,14 +69,14 @@ def test_a_stated_rule_refuses_a_deeper_cut(settings: Settings) -> None:
         propose(
             settings, engine, connector, "a", "change_price", {"sku_id": "S1", "price": 55}
         ).status
-        == "executed"
+        == "sent_to_outbox"
     )
     forget(engine, "a", rule.memory_id)
     assert (
         propose(
             settings, engine, connector, "a", "change_price", {"sku_id": "S1", "price": 45}
         ).status
-        == "executed"
+        == "sent_to_outbox"
     )
 
 

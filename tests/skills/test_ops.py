@@ -13,7 +13,7 @@ def test_propose_follows_the_policy(stores: Stores) -> None:
         {"action": "change_price", "params": {"sku_id": "TEA", "price": 10.3}},
     )
     assert small.decision == "auto_executed"
-    assert small.action.status == "executed"
+    assert small.action.status == "sent_to_outbox"
     big = stores.run(
         "tiny",
         "propose_action",
@@ -34,7 +34,10 @@ def test_propose_follows_the_policy(stores: Stores) -> None:
 
 
 def test_invalid_proposals_are_not_stored(stores: Stores) -> None:
-    assert stores.run("tiny", "propose_action").decision == "invalid"
+    unnamed = stores.run("tiny", "propose_action")
+    assert unnamed.decision == "question"  # which action: a question, nothing stored
+    assert "change_price" in (unnamed.question or "")
+    assert unnamed.action is None
     bad = stores.run("tiny", "propose_action", {"action": "change_prize", "params": {}})
     assert bad.decision == "invalid"
     assert "change_price" in bad.reasons[0]
@@ -56,6 +59,9 @@ def test_remember_and_recall(stores: Stores) -> None:
     found = stores.run("en", "recall_memory", {"query": "discount"})
     assert found.memories[0].memory_id == kept.memory.memory_id
     assert found.memories[0].score > 0
-    latest = stores.run("en", "recall_memory")
-    assert latest.memories[0].text == "Ship gifts in the kraft box"
+    listed = stores.run("en", "recall_memory")
+    assert [m.text for m in listed.memories] == [kept.memory.text, "Ship gifts in the kraft box"]
+    assert all(m.score is None for m in listed.memories)
+    latest = stores.run("en", "recall_memory", {"k": 1})
+    assert [m.text for m in latest.memories] == ["Ship gifts in the kraft box"]
     assert all(m.score is None for m in latest.memories)

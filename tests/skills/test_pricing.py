@@ -29,7 +29,8 @@ def test_demo_positions_match_sql(stores: Stores) -> None:
     median = stores.sql(
         "zh",
         """SELECT median(price)::DOUBLE FROM (SELECT competitor_product_id, arg_max(competitor_price, date) AS price
-           FROM competitors WHERE our_product_id = ? AND date BETWEEN ? AND ? GROUP BY 1)""",
+           FROM competitors WHERE our_product_id = ? AND date BETWEEN ? AND ?
+             AND competitor_shop NOT IN ('山谷豆仓咖啡专营店', '山谷豆仓咖啡旗舰店') GROUP BY 1)""",
         [p.product_id, out.start, out.end],
     )[0][0]
     assert p.competitor_median == pytest.approx(median, abs=0.01)
@@ -64,10 +65,27 @@ def test_forecast_is_consistent(stores: Stores) -> None:
         assert min(f.daily) >= 0
         assert f.lower <= f.forecast_total <= f.upper
         assert f.forecast_total == pytest.approx(sum(f.daily), abs=0.05)
-        assert f.method in ("smoothing", "seasonal_naive")
+        assert f.method in ("smoothing", "seasonal_naive", "yearly_seasonal", "croston_sba", "tsb")
     assert len(out.skus) == 3
     assert out.skus[0].history_total >= out.skus[1].history_total
     assert out.skus[0].available_stock is not None
     one = stores.run("bare", "sales_forecast", {"sku_id": out.skus[0].id})
     assert [f.id for f in one.skus] == [out.skus[0].id]
     assert one.skus[0].available_stock is None  # no inventory in the bare store
+
+
+def test_the_merchants_own_shops_are_not_competitors(stores: Stores) -> None:
+    out = stores.run("zh", "price_check", {"limit": 2000})
+    own = stores.sql(
+        "zh",
+        """SELECT our_product_id, count(DISTINCT competitor_product_id) FILTER (
+                  WHERE competitor_shop <> '山谷豆仓咖啡专营店'),
+                  count(DISTINCT competitor_product_id) FILTER (WHERE competitor_shop = '山谷豆仓咖啡专营店')
+           FROM competitors WHERE date BETWEEN ? AND ? AND competitor_price IS NOT NULL GROUP BY 1""",
+        [out.start, out.end],
+    )
+    shared = {product: (rivals, mine) for product, rivals, mine in own if mine}
+    assert shared, "the demo's own other shop (store.toml own_shops) sells the same products"
+    listed = {x.product_id: x.competitors for x in out.listings if x.product_id in shared}
+    assert listed
+    assert all(n == shared[product][0] for product, n in listed.items())

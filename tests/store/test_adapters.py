@@ -83,6 +83,7 @@ def test_orders_one_per_name_with_status(shopify: AdapterReport) -> None:
     assert orders["#1004"]["pay_amount"] == "98.74"
     assert orders["#1005"]["paid_at"] == ""
     assert orders["#1001"]["receiver_province"] == "Oregon"
+    assert orders["#1001"]["receiver_country"] == "US"
     assert orders["#1009"]["channel"] == "pos"
 
 
@@ -118,6 +119,13 @@ def test_missing_sku_is_synthesized_consistently(shopify: AdapterReport) -> None
     assert any(n.startswith("order lines without a Lineitem sku: 2 —") for n in shopify.notes)
 
 
+def test_variant_titles_become_sku_names(shopify: AdapterReport) -> None:
+    products = {p["sku_id"]: p for p in _read(shopify.out_dir, "products")}
+    assert products["MM-LAV-08"]["sku_name"] == "8 oz"
+    assert products["MM-LAV-16"]["sku_name"] == "16 oz"
+    assert products["MM-MATCH"]["sku_name"] == ""  # one variant: Default Title
+
+
 def test_refunds_from_refunded_amount(shopify: AdapterReport) -> None:
     refunds = {r["order_id"]: r for r in _read(shopify.out_dir, "refunds")}
     assert set(refunds) == {"#1003", "#1004"}
@@ -130,7 +138,7 @@ def test_refunds_from_refunded_amount(shopify: AdapterReport) -> None:
 def test_customers_are_pseudonymous(shopify: AdapterReport) -> None:
     orders = {o["order_id"]: o["customer_id"] for o in _read(shopify.out_dir, "orders")}
     assert orders["#1001"] == orders["#1008"]  # same email, different case
-    assert orders["#1009"] == "guest-1009"
+    assert orders["#1009"] == ""  # a guest checkout: an order, not a customer
     customers = _read(shopify.out_dir, "customers")
     assert len(customers) == 7
     assert all(c["customer_id"].startswith("cust-") for c in customers)
@@ -359,19 +367,51 @@ def test_retail_products(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.mark.dataset
 def test_retail_customers_and_guests(con: duckdb.DuckDBPyConnection) -> None:
-    assert _one(con, "SELECT count(*) FROM t_orders WHERE customer_id LIKE 'guest-%'") > 1000
+    assert _one(con, "SELECT count(*) FROM t_orders WHERE customer_id IS NULL") > 1000
     assert (
-        _one(con, "SELECT count(*) FROM t_orders WHERE customer_id LIKE '%.0' OR customer_id = '0'")
+        _one(
+            con,
+            "SELECT count(*) FROM t_orders WHERE customer_id LIKE '%.0' OR customer_id = '0' "
+            "OR customer_id LIKE 'guest%' OR customer_id = ''",
+        )
         == 0
     )
-    assert _one(con, "SELECT count(*) FROM t_customers WHERE customer_id LIKE 'guest-%'") == 0
-    real = _one(
-        con, "SELECT count(DISTINCT customer_id) FROM t_orders WHERE customer_id NOT LIKE 'guest-%'"
-    )
+    assert _one(con, "SELECT count(*) FROM t_customers WHERE customer_id IS NULL") == 0
+    real = _one(con, "SELECT count(DISTINCT customer_id) FROM t_orders")
     assert _one(con, "SELECT count(*) FROM t_customers") == real
     assert con.execute(
         "SELECT province FROM t_customers WHERE customer_id = '12347'"
     ).fetchone() == ("Iceland",)
+    assert con.execute(
+        "SELECT DISTINCT receiver_country FROM t_orders WHERE customer_id = '12347'"
+    ).fetchall() == [("Iceland",)]
+
+
+@pytest.mark.dataset
+def test_retail_counts_about_4260_customers_in_the_last_year(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Guests apart, the 365 days ending 2011-12-09 have about 4,260 customers (not 5,576)."""
+    window = "created_at >= TIMESTAMPTZ '2010-12-10 00:00:00+00' AND created_at < TIMESTAMPTZ '2011-12-10 00:00:00+00'"
+    customers = _one(
+        con,
+        f"SELECT count(DISTINCT customer_id) FROM t_orders WHERE status = 'completed' AND {window}",
+    )
+    independent = _one(
+        con,
+        """SELECT count(DISTINCT CustomerID) FROM i1 WHERE CustomerID IS NOT NULL AND CustomerID <> 0
+           AND InvoiceDate >= '2010-12-10' AND InvoiceDate < '2011-12-10'
+           AND CAST(InvoiceNo AS VARCHAR) NOT LIKE 'C%' AND Quantity > 0 AND UnitPrice > 0
+           AND StockCode NOT IN ('POST', 'DOT', 'C2', 'C3', 'D', 'M', 'BANK CHARGES', 'AMAZONFEE',
+                                 'B', 'CRUK', 'S', 'PADS', 'GIFT')""",
+    )
+    assert customers == independent
+    assert 4200 <= customers <= 4300
+    guests = _one(
+        con,
+        f"SELECT count(*) FROM t_orders WHERE status = 'completed' AND customer_id IS NULL AND {window}",
+    )
+    assert guests > 1000
 
 
 @pytest.mark.dataset

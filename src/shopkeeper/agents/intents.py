@@ -8,6 +8,7 @@ the requests each intent is tested with.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +27,40 @@ class Intent(BaseModel):
     arguments: dict[str, Any] = Field(default_factory=dict)
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    plan: tuple[str, ...] = Field(
+        default=(),
+        description="a request asking for a plan: the intents whose steps answer it, in order "
+        "(used when the request is one such ask, not a list of its own steps)",
+    )
+
+    @property
+    def action(self) -> str | None:
+        """The action this intent proposes (``propose_action``), if any."""
+        value = self.arguments.get("action")
+        return value if isinstance(value, str) else None
+
+
+def _alternatives(keywords: str) -> list[str]:
+    """``keywords`` split at each ``|`` outside parentheses and brackets (a ``re:`` keyword may
+    hold alternatives of its own).
+
+    >>> _alternatives("调价|re:(?:改|调)价|re:[|]x")
+    ['调价', 're:(?:改|调)价', 're:[|]x']
+    """
+    parts, depth, start, escaped = [], 0, 0, False
+    for n, ch in enumerate(keywords):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(keywords[start:n])
+            start = n + 1
+    return [*parts, keywords[start:]]
 
 
 def _i(
@@ -34,6 +69,7 @@ def _i(
     employee: EmployeeName,
     keywords: str,
     examples: str,
+    plan: tuple[str, ...] = (),
     **arguments: Any,
 ) -> Intent:
     return Intent(
@@ -41,7 +77,12 @@ def _i(
         skill=skill,
         employee=employee,
         arguments=arguments,
-        keywords=tuple(k.strip().lower() for k in keywords.split("|") if k.strip()),
+        plan=plan,
+        keywords=tuple(
+            k if k.startswith("re:") else k.lower()
+            for k in (k.strip() for k in _alternatives(keywords))
+            if k
+        ),
         examples=tuple(e.strip() for e in examples.split("|") if e.strip()),
     )
 
@@ -51,7 +92,7 @@ INTENTS: tuple[Intent, ...] = (
         "inspection",
         "inspect_store",
         "analyst",
-        "巡店|店铺问题|有什么问题|哪些问题|异常|体检|诊断|风险|inspect|inspection|problems|issues|wrong|health check",
+        "巡店|店铺问题|有什么问题|出问题|不对劲|anything off|anything wrong|something wrong|red flags|哪些问题|异常|体检|诊断|风险|inspect|inspection|problems|issues|wrong|health check",
         "今天店铺有什么问题|帮我巡一下店|店里有哪些异常需要处理|做一次店铺体检|"
         "what is wrong with my store today|run the daily inspection|any problems in the shop",
     ),
@@ -67,7 +108,7 @@ INTENTS: tuple[Intent, ...] = (
         "sales",
         "sales_summary",
         "analyst",
-        "卖了多少|销售额|生意|销售情况|卖得怎么样|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
+        "卖了多少|销售额|生意|re:\\bhow (?:much|many)\\b.{0,40}\\b(?:sell|sold)\\b|how did we do|how are we doing|how's business|销售情况|卖得怎么样|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
         "昨天卖了多少钱|上周销售额是多少|最近30天的GMV|这个月业绩怎么样|客单价是多少|"
         "how much did we sell yesterday|what were sales last week|revenue in the last 30 days|what is our average order value",
     ),
@@ -76,7 +117,8 @@ INTENTS: tuple[Intent, ...] = (
         "top_products",
         "analyst",
         "卖得最好|卖得好|卖不动|卖不出去|卖得最多|made the most money|most money|畅销|爆款|热卖|排行|排名|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|sold best|sell best|"
-        "sells best|top products|worst sellers|sell worst|ranking|re:前\\s*[\\d一两二三四五六七八九十]+\\s*[的名个款]",
+        "sells best|top products|worst sellers|sell worst|ranking|not selling|aren't selling|最赚钱|赚钱最多|赚得最多|isn't selling|top sellers|"
+        "re:最(?:高|多|好|低|差|少)的\\s*(?:\\d+|[一两二三四五六七八九十]+)\\s*[款个种名件]|re:前\\s*[\\d一两二三四五六七八九十]+\\s*[的名个款]",
         "卖得最好的商品是哪些|销量前十的商品|本月爆款有哪些|卖得最差的商品|"
         "what are my best sellers|top 10 products by sales|which products sell worst",
     ),
@@ -105,7 +147,7 @@ INTENTS: tuple[Intent, ...] = (
         "stock",
         "stock_status",
         "orders",
-        "库存|缺货|断货|补货|售罄|积压|可售天数|备货|stock|inventory|out of stock|running out|replenish|restock|reorder|overstock|days of cover",
+        "库存|缺货|断货|补货|售罄|积压|可售天数|备货|要补|赶紧补|各补|补多少|补什么|快没了|running low|low on|low stock|卖完|没货|sell out|sold out|selling out|run out|stock|inventory|out of stock|running out|replenish|restock|reorder|overstock|days of cover",
         "哪些商品快断货了|需要补货的SKU|库存还能卖几天|哪些库存积压了|查库存风险|"
         "which products are running out of stock|what should I restock|how many days of stock do we have|which items are overstocked",
     ),
@@ -128,7 +170,7 @@ INTENTS: tuple[Intent, ...] = (
         "traffic",
         "traffic_sources",
         "analyst",
-        "流量|访客来源|访客|访客少|流量来源|渠道|搜索流量|推荐流量|traffic|visitors by source|traffic sources|channels",
+        "流量|访客来源|re:visitors?\\b.{0,24}\\bcom(?:e|ing) from|访客|访客少|流量来源|渠道|搜索流量|推荐流量|traffic|visitors by source|traffic sources|channels",
         "流量为什么下降了|各渠道流量来源|访客从哪里来|搜索流量变化|"
         "where does my traffic come from|why did traffic drop|traffic by channel",
     ),
@@ -136,7 +178,7 @@ INTENTS: tuple[Intent, ...] = (
         "keywords",
         "keyword_analysis",
         "ads",
-        "关键词|搜索词|热搜|引流词|keyword|keywords|search terms|search queries",
+        "关键词|搜索词|热搜|引流词|搜什么|keyword|keywords|search terms|search queries|trending|in search|search trends",
         "哪些关键词带来成交|搜索词分析|有流量没转化的关键词|上升最快的搜索词|"
         "which keywords bring sales|search term analysis|which search terms are rising",
     ),
@@ -168,7 +210,7 @@ INTENTS: tuple[Intent, ...] = (
         "refunds",
         "refund_summary",
         "cs",
-        "退款|退货|售后|退款率|退款原因|refund|refunds|returns|return rate|after-sale",
+        "退款|退货|售后|退回|returned|re:\\bsen(?:d|ding|t)\\b.{0,20}\\bback\\b|退款率|退款原因|refund|refunds|returns|return rate|after-sale",
         "最近退款率是多少|退款的主要原因|哪些商品退货最多|售后情况怎么样|"
         "what is our refund rate|why are customers returning items|which products get refunded most",
     ),
@@ -176,7 +218,7 @@ INTENTS: tuple[Intent, ...] = (
         "reviews",
         "review_summary",
         "cs",
-        "评价|差评|意见|吐槽|抱怨|不满|好评|评分|口碑|投诉|买家反馈|review|reviews|ratings|negative reviews|complaints|feedback|voice of customer",
+        "评价|差评|意见|unhappy|complain|dissatisfied|upset|吐槽|抱怨|不满|好评|评分|口碑|投诉|买家反馈|review|reviews|ratings|negative reviews|complaints|feedback|voice of customer",
         "最近差评多吗|买家都在抱怨什么|评价分析|好评率是多少|"
         "what are customers complaining about|summarise the reviews|how many negative reviews",
     ),
@@ -199,7 +241,7 @@ INTENTS: tuple[Intent, ...] = (
         "pricing",
         "price_check",
         "ads",
-        "价格|定价|亏本|贵多少|便宜多少|比竞品贵|比同行贵|竞品价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
+        "价格|定价|亏本|at a loss|loss-making|贵多少|便宜多少|比竞品贵|比同行贵|竞品价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
         "哪些商品毛利太低|价格有没有低于成本的|和竞品比我们价格贵吗|定价建议|"
         "which products have low margins|are any prices below cost|how do my prices compare with competitors",
     ),
@@ -223,14 +265,20 @@ INTENTS: tuple[Intent, ...] = (
         "pending_approvals",
         "pending_approvals",
         "analyst",
-        "待审批|审批|批准|待确认|待处理的操作|approval|approvals|pending actions|waiting for me",
+        "待审批|审批|批准|待确认|待处理的操作|等我批|要我批|批一下|approval|approvals|pending actions|waiting for me|"
+        "sign-off|sign off|needs my approval",
         "有哪些操作等我审批|待审批的改价|还有什么需要我确认的|what is waiting for my approval|show pending actions",
     ),
     _i(
         "change_price",
         "propose_action",
         "ads",
-        "改价|调价|降价到|涨价到|价格改成|change price|set price|reprice|lower the price|raise the price",
+        "改价|调价|降价到|涨价到|价格改成|change price|set price|reprice|lower the price|raise the price|"
+        "re:(?:改|调|降|涨)[^，,。？?]{0,3}价|re:价格?[^，,。？?]{0,8}(?:改成|改为|改回|改到|调到|调成|调为|调整[为到]|降到|涨到|设[为成]|定[为成]|变成)|"
+        "re:(?:change|set|lower|raise|adjust|update|cut|drop|reduce|increase)\\s+(?:the\\s+)?(?:list\\s+)?price|"
+        "re:(?:改成|改为|调到|调成|降到|涨到|改回)\\s*[¥￥$]?\\s*[\\d一二两三四五六七八九十百]+(?:\\.\\d+)?\\s*(?:元|块)|"
+        "re:\\bset\\s+[A-Za-z]{1,6}[-_]?\\d[\\w-]*\\s+(?:price\\s+)?to\\s+[$¥]?\\d|"
+        "re:\\bprice\\s+(?:of\\s+\\S+\\s+)?(?:to|back to)\\s+[$¥]?\\d|re:改回\\s*[¥￥$]?\\s*\\d",
         "把SKU的价格改成59元|帮我调价|把这个商品降价到99|change the price of sku to 19.9|set the price to 25",
         action="change_price",
     ),
@@ -238,7 +286,10 @@ INTENTS: tuple[Intent, ...] = (
         "pause_campaign",
         "propose_action",
         "ads",
-        "暂停计划|停掉计划|关闭推广|暂停推广|pause campaign|stop campaign|pause the campaign",
+        "暂停计划|停掉计划|关闭推广|暂停推广|pause campaign|stop campaign|pause the campaign|"
+        "re:(?:暂停|停掉|停止|关掉|关闭|停了|先停)[^，,。？?]{0,24}(?:计划|推广|广告|投放|直通车)|"
+        "re:\\b(?:pause|stop|turn off|switch off|disable)\\s+(?:the\\s+)?[^,.?]{0,40}campaign|"
+        "re:(?:计划|推广|广告|投放|直通车)[^，,。？?]{0,6}(?:暂停|停掉|停了|关掉|关了|停止)",
         "把这个推广计划暂停|停掉亏钱的计划|pause campaign C001|stop that campaign",
         action="pause_campaign",
     ),
@@ -246,7 +297,11 @@ INTENTS: tuple[Intent, ...] = (
         "change_budget",
         "propose_action",
         "ads",
-        "加预算|预算调到|提高预算|降低预算|改预算|raise budget|increase budget|set budget|lower budget",
+        "加预算|预算调到|提高预算|降低预算|改预算|raise budget|increase budget|set budget|lower budget|"
+        "re:预算[^，,。？?]{0,6}(?:调到|调成|改成|改为|加到|提到|降到|减到|设[为成]|提高|降低|增加|减少|翻倍)|"
+        "re:(?:加|提高|降低|增加|减少|调整|调|改|砍)[^，,。？?]{0,3}预算|"
+        "re:\\b(?:set|raise|increase|lower|cut|change|reduce|double)\\s+(?:the\\s+)?(?:[\\w-]+\\s+){0,4}budget|"
+        "re:\\bbudget\\s+(?:of\\s+\\S+\\s+)?to\\s+[$¥]?\\d",
         "把计划的日预算调到500|给这个计划加预算|set the daily budget of campaign to 300",
         action="change_budget",
     ),
@@ -254,9 +309,65 @@ INTENTS: tuple[Intent, ...] = (
         "change_bid",
         "propose_action",
         "ads",
-        "出价调到|调出价|提高出价|降低出价|改出价|raise bid|lower bid|set bid|change bid",
+        "出价调到|调出价|提高出价|降低出价|改出价|raise bid|lower bid|set bid|change bid|"
+        "re:出价[^，,。？?]{0,6}(?:调到|调成|改成|改为|降到|提到|设[为成]|提高|降低)|"
+        "re:\\b(?:set|raise|increase|lower|cut|change|reduce)\\s+(?:the\\s+)?(?:[\\w-]+\\s+){0,4}bid\\b",
         "把计划的出价调到1.5元|降低这个计划的出价|set the bid of campaign to 0.8",
         action="change_bid",
+    ),
+    _i(
+        "replenish",
+        "propose_action",
+        "orders",
+        "re:(?:补|订|采购|进)(?:货)?\\s*(?:\\d+|[一两二三四五六七八九十百千]+)\\s*(?:件|个|包|袋|盒|箱)|"
+        "re:\\b(?:order|reorder|restock|buy)\\s+\\d+\\s+(?:more\\s+)?(?:units|pcs|pieces|packs|bags)",
+        "给这个SKU补200件货|采购100件耶加雪菲|reorder 50 units of the drip bags",
+        action="replenish",
+    ),
+    _i(
+        "event_prep",
+        "stock_status",
+        "orders",
+        "备战|re:(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备).{0,8}(?:双1[12]|双十[一二]|618|年货节|大促|活动|黑五)|"
+        "re:(?:双1[12]|双十[一二]|618|年货节|大促|黑五).{0,8}(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备|计划)|"
+        "re:\\b(?:ready|prepare|prep|plan)\\w*\\s+(?:\\w+\\s+){0,4}(?:black friday|cyber monday|bfcm|prime day|holidays?|the sale|promotion|singles)",
+        "帮我准备一下双11|双12要做哪些准备|大促前要准备什么|年货节怎么备战|"
+        "prepare for the holiday rush|prepare the store for prime day|what should I do before cyber monday",
+        plan=("stock", "top_products", "ads"),
+    ),
+    _i(
+        "event_plan",
+        "event_plan",
+        "analyst",
+        "双11|双十一|双12|双十二|618|年货节|黑五|大促|备战|black friday|cyber monday|bfcm|prime day|singles day|"
+        "re:(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备|备战).{0,8}(?:双1[12]|双十[一二]|618|年货节|大促|黑五)|"
+        "re:(?:双1[12]|双十[一二]|618|年货节|大促|黑五).{0,8}(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备|计划|方案)|"
+        "re:\\b(?:ready|prepare|prep|plan)\\w*\\s+(?:\\w+\\s+){0,4}(?:black friday|cyber monday|bfcm|prime day|singles)",
+        "双11要怎么准备|双12要做哪些准备|618大促怎么准备|年货节备战计划|黑五前要做什么|"
+        "prepare my store for black friday|plan for prime day|how should I prepare for cyber monday",
+        plan=("event_plan",),  # a plan ask: the event plan answers it; a list of steps is kept
+    ),
+    _i(
+        "why",
+        "explain_change",
+        "analyst",
+        "怎么掉了|怎么少了|怎么降了|怎么跌了|怎么下滑|what caused|how come|"
+        "re:(?:为什么|为啥|怎么(?!样)|咋).{0,15}(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得)|"
+        "re:(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得).{0,15}(?:为什么|为啥|怎么(?!样)|咋)|"
+        "re:(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得).{0,12}(?:少了|低了|掉了|降了|跌了|下滑|下降|变差|不好|不行|多了|涨了|上涨|上升)|"
+        "re:\\b(?:why|what caused|how come)\\b.{0,40}\\b(?:revenue|sales|gmv|orders|turnover|business)\\b|"
+        "re:\\b(?:revenue|sales|gmv|orders|turnover|business)\\b.{0,30}\\b(?:drop|dropped|fell|fall|down|declin\\w*|rose|rise|up|jump\\w*|grew)\\b",
+        "为什么这周的成交额比上周少了|销量怎么掉了|这个月业绩为什么下滑|为什么订单变少了|"
+        "why did revenue drop last week|why are sales down|what caused the drop in orders|why did sales go up",
+    ),
+    _i(
+        "promote",
+        "top_products",
+        "analyst",
+        "主推|推哪|推什么|重点推|力推|主打|上首页|推荐哪|push|promote|feature|newsletter|spotlight|highlight|hero product",
+        "下个月主推哪几款|活动主推什么商品好|首页应该放哪些商品|"
+        "which products should I promote|what should I feature in the newsletter|which items should we push",
+        plan=("top_products", "keywords"),
     ),
     _i(
         "remember",
@@ -274,6 +385,70 @@ INTENTS: tuple[Intent, ...] = (
     ),
 )
 """The catalogue, in no particular order (the router scores them all)."""
+
+OUT_OF_SCOPE_MARKERS = re.compile(
+    r"股价|股票|股市|大盘|基金|汇率|天气|气温|下雨|新闻|头条|笑话|写诗|作诗|写一首|翻译|机票|火车票|酒店|菜谱|"
+    r"\b(?:stock|share) (?:price|market)s?\b|\bshares of\b|nasdaq|dow jones|s&p 500|exchange rate|"
+    r"\bweather\b|\bnews\b|headlines?|\bjoke\b|\bpoem\b|\btranslate\b|\bflights?\b|\brecipe\b|"
+    r"capital of|who won|\bmovie\b",
+    re.I,
+)
+"""Words that put a request outside the store whatever else it says ("What's Apple's stock price
+today?" is not a stock question)."""
+
+
+def out_of_scope(text: str) -> bool:
+    """Whether the request is about something outside the store.
+
+    >>> out_of_scope("What's Apple's stock price today?"), out_of_scope("哪些商品快断货了")
+    (True, False)
+    >>> out_of_scope("明天北京天气怎么样"), out_of_scope("Which products should I push in my email newsletter?")
+    (True, False)
+    """
+    return OUT_OF_SCOPE_MARKERS.search(text) is not None
+
+
+SMALL_TALK: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
+    (
+        re.compile(
+            r"^(?:谢谢|多谢|感谢|谢了|辛苦了?|thanks?(?: you)?(?: so much| a lot)?|thx|ty|cheers)(?:你|啦|了|!|！|。|~|\s)*$",
+            re.I,
+        ),
+        (
+            "不客气！还有什么要看的，随时问我。",
+            "You're welcome! Ask me anything else about the store.",
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?:你好|您好|嗨|哈喽|早上好|下午好|晚上好|在吗|hi|hello|hey|good (?:morning|afternoon|evening))(?: there| team| everyone)?(?:呀|啊|!|！|。|~|,|，|\s)*$",
+            re.I,
+        ),
+        (
+            "你好！我是你的AI店长，可以帮你看销售、库存、推广、售后，也能按你的话改价、调预算（需审批）。",
+            "Hello! I'm your AI store manager: ask about sales, stock, ads or refunds, or have me change a price.",
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?:再见|拜拜|好的|好|嗯|ok|okay|bye|goodbye|got it|great|好的谢谢)(?:!|！|。|~|\s)*$",
+            re.I,
+        ),
+        ("好的，有需要再叫我。", "Got it — I'm here when you need me."),
+    ),
+)
+"""Greetings, thanks and goodbyes: answered with a short reply (zh, en), not "out of scope"."""
+
+
+def small_talk(text: str) -> tuple[str, str] | None:
+    """The short reply (zh, en) to a greeting, thanks or goodbye; ``None`` for anything else.
+
+    >>> small_talk("谢谢")[0], small_talk("hello")[1][:5], small_talk("你好，昨天卖了多少")
+    ('不客气！还有什么要看的，随时问我。', 'Hello', None)
+    """
+    stripped = text.strip()
+    return next((reply for pattern, reply in SMALL_TALK if pattern.match(stripped)), None)
+
 
 OUT_OF_SCOPE: tuple[str, ...] = (
     "你好",

@@ -12,9 +12,10 @@ import json
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
-from shopkeeper.agents.intents import Intent
+from shopkeeper.agents.followup import follow_up, previous_turn
+from shopkeeper.agents.intents import Intent, small_talk
 from shopkeeper.agents.router import Router
-from shopkeeper.agents.routing import ROUTE_TOOL, PlannedStep, RouteDecision
+from shopkeeper.agents.routing import ROUTE_TOOL, PlannedStep, RouteDecision, Turn, planned_call
 from shopkeeper.agents.team import EMPLOYEES, EmployeeName, employee
 from shopkeeper.llm.base import (
     Message,
@@ -75,8 +76,11 @@ class OfflineModel:
         if messages and messages[-1].role == "tool":
             return self._answer(messages, lang)
         if ROUTE_TOOL in names:
-            decision = self.decide(request, lang)
+            decision = self.decide(request, lang, previous_turn(messages))
             return self._call(ROUTE_TOOL, decision.model_dump(mode="json"))
+        planned = planned_call(messages)
+        if planned is not None and planned[0] in names:
+            return self._call(*planned)
         if names:
             context = users[0] if len(users) > 1 else request
             routed = self.router.route(
@@ -108,9 +112,18 @@ class OfflineModel:
         """Names of the registered skills."""
         return [s.name for s in self.registry]
 
-    def decide(self, request: str, lang: str) -> RouteDecision:
-        """The routing decision for a request."""
+    def decide(self, request: str, lang: str, previous: Turn | None = None) -> RouteDecision:
+        """The routing decision for a request (a follow-up of ``previous`` when it refines it)."""
+        if (reply := small_talk(request)) is not None:
+            return RouteDecision(decision="reply", reason=pick(lang, *reply))
         routed = self.router.route(request)
+        if previous is not None and (
+            steps := follow_up(self.router, request, routed, previous, self._owner)
+        ):
+            reason = pick(lang, "接着上一个问题：", "Following up the last question: ") + ", ".join(
+                s.skill or s.employee for s in steps
+            )
+            return RouteDecision(decision="plan", steps=steps, reason=reason)
         if not routed:
             suggestions = [_example(i, lang) for i in self.router.suggestions(request, k=4)]
             reason = pick(

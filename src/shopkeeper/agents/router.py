@@ -21,7 +21,7 @@ import numpy as np
 
 from shopkeeper import embedding
 from shopkeeper.agents import slots
-from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, Intent
+from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, Intent, out_of_scope
 from shopkeeper.classify import ExampleClassifier, ExampleVectors, Label
 from shopkeeper.skills.registry import SkillRegistry
 
@@ -33,6 +33,9 @@ example by :data:`MARGIN`."""
 MARGIN = 0.02
 KEYWORD_BONUS = 0.03
 """Added to the similarity per matched keyword (at most three)."""
+ACTION_BONUS = 0.1
+"""Added when an action's own phrasing ("调到", "change the price") is in the request: a request
+to act on a campaign is not a question about campaigns."""
 
 _SPLIT = re.compile(
     r"[，,；;。！？!?\n、]+|\s+(?:and then|and also|then|also)\s+|以及|还有|并且|然后|同时|另外"
@@ -70,8 +73,11 @@ class Scored:
     @property
     def score(self) -> float:
         """Similarity plus the keyword bonus (no keyword at all costs one bonus)."""
-        return self.similarity + KEYWORD_BONUS * (
-            min(len(self.keywords), 3) if self.keywords else -1
+        bonus = ACTION_BONUS if self.keywords and self.intent.action else 0.0
+        return (
+            self.similarity
+            + bonus
+            + KEYWORD_BONUS * (min(len(self.keywords), 3) if self.keywords else -1)
         )
 
     @property
@@ -131,19 +137,44 @@ class Router:
         part (a period, say) are taken from the whole.
         """
         whole_text = context or text
+        if skills is None and out_of_scope(text):
+            return []
         whole = self.score(text, skills=skills)
         clauses = [c.strip() for c in _SPLIT.split(text) if len(c.strip()) >= 2]
         steps: list[Routed] = []
-        if len(clauses) > 1:
-            for clause in clauses:
-                top = self.score(clause, skills=skills)[0]
-                if top.confident and all(s.intent.name != top.intent.name for s in steps):
-                    steps.append(self._routed(top, clause, whole_text))
-        if len(steps) > 1:
-            return steps
+        picks: list[tuple[str, Scored, Scored | None]] = []
+        for clause in clauses if len(clauses) > 1 else []:
+            ranked = self.score(clause, skills=skills)
+            if not ranked or not ranked[0].confident:
+                continue
+            top = ranked[0]
+            own = next((r for r in ranked if r.confident and not r.intent.plan), None)
+            picks.append((clause, top, own))
+        if len(picks) > 1 and any(not top.intent.plan for _, top, _ in picks):
+            for clause, _, own in picks:  # a list of its own steps: "准备双11：查库存、…"
+                if own is not None and all(s.intent.name != own.intent.name for s in steps):
+                    steps.append(self._routed(own, clause, whole_text))
+            if len(steps) > 1:
+                return steps
         if whole and whole[0].confident:
-            return [self._routed(whole[0], text, whole_text)]
-        return steps
+            return self.expand(self._routed(whole[0], text, whole_text), whole_text, skills)
+        if picks:
+            clause, top, _ = picks[0]
+            return self.expand(self._routed(top, clause, whole_text), whole_text, skills)
+        return []
+
+    def expand(self, step: Routed, whole: str, skills: set[str] | None = None) -> list[Routed]:
+        """A plan intent's steps (its :attr:`Intent.plan`, each with its own arguments), else the
+        step itself.
+        """
+        if not step.intent.plan:
+            return [step]
+        named = {i.name: i for i in self.intents}
+        return [
+            Routed(named[n], step.text, self.arguments(named[n], step.text, whole), step.score)
+            for n in step.intent.plan
+            if n in named and (skills is None or named[n].skill in skills)
+        ] or [step]
 
     def suggestions(self, text: str, k: int = 3) -> list[Intent]:
         """The intents closest to a request the router could not place."""
@@ -163,36 +194,65 @@ class Router:
         found.update(slots.ranking(clause))
         if (n := slots.limit(clause)) is not None:
             found["limit"] = n
+        if (h := slots.horizon(clause) or slots.horizon(whole)) is not None:
+            found["horizon_days"] = h
         found.update(_id_arguments(intent, clause))
         if intent.skill == "recall_memory":
             found["query"] = _strip_command(clause)
         if intent.skill == "remember":
             found["text"] = _strip_command(clause)
             found["kind"] = slots.memory_kind(found["text"])
+        if intent.skill == "explain_change":
+            found.update(slots.premise(clause))
+        if intent.skill == "event_plan":
+            found.update(slots.event(clause) or slots.event(whole))
         fields = self.registry.get(intent.skill).input_model.model_fields
         return {k: v for k, v in found.items() if k in fields}
 
 
-def _id_arguments(intent: Intent, text: str) -> dict[str, Any]:
-    found = slots.ids(text)
-    if not found:
-        return {}
-    first = found[0]
-    action = intent.arguments.get("action")
-    if intent.skill == "order_status":
-        return {"order_id": first}
-    if action is None:
-        return {}
+_TARGET = {
+    "change_price": "sku_id",
+    "replenish": "sku_id",
+    "change_bid": "campaign_id",
+    "change_budget": "campaign_id",
+    "pause_campaign": "campaign_id",
+}
+_AMOUNT = {
+    "change_price": "price",
+    "change_bid": "bid",
+    "change_budget": "daily_budget",
+    "replenish": "quantity",
+}
+
+
+def action_params(action: str, text: str) -> dict[str, Any]:
+    """An action's parameters found in ``text``: the id of what it acts on, and its amount.
+
+    >>> action_params("change_price", "SKU 090427 调价到 25")
+    {'sku_id': '090427', 'price': 25.0}
+    >>> action_params("replenish", "给耶加雪菲补200件"), action_params("pause_campaign", "暂停它")
+    ({'quantity': 200}, {})
+    """
     params: dict[str, Any] = {}
-    if action == "change_price":
-        params["sku_id"] = first
-        if (value := slots.amount(text)) is not None:
-            params["price"] = value
-    elif action in ("pause_campaign", "change_bid", "change_budget"):
-        params["campaign_id"] = first
-        if action != "pause_campaign" and (value := slots.amount(text)) is not None:
-            params["bid" if action == "change_bid" else "daily_budget"] = value
-    return {"params": params, "reason": text}
+    found = slots.ids(text)
+    if found and action in _TARGET:
+        params[_TARGET[action]] = found[0]
+    field = _AMOUNT.get(action)
+    if field == "quantity":
+        if (units := slots.quantity(text)) is not None:
+            params[field] = units
+    elif field is not None and (value := slots.amount(text)) is not None:
+        params[field] = value
+    return params
+
+
+def _id_arguments(intent: Intent, text: str) -> dict[str, Any]:
+    if intent.skill == "order_status":
+        found = slots.ids(text)
+        return {"order_id": found[0]} if found else {}
+    if intent.action is None:
+        return {}
+    return {"params": action_params(intent.action, text), "reason": text, "target": text}
 
 
 _COMMAND = re.compile(

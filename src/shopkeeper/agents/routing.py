@@ -8,13 +8,15 @@ fails with :class:`RoutingError` rather than guessing.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from shopkeeper.agents.team import EmployeeName, employee
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.llm.base import ToolSpec
+from shopkeeper.llm.base import Message, ToolSpec
 from shopkeeper.skills.registry import SkillRegistry
 
 ROUTE_TOOL = "route"
@@ -36,11 +38,15 @@ class PlannedStep(BaseModel):
 
 
 class RouteDecision(BaseModel):
-    """The manager's decision: a plan of one or more steps, or an honest "cannot help"."""
+    """The manager's decision: a plan of one or more steps, an honest "cannot help", or a short
+    reply to small talk (a greeting, thanks).
+    """
 
-    decision: Literal["plan", "cannot_help"]
+    decision: Literal["plan", "cannot_help", "reply"]
     steps: list[PlannedStep] = Field(default_factory=list, max_length=6)
-    reason: str = Field(default="", description="why this plan, or why no plan")
+    reason: str = Field(
+        default="", description="why this plan, why no plan, or the reply (decision: reply)"
+    )
     suggestions: list[str] = Field(
         default_factory=list, description="what the team can do instead (for cannot_help)"
     )
@@ -49,9 +55,41 @@ class RouteDecision(BaseModel):
     def _consistent(self) -> RouteDecision:
         if self.decision == "plan" and not self.steps:
             raise ValueError("a plan needs at least one step")
-        if self.decision == "cannot_help" and self.steps:
-            raise ValueError("cannot_help takes no steps")
+        if self.decision != "plan" and self.steps:
+            raise ValueError(f"{self.decision} takes no steps")
         return self
+
+
+class Turn(BaseModel):
+    """The previous exchange of a conversation: what was asked, the plan and the answer."""
+
+    request: str
+    decision: RouteDecision | None = None
+    answer: str = ""
+
+
+PREVIOUS_CALL_ID = "previous_route"
+"""The id of the previous turn's ``route`` call in the manager's messages (see :class:`Turn`)."""
+
+PLANNED = "The manager's plan for this step: "
+"""How a step's planned skill call reaches the employee (a system message, then JSON)."""
+
+
+def planned_note(step: PlannedStep) -> str | None:
+    """The system message telling the employee the call the manager planned, if it named one."""
+    if step.skill is None:
+        return None
+    call = {"skill": step.skill, "arguments": step.arguments}
+    return PLANNED + json.dumps(call, ensure_ascii=False)
+
+
+def planned_call(messages: Sequence[Message]) -> tuple[str, dict[str, Any]] | None:
+    """The call the manager planned for this step (see :func:`planned_note`), if any."""
+    for m in messages:
+        if m.role == "system" and m.content.startswith(PLANNED):
+            call = json.loads(m.content[len(PLANNED) :])
+            return str(call["skill"]), dict(call["arguments"])
+    return None
 
 
 def route_tool() -> ToolSpec:
@@ -60,7 +98,8 @@ def route_tool() -> ToolSpec:
         name=ROUTE_TOOL,
         description=(
             "Decide who handles the merchant's request: a plan of steps (one per employee task), "
-            "or cannot_help with suggestions of what the team can do."
+            "cannot_help with suggestions of what the team can do, or reply (the reply in reason) "
+            "to a greeting or thanks. A follow-up refines the previous turn's plan."
         ),
         parameters=RouteDecision.model_json_schema(),
     )

@@ -17,6 +17,7 @@ goes to an external model.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -25,10 +26,14 @@ from pydantic import BaseModel, Field, ValidationError
 
 from shopkeeper.agents.otel import export_run
 from shopkeeper.agents.routing import (
+    PREVIOUS_CALL_ID,
     ROUTE_TOOL,
+    PlannedStep,
     RouteDecision,
     RoutingError,
+    Turn,
     parse_decision,
+    planned_note,
     route_tool,
 )
 from shopkeeper.agents.team import EMPLOYEES, Employee, employee
@@ -36,10 +41,19 @@ from shopkeeper.agents.traces import Tracer
 from shopkeeper.agents.usage import UsageLimitExceeded, UsageLimits, UsageMeter
 from shopkeeper.context import AppContext
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.llm.base import Message, Model, ModelResponse, ModelSettings, TextDelta, ToolSpec
-from shopkeeper.ops.memory import memories_of, recall
+from shopkeeper.llm.base import (
+    Message,
+    Model,
+    ModelResponse,
+    ModelSettings,
+    TextDelta,
+    ToolCall,
+    ToolSpec,
+)
+from shopkeeper.ops.memory import MemoryQuery, MemoryScope, find_memories
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import Skill, SkillRegistry
+from shopkeeper.skills.render import params_text
 from shopkeeper.text import detect_lang, pick
 
 ALL_MEMORIES = 12
@@ -119,9 +133,12 @@ class Team:
         *,
         on_text: Callable[[str], None] | None = None,
         replay_of: str | None = None,
+        previous: Turn | None = None,
     ) -> AskResult:
-        """Answer one request; the run is recorded whatever happens."""
-        lang = self.lang or detect_lang(request)
+        """Answer one request (a follow-up of ``previous``, the conversation's last turn, when
+        given); the run is recorded whatever happens.
+        """
+        lang = self.lang or detect_lang(_worded(request, previous))
         tracer = Tracer(
             self.store,
             request,
@@ -131,7 +148,7 @@ class Team:
             **({"redact": self.redact} if self.redact else {}),
         )
         meter = UsageMeter(self.limits)
-        run = _Run(self, tracer, meter, lang, on_text)
+        run = _Run(self, tracer, meter, lang, on_text, previous)
         try:
             result = run.execute(request)
         except UsageLimitExceeded as exc:
@@ -147,6 +164,15 @@ class Team:
         tracer.run.cost = _cost(self.settings, self.model, meter)
         export_run(tracer.save(self.engine))
         return result.model_copy(update={"status": tracer.run.status})
+
+
+def _worded(request: str, previous: Turn | None) -> str:
+    """The text whose language the answer follows: the request, or for a reply without words
+    ("070350") the previous question of the conversation.
+    """
+    if previous is not None and not re.search(r"[A-Za-z\u4e00-\u9fff]", request):
+        return previous.request
+    return request
 
 
 def _limit_text(lang: str, why: str) -> str:
@@ -173,9 +199,11 @@ class _Run:
         meter: UsageMeter,
         lang: str,
         on_text: Callable[[str], None] | None,
+        previous: Turn | None = None,
     ) -> None:
         self.team, self.tracer, self.meter, self.lang = team, tracer, meter, lang
         self.on_text = on_text
+        self.previous = previous
         self.sources: list[Source] = []
         self.decision: RouteDecision | None = None
         self.request = ""
@@ -197,8 +225,9 @@ class _Run:
         self.request = request
         decision = self.route(request)
         self.decision = self.tracer.run.plan = decision
-        if decision.decision == "cannot_help":
-            text = _cannot_help(decision, self.lang)
+        if decision.decision != "plan":
+            text = decision.reason if decision.decision == "reply" else ""
+            text = text or _cannot_help(decision, self.lang)
             self._emit(text)
             return self.result(text)
         sections = []
@@ -212,22 +241,21 @@ class _Run:
                         f"\n[{who.title('en')}]\n",
                     )
                 )
-            sections.append((who, self.employee_step(who, step.task)))
+            sections.append((who, self.employee_step(who, step)))
         return self.result(self.combine(request, sections))
 
     # -- the manager -------------------------------------------------------------------------
-    def _memory_lines(self, text: str, scope: str | None) -> str:
-        """What the merchant told the team, for this agent: all of it while it is short, else
-        the most relevant (BM25 over jieba tokens, which costs the dictionary load).
+    def _memory_lines(self, text: str, scope: MemoryScope | None) -> str:
+        """What the merchant told the team, for this agent (``scope``: an employee, or None for
+        the manager): all of it while it is short, else the most relevant (BM25 over jieba
+        tokens, which costs the dictionary load).
         """
         engine, store = self.team.engine, self.team.store
-        mine = [
-            m for m in memories_of(engine, store) if scope is None or m.scope in ("store", scope)
-        ]
+        mine = find_memories(engine, store, MemoryQuery(scope=scope))
         found = (
             mine
             if len(mine) <= ALL_MEMORIES
-            else [m for m, _ in recall(engine, store, text, k=ALL_MEMORIES, scope=scope)]
+            else find_memories(engine, store, MemoryQuery(query=text, scope=scope, k=ALL_MEMORIES))
         )
         if not found:
             return ""
@@ -252,6 +280,7 @@ class _Run:
             Message(
                 role="system", content=self._manager_prompt() + self._memory_lines(request, None)
             ),
+            *self._history(),
             Message(role="user", content=request),
         ]
         for attempt in range(2):
@@ -295,6 +324,27 @@ class _Run:
             return decision
         raise RoutingError("unreachable")  # pragma: no cover
 
+    def _history(self) -> list[Message]:
+        """The conversation's previous turn, as the manager saw and answered it."""
+        turn = self.previous
+        if turn is None or turn.decision is None:
+            return []
+        call = ToolCall(
+            id=PREVIOUS_CALL_ID,
+            name=ROUTE_TOOL,
+            arguments=turn.decision.model_dump(mode="json"),
+        )
+        return [
+            Message(role="user", content=turn.request),
+            Message(role="assistant", content="", tool_calls=[call]),
+            Message(
+                role="tool",
+                tool_call_id=call.id,
+                name=ROUTE_TOOL,
+                content=turn.answer[:2000] or "ok",
+            ),
+        ]
+
     # -- employees ---------------------------------------------------------------------------
     def tools_of(self, who: Employee) -> tuple[list[ToolSpec], dict[str, Skill]]:
         skills = {s.name: s for s in who.skills(self.team.registry)}
@@ -303,8 +353,10 @@ class _Run:
             specs += self.team.extra_tools.specs()
         return specs, skills
 
-    def employee_step(self, who: Employee, task: str) -> str:
+    def employee_step(self, who: Employee, step: PlannedStep) -> str:
         specs, skills = self.tools_of(who)
+        task = step.task
+        note = planned_note(step)
         messages = [
             Message(
                 role="system",
@@ -313,6 +365,7 @@ class _Run:
             ),
             Message(role="user", content=self.request),
             Message(role="user", content=task),
+            *([Message(role="system", content=note)] if note else []),
         ]
         for _ in range(MAX_TURNS):
             response = self.ask_model(who.name, messages, specs, stream=True)
@@ -448,7 +501,11 @@ def _sources_line(sources: list[Source], lang: str) -> str:
         return ""
     calls = []
     for s in sources:
-        args = ", ".join(f"{k}={v}" for k, v in s.arguments.items() if k != "reason")
+        args = ", ".join(
+            params_text(v) if isinstance(v, dict) else f"{k}={v}"
+            for k, v in s.arguments.items()
+            if k not in ("reason", "target") and v not in ({}, None, "")
+        )
         calls.append(f"{s.skill}({args})")
     return pick(lang, "依据：", "Sources: ") + " · ".join(calls)
 

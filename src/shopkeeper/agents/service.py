@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from functools import lru_cache
 from typing import Any
 
+from shopkeeper.agents.conversations import last_turn
 from shopkeeper.agents.offline import OfflineModel
 from shopkeeper.agents.otel import configure as configure_otel
 from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
@@ -61,6 +62,7 @@ def ask(
     limits: UsageLimits | None = None,
     on_text: Callable[[str], None] | None = None,
     replay_of: str | None = None,
+    conversation_id: str | None = None,
 ) -> AskResult:
     """Ask the store's team once, on the edge's resources (``app``); the run is recorded in its
     operational database.
@@ -68,7 +70,9 @@ def ask(
     A model outside this machine gets the store's personal data masked (``mask_pii``, default
     on); traces never store phones, addresses or ids in the clear either way. Tools of the
     external MCP servers the owner lists for the store in ``SHOPKEEPER_HOME/mcp_servers.toml``
-    are offered to the team.
+    are offered to the team. With ``conversation_id`` the request may follow up the
+    conversation's last turn (the caller files the run under it:
+    :func:`shopkeeper.agents.conversations.record_turn`).
     """
     settings = app.settings
     store_dir = existing_store_dir(settings, store)
@@ -91,7 +95,8 @@ def ask(
             extra_tools=extra,
             redact=_redactor(),
         )
-        return team.run(request, on_text=on_text, replay_of=replay_of)
+        previous = last_turn(app.engine, store, conversation_id) if conversation_id else None
+        return team.run(request, on_text=on_text, replay_of=replay_of, previous=previous)
 
 
 def _external_tools(stack: ExitStack, settings: Settings, store: str) -> ExtraTools | None:

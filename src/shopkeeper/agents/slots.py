@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from shopkeeper.text import has_cjk
+
 CN_DIGITS = {
     "一": 1,
     "两": 2,
@@ -90,6 +92,8 @@ def period(text: str) -> dict[str, Any]:
         unit = unit.lower().rstrip("s")
         return {"days": max(1, min(3660, _number(n) * _UNIT_DAYS.get(unit, 1)))}
     lowered = text.lower()
+    if re.search(r"前天|day before yesterday", lowered):
+        return {"days": 1, "offset_days": 1}
     for pattern, days in _FIXED:
         if re.search(pattern, lowered):
             return {"days": days}
@@ -97,7 +101,7 @@ def period(text: str) -> dict[str, Any]:
 
 
 _LIMIT = re.compile(
-    r"(?:前|top\s*|最好的|最差的)\s*(\d+|[一两二三四五六七八九十]+)(?:\s*(?:个|名|款|种|件|条|products|items))?"
+    r"(?:前|top\s*|最好的|最差的|最高的|最多的|最低的|最少的)\s*(\d+|[一两二三四五六七八九十]+)(?:\s*(?:个|名|款|种|件|条|products|items))?"
     r"|(\d+|[一两二三四五六七八九十]+)\s*(?:个|款|种)(?:商品|产品|sku)",
     re.I,
 )
@@ -112,16 +116,82 @@ def limit(text: str) -> int | None:
     return value if 1 <= value <= 200 else None
 
 
+_CN_NUM = "零〇一二两三四五六七八九十百千万点"
+_NUMBER = rf"\d+(?:\.\d+)?|[{_CN_NUM}]+"
+_MARKER = (
+    r"(?:改成|改为|改回|改到|调回|调到|调成|调为|调整为|调整到|降到|降为|降价到|涨到|涨价到|提到|"
+    r"提高到|减到|设为|设成|设置为|设置成|定为|定成|变成|换成|to|at|=|为|到)"
+)
 _AMOUNT = re.compile(
-    r"(?:改成|改为|调到|调整为|降到|降价到|涨到|涨价到|设为|设置为|to|at|=)\s*[¥￥$]?\s*(\d+(?:\.\d+)?)",
+    _MARKER + rf"\s*[¥￥$]?\s*({_NUMBER})\s*(百|千|万|k|K)?(?![\d.A-Za-z_-])", re.I
+)
+_PRICED = re.compile(
+    rf"[¥￥$]\s*({_NUMBER})\s*(百|千|万)?|({_NUMBER})\s*(百|千|万)?\s*(?:元|块|rmb|yuan|dollars?|usd|bucks)",
     re.I,
 )
+_SCALE = {"百": 100, "千": 1000, "万": 10000, "k": 1000}
+
+
+def cn_number(text: str) -> float | None:
+    """A number in Chinese numerals ("二十五", "一百一十九", "三点五"), or digits.
+
+    >>> cn_number("二十五"), cn_number("一百一十九"), cn_number("三点五"), cn_number("六百")
+    (25.0, 119.0, 3.5, 600.0)
+    """
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    whole, _, frac = text.partition("点")
+    total, section, digit = 0, 0, -1
+    for ch in whole:
+        if ch in "零〇":
+            digit = 0
+        elif ch in CN_DIGITS and ch != "十":
+            digit = CN_DIGITS[ch]
+        elif ch in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            section += (1 if digit < 0 else digit) * unit
+            digit = -1
+        elif ch == "万":
+            total += (section + max(digit, 0)) * 10000
+            section, digit = 0, -1
+        else:
+            return None
+    value = float(total + section + max(digit, 0))
+    if frac:
+        digits = "".join(str(CN_DIGITS.get(c, 0)) for c in frac if c in CN_DIGITS or c in "零〇")
+        value += float("0." + digits) if digits else 0.0
+    return value if whole or frac else None
+
+
+def _scaled(number: str, scale: str | None) -> float | None:
+    value = cn_number(number)
+    if value is None:
+        return None
+    return value * _SCALE.get((scale or "").lower(), 1)
 
 
 def amount(text: str) -> float | None:
-    """The target amount of a change ("改成59.9元", "to 19.9")."""
-    m = _AMOUNT.search(text)
-    return float(m.group(1)) if m else None
+    """The target amount of a change: after a "改成/调到/to" marker ("改成59.9元", "to 14.99",
+    "调到6百"), else the number given as money ("25块", "二十五元", "¥19.9").
+
+    >>> amount("把价格调到25块"), amount("日预算调到624"), amount("二十五元"), amount("预算调到6百")
+    (25.0, 624.0, 25.0, 600.0)
+    >>> amount("调到一个合适的价格"), amount("预算调到600的")
+    (None, 600.0)
+    >>> amount("change the price of RI-99441 to 14.99"), amount("把它改回119"), amount("调价")
+    (14.99, 119.0, None)
+    """
+    for m in _AMOUNT.finditer(text):
+        after = text[m.end() : m.end() + 1]
+        if not m.group(1)[0].isdigit() and after and has_cjk(after) and after not in "元块":
+            continue  # "调到一个合适的价格": a word, not a number
+        if (value := _scaled(m.group(1), m.group(2))) is not None and value > 0:
+            return value
+    for m in _PRICED.finditer(text):
+        number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if (value := _scaled(number, scale)) is not None and value > 0:
+            return value
+    return None
 
 
 _ID = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z]{1,6}[-_]?\d[\w-]*|\d{6,})(?![A-Za-z0-9_-])")
@@ -136,7 +206,11 @@ def ids(text: str) -> list[str]:
 def ranking(text: str) -> dict[str, Any]:
     """Worst-first and by-units modifiers of a ranking."""
     found: dict[str, Any] = {}
-    if re.search(r"最差|最少|垫底|滞销|卖不动|卖不出|worst|least|bottom|slowest", text, re.I):
+    if re.search(
+        r"最差|最少|最低|垫底|滞销|卖不动|卖不出|worst|least|bottom|slowest|not selling|n't selling",
+        text,
+        re.I,
+    ):
         found["order"] = "bottom"
     if re.search(r"销量|件数|units|quantity", text, re.I):
         found["by"] = "units"
@@ -164,3 +238,103 @@ def memory_kind(text: str) -> str:
     if _PREFERENCE.search(text):
         return "preference"
     return "note"
+
+
+_HORIZON_N = re.compile(
+    r"(?:未来|接下来|之后|next|coming)\s*(\d+|[一两二三四五六七八九十]+)\s*(天|日|周|星期|个月|days?|weeks?|months?)",
+    re.I,
+)
+_HORIZON_FIXED: tuple[tuple[str, int], ...] = (
+    (r"下周|下星期|下个星期|未来一周|next week|coming week|week ahead", 7),
+    (r"下个月|下月|未来一个月|next month|coming month|month ahead", 30),
+)
+
+
+def horizon(text: str) -> int | None:
+    """How many days ahead a forecast looks ("下周" 7, "未来30天" 30, "next 2 weeks" 14).
+
+    >>> horizon("预测下周的销量"), horizon("未来30天能卖多少"), horizon("next 2 weeks"), horizon("上周")
+    (7, 30, 14, None)
+    """
+    if m := _HORIZON_N.search(text):
+        unit = m.group(2).lower().rstrip("s")
+        return max(1, min(90, _number(m.group(1)) * _UNIT_DAYS.get(unit, 1)))
+    lowered = text.lower()
+    for pattern, days in _HORIZON_FIXED:
+        if re.search(pattern, lowered):
+            return days
+    return None
+
+
+_QUANTITY = re.compile(
+    rf"({_NUMBER})\s*(百|千|万)?\s*(?:件|个|包|袋|盒|箱|瓶|罐|份|units?|pcs|pieces|packs?|bags?)(?![A-Za-z])",
+    re.I,
+)
+
+
+def quantity(text: str) -> int | None:
+    """A number of units ("补200件", "order 50 units"): the last one given ("10袋的补200件").
+
+    >>> quantity("给耶加雪菲补200件"), quantity("reorder 50 units"), quantity("补两百件"), quantity("补货")
+    (200, 50, 200, None)
+    >>> quantity("给茉莉花茶10袋补200件")
+    200
+    """
+    for m in reversed(list(_QUANTITY.finditer(text))):
+        value = _scaled(m.group(1), m.group(2))
+        if value is not None and value >= 1:
+            return int(value)
+    return None
+
+
+_EVENTS = (
+    ("double11", r"双\s*11|双十一|11\.11|singles'? ?day"),
+    ("double12", r"双\s*12|双十二|12\.12"),
+    ("618", r"618|6\.18"),
+    ("new_year", r"年货节|年货|春节|chinese new year|lunar new year|spring festival"),
+    ("black_friday", r"黑五|黑色星期五|black friday|cyber monday|bfcm"),
+    ("prime_day", r"prime day|会员日"),
+)
+
+
+def event(text: str) -> dict[str, Any]:
+    """The sales event a request names ("帮我准备双11", "get me ready for Black Friday").
+
+    >>> event("帮我准备一下双12，要做哪些事？"), event("Get me ready for Black Friday"), event("hi")
+    ({'event': 'double12'}, {'event': 'black_friday'}, {})
+    """
+    for name, pattern in _EVENTS:
+        if re.search(pattern, text, re.I):
+            return {"event": name}
+    return {}
+
+
+_DROP = re.compile(
+    r"少了|减少|下降|下滑|掉了|掉|跌|降了|变差|不如|低了|不好|不行|drop|fell|fall|down|declin|decreas|lower|worse",
+    re.I,
+)
+_RISE = re.compile(
+    r"多了|增加|上涨|上升|涨了|涨|变好|高了|ris[ei]|rose|up\b|jump|grew|grow|increas|higher", re.I
+)
+
+
+def premise(text: str) -> dict[str, Any]:
+    """The direction a "why" question assumes, and which figure it asks about.
+
+    >>> premise("为什么这周的成交额比上周少了？"), premise("Why did revenue drop last week?")
+    ({'premise': 'drop', 'metric': 'gmv'}, {'premise': 'drop', 'metric': 'gmv'})
+    >>> premise("销量怎么掉了"), premise("why are orders up?")
+    ({'premise': 'drop', 'metric': 'units'}, {'premise': 'rise', 'metric': 'orders'})
+    """
+    found: dict[str, Any] = {}
+    if _DROP.search(text):
+        found["premise"] = "drop"
+    elif _RISE.search(text):
+        found["premise"] = "rise"
+    if re.search(r"销量|件数|units", text, re.I):
+        found["metric"] = "units"
+    elif re.search(r"订单|单量|多少单|orders", text, re.I):
+        found["metric"] = "orders"
+    else:
+        found["metric"] = "gmv"
+    return found

@@ -13,15 +13,15 @@ employee tag — from a pack that did not say — belongs to the data analyst.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from shopkeeper.errors import ConfigError
+from shopkeeper.ops.memory import EmployeeName as EmployeeName
 from shopkeeper.skills.registry import Skill, SkillRegistry
 from shopkeeper.text import pick
 
-EmployeeName = Literal["analyst", "ads", "audience", "designer", "cs", "orders"]
 EMPLOYEE_NAMES: tuple[str, ...] = get_args(EmployeeName)
 
 

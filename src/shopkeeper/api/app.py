@@ -6,7 +6,8 @@ of that store (:mod:`shopkeeper.api.auth`).
 The skill routes are generated from the registry, loaded once when the app is built; the
 lifespan opens the operational database once and runs the schedules (:mod:`shopkeeper.api.ticker`).
 OpenAPI docs are at ``/docs``; the chat widget (``/widget/{store}.js``) and the agents'
-console (``/console/{store}``) are pages (:mod:`shopkeeper.api.pages`).
+console (``/console/{store}``) are pages (:mod:`shopkeeper.api.pages`); the owner's web app is at
+``/`` (:mod:`shopkeeper.api.web`).
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from shopkeeper.api import (
     approvals,
     auth,
     cs,
+    cs_day,
     cs_ws,
+    data,
+    docs,
     errors,
     memory,
+    owner_settings,
     pages,
+    reports,
     runs,
     schedules,
     skills,
+    web,
 )
 from shopkeeper.api.cs_backend import EngineBackend
 from shopkeeper.api.deps import Services
@@ -50,16 +57,22 @@ def create_app(
     registry: SkillRegistry | None = None,
     tick_every_s: float = 30.0,
     keep_kb: bool = False,
+    context: AppContext | None = None,
 ) -> FastAPI:
     """The API app. ``now`` is the store clock (default: from ``settings.now`` on, or real time);
     ``keep_kb`` builds missing or stale knowledge bases in the background (:mod:`..cs.kb.keeper`).
+    ``context`` is the edge's application context to serve on (``shopkeeper serve`` passes the
+    command's, so the process holds one engine; its edge closes it); without one, the lifespan
+    builds its own and closes it at shutdown.
     """
     registry = registry if registry is not None else load_registry()
     clock = now or Clock.from_settings(settings)
+    given = context
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        context = AppContext(settings, ops_engine(settings), clock)  # the app's one engine
+        # the app's one engine: the edge's, or opened here
+        context = given or AppContext(settings, ops_engine(settings), clock)
         app.state.services = Services(
             app=context,
             registry=registry,
@@ -84,13 +97,16 @@ def create_app(
             if keeper is not None:
                 await anyio.to_thread.run_sync(keeper.stop)
             await anyio.to_thread.run_sync(ticker.stop)
-            context.close()
+            if given is None:
+                context.close()
 
     app = FastAPI(
         title="Shopkeeper",
         version=__version__,
         summary="Your store's AI operations team: skills, approvals, memory and schedules.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by shopkeeper.api.docs
+        redoc_url=None,
     )
     errors.install(app)
     for router in (
@@ -102,9 +118,15 @@ def create_app(
         runs.router,
         runs.ask_router,
         cs.router,
+        cs_day.router,
         cs_ws.router,
+        reports.router,
+        data.router,
+        owner_settings.router,
         pages.router,
     ):
         app.include_router(router)
     pages.install(app)
+    web.install(app)
+    docs.install(app)
     return app

@@ -9,17 +9,22 @@ narrowed to some skills (by tag) and some actions:
 role     areas                                                 skills       actions
 =======  ====================================================  ===========  =====================
 owner    skills, approvals, audit, memory, schedules, runs,    every skill  every action
-         state, cs
+         state, cs, findings, reports, data, settings
+agency   as owner, on each store it is bound to                every skill  every action
 ops      skills, approvals, audit, memory, schedules, runs,    every skill  every action
-         state
-ads      skills, approvals, audit, state                       tags ads,    change_bid,
+         state, findings, reports, data
+ads      skills, approvals, audit, state, findings, reports    tags ads,    change_bid,
                                                                analyst,     change_budget,
                                                                data         pause_campaign
-cs       skills, cs                                            tag cs       none (after-sale
+cs       skills, cs, reports                                   tag cs       none (after-sale
                                                                             actions come later)
 widget   none — only the buyer side of cs (post a message,     none         none
          follow that buyer's conversation: see ``api/cs.py``)
 =======  ====================================================  ===========  =====================
+
+The areas of the owner's web app: ``findings`` (Today, findings, the inspection), ``reports``
+(the report archive), ``data`` (imports, quarantine, coverage), ``settings`` (the LLM provider,
+policy, tokens).
 
 :data:`GRANTS` is that table; nothing else decides.
 """
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Depends, HTTPException, Path, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -37,7 +42,21 @@ from pydantic import BaseModel
 from shopkeeper.api.deps import ServicesDep
 from shopkeeper.api.tokens import Role, TokenInfo, verify_token
 
-Area = Literal["skills", "approvals", "audit", "memory", "schedules", "runs", "state", "cs"]
+Area = Literal[
+    "skills",
+    "approvals",
+    "audit",
+    "memory",
+    "schedules",
+    "runs",
+    "state",
+    "cs",
+    "findings",
+    "reports",
+    "data",
+    "settings",
+]
+AREAS: tuple[Area, ...] = get_args(Area)
 AD_ACTIONS = frozenset({"change_bid", "change_budget", "pause_campaign"})
 
 
@@ -51,17 +70,20 @@ class Grant:
 
 
 _STAFF: frozenset[Area] = frozenset(
-    {"skills", "approvals", "audit", "memory", "schedules", "runs", "state"}
+    {"skills", "approvals", "audit", "memory", "schedules", "runs", "state", "findings", "reports"}
 )
 GRANTS: dict[Role, Grant] = {
-    "owner": Grant(_STAFF | {"cs"}),
-    "ops": Grant(_STAFF),
+    "owner": Grant(frozenset(AREAS)),
+    "agency": Grant(frozenset(AREAS)),
+    "ops": Grant(_STAFF | {"data"}),
     "ads": Grant(
-        frozenset({"skills", "approvals", "audit", "state"}),
+        frozenset({"skills", "approvals", "audit", "state", "findings", "reports"}),
         skill_tags=frozenset({"ads", "analyst", "data"}),
         actions=AD_ACTIONS,
     ),
-    "cs": Grant(frozenset({"skills", "cs"}), skill_tags=frozenset({"cs"}), actions=frozenset()),
+    "cs": Grant(
+        frozenset({"skills", "cs", "reports"}), skill_tags=frozenset({"cs"}), actions=frozenset()
+    ),
     "widget": Grant(frozenset(), skill_tags=frozenset(), actions=frozenset()),
 }
 """The role → permission table (see the module docstring)."""
@@ -87,6 +109,10 @@ class Principal:
         """Whether the role may run a skill with these tags."""
         allowed = self.grant.skill_tags
         return allowed is None or bool(allowed.intersection(tags))
+
+    def may(self, area: Area) -> bool:
+        """Whether the role grants ``area``."""
+        return area in self.grant.areas
 
     def may_act(self, action: str) -> bool:
         """Whether the role may propose, see and decide this action type."""
@@ -115,9 +141,10 @@ def authenticate(
     token = verify_token(services.engine, credentials.credentials)
     if token is None:
         raise _unauthorized("unknown or revoked token")
-    if token.store != store:
+    scoped = token.for_store(store)
+    if scoped is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this token is not valid for this store")
-    return Principal(token)
+    return Principal(scoped)
 
 
 def require(area: Area) -> Callable[[Principal], Principal]:
@@ -151,6 +178,7 @@ class Me(BaseModel):
     areas: list[str]
     skill_tags: list[str] | None
     actions: list[str] | None
+    stores: list[str]
 
 
 router = APIRouter(prefix="/v1/stores/{store}", tags=["auth"])
@@ -168,4 +196,5 @@ def me(principal: Annotated[Principal, Depends(authenticate)]) -> Me:
         areas=sorted(g.areas),
         skill_tags=sorted(g.skill_tags) if g.skill_tags is not None else None,
         actions=sorted(g.actions) if g.actions is not None else None,
+        stores=t.stores,
     )

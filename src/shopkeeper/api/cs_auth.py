@@ -131,9 +131,10 @@ def resolve(engine: Engine, store: str, token: str | None) -> CsCaller:
     info = verified(engine, token)
     if info is None:
         raise _deny(401, "unknown or revoked token")
-    if info.store != store:
+    scoped = info.for_store(store)  # an agency token acts on each of its stores
+    if scoped is None:
         raise _deny(403, "this token is not valid for this store")
-    caller = CsCaller(Principal(info))
+    caller = CsCaller(Principal(scoped))
     if not caller.is_widget and "cs" not in caller.principal.grant.areas:
         raise _deny(403, f"role {info.role!r} may not use cs")
     return caller

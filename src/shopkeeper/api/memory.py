@@ -1,33 +1,30 @@
-"""Long-term memory of a store: list or search, add, forget."""
+"""Long-term memory of a store: list or search, add, forget — the contract of
+:mod:`shopkeeper.ops.memory`, shared with the CLI and the skills.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from pydantic import BaseModel, Field
 
 from shopkeeper.api.auth import Principal, StorePath, require
 from shopkeeper.api.deps import ServicesDep
-from shopkeeper.ops.memory import Memory, MemoryKind, forget, memories_of, recall, remember
+from shopkeeper.ops.memory import (
+    Memory,
+    MemoryKind,
+    MemoryQuery,
+    MemoryScope,
+    NewMemory,
+    RecalledMemory,
+    find_memories,
+    forget,
+)
+from shopkeeper.ops.memory import add_memory as remember_new
 
 Rememberer = Annotated[Principal, Depends(require("memory"))]
 
 router = APIRouter(prefix="/v1/stores/{store}/memory", tags=["memory"])
-
-
-class NewMemory(BaseModel):
-    """Something the team should remember about the store."""
-
-    text: str = Field(min_length=1, description="e.g. 不做低于5折的促销")
-    kind: MemoryKind = "note"
-
-
-class Recalled(BaseModel):
-    """A memory and how relevant it is to the query (absent when listing)."""
-
-    memory: Memory
-    score: float | None = None
 
 
 @router.get("")
@@ -37,13 +34,17 @@ def list_memory(
     services: ServicesDep,
     q: Annotated[str | None, Query(description="search by relevance (BM25)")] = None,
     kind: Annotated[MemoryKind | None, Query(description="only this kind")] = None,
-    k: Annotated[int, Query(ge=1, le=100, description="at most this many search hits")] = 10,
-) -> list[Recalled]:
+    scope: Annotated[
+        MemoryScope | None,
+        Query(description="what one employee recalls: the store-wide memories and its own"),
+    ] = None,
+    k: Annotated[
+        int | None, Query(ge=1, le=100, description="at most this many (search: 10 by default)")
+    ] = None,
+) -> list[RecalledMemory]:
     """The store's memories, oldest first; with ``q``, the relevant ones, best first."""
-    if q:
-        hits = recall(services.engine, store, q, k=k)
-        return [Recalled(memory=m, score=s) for m, s in hits if kind is None or m.kind == kind]
-    return [Recalled(memory=m) for m in memories_of(services.engine, store, kind)]
+    query = MemoryQuery(query=q or "", kind=kind, scope=scope, k=k)
+    return find_memories(services.engine, store, query)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -51,7 +52,7 @@ def add_memory(
     store: StorePath, body: NewMemory, caller: Rememberer, services: ServicesDep
 ) -> Memory:
     """Remember something (a stated pricing rule becomes a floor the action policy enforces)."""
-    return remember(services.engine, store, body.text, kind=body.kind, source=caller.actor)
+    return remember_new(services.engine, store, body, source=caller.actor)
 
 
 @router.delete("/{memory_id}")
@@ -60,3 +61,14 @@ def forget_memory(
 ) -> Memory:
     """Forget a memory; returns what was forgotten."""
     return forget(services.engine, store, memory_id)
+
+
+@router.put("/{memory_id}")
+def edit_memory(
+    store: StorePath, memory_id: str, body: NewMemory, caller: Rememberer, services: ServicesDep
+) -> Memory:
+    """Replace a memory with an edited one (a new id, said now by the caller); 404 if absent."""
+    if not body.text.strip():
+        remember_new(services.engine, store, body, source=caller.actor)  # raises EmptyMemory
+    forget(services.engine, store, memory_id)
+    return remember_new(services.engine, store, body, source=caller.actor)

@@ -45,6 +45,9 @@ from shopkeeper.api.cs_backend import (
 )
 from shopkeeper.api.cs_hub import get_hub
 from shopkeeper.api.deps import ServicesDep
+from shopkeeper.api.page_text import SAMPLE_PRODUCTS, widget_words
+from shopkeeper.errors import StoreNotFound
+from shopkeeper.text import Lang, lang_of, money, t
 
 STATIC = Path(__file__).parent / "static"
 
@@ -53,13 +56,20 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 @functools.cache
 def environment() -> Environment:
-    """The pages' Jinja2 environment (templates in the package)."""
-    return Environment(
+    """The pages' Jinja2 environment (templates in the package): text comes from the catalogue,
+    ``{{ t("key", lang) }}``, and amounts through ``{{ value|money(currency, lang) }}``
+    (:mod:`shopkeeper.text`).
+    """
+    env = Environment(
         loader=PackageLoader("shopkeeper.api", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["t"] = t
+    env.filters["money"] = money
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    return env
 
 
 def render(name: str, **context: Any) -> str:
@@ -89,29 +99,44 @@ def install(app: FastAPI) -> None:
 def widget_script(store: StorePath) -> Response:
     """The chat widget for ``store``'s site (configure it with ``data-*`` attributes)."""
     code = (STATIC / "cs-widget.js").read_text(encoding="utf-8")
-    body = render("widget.js.j2", store=store, code=code)
+    body = render("widget.js.j2", store=store, code=code, words=widget_words())
     return Response(body, media_type="text/javascript; charset=utf-8")
+
+
+def _store_words(services: ServicesDep, store: str) -> tuple[Lang, str]:
+    """The store's language and currency ("zh" and none before its data is imported)."""
+    try:
+        ctx = services.app.store(store)
+        return ctx.language, ctx.currency
+    except StoreNotFound:
+        return "zh", ""
 
 
 @router.get("/widget/{store}", response_class=HTMLResponse)
 def widget_demo(
     store: StorePath,
+    services: ServicesDep,
     key: Annotated[str, Query(description="the store's widget key")] = "",
     customer_id: Annotated[str, Query()] = "",
     conversation_id: Annotated[str, Query()] = "",
     signature: Annotated[str, Query()] = "",
-    lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+    lang: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
     open_chat: Annotated[bool, Query(alias="open")] = False,
 ) -> str:
-    """A sample store page with the widget on it."""
+    """A sample store page with the widget on it, in the store's language and currency (prices
+    shown once the store has data).
+    """
+    store_lang, currency = _store_words(services, store)
     return render(
         "widget_host.html",
         store=store,
+        currency=currency,
+        products=SAMPLE_PRODUCTS,
         key=key,
         customer_id=customer_id,
         conversation_id=conversation_id,
         signature=signature,
-        lang=lang,
+        lang=lang_of(lang, store_lang),
         open_chat=open_chat,
     )
 
@@ -121,11 +146,10 @@ def widget_demo(
 
 def _staff(session: sessions.WebSession | None, store: str) -> CsCaller | None:
     """The console's agent: a session of this store whose role grants cs, or None (log in)."""
-    if session is None or session.principal.token.store != store:
+    principal = session.for_store(store) if session is not None else None
+    if principal is None or "cs" not in principal.grant.areas:
         return None
-    if "cs" not in session.principal.grant.areas:
-        return None
-    return CsCaller(session.principal)
+    return CsCaller(principal)
 
 
 def _suggestions(backend: CsBackend, store: str, view: ConversationView | None) -> list[Suggestion]:

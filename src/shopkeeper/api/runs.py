@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from shopkeeper.agents.conversations import new_id
 from shopkeeper.agents.runtime import AskResult
-from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.agents.traces import Run, get_run, list_runs
+from shopkeeper.api.ask_stream import answer, ask_events
 from shopkeeper.api.auth import Principal, StorePath, require
 from shopkeeper.api.deps import ServicesDep
 from shopkeeper.text import Lang
@@ -41,12 +43,37 @@ class AskBody(BaseModel):
 
     question: str = Field(min_length=1, max_length=4000, description="in Chinese or English")
     lang: Lang | None = Field(default=None, description="answer language (default: the question's)")
+    conversation_id: str | None = Field(
+        default=None, max_length=64, description="continue this conversation (default: a new one)"
+    )
 
 
 ask_router = APIRouter(prefix="/v1/stores/{store}/ask", tags=["runs"])
 
 
-@ask_router.post("")
-def ask(store: StorePath, body: AskBody, _caller: Reader, services: ServicesDep) -> AskResult:
-    """Ask the team once (the configured model, else offline); the run is recorded."""
-    return ask_team(services.app, store, body.question, lang=body.lang)
+@ask_router.post(
+    "",
+    response_model=AskResult,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "the answer"}},
+)
+def ask(
+    request: Request, store: StorePath, body: AskBody, caller: Reader, services: ServicesDep
+) -> Any:
+    """Ask the team once (the configured model, else offline); the run is recorded and filed
+    under ``conversation_id``. With ``Accept: text/event-stream`` the answer is streamed as
+    server-sent events (:mod:`shopkeeper.api.ask_stream`).
+    """
+    if "text/event-stream" in request.headers.get("accept", ""):
+        events = ask_events(
+            services,
+            caller,
+            store,
+            body.question,
+            conversation_id=body.conversation_id,
+            lang=body.lang,
+        )
+        return StreamingResponse(events, media_type="text/event-stream")
+    conversation = body.conversation_id or new_id()
+    return answer(
+        services, caller, store, body.question, conversation_id=conversation, lang=body.lang
+    ).result

@@ -7,6 +7,9 @@ One mechanism for every page that logs in (the agents' console, and the owner's 
   random id of 32 bytes, the token's hash, its role and store, a CSRF token, created, expires).
   The cookie (:data:`COOKIE`) holds only that id — never the token — HttpOnly, SameSite=Strict,
   path ``/``, and ``Secure`` when the page is served over https (:func:`set_cookie`).
+- A session may hold several tokens (an agency with one token per store, or an ``agency`` token
+  bound to several stores): :func:`add_token` adds one (``web_session_tokens``), and
+  :meth:`WebSession.for_store` is the caller on one store — the browser switches between them.
 - :func:`current` finds the live session of a request: unknown, expired, or whose token was
   revoked since, it is none. :func:`logout` deletes it, so the cookie is worthless afterwards.
 - Every POST of a page goes through :func:`check_post`: the Origin (else Referer) must be this
@@ -25,9 +28,9 @@ from fastapi import HTTPException, Request, Response, status
 from sqlalchemy import Engine, delete, insert, select
 
 from shopkeeper.api.auth import Principal
-from shopkeeper.api.tokens import TokenInfo, token_hash, verify_token
+from shopkeeper.api.tokens import token_hash, token_infos, verify_token
 from shopkeeper.clock import utcnow
-from shopkeeper.opsdb import api_tokens, web_sessions
+from shopkeeper.opsdb import api_tokens, web_session_tokens, web_sessions
 
 COOKIE = "sk_session"
 CSRF_FIELD = "csrf"
@@ -37,12 +40,29 @@ TTL = dt.timedelta(hours=12)
 
 @dataclass(frozen=True)
 class WebSession:
-    """A logged-in browser: its session id, CSRF token and the caller it stands for."""
+    """A logged-in browser: its session id, CSRF token and the caller it stands for (the token it
+    logged in with; ``others``: tokens added since, for more stores).
+    """
 
     session_id: str
     csrf: str
     principal: Principal
     expires_at: dt.datetime
+    others: tuple[Principal, ...] = ()
+
+    @property
+    def stores(self) -> list[str]:
+        """Every store this session may open, in the order its tokens were added."""
+        every = (p.token.stores for p in (self.principal, *self.others))
+        return list(dict.fromkeys(s for stores in every for s in stores))
+
+    def for_store(self, store: str) -> Principal | None:
+        """The caller on ``store``: the first of its tokens bound to it, seen on it; else None."""
+        for principal in (self.principal, *self.others):
+            scoped = principal.token.for_store(store)
+            if scoped is not None:
+                return Principal(scoped)
+        return None
 
 
 def login(engine: Engine, token: str, *, now: dt.datetime | None = None) -> WebSession | None:
@@ -72,6 +92,28 @@ def login(engine: Engine, token: str, *, now: dt.datetime | None = None) -> WebS
     return session
 
 
+def add_token(engine: Engine, session: WebSession, token: str) -> WebSession | None:
+    """The session holding one more live staff token (for more stores), or None if it is not one."""
+    info = verify_token(engine, token.strip())
+    if info is None or info.role == "widget":
+        return None
+    with engine.begin() as conn:
+        conn.execute(
+            delete(web_session_tokens).where(
+                web_session_tokens.c.session_id == session.session_id,
+                web_session_tokens.c.token_hash == token_hash(token.strip()),
+            )
+        )
+        conn.execute(
+            insert(web_session_tokens).values(
+                session_id=session.session_id,
+                token_hash=token_hash(token.strip()),
+                added_at=utcnow(),
+            )
+        )
+    return lookup(engine, session.session_id)
+
+
 def lookup(
     engine: Engine, session_id: str | None, *, now: dt.datetime | None = None
 ) -> WebSession | None:
@@ -95,8 +137,21 @@ def lookup(
     expires = expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC)
     if expires <= (now or utcnow()):
         return None
-    fields = {k: row[k] for k in TokenInfo.model_fields}
-    return WebSession(row["session_id"], row["csrf"], Principal(TokenInfo(**fields)), expires)
+    (info,) = token_infos(engine, [{k: v for k, v in row.items() if k in api_tokens.c}])
+    st = web_session_tokens.c
+    with engine.connect() as conn:
+        extra = (
+            conn.execute(
+                select(api_tokens)
+                .join(web_session_tokens, st.token_hash == t.token_hash)
+                .where(st.session_id == session_id, t.revoked_at.is_(None))
+                .order_by(st.added_at)
+            )
+            .mappings()
+            .all()
+        )
+    others = tuple(Principal(i) for i in token_infos(engine, extra))
+    return WebSession(row["session_id"], row["csrf"], Principal(info), expires, others)
 
 
 def current(request: Request, engine: Engine) -> WebSession | None:
@@ -109,6 +164,9 @@ def logout(engine: Engine, session_id: str | None) -> None:
     if session_id:
         with engine.begin() as conn:
             conn.execute(delete(web_sessions).where(web_sessions.c.session_id == session_id))
+            conn.execute(
+                delete(web_session_tokens).where(web_session_tokens.c.session_id == session_id)
+            )
 
 
 def set_cookie(response: Response, request: Request, session: WebSession) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from shopkeeper.cli.common import (
     FormatOpt,
@@ -13,7 +12,6 @@ from shopkeeper.cli.common import (
     StoreOpt,
     app_context,
     console,
-    print_json,
     settings,
     show_records,
 )
@@ -63,7 +61,10 @@ def approve_(
     """Approve a pending action: exactly its stored arguments run, once."""
     s = settings()
     engine = app_context().engine
-    _show([approve(engine, OutboxConnector(s.home / "stores", engine), store, action_id)], fmt)
+    done = approve(engine, OutboxConnector(s.home / "stores", engine), store, action_id)
+    _show([done], fmt)
+    if fmt == OutputFormat.text:
+        console.print(done.outcome(app_context().store(store).language))
 
 
 @app.command("reject")
@@ -84,18 +85,15 @@ def audit(
 ) -> None:
     """Every proposal, decision and execution of a store, oldest first."""
     rows = audit_log(app_context().engine, store, action_id=action)
-    if fmt is OutputFormat.json:
-        print_json([r.model_dump(mode="json") for r in rows])
-        return
-    grid = Table(title=f"audit trail of {store}: {len(rows)} events", title_justify="left")
-    for col in ("at", "event", "action", "actor", "details"):
-        grid.add_column(col, overflow="fold")
-    for r in rows:
-        grid.add_row(
-            r.at.strftime("%Y-%m-%d %H:%M:%S"),
-            r.event,
-            r.action_id,
-            r.actor,
-            ", ".join(f"{k}={v}" for k, v in r.payload.items()),
-        )
-    console.print(grid)
+    show_records(
+        rows,
+        fmt,
+        f"audit trail of {store}: {len(rows)} events",
+        {
+            "at": lambda r: f"{r.at:%Y-%m-%d %H:%M:%S}",
+            "event": lambda r: r.event,
+            "action": lambda r: r.action_id,
+            "actor": lambda r: r.actor,
+            "details": lambda r: ", ".join(f"{k}={v}" for k, v in r.payload.items()),
+        },
+    )

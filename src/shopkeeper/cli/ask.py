@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from shopkeeper.agents.conversations import new_id, record_turn
 from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.cli.common import (
     ExistingStoreOpt,
@@ -68,6 +69,7 @@ def chat(store: ExistingStoreOpt, model: ModelOpt = None, lang: LangOpt = None) 
         "[bold]Shopkeeper[/] — 问我店铺的任何事 / ask about your store (exit 退出)", highlight=False
     )
     app = app_context()  # one operational database for the whole conversation
+    conversation = new_id()  # follow-ups refine the previous turn
     while True:
         try:
             line = console.input("[bold cyan]> [/]").strip()
@@ -80,7 +82,16 @@ def chat(store: ExistingStoreOpt, model: ModelOpt = None, lang: LangOpt = None) 
             sys.stdout.write(text)
             sys.stdout.flush()
 
-        result = ask_team(app, store, line, model=model, lang=lang, on_text=write)
+        result = ask_team(
+            app,
+            store,
+            line,
+            model=model,
+            lang=lang,
+            on_text=write,
+            conversation_id=conversation,
+        )
+        record_turn(app.engine, store, conversation, result.run_id, asked_by="cli")
         tail = result.answer.rsplit("\n\n", 1)[-1] if result.skills else ""
         if tail:
             write("\n\n" + tail)

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import click
@@ -131,9 +132,10 @@ def settings() -> Settings:
 _APP_CONTEXT = "shopkeeper.app_context"
 
 
-def app_context() -> AppContext:
-    """The command's application context: built on first use, once per command invocation (the
-    operational database opened and migrated once), closed when the command ends.
+def app_context(s: Settings | None = None) -> AppContext:
+    """The command's application context: built on first use (on ``s``, default the process's
+    settings), once per command invocation (the operational database opened and migrated once),
+    closed when the command ends.
     """
     from shopkeeper.context import AppContext
     from shopkeeper.opsdb import ops_engine  # loads SQLAlchemy: only for commands that use it
@@ -141,7 +143,7 @@ def app_context() -> AppContext:
     command = click.get_current_context(silent=True)
     held = command.meta.get(_APP_CONTEXT) if command is not None else None
     if held is None:
-        s = settings()
+        s = s or settings()
         held = AppContext(s, ops_engine(s))
         if command is not None:
             command.meta[_APP_CONTEXT] = held
@@ -182,3 +184,13 @@ def show_records(
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print a document, or write it to ``out`` and print where."""
+    if out is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(str(out), highlight=False, soft_wrap=True)

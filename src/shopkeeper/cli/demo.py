@@ -45,7 +45,8 @@ def create(
     ] = 1.0,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same shop).")] = 7,
     category: Annotated[
-        str | None, typer.Option(help="Shop category family (default: coffee).")
+        str | None,
+        typer.Option(help="Shop category family: coffee (default), snacks, beauty or pets."),
     ] = None,
     healthy: Annotated[
         bool, typer.Option(help="Plant no problems (a healthy control store).")

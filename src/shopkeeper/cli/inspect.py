@@ -9,12 +9,16 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import ExistingStoreOpt, app_context, console, day_option, settings
-from shopkeeper.cli.report import emit
+from shopkeeper.cli.common import (
+    ExistingStoreOpt,
+    app_context,
+    console,
+    day_option,
+    emit,
+    settings,
+)
 from shopkeeper.inspection.service import run_inspection
 from shopkeeper.inspection.terminal import render
-from shopkeeper.reports.html import render_inspection_html
-from shopkeeper.reports.markdown import render_inspection_md
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
 
@@ -73,7 +77,10 @@ def inspect(
         else:
             typer.echo(text)
         return
-    if fmt in (InspectFormat.md, InspectFormat.html):
+    if fmt in (InspectFormat.md, InspectFormat.html):  # the document renderers load only here
+        from shopkeeper.reports.html import render_inspection_html
+        from shopkeeper.reports.markdown import render_inspection_md
+
         render_doc = render_inspection_md if fmt is InspectFormat.md else render_inspection_html
         emit(render_doc(report, store_name=config.name, currency=config.currency), out)
         return

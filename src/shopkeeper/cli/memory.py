@@ -1,12 +1,17 @@
-"""``shopkeeper memory``: what the team remembers about a store — visible and editable."""
+"""``shopkeeper memory``: what the team remembers about a store — visible and editable.
+
+The contract is :mod:`shopkeeper.ops.memory`'s, shared with the API and the skills: ``--format json``
+prints the same records as ``GET /v1/stores/{store}/memory`` and the ``recall_memory`` skill.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 
-from shopkeeper.agents.team import EMPLOYEE_NAMES
 from shopkeeper.cli.common import (
     ExistingStoreOpt,
     FormatOpt,
@@ -16,15 +21,29 @@ from shopkeeper.cli.common import (
     console,
     show_records,
 )
-from shopkeeper.ops.memory import Memory, forget, memories_of, recall, remember
+from shopkeeper.ops.memory import (
+    SCOPE_HELP,
+    Memory,
+    MemoryQuery,
+    NewMemory,
+    add_memory,
+    find_memories,
+    forget,
+)
+from shopkeeper.ops.rules import enforcement
 
 app = typer.Typer(
     help="Long-term memory per store: rules, preferences, decisions, notes.", no_args_is_help=True
 )
-Kind = Literal["rule", "preference", "decision", "note"]
+_KINDS = "rule | preference | decision | note"
+KindOpt = Annotated[str | None, typer.Option(help=f"Only this kind: {_KINDS}.")]
+ScopeOpt = Annotated[
+    str | None,
+    typer.Option(help="What one employee recalls: the store-wide memories and its own."),
+]
 
 
-def _show(items: list[Memory], fmt: OutputFormat) -> None:
+def _show(items: Sequence[Memory], fmt: OutputFormat) -> None:
     show_records(
         items,
         fmt,
@@ -39,34 +58,52 @@ def _show(items: list[Memory], fmt: OutputFormat) -> None:
     )
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(model: type[M], **values: Any) -> M:
+    """The command's options as the contract's model; a bad one is a usage error naming it."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0])
+        allowed = {"kind": _KINDS.replace(" |", ","), "scope": SCOPE_HELP}.get(name, error["msg"])
+        raise typer.BadParameter(
+            f"{values.get(name)!r} is not allowed: use {allowed}", param_hint=f"--{name}"
+        ) from exc
+
+
 @app.command("list")
-def list_(store: StoreOpt, fmt: FormatOpt = OutputFormat.text) -> None:
-    """Everything remembered about the store."""
-    _show(memories_of(app_context().engine, store), fmt)
+def list_(
+    store: StoreOpt,
+    kind: KindOpt = None,
+    scope: ScopeOpt = None,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Everything remembered about the store, oldest first."""
+    query = _parse(MemoryQuery, kind=kind, scope=scope)
+    _show(find_memories(app_context().engine, store, query), fmt)
 
 
 @app.command()
 def add(
     text: Annotated[str, typer.Argument(help="What to remember, e.g. '不做低于5折的促销'.")],
     store: ExistingStoreOpt,
-    kind: Annotated[str, typer.Option(help="rule | preference | decision | note")] = "note",
-    scope: Annotated[
-        str,
-        typer.Option(help="store (the whole team) or one employee: " + ", ".join(EMPLOYEE_NAMES)),
-    ] = "store",
+    kind: Annotated[str, typer.Option(help=_KINDS)] = "note",
+    scope: Annotated[str, typer.Option(help=SCOPE_HELP)] = "store",
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Remember something; a rule constrains what the team may propose (e.g. a price floor)."""
     if not text.strip():
         raise typer.BadParameter("nothing to remember: the text is empty", param_hint="TEXT")
-    if kind not in ("rule", "preference", "decision", "note"):
-        raise typer.BadParameter("use rule, preference, decision or note", param_hint="--kind")
-    if scope != "store" and scope not in EMPLOYEE_NAMES:
-        raise typer.BadParameter(
-            f"use store or one of {', '.join(EMPLOYEE_NAMES)}", param_hint="--scope"
-        )
-    engine = app_context().engine
-    _show([remember(engine, store, text, kind=kind, scope=scope)], fmt)  # type: ignore[arg-type]
+    new = _parse(NewMemory, text=text, kind=kind, scope=scope)
+    context = app_context()
+    memory = add_memory(context.engine, store, new, source="user")
+    _show([memory], fmt)
+    note = enforcement(memory, context.store(store).language)
+    if note and fmt == OutputFormat.text:
+        console.print(note)
 
 
 @app.command("forget")
@@ -80,7 +117,13 @@ def forget_(memory_id: Annotated[str, typer.Argument(help="Memory id.")], store:
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     store: StoreOpt,
+    kind: KindOpt = None,
+    scope: ScopeOpt = None,
+    k: Annotated[int | None, typer.Option(help="At most this many (10 by default).")] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """The memories most relevant to a question."""
-    _show([m for m, _ in recall(app_context().engine, store, query)], fmt)
+    """The memories most relevant to a question, best first."""
+    found = find_memories(
+        app_context().engine, store, _parse(MemoryQuery, query=query, kind=kind, scope=scope, k=k)
+    )
+    _show(found, fmt)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from shopkeeper.cli.common import ExistingStoreOpt, app_context, console, day_option
+from shopkeeper.cli.common import ExistingStoreOpt, app_context, day_option, emit
 from shopkeeper.reports.html import render_report_html
 from shopkeeper.reports.markdown import render_report_md
 from shopkeeper.reports.models import ReportKind
@@ -63,16 +63,6 @@ LangArg = Annotated[LangOpt | None, typer.Option("--lang", help="Language (defau
 OutArg = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
-
-
-def emit(text: str, out: Path | None) -> None:
-    """Print a document, or write it to ``out`` and print where."""
-    if out is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    console.print(str(out), highlight=False, soft_wrap=True)
 
 
 def _report(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.agents.traces import Run, get_run, list_runs
@@ -16,6 +15,7 @@ from shopkeeper.cli.common import (
     app_context,
     console,
     print_json,
+    show_records,
 )
 
 app = typer.Typer(help="Agent runs: list, show their steps, replay them.", no_args_is_help=True)
@@ -30,36 +30,22 @@ def list_(
 ) -> None:
     """The latest runs of a store."""
     found = list_runs(app_context().engine, store, limit=limit)
-    if fmt is OutputFormat.json:
-        print_json([r.model_dump(mode="json") for r in found])
-        return
-    grid = Table(title=f"{len(found)} runs", title_justify="left")
-    for col in (
-        "run",
-        "when",
-        "status",
-        "model",
-        "request",
-        "skills",
-        "requests",
-        "tools",
-        "tokens",
-    ):
-        grid.add_column(col, overflow="fold")
-    for r in found:
-        u = r.usage
-        grid.add_row(
-            r.run_id,
-            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
-            r.status,
-            r.model,
-            r.request[:60],
-            ", ".join(r.skills),
-            str(u.requests),
-            str(u.tool_calls),
-            str(u.input_tokens + u.output_tokens),
-        )
-    console.print(grid)
+    show_records(
+        found,
+        fmt,
+        f"{len(found)} runs",
+        {
+            "run": lambda r: r.run_id,
+            "when": lambda r: f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+            "status": lambda r: r.status,
+            "model": lambda r: r.model,
+            "request": lambda r: r.request[:60],
+            "skills": lambda r: ", ".join(r.skills),
+            "requests": lambda r: r.usage.requests,
+            "tools": lambda r: r.usage.tool_calls,
+            "tokens": lambda r: r.usage.input_tokens + r.usage.output_tokens,
+        },
+    )
 
 
 def _render(run: Run) -> None:
@@ -69,21 +55,21 @@ def _render(run: Run) -> None:
         highlight=False,
     )
     console.print(f"[bold]request:[/] {run.request}", highlight=False, markup=False)
-    grid = Table(title="steps", title_justify="left")
-    for col in ("#", "kind", "agent", "name", "arguments", "ok", "ms", "tokens"):
-        grid.add_column(col, overflow="fold")
-    for s in run.steps:
-        grid.add_row(
-            str(s.idx),
-            s.kind,
-            s.agent,
-            s.name,
-            str(s.arguments or "")[:80],
-            "✓" if s.ok else f"✗ {s.error or ''}"[:60],
-            f"{s.ms:.1f}",
-            str(s.input_tokens + s.output_tokens),
-        )
-    console.print(grid)
+    show_records(
+        run.steps,
+        OutputFormat.text,
+        "steps",
+        {
+            "#": lambda s: s.idx,
+            "kind": lambda s: s.kind,
+            "agent": lambda s: s.agent,
+            "name": lambda s: s.name,
+            "arguments": lambda s: str(s.arguments or "")[:80],
+            "ok": lambda s: "✓" if s.ok else f"✗ {s.error or ''}"[:60],
+            "ms": lambda s: f"{s.ms:.1f}",
+            "tokens": lambda s: s.input_tokens + s.output_tokens,
+        },
+    )
     if run.error:
         console.print(f"[red]error:[/] {run.error}", highlight=False)
     console.print(run.answer or "", highlight=False, markup=False)

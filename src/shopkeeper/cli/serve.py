@@ -5,26 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from shopkeeper.cli.common import settings
-from shopkeeper.settings import Settings
+from shopkeeper.cli.common import app_context, settings
+
+if TYPE_CHECKING:
+    from shopkeeper.context import AppContext
 
 
-def widget_warnings(s: Settings) -> list[str]:
+def widget_warnings(ctx: AppContext) -> list[str]:
     """For each store with a live widget key and no customer-signing secret: it serves guests."""
     from shopkeeper.api.cs_auth import no_secret_warning
     from shopkeeper.api.tokens import list_tokens
-    from shopkeeper.opsdb import ops_engine
 
-    engine = ops_engine(s)
-    try:
-        live = {t.store for t in list_tokens(engine) if t.role == "widget" and not t.revoked_at}
-    finally:
-        engine.dispose()
-    return [w for store in sorted(live) if (w := no_secret_warning(s, store))]
+    tokens = list_tokens(ctx.engine)
+    live = {t.store for t in tokens if t.role == "widget" and not t.revoked_at}
+    return [w for store in sorted(live) if (w := no_secret_warning(ctx.settings, store))]
 
 
 def serve(
@@ -58,10 +56,11 @@ def serve(
     if now is not None:
         s = s.model_copy(update={"now": now})
         os.environ["SHOPKEEPER_NOW"] = now.isoformat()  # audit events, sessions... follow it too
-    for warning in widget_warnings(s):
+    context = app_context(s)  # the process's one engine: the warnings read it, the app serves on it
+    for warning in widget_warnings(context):
         typer.echo(f"warning: {warning}", err=True)
     uvicorn.run(
-        create_app(s, keep_kb=kb_refresh),
+        create_app(s, keep_kb=kb_refresh, context=context),
         host=host,
         port=port,
         log_level=log_level,

@@ -9,10 +9,18 @@ from typing import Annotated, TypeVar
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shopkeeper.cli.common import FormatOpt, OutputFormat, StoreOpt, console, print_json, settings
+from shopkeeper.cli.common import (
+    FormatOpt,
+    OutputFormat,
+    StoreOpt,
+    console,
+    print_json,
+    settings,
+    show_records,
+)
 from shopkeeper.store.importer import Progress as ProgressFn
 from shopkeeper.store.info import store_info
-from shopkeeper.store.quarantine import export_csv, quarantined_rows
+from shopkeeper.store.quarantine import QuarantinedRow, export_csv, quarantined_rows
 from shopkeeper.store.report import ImportReport
 from shopkeeper.store.service import import_online_retail, import_path
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
@@ -114,23 +122,26 @@ def quarantine(
     if out is not None:
         export_csv(rows, out)
         console.print(f"{len(rows):,} quarantined rows written to {out}")
-    elif fmt is OutputFormat.json:
-        print_json([r.model_dump(mode="json") for r in rows])
-    else:
-        _print_quarantine(rows, limit)
-
-
-def _print_quarantine(rows: list, limit: int) -> None:  # type: ignore[type-arg]
-    from rich.table import Table
-
-    if not rows:
+    elif fmt is OutputFormat.text and not rows:
         console.print("No quarantined rows.")
-        return
-    grid = Table(title=f"{len(rows):,} quarantined rows", title_justify="left")
-    for col in ("table", "file", "line", "column", "reason"):
-        grid.add_column(col, overflow="fold")
-    for r in rows[:limit]:
-        grid.add_row(r.table, Path(r.file).name, str(r.line), r.column, r.reason)
-    console.print(grid)
-    if len(rows) > limit:
+    else:
+        _show_quarantine(rows, fmt, limit)
+
+
+def _show_quarantine(rows: list[QuarantinedRow], fmt: OutputFormat, limit: int) -> None:
+    """Every row as JSON; the first ``limit`` as a table, with how many more there are."""
+    shown = rows if fmt is OutputFormat.json else rows[:limit]
+    show_records(
+        shown,
+        fmt,
+        f"{len(rows):,} quarantined rows",
+        {
+            "table": lambda r: r.table,
+            "file": lambda r: Path(r.file).name,
+            "line": lambda r: r.line,
+            "column": lambda r: r.column,
+            "reason": lambda r: r.reason,
+        },
+    )
+    if len(shown) < len(rows):
         console.print(f"… {len(rows) - limit:,} more; use --out FILE.csv or --format json for all")

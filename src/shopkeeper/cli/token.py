@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 import typer
 
-from shopkeeper.api.cs_auth import no_secret_warning
+from shopkeeper.api.cs_auth import SECRET_FILE, no_secret_warning
 from shopkeeper.api.tokens import ROLES, create_token, list_tokens, revoke_token
 from shopkeeper.cli.common import (
     FormatOpt,
@@ -17,8 +18,10 @@ from shopkeeper.cli.common import (
     print_json,
     settings,
     show_records,
+    valid_store,
 )
 from shopkeeper.errors import ConfigError
+from shopkeeper.private import write_private
 from shopkeeper.store.warehouse import existing_store_dir
 
 app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
@@ -29,14 +32,21 @@ def create(
     store: StoreOpt,
     role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    also: Annotated[
+        list[str] | None,
+        typer.Option("--also", help="Another store an agency token acts on (repeat it)."),
+    ] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Create a token for one store and role; it is printed once and only its hash is kept."""
+    """Create a token for one store and role (an ``agency`` token: for ``--store`` and each
+    ``--also``); it is printed once and only its hash is kept.
+    """
     if role not in ROLES:
         raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
     s = settings()
-    existing_store_dir(s, store)
-    new = create_token(app_context().engine, store, role, label=label)
+    for name in (store, *(also or ())):
+        existing_store_dir(s, name)
+    new = create_token(app_context().engine, store, role, label=label, stores=also or ())
     warning = no_secret_warning(s, store) if role == "widget" else None
     if warning:
         typer.echo(f"warning: {warning}", err=True)
@@ -52,7 +62,9 @@ def create(
 
 @app.command("list")
 def list_(
-    store: Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")] = None,
+    store: Annotated[
+        str | None, typer.Option("--store", "-s", help="Only this store.", callback=valid_store)
+    ] = None,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Tokens (never the tokens themselves), revoked ones included."""
@@ -77,3 +89,29 @@ def revoke(token_id: Annotated[str, typer.Argument(help="Token id (see `token li
     """Revoke a token: every later request with it gets 401."""
     info = revoke_token(app_context().engine, token_id)
     console.print(f"revoked token {info.token_id} ({info.store}, {info.role})")
+
+
+@app.command("widget-secret")
+def widget_secret(
+    store: StoreOpt,
+    rotate: Annotated[
+        bool,
+        typer.Option(help="Replace an existing secret (signatures made with it stop working)."),
+    ] = False,
+) -> None:
+    """Create the store's widget secret (owner-only file, 0600) and print it once for your site.
+
+    With a secret, widget requests must sign the buyer's id (HMAC-SHA256); without one the widget
+    serves guests only.
+    """
+    s = settings()
+    existing_store_dir(s, store)
+    path = s.store_dir(store) / SECRET_FILE
+    if path.exists() and not rotate:
+        raise ConfigError(
+            f"store {store!r} already has a widget secret ({path}); pass --rotate to replace it"
+        )
+    secret = secrets.token_hex(32)
+    write_private(path, secret.encode("ascii"))
+    typer.echo(secret)
+    typer.echo(f"widget secret for store {store!r} written to {path} (mode 0600)", err=True)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from shopkeeper.errors import DateOutOfRange
 from shopkeeper.inspection.models import Entity, Finding
+from shopkeeper.store.coverage import Gap, Stop
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
@@ -134,4 +136,106 @@ def data_gap_finding(
             "affects": checks,
         },
         recommendation=recommendation,
+    )
+
+
+RECENT_DAYS = 28
+"""A check whose table has a gap within this many days up to the inspected day does not run."""
+WINDOW_DAYS = 90
+"""Gaps within this many days up to the inspected day are reported."""
+FIGURES: dict[str, tuple[str, str]] = {
+    "refunds": ("退款率、退款金额", "refund rate and refund amounts"),
+    "traffic": ("访客、转化率", "visitors and conversion"),
+    "search_terms": ("搜索词表现", "search-term figures"),
+    "ad_campaigns": ("推广花费、ROI", "ad spend and ROI"),
+    "reviews": ("评分、差评", "ratings and low ratings"),
+    "messages": ("咨询量", "customer chats"),
+    "competitors": ("竞品流失", "competitor losses"),
+    "creative_stats": ("素材表现", "creative figures"),
+}
+"""The figures each table feeds, for the ``data_gap`` text."""
+_KIND_TEXT = {
+    "stops": ("数据止于 {last}（{a} 至 {b} 没有）", "data ends on {last} (none from {a} to {b})"),
+    "starts_late": ("数据从 {next} 才开始", "data starts only on {next}"),
+    "hole": ("{a} 至 {b} 没有数据", "no data from {a} to {b}"),
+}
+
+
+def stale_tables(gaps: list[Gap], day: dt.date) -> set[str]:
+    """Tables with a gap within ``RECENT_DAYS`` up to ``day``: the checks needing them do not run."""
+    start = day - dt.timedelta(days=RECENT_DAYS - 1)
+    return {g.table for g in gaps if g.overlaps(start, day)}
+
+
+def coverage_finding(
+    *,
+    store: str,
+    store_name: str | None,
+    day: dt.date,
+    stop: Stop | None,
+    gaps: list[Gap],
+    affects: dict[str, list[str]],
+    lang: Lang,
+) -> Finding | None:
+    """The ``data_gap`` finding of a store that stopped trading or whose tables miss days."""
+    start = day - dt.timedelta(days=WINDOW_DAYS - 1)
+    shown = [g for g in gaps if g.overlaps(start, day)]
+    if stop is not None and day < stop.last_trading:
+        stop = None  # the store was still trading on the day inspected
+    if stop is None and not shown:
+        return None
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    if stop is not None:
+        span = (stop.last_order - stop.last_trading).days
+        parts_zh.append(
+            f"{stop.last_trading} 之后店铺没有真实成交（其后 {span} 天仅 {stop.orders_after} 笔零星订单）"
+        )
+        parts_en.append(
+            f"no real trading after {stop.last_trading} (only {stop.orders_after} stray orders "
+            f"in the {span} days after it)"
+        )
+    for g in shown:
+        zh, en = _KIND_TEXT[g.kind]
+        a, b = g.start, min(g.end, day)
+        marks = {"a": a, "b": b, "last": a - dt.timedelta(days=1), "next": b + dt.timedelta(days=1)}
+        what_zh, what_en = FIGURES.get(g.table, (g.table, g.table))
+        parts_zh.append(f"{g.table} {zh.format(**marks)}，这段时间的{what_zh}未知（不是 0）")
+        parts_en.append(f"{g.table}: {en.format(**marks)}, so {what_en} are unknown there (not 0)")
+    tables = sorted({g.table for g in shown})
+    checks = sorted({k for t in tables for k in affects.get(t, [])})
+    evidence: dict[str, Any] = {
+        "inspected_as_of": day.isoformat(),
+        "tables": {
+            g.table: {
+                "gap": g.kind,
+                "missing_from": g.start.isoformat(),
+                "missing_to": min(g.end, day).isoformat(),
+                "expected_rows": g.expected_rows,
+            }
+            for g in shown
+        },
+        "affects": checks,
+    }
+    if stop is not None:
+        evidence["trading_stop"] = {
+            "last_trading_day": stop.last_trading.isoformat(),
+            "last_order_day": stop.last_order.isoformat(),
+            "orders_after": stop.orders_after,
+        }
+    skip_zh = f"；以下检查本次未运行：{'、'.join(checks)}" if checks else ""
+    skip_en = f"; these checks did not run: {', '.join(checks)}" if checks else ""
+    return Finding.make(
+        kind="data_gap",
+        as_of=day,
+        severity="medium",
+        entity=Entity(type="store", id=store, name=store_name),
+        title=pick(lang, "数据缺口：" + "；".join(parts_zh), "Data gap: " + "; ".join(parts_en)),
+        evidence=evidence,
+        recommendation=pick(
+            lang,
+            f"补齐缺失的数据（{'、'.join(tables) or 'orders'}）后再看这些数字{skip_zh}",
+            f"Import the missing data ({', '.join(tables) or 'orders'}) before reading these "
+            f"figures{skip_en}",
+        ),
     )

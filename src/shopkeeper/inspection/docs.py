@@ -29,7 +29,47 @@ small numbers are compared with Wilson score intervals, counts with Poisson tail
 symptom explained by a root cause on the same listing (an out-of-stock SKU and its listing's
 conversion drop) is folded into the root finding's evidence.
 
-## Days outside the data, and `data_gap`
+## The default day
+
+Without `--date`, the inspection, the reports and every skill use one day: the last complete day
+of real trading (`src/shopkeeper/store/coverage.py`, `default_day`). Real trading ends at the last
+day whose 7 days hold at least 20% of the store's usual week (the upper quartile of its weekly paid
+orders over 26 weeks); later days are stragglers (one cancelled order weeks after the shop closed)
+when orders fall on at most half of them and hold less than one usual week in all — a store whose
+sales collapsed but still sells most days is still trading. A last day cut short by the export
+(its last order 3 hours before the usual last order, with improbably few orders) is not complete:
+the day before is the default (UCI Online Retail: 2011-12-08, not the partial 2011-12-09).
+
+## Gaps in the data, and `data_gap`
+
+One `data_gap` finding (entity `store`, severity medium) names what the data does not cover:
+
+- a store that **stopped trading**: real trading ended at least 7 days before the last order
+  (`trading_stop`: last trading day, last order day, the orders after);
+- a daily table that **stops**, **starts late** or **has a hole** in the 90 days up to the day:
+  a span without its rows where its usual rate (rows per paid order) predicts at least 8 rows over
+  at least 3 trading days, and the share of trading days that carry its rows makes so many empty
+  days improbable (< 0.1%) — a quiet day of a sparse table is not a gap (`tables`: the kind of
+  gap, its first and last day, the rows expected; `affects`: the checks that did not run).
+
+A check whose table has a gap in the 28 days up to the day does not run (it is listed as
+skipped, naming the gap), and figures over missing days are unknown, never 0: the reports show a
+refund rate over a period without refund data as missing, and so do the skills.
+
+A check that reads a snapshot of today rather than history (`price_anomaly` compares the list
+price in `products` with what SKUs sold at) does not run on a day more than 7 days before the
+data's last day: the store has no list prices of that day.
+
+## No floods
+
+More than 10 findings of one kind and one cause (`evidence.cause`, a complaint's
+`evidence.top_topic` or a delay's `evidence.issue` when the rule names one, else the kind) become one `store` finding with the stable id `kind:store:<store>:<day>`: its severity
+is the highest of theirs, its impact their sum, and its evidence lists every entity ranked by
+money (`entities`), with how many share each issue (`by_issue`)
+(`src/shopkeeper/inspection/grouping.py`); a named cause is part of the id
+(`kind.cause:store:<store>:<day>`), so findings with another cause stay on their own.
+
+## Days outside the data
 
 The data covers the store's first to last order day (`src/shopkeeper/inspection/coverage.py`).
 `--date` before the first day, or more than 7 days after the last, is refused with that range. A

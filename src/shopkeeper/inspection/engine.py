@@ -7,15 +7,17 @@ import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shopkeeper.analytics.stats import poisson_cdf
 from shopkeeper.clock import today, utcnow
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.coverage import (
     check_day,
+    coverage_finding,
     data_gap_finding,
     data_range,
+    stale_tables,
     table_last_days,
 )
+from shopkeeper.inspection.grouping import group_floods
 from shopkeeper.inspection.models import (
     SEVERITY_ORDER,
     Finding,
@@ -24,14 +26,15 @@ from shopkeeper.inspection.models import (
     Summary,
 )
 from shopkeeper.inspection.registry import Rule, load_rules
+from shopkeeper.inspection.rules import complaints
+from shopkeeper.store.coverage import Coverage, default_day, trading_stop
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
 from shopkeeper.text import Lang
 
-CUT_SHORT_HOURS = 3.0
-"""A last day whose last order comes this many hours before the usual last order…"""
-CUT_SHORT_ALPHA = 0.005
-"""…and whose order count is this improbable for the shop was cut short (an export taken mid-day)."""
+SNAPSHOT_DAYS = 7
+"""A rule reading today's snapshot runs on days at most this many days before the data's last day."""
+SNAPSHOT_AGE = dt.timedelta(days=SNAPSHOT_DAYS)
 
 EXPLAINS: dict[str, frozenset[str]] = {
     "out_of_stock": frozenset(
@@ -45,42 +48,11 @@ root finding's evidence (``explains``) instead of being reported on its own."""
 
 
 def default_as_of(wh: Warehouse, timezone: str) -> dt.date | None:
-    """The last complete day in the data.
+    """The last complete day of real trading (:func:`shopkeeper.store.coverage.default_day`).
 
-    That is the last order day, unless it was cut short: an export taken during the day (today's,
-    say) ends hours before the shop's usual last order of the day (the median over the 28 days
-    before) *and* holds improbably few orders for a day of that shop (Poisson tail under
-    ``CUT_SHORT_ALPHA``) — a small shop's quiet evening is not a cut. ``timezone`` is kept for
-    callers; days are already store-local in the warehouse session.
+    ``timezone`` is kept for callers; days are already store-local in the warehouse session.
     """
-    rows = wh.con.execute(
-        """WITH d AS (SELECT CAST(created_at AS DATE) AS day, count(*) AS n,
-                             max(epoch(created_at::TIMESTAMP) % 86400) / 3600.0 AS last_hour
-                      FROM orders WHERE created_at >= (SELECT max(created_at) FROM orders) - INTERVAL 29 DAY
-                      GROUP BY 1)
-           SELECT max(day), arg_max(last_hour, day), arg_max(n, day),
-                  median(last_hour) FILTER (WHERE day < (SELECT max(day) FROM d)),
-                  median(n) FILTER (WHERE day < (SELECT max(day) FROM d)) FROM d"""
-    ).fetchall()
-    last, last_hour, last_n, usual_hour, usual_n = (
-        rows[0] if rows else (None, None, None, None, None)
-    )
-    if last is None:
-        return None
-    early = (
-        usual_hour is not None
-        and last_hour is not None
-        and last_hour < usual_hour - CUT_SHORT_HOURS
-    )
-    few = (
-        usual_n is not None
-        and last_n is not None
-        and poisson_cdf(int(last_n), float(usual_n)) < CUT_SHORT_ALPHA
-    )
-    if early and few:
-        last -= dt.timedelta(days=1)
-    day: dt.date = last
-    return day
+    return default_day(wh.con)
 
 
 def _product_of(f: Finding) -> str | None:
@@ -129,17 +101,41 @@ def rank(findings: list[Finding]) -> list[Finding]:
 
 
 def run_rules(
-    ctx: InspectionContext, rules: list[Rule]
+    ctx: InspectionContext,
+    rules: list[Rule],
+    stale: frozenset[str] = frozenset(),
+    snapshot_day: dt.date | None = None,
 ) -> tuple[list[Finding], list[str], list[SkippedCheck]]:
-    """Run the rules that have their data; report the others as skipped."""
+    """Run the rules that have their data; report the others as skipped.
+
+    A table in ``stale`` holds data, but not over the days the checks judge (a ``data_gap``):
+    the checks needing it do not run rather than read the missing days as zero. A rule reading
+    today's snapshot (``current_only``) does not run more than ``SNAPSHOT_DAYS`` before
+    ``snapshot_day`` (the data's last day): the store has no history of that snapshot.
+    """
     findings: list[Finding] = []
     ran: list[str] = []
     skipped: list[SkippedCheck] = []
+    if ctx.lang == "zh" and any(t in ("reviews", "refunds") for r in rules for t in r.needs):
+        complaints.warm_up()  # complaint topics of Chinese texts need the jieba dictionary
     for rule in rules:
         missing = [t for t in rule.needs if not ctx.has(t)]
-        if missing:
+        gaps = [t for t in rule.needs if t in stale]
+        if missing or gaps:
+            reason = (
+                ctx.text(f"缺少数据表：{'、'.join(missing)}", f"no data in: {', '.join(missing)}")
+                if missing
+                else ctx.text(
+                    f"{'、'.join(gaps)} 在巡店日之前的数据有缺口",
+                    f"{', '.join(gaps)} has a gap in the days inspected",
+                )
+            )
+            skipped.append(SkippedCheck(kind=rule.kind, reason=reason))
+            continue
+        if rule.current_only and snapshot_day and ctx.as_of < snapshot_day - SNAPSHOT_AGE:
             reason = ctx.text(
-                f"缺少数据表：{'、'.join(missing)}", f"no data in: {', '.join(missing)}"
+                f"只有 {snapshot_day} 的商品价格快照，没有 {ctx.as_of} 当时的价格",
+                f"the store has list prices as of {snapshot_day} only, not as of {ctx.as_of}",
             )
             skipped.append(SkippedCheck(kind=rule.kind, reason=reason))
             continue
@@ -156,10 +152,13 @@ def inspect_store(
     lang: Lang | None = None,
     rules: list[Rule] | None = None,
 ) -> InspectionReport:
-    """Inspect a store on ``as_of`` (default: the last complete day in its data).
+    """Inspect a store on ``as_of`` (default: the last complete day of real trading).
 
     A day outside the data is refused, or — within ``GRACE_DAYS`` after the last data day —
-    inspected as of the last data day with a ``data_gap`` finding (see :mod:`.coverage`).
+    inspected as of the last data day with a ``data_gap`` finding (see :mod:`.coverage`). A store
+    that stopped trading, or a table that stops, starts late or has a hole in the 90 days up to
+    the day, is a ``data_gap`` too, and the checks needing a table with a gap in the last 28 days
+    do not run. Floods of one kind and cause become one store finding (:mod:`.grouping`).
     """
     started = time.perf_counter()
     config = wh.store_config()
@@ -173,7 +172,20 @@ def inspect_store(
     rules_day = min(day, rng.last) if rng is not None else day
     overrides = dict(getattr(config, "inspection", None) or {})
     ctx = InspectionContext(wh.con, store, config, rules_day, language, tables, overrides)
-    found, ran, skipped = run_rules(ctx, rules if rules is not None else load_rules())
+    active = rules if rules is not None else load_rules()
+    gaps = Coverage.of(wh.con, rules_day).gaps if rng is not None else []
+    stale = frozenset(stale_tables(gaps, rules_day))
+    found, ran, skipped = run_rules(ctx, active, stale, rng.last if rng is not None else None)
+    affects = {t: [r.kind for r in active if t in r.needs] for t in stale}  # did not run
+    covered = coverage_finding(
+        store=store,
+        store_name=config.name,
+        day=day,
+        stop=trading_stop(wh.con) if rng is not None else None,
+        gaps=gaps,
+        affects=affects,
+        lang=language,
+    )
     if rules_day < day:
         gap = data_gap_finding(
             store=store,
@@ -184,8 +196,15 @@ def inspect_store(
             checks=ran,
             lang=language,
         )
+        if covered is not None:
+            gap.evidence["coverage"] = covered.evidence
         found.append(gap)
-    findings = rank(fold_symptoms(found))
+    elif covered is not None:
+        found.append(covered)
+    grouped = group_floods(
+        fold_symptoms(found), store=store, store_name=config.name, as_of=day, lang=language
+    )
+    findings = rank(grouped)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
     return InspectionReport(
         store=store,

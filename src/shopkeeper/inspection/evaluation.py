@@ -1,6 +1,7 @@
 """Score an inspection against the problems planted in a generated store.
 
-A planted problem is *found* when a finding of the same kind names the same entity (type and id).
+A planted problem is *found* when a finding of the same kind names the same entity (type and id),
+itself or among the entities a grouped store finding lists.
 On a healthy control store every finding is a false alarm; on a store with planted problems, a
 finding that matches nothing planted is counted as *unplanted* (it may be real noise the
 generator made, so it is reported, not scored as an error).
@@ -22,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from shopkeeper.inspection.grouping import members
 from shopkeeper.inspection.models import Finding
 
 
@@ -57,7 +59,9 @@ class Score(BaseModel):
 
 
 def _key(kind: str, entity_type: str, entity_id: str) -> tuple[str, str, str]:
-    return kind, entity_type, str(entity_id)
+    # A store is one entity, whether named by its display name (generated stores, the contract)
+    # or by the name it was imported under.
+    return kind, entity_type, "" if entity_type == "store" else str(entity_id)
 
 
 def score(findings: Iterable[Finding], planted: Iterable[Mapping[str, Any] | Any]) -> Score:
@@ -73,7 +77,14 @@ def score(findings: Iterable[Finding], planted: Iterable[Mapping[str, Any] | Any
         key = _key(str(fields["kind"]), str(fields["entity_type"]), str(fields["entity_id"]))
         wanted.add(key)
         result.kinds.setdefault(key[0], KindScore()).planted += 1
-    got = {_key(f.kind, f.entity.type, f.entity.id) for f in findings}
+    got = {_key(f.kind, t, i) for f in findings for t, i in members(f)}
+    # the contract's other shape of a finding about many orders: a store finding listing order_ids
+    got |= wanted & {
+        _key(f.kind, "order", str(i))
+        for f in findings
+        if f.entity.type == "store"
+        for i in (f.evidence.get("order_ids") or [])
+    }
     for key in wanted:
         tally = result.kinds[key[0]]
         if key in got:

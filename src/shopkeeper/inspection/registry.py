@@ -25,6 +25,9 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "shopkeeper.inspection.rules.traffic",
     "shopkeeper.inspection.rules.service",
     "shopkeeper.inspection.rules.fulfilment",
+    "shopkeeper.inspection.rules.delivery",
+    "shopkeeper.inspection.rules.cancellations",
+    "shopkeeper.inspection.rules.outliers",
     "shopkeeper.inspection.rules.market",
     "shopkeeper.inspection.rules.ads",
 )
@@ -35,13 +38,16 @@ class Rule:
     """How one finding kind is detected.
 
     ``needs`` are the tables without which the kind cannot be judged (the check is then reported
-    as skipped); ``detect`` receives the context and the rule's settings.
+    as skipped); ``detect`` receives the context and the rule's settings. ``current_only``: the
+    rule reads a snapshot of today (``products.price``), not history, so it does not run on a day
+    well before the data's last day (its comparison would mix today's snapshot with old sales).
     """
 
     kind: str
     needs: tuple[str, ...]
     settings: type[BaseModel]
     detect: Callable[[InspectionContext, Any], list[Finding]]
+    current_only: bool = False
 
     @property
     def doc(self) -> str:

@@ -20,14 +20,20 @@ from shopkeeper.clock import utcnow
 from shopkeeper.errors import ConfigError, ShopkeeperError
 from shopkeeper.ops import audit
 from shopkeeper.ops.actions import validate_params
-from shopkeeper.ops.connectors import Connector
-from shopkeeper.ops.memory import memories_of, price_floors
+from shopkeeper.ops.connectors import Connector, store_state
+from shopkeeper.ops.memory import memories_of
 from shopkeeper.ops.policy import Decision, decide, load_policy
+from shopkeeper.ops.rules import store_rules
 from shopkeeper.opsdb import actions
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.text import pick
 
-Status = Literal["pending", "executing", "executed", "failed", "rejected", "refused"]
+Status = Literal[
+    "pending", "executing", "sent_to_outbox", "executed", "failed", "rejected", "refused"
+]
+"""Where an action stands. ``sent_to_outbox``: the connector queued it (the built-in outbox) and
+the platform still has to apply it; ``executed``: a connector reports it applied."""
 
 
 class ActionNotPending(ShopkeeperError, LookupError):
@@ -47,6 +53,30 @@ class ActionRecord(BaseModel):
     reasons: list[str]
     created_at: dt.datetime
     result: dict[str, Any] | None = None
+
+    def outcome(self, lang: str) -> str:
+        """Where the action went, in ``lang`` — an outbox is not the platform."""
+        where = str((self.result or {}).get("outbox", ""))
+        if self.status == "sent_to_outbox":
+            return pick(
+                lang,
+                f"已写入发件箱 {where}：平台还需要应用这项改动（接入平台连接器并确认后才算生效）。",
+                f"Sent to the outbox {where}: the platform still has to apply it "
+                "(it counts as done once a live connector confirms).",
+            )
+        if self.status == "executed":
+            return pick(lang, "平台已确认执行。", "Applied: the platform confirmed it.")
+        return pick(lang, f"状态：{self.status}", f"Status: {self.status}")
+
+
+def delivered_status(action: str, result: dict[str, Any]) -> Status:
+    """``sent_to_outbox`` when the connector says the platform has not confirmed the action
+    (``confirmed`` false, as the built-in outbox reports), else ``executed``. After-sale actions
+    (``cs.*``) are applied by the store's own after-sale ledger, so they count as executed.
+    """
+    if result.get("confirmed") is False and not action.startswith("cs."):
+        return "sent_to_outbox"
+    return "executed"
 
 
 def get_action(engine: Engine, store: str, action_id: str) -> ActionRecord:
@@ -98,9 +128,10 @@ def propose(
         )
     clean = validate_params(action, params)
     directory = existing_store_dir(settings, store)
-    floors = price_floors(memories_of(engine, store, "rule"))
+    rules = store_rules(memories_of(engine, store, "rule"))
+    current = current_state(engine, store, action, clean)
     with Warehouse.open(directory, read_only=True) as wh:
-        decision, reasons = decide(load_policy(directory), wh, action, clean, floors)
+        decision, reasons = decide(load_policy(directory), wh, action, clean, rules, current)
     return record_decided(
         engine,
         connector,
@@ -112,6 +143,23 @@ def propose(
         reason=reason,
         proposed_by=proposed_by,
     )
+
+
+def current_state(
+    engine: Engine, store: str, action: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """The fields executed actions set on what ``action`` acts on (its mirrored state)."""
+    entity = (
+        ("sku", params.get("sku_id"))
+        if action == "change_price"
+        else ("campaign", params.get("campaign_id"))
+        if action in ("change_bid", "change_budget")
+        else None
+    )
+    if entity is None or not entity[1]:
+        return {}
+    rows = store_state(engine, store, entity_type=entity[0], entity_id=str(entity[1]))
+    return {r.field: r.value for r in rows}
 
 
 def record_decided(
@@ -262,11 +310,12 @@ def _execute(
                 ),
             )
         raise
+    status = delivered_status(action, result)
     with engine.begin() as conn:
         conn.execute(
             update(actions)
             .where(actions.c.action_id == action_id)
-            .values(status="executed", executed_at=utcnow(), result=result)
+            .values(status=status, executed_at=utcnow(), result=result)
         )
         audit.record(
             conn,
@@ -276,5 +325,6 @@ def _execute(
                 actor=connector.name,
                 connector=connector.name,
                 result=result,
+                status=status,
             ),
         )

@@ -61,11 +61,14 @@ class ActionRejected(AuditEvent):
 
 
 class ActionExecuted(AuditEvent):
-    """Fires when a connector has applied an action; ``result`` is what it reported."""
+    """Fires when a connector has handled an action; ``result`` is what it reported, ``status``
+    whether the platform confirmed it (``executed``) or it waits in an outbox (``sent_to_outbox``).
+    """
 
     name: ClassVar[str] = "action.executed"
     connector: str
     result: dict[str, Any]
+    status: Literal["executed", "sent_to_outbox"] = "executed"
 
 
 class ActionFailed(AuditEvent):

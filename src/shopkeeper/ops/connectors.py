@@ -2,8 +2,9 @@
 
 The interface a platform adapter implements is :class:`Connector`: ``execute(store, action_id,
 action, params) -> dict`` applies one action and reports what it did; it must be idempotent by
-``action_id`` (the same id twice applies once). The built-in connector appends every action to
-``stores/<name>/outbox.jsonl``, which a platform integration consumes, and — given the ops
+``action_id`` (the same id twice applies once); a result with ``"confirmed": False`` says the
+platform has not applied it yet (the action is then ``sent_to_outbox``, not ``executed``). The
+built-in connector appends every action to ``stores/<name>/outbox.jsonl``, which a platform integration consumes, and — given the ops
 database — mirrors the new state into the store's own operational state (:func:`mirror`): the
 price per SKU, the bid, budget and paused flag per campaign, held orders, replenishment orders,
 review replies and listing changes, each naming the action that set it, so the next inspection
@@ -70,7 +71,12 @@ class OutboxConnector:
                     + "\n"
                 )
         mirrored = mirror(self.engine, store, action_id, action, params) if self.engine else 0
-        return {"outbox": str(path), "already_applied": applied, "mirrored": mirrored}
+        return {
+            "outbox": str(path),
+            "already_applied": applied,
+            "mirrored": mirrored,
+            "confirmed": False,  # the platform still has to apply it
+        }
 
 
 def state_changes(action: str, params: dict[str, Any]) -> list[tuple[str, str, str, Any]]:

@@ -3,7 +3,12 @@
 Memories are rules ("不做低于5折的促销"), preferences, decisions and their outcomes, and notes. They
 live in the operational database, are retrieved into an agent's context by relevance (BM25 over
 jieba tokens, which handles Chinese and English alike), and change behaviour: a stated pricing
-rule becomes a floor that the action policy enforces (:func:`price_floors`).
+rule becomes a limit that the action policy enforces (:mod:`shopkeeper.ops.rules`).
+
+The API, the CLI and the skills share one contract: :class:`NewMemory` to add one,
+:class:`MemoryQuery` to list or search, :class:`Memory` and :class:`RecalledMemory` as results,
+through :func:`add_memory` and :func:`find_memories`. A memory's ``scope`` is the whole store
+(``"store"``, every employee sees it) or one employee's name (only that employee recalls it).
 """
 
 from __future__ import annotations
@@ -12,20 +17,29 @@ import datetime as dt
 import re
 import uuid
 import warnings
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import Engine, delete, insert, select
 
-from shopkeeper.clock import utcnow
+from shopkeeper.clock import aware, utcnow
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.opsdb import memories
 
 MemoryKind = Literal["rule", "preference", "decision", "note"]
+EmployeeName = Literal["analyst", "ads", "audience", "designer", "cs", "orders"]
+"""The employees of the team (:mod:`shopkeeper.agents.team`), named here, below the agents,
+because a memory can belong to one of them."""
+MemoryScope = Literal["store", EmployeeName]
+"""Who recalls a memory: the whole store (every employee) or one employee."""
 
 
 class MemoryNotFound(ShopkeeperError, LookupError):
     """No memory with that id in this store."""
+
+
+class EmptyMemory(ShopkeeperError, ValueError):
+    """There is nothing to remember: the text is empty."""
 
 
 class Memory(BaseModel):
@@ -36,9 +50,56 @@ class Memory(BaseModel):
     kind: MemoryKind
     text: str
     source: str
-    created_at: dt.datetime
-    scope: str = "store"
+    created_at: Annotated[dt.datetime, AfterValidator(aware)]
+    """When it was said, in UTC (the operational database may hand it back naive)."""
+    scope: MemoryScope = "store"
     """``store`` (every employee sees it) or one employee's name (only that employee)."""
+
+
+class RecalledMemory(Memory):
+    """A memory and how relevant it is to the query (``score`` is None when listing)."""
+
+    score: float | None = Field(
+        default=None, description="BM25 relevance to the query (None when listing)"
+    )
+
+
+SCOPE_HELP = "store (the whole team) or one employee: " + ", ".join(get_args(EmployeeName))
+
+
+class NewMemory(BaseModel):
+    """Something the team should remember about the store."""
+
+    text: str = Field(
+        default="",
+        description="the rule, preference, decision or note, as said (e.g. 不做低于5折的促销)",
+    )
+    kind: MemoryKind = Field(
+        default="note", description="rule (enforced where it can be), preference, decision or note"
+    )
+    scope: MemoryScope = Field(default="store", description=SCOPE_HELP)
+
+
+class MemoryQuery(BaseModel):
+    """Which memories: all of them, or those relevant to ``query``."""
+
+    query: str = Field(default="", description="words to match (empty: list the memories)")
+    kind: MemoryKind | None = Field(default=None, description="only this kind")
+    scope: MemoryScope | None = Field(
+        default=None,
+        description="what one employee recalls: the store-wide memories and its own (empty: all)",
+    )
+    k: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="at most this many: the best matches (10 when not given), or the latest when listing",
+    )
+
+
+SEARCH_HITS = 10
+"""How many matches a search returns when :attr:`MemoryQuery.k` is not given."""
+_ALL = 1_000_000
 
 
 def remember(
@@ -48,7 +109,7 @@ def remember(
     *,
     kind: MemoryKind = "note",
     source: str = "user",
-    scope: str = "store",
+    scope: MemoryScope = "store",
 ) -> Memory:
     """Add a memory (``scope``: the whole store, or one employee's name)."""
     memory = Memory(
@@ -63,6 +124,33 @@ def remember(
     with engine.begin() as conn:
         conn.execute(insert(memories).values(**memory.model_dump()))
     return memory
+
+
+def add_memory(engine: Engine, store: str, new: NewMemory, *, source: str) -> Memory:
+    """Remember ``new`` for ``store``, said by ``source``; :class:`EmptyMemory` when it has no text."""
+    if not new.text.strip():
+        raise EmptyMemory("nothing to remember: the text is empty")
+    return remember(engine, store, new.text, kind=new.kind, source=source, scope=new.scope)
+
+
+def find_memories(engine: Engine, store: str, query: MemoryQuery) -> list[RecalledMemory]:
+    """The memories ``query`` asks for: with words, the relevant ones best first (at most ``k``,
+    :data:`SEARCH_HITS` by default); without, oldest first (the latest ``k`` when given).
+    """
+    if query.query.strip():
+        hits = recall(engine, store, query.query, k=_ALL, scope=query.scope)
+        found = [
+            RecalledMemory(**m.model_dump(), score=round(s, 4))
+            for m, s in hits
+            if query.kind is None or m.kind == query.kind
+        ]
+        return found[: query.k or SEARCH_HITS]
+    listed = [
+        RecalledMemory(**m.model_dump())
+        for m in memories_of(engine, store, query.kind)
+        if _seen_by(m, query.scope)
+    ]
+    return listed[-query.k :] if query.k else listed
 
 
 def forget(engine: Engine, store: str, memory_id: str) -> Memory:
@@ -89,6 +177,11 @@ def memories_of(engine: Engine, store: str, kind: MemoryKind | None = None) -> l
     return [Memory.model_validate(dict(r)) for r in rows]
 
 
+def _seen_by(memory: Memory, scope: MemoryScope | None) -> bool:
+    """Whether an employee (``scope``; None: everyone) recalls the memory: store-wide or its own."""
+    return scope is None or memory.scope in ("store", scope)
+
+
 def _tokens(text: str) -> list[str]:
     with (
         warnings.catch_warnings()
@@ -103,13 +196,13 @@ def _tokens(text: str) -> list[str]:
 
 
 def recall(
-    engine: Engine, store: str, query: str, *, k: int = 5, scope: str | None = None
+    engine: Engine, store: str, query: str, *, k: int = 5, scope: MemoryScope | None = None
 ) -> list[tuple[Memory, float]]:
     """The memories relevant to ``query`` (BM25 score above 0), best first, at most ``k``.
 
     With ``scope`` (an employee's name), only the store-wide memories and that employee's own.
     """
-    found = [m for m in memories_of(engine, store) if scope is None or m.scope in ("store", scope)]
+    found = [m for m in memories_of(engine, store) if _seen_by(m, scope)]
     if not found:
         return []
     import bm25s
@@ -123,56 +216,3 @@ def recall(
         if score > 0
     ]
     return ranked[:k]
-
-
-class PriceFloor(BaseModel):
-    """A stated rule that a price may not go below ``min_ratio`` × the normal price."""
-
-    min_ratio: float
-    memory_id: str
-    text: str
-
-
-_ZH_FLOOR = re.compile(
-    r"(?:低于|不低于|不能低于|不得低于|最低|最多打)\s*(\d+(?:\.\d+)?)\s*折|(\d+(?:\.\d+)?)\s*折以下"
-)
-_EN_BELOW = re.compile(r"(?:below|under|less than)\s*(\d+(?:\.\d+)?)\s*%\s*of", re.I)
-_EN_OFF = re.compile(
-    r"(?:more than|deeper than|over|beyond|exceed(?:ing)?)\s*(\d+(?:\.\d+)?)\s*%\s*(?:off|discount)",
-    re.I,
-)
-
-
-def price_floors(items: list[Memory]) -> list[PriceFloor]:
-    """Pricing floors stated in rule memories.
-
-    >>> m = Memory(memory_id="a", store="s", kind="rule", text="不做低于5折的促销", source="u",
-    ...            created_at=dt.datetime(2026, 1, 1))
-    >>> price_floors([m])[0].min_ratio
-    0.5
-    >>> e = m.model_copy(update={"text": "Never discount more than 30% off"})
-    >>> price_floors([e])[0].min_ratio
-    0.7
-    """
-    floors = []
-    for m in items:
-        if m.kind != "rule":
-            continue
-        if hit := _ZH_FLOOR.search(m.text):
-            value = float(hit.group(1) or hit.group(2))
-            floors.append(
-                PriceFloor(
-                    min_ratio=value / 10 if value > 1 else value, memory_id=m.memory_id, text=m.text
-                )
-            )
-        elif hit := _EN_BELOW.search(m.text):
-            floors.append(
-                PriceFloor(min_ratio=float(hit.group(1)) / 100, memory_id=m.memory_id, text=m.text)
-            )
-        elif hit := _EN_OFF.search(m.text):
-            floors.append(
-                PriceFloor(
-                    min_ratio=1 - float(hit.group(1)) / 100, memory_id=m.memory_id, text=m.text
-                )
-            )
-    return floors

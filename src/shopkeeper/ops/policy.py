@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shopkeeper.errors import ConfigError
-from shopkeeper.ops.memory import PriceFloor
+from shopkeeper.ops.rules import BudgetCap, PriceFloor, StoredRule
 from shopkeeper.store.warehouse import Warehouse
 from shopkeeper.text import pick
 
@@ -78,6 +78,29 @@ def load_policy(store_dir: Path) -> Policy:
         raise ConfigError(f"{path}: invalid policy: {exc}") from exc
 
 
+def policy_toml(policy: Policy) -> str:
+    """A policy as ``policy.toml`` text (one table per action type).
+
+    >>> policy_toml(Policy()).splitlines()[:3]
+    ['[change_price]', 'auto_max_pct = 5.0', 'max_pct = 60.0']
+    """
+
+    def value(v: bool | float) -> str:
+        return ("true" if v else "false") if isinstance(v, bool) else repr(float(v))
+
+    return "\n\n".join(
+        f"[{name}]\n" + "\n".join(f"{k} = {value(v)}" for k, v in limits.items())
+        for name, limits in policy.model_dump().items()
+    ) + "\n"
+
+
+def save_policy(store_dir: Path, policy: Policy) -> Path:
+    """Write the store's ``policy.toml`` (validated: ``policy`` is a :class:`Policy`)."""
+    path = store_dir / "policy.toml"
+    path.write_text(policy_toml(policy), encoding="utf-8")
+    return path
+
+
 def _one(wh: Warehouse, sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     rows = wh.con.execute(sql, params).fetchall()
     return rows[0] if rows else None
@@ -127,18 +150,100 @@ def _limit(
     ]
 
 
+RESTORE_DAYS = 90
+"""A price a SKU sold at within this many days (of its latest order) is a known-safe price."""
+
+
+def sold_at(wh: Warehouse, sku_id: str, price: float) -> bool:
+    """Whether the SKU sold at ``price`` (within 1%) in the last :data:`RESTORE_DAYS` days of data."""
+    row = _one(
+        wh,
+        f"""SELECT count(*) FROM order_items i JOIN orders o USING (order_id)
+            WHERE i.sku_id = ? AND abs(i.unit_price - ?) <= 0.01 * ?
+              AND o.created_at >= (SELECT max(created_at) FROM orders) - INTERVAL {RESTORE_DAYS} DAY""",
+        [sku_id, price, price],
+    )
+    return bool(row and row[0])
+
+
+def _restore(
+    wh: Warehouse, params: dict[str, Any], decided: tuple[Decision, list[str]], lang: str
+) -> tuple[Decision, list[str]]:
+    """A price change refused as too large, back to a price the SKU recently sold at: it waits for
+    approval instead (undoing a typo such as ¥11.90 for ¥119 is the safe direction).
+    """
+    if decided[0] != "refused" or not sold_at(wh, params["sku_id"], params["price"]):
+        return decided
+    return "needs_approval", [
+        *decided[1],
+        pick(
+            lang,
+            f"但 {params['price']:g} 是这个SKU近{RESTORE_DAYS}天成交过的价格（恢复原价），提交审批",
+            f"but {params['price']:g} is a price this SKU sold at in the last {RESTORE_DAYS} days "
+            "(a restore), so it waits for approval",
+        ),
+    ]
+
+
+def _below_floor(
+    rules: Sequence[StoredRule], new: float, price: float | None, cost: float | None, lang: str
+) -> str | None:
+    """Why ``new`` breaks one of the merchant's price floors (citing the rule), or None."""
+    for rule in rules:
+        if not isinstance(rule.limit, PriceFloor):
+            continue
+        floor = rule.limit.floor(price, cost)
+        if floor is not None and new < floor - 1e-9:
+            basis = {
+                "price": pick(
+                    lang,
+                    f"当前价 {price or 0:g} 的 {rule.limit.value:.0%}",
+                    f"{rule.limit.value:.0%} of the current price {price or 0:g}",
+                ),
+                "cost": pick(
+                    lang,
+                    f"成本 {cost or 0:g} × {rule.limit.value:g}",
+                    f"cost {cost or 0:g} × {rule.limit.value:g}",
+                ),
+                "absolute": pick(lang, "规定的最低价", "the stated minimum"),
+            }[rule.limit.basis]
+            return pick(
+                lang,
+                f"新价格 {new:g} 低于 {floor:g}（{basis}），违反你的规则：「{rule.text}」",
+                f"new price {new:g} is under {floor:g} ({basis}), against your rule: {rule.text!r}",
+            )
+    return None
+
+
+def _over_cap(rules: Sequence[StoredRule], budget: float, lang: str) -> str | None:
+    """Why a daily ``budget`` breaks one of the merchant's budget caps (citing the rule), or None."""
+    for rule in rules:
+        if isinstance(rule.limit, BudgetCap) and budget > rule.limit.max_daily_budget:
+            cap = rule.limit.max_daily_budget
+            return pick(
+                lang,
+                f"日预算 {budget:g} 超过上限 {cap:g}，违反你的规则：「{rule.text}」",
+                f"daily budget {budget:g} is over the cap of {cap:g}, against your rule: {rule.text!r}",
+            )
+    return None
+
+
 def decide(
     policy: Policy,
     wh: Warehouse,
     action: str,
     params: dict[str, Any],
-    floors: Sequence[PriceFloor] = (),
+    rules: Sequence[StoredRule] = (),
+    current: dict[str, Any] | None = None,
 ) -> tuple[Decision, list[str]]:
     """The policy's decision on an action with validated ``params``, and why.
 
-    ``floors`` are the pricing rules the merchant stated (long-term memory): a price under one is
-    refused, citing the rule. Reasons are written in the store's language.
+    ``rules`` are the limits the merchant stated (long-term memory, :mod:`shopkeeper.ops.rules`):
+    a price under a floor or a daily budget over a cap is refused, citing the rule. ``current``
+    holds the fields executed actions set on the entity (``price``, ``bid``, ``daily_budget``):
+    limits compare with them rather than the imported values. Reasons are written in the store's language.
     """
+    now = current or {}
     config = wh.store_config()
     lang = config.language if config is not None else "zh"
     if action == "change_price":
@@ -156,6 +261,7 @@ def decide(
                 )
             ]
         price, cost = row
+        price = now.get("price", price)  # as the last executed change left it
         if policy.change_price.never_below_cost and cost is not None and params["price"] < cost:
             return "refused", [
                 pick(
@@ -164,15 +270,10 @@ def decide(
                     f"new price {params['price']:g} is below cost {cost:g}",
                 )
             ]
-        for floor in floors:
-            if price and params["price"] < floor.min_ratio * price:
-                reason = pick(
-                    lang,
-                    f"新价格 {params['price']:g} 低于原价 {price:g} 的 {floor.min_ratio:.0%}，违反你的规则：「{floor.text}」",
-                    f"new price {params['price']:g} is under {floor.min_ratio:.0%} of {price:g}, against your rule: {floor.text!r}",
-                )
-                return "refused", [reason]
-        return _limit(policy.change_price, _pct(params["price"], price), "price", lang)
+        if broken := _below_floor(rules, params["price"], price, cost, lang):
+            return "refused", [broken]
+        decided = _limit(policy.change_price, _pct(params["price"], price), "price", lang)
+        return _restore(wh, params, decided, lang)
     if action in ("change_bid", "change_budget"):
         column, key, limit = (
             ("bid", "bid", policy.change_bid)
@@ -184,9 +285,10 @@ def decide(
             f"SELECT {column}::DOUBLE FROM ad_campaigns WHERE campaign_id = ? AND {column} IS NOT NULL ORDER BY date DESC LIMIT 1",
             [params["campaign_id"]],
         )
-        return _limit(
-            limit, _pct(params[key], row[0] if row else None), column.replace("_", " "), lang
-        )
+        old = now.get(column, row[0] if row else None)
+        if action == "change_budget" and (broken := _over_cap(rules, params[key], lang)):
+            return "refused", [broken]
+        return _limit(limit, _pct(params[key], old), column.replace("_", " "), lang)
     if action == "replenish":
         row = _one(
             wh,

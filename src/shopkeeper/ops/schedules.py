@@ -124,6 +124,7 @@ class Schedule(BaseModel):
     timezone: str
     created_at: dt.datetime
     last_slot: dt.datetime | None = None
+    paused: bool = False
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -143,10 +144,7 @@ def add_schedule(
     """Add a schedule after checking its cron expression, job and delivery target (with
     ``settings``, also where the target points: see :func:`~shopkeeper.ops.delivery.check_target`).
     """
-    try:
-        CronSim(cron, utcnow().astimezone(ZoneInfo(timezone)))
-    except CronSimError as exc:
-        raise ConfigError(f"cron expression {cron!r} is not valid: {exc}") from exc
+    check_cron(cron, timezone)
     check_target(target, settings, store)
     schedule = Schedule(
         schedule_id=uuid.uuid4().hex[:8],
@@ -182,6 +180,81 @@ def remove_schedule(engine: Engine, store: str, schedule_id: str) -> None:
         ).rowcount
     if gone != 1:
         raise ScheduleNotFound(f"no schedule {schedule_id!r} in store {store!r}")
+
+
+def get_schedule(engine: Engine, store: str, schedule_id: str) -> Schedule:
+    """One schedule of this store."""
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(schedules).where(
+                    schedules.c.store == store, schedules.c.schedule_id == schedule_id
+                )
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise ScheduleNotFound(f"no schedule {schedule_id!r} in store {store!r}")
+    return Schedule.model_validate(dict(row))
+
+
+def update_schedule(
+    engine: Engine,
+    store: str,
+    schedule_id: str,
+    *,
+    cron: str | None = None,
+    job: InspectJob | ReportJob | None = None,
+    target: str | None = None,
+    paused: bool | None = None,
+    settings: Settings | None = None,
+    now: dt.datetime | None = None,
+) -> Schedule:
+    """Change a schedule's cron, job, target or pause it (each checked as :func:`add_schedule`
+    checks them). A paused schedule runs no slot; resumed, it runs from the next slot on.
+    """
+    current = get_schedule(engine, store, schedule_id)
+    values: dict[str, object] = {}
+    if cron is not None:
+        check_cron(cron, current.timezone)
+        values["cron"] = cron
+    if job is not None:
+        values["job"] = job
+    if target is not None:
+        check_target(target, settings, store)
+        values["deliver"] = target
+    if paused is not None:
+        values["paused"] = paused
+        if not paused and current.paused:  # resume: slots missed while paused are not caught up
+            values["last_slot"] = _aware(now or utcnow()).astimezone(ZoneInfo("UTC"))
+    if values:
+        with engine.begin() as conn:
+            conn.execute(
+                update(schedules)
+                .where(schedules.c.schedule_id == schedule_id)
+                .values(**{k: _plain(v) for k, v in values.items()})
+            )
+    return get_schedule(engine, store, schedule_id)
+
+
+def _plain(value: object) -> object:
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+def check_cron(cron: str, timezone: str) -> None:
+    """Raise :class:`ConfigError` unless ``cron`` is a valid expression."""
+    try:
+        CronSim(cron, utcnow().astimezone(ZoneInfo(timezone)))
+    except CronSimError as exc:
+        raise ConfigError(f"cron expression {cron!r} is not valid: {exc}") from exc
+
+
+def next_slots(cron: str, timezone: str, after: dt.datetime, n: int = 3) -> list[dt.datetime]:
+    """The next ``n`` slots of ``cron`` after ``after``, in the time zone (the cron helper)."""
+    check_cron(cron, timezone)
+    slots = CronSim(cron, _aware(after).astimezone(ZoneInfo(timezone)))
+    return [next(slots) for _ in range(n)]
 
 
 def due_slot(schedule: Schedule, now: dt.datetime) -> dt.datetime | None:
@@ -236,42 +309,15 @@ def tick(
     now = _aware(now or utcnow())
     records = []
     for schedule in list_schedules(engine):
+        if schedule.paused:
+            continue
         due = due_slot(schedule, now)
         if due is None:
             continue
         slot = due.astimezone(ZoneInfo("UTC"))  # stored in UTC: SQLite keeps no offset
         if not claim_slot(engine, schedule.schedule_id, slot):
             continue
-        started = utcnow()
-        try:
-            title, text = run(settings, schedule.store, schedule.job)
-            where = deliver(
-                schedule.deliver,
-                title,
-                text,
-                suffix=schedule.job.format,
-                when=slot,
-                settings=settings,
-                store=schedule.store,
-                resolve=resolve,
-            )
-            record = RunRecord(
-                schedule_id=schedule.schedule_id,
-                store=schedule.store,
-                slot=slot,
-                started_at=started,
-                status="ok",
-                detail=f"delivered to {where}",
-            )
-        except (ShopkeeperError, DeliveryError, OSError) as exc:
-            record = RunRecord(
-                schedule_id=schedule.schedule_id,
-                store=schedule.store,
-                slot=slot,
-                started_at=started,
-                status="failed",
-                detail=str(exc),
-            )
+        record = run_schedule(settings, schedule, slot, run=run, resolve=resolve)
         with engine.begin() as conn:
             conn.execute(insert(schedule_runs).values(**record.model_dump()))
             conn.execute(
@@ -288,6 +334,62 @@ def tick(
             )
         )
     return records
+
+
+def run_schedule(
+    settings: Settings,
+    schedule: Schedule,
+    slot: dt.datetime,
+    *,
+    run: JobRunner,
+    resolve: Resolve = resolve_host,
+    prefix: str = "",
+) -> RunRecord:
+    """Run a schedule's job for ``slot`` and deliver it; the record says how it went."""
+    started = utcnow()
+    try:
+        title, text = run(settings, schedule.store, schedule.job)
+        where = deliver(
+            schedule.deliver,
+            title,
+            text,
+            suffix=schedule.job.format,
+            when=slot,
+            settings=settings,
+            store=schedule.store,
+            resolve=resolve,
+        )
+        status: Literal["ok", "failed"] = "ok"
+        detail = f"delivered to {where}"
+    except (ShopkeeperError, DeliveryError, OSError) as exc:
+        status, detail = "failed", str(exc)
+    return RunRecord(
+        schedule_id=schedule.schedule_id,
+        store=schedule.store,
+        slot=slot,
+        started_at=started,
+        status=status,
+        detail=prefix + detail,
+    )
+
+
+def send_now(
+    settings: Settings,
+    engine: Engine,
+    schedule: Schedule,
+    *,
+    run: JobRunner,
+    now: dt.datetime | None = None,
+    resolve: Resolve = resolve_host,
+) -> RunRecord:
+    """Run and deliver a schedule's job now, outside its cron; recorded in its history
+    (``detail`` starts with ``test:``) and leaving its slots as they were.
+    """
+    slot = _aware(now or utcnow()).astimezone(ZoneInfo("UTC"))
+    record = run_schedule(settings, schedule, slot, run=run, resolve=resolve, prefix="test: ")
+    with engine.begin() as conn:
+        conn.execute(insert(schedule_runs).values(**record.model_dump()))
+    return record
 
 
 def runs_of(engine: Engine, store: str) -> list[RunRecord]:

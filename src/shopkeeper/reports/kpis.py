@@ -9,6 +9,8 @@ Definitions (``docs/reports.md``):
 - refund rate = after-sale cases opened in the period (not rejected or cancelled) ÷ paid orders;
 - ROI = attributed ad GMV ÷ spend (a campaign's whole-campaign rows when it has them, else its
   per-listing / per-audience rows);
+- a figure over a window where its table misses days (``store.coverage``: refunds ending a year
+  before the orders) is unknown (``None``), never 0;
 - on-time shipping = of the paid orders whose promise (``paid_at`` + ``targets.ship_within_hours``,
   default 48) fell in the period, the share shipped by then.
 """
@@ -23,6 +25,7 @@ from shopkeeper.reports.periods import Periods
 from shopkeeper.reports.sql import windows_cte
 from shopkeeper.reports.text import kpi_label
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.coverage import Coverage
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid, refund_counted
 from shopkeeper.store.query import Query
 
@@ -120,35 +123,52 @@ def chat_components(db: Query, windows: list[Window]) -> list[Components]:
     return _by_window(db, sql, ("conversations",), len(windows))
 
 
-def collect_components(db: Query, windows: list[Window], config: StoreConfig) -> list[Components]:
-    """Every component per window; a component whose table holds no data is ``None``."""
+def collect_components(
+    db: Query, windows: list[Window], config: StoreConfig, coverage: Coverage | None = None
+) -> list[Components]:
+    """Every component per window; a component whose table holds no data is ``None``, and so is
+    one over a window where its table misses days (``coverage``): unknown, not 0.
+    """
     parts: list[list[Components]] = [order_components(db, windows)]
-    sources: list[tuple[bool, Callable[[], list[Components]], tuple[str, ...]]] = [
-        (db.has("traffic"), lambda: traffic_components(db, windows), ("visitors", "add_to_cart")),
+    sources: list[tuple[str, bool, Callable[[], list[Components]], tuple[str, ...]]] = [
         (
+            "traffic",
+            db.has("traffic"),
+            lambda: traffic_components(db, windows),
+            ("visitors", "add_to_cart"),
+        ),
+        (
+            "refunds",
             db.has("refunds"),
             lambda: refund_components(db, windows),
             ("refund_cases", "refund_amount"),
         ),
         (
+            "ad_campaigns",
             db.has("ad_campaigns"),
             lambda: ad_components(db, windows),
             ("ad_spend", "ad_gmv", "clicks"),
         ),
         (
+            "orders",
             db.has_column("orders", "shipped_at"),
             lambda: shipping_components(db, windows, promise_hours(config)),
             ("due", "on_time"),
         ),
         (
+            "reviews",
             db.has("reviews"),
             lambda: review_components(db, windows),
             ("reviews", "rating_sum", "low_ratings"),
         ),
-        (db.has("messages"), lambda: chat_components(db, windows), ("conversations",)),
+        ("messages", db.has("messages"), lambda: chat_components(db, windows), ("conversations",)),
     ]
-    for present, query, names in sources:
-        parts.append(query() if present else [dict.fromkeys(names) for _ in windows])
+    for table, present, query, names in sources:
+        got = query() if present else [dict.fromkeys(names) for _ in windows]
+        for w, comp in zip(windows, got, strict=True):
+            if coverage is not None and coverage.unknown(table, w.start, w.end):
+                comp.update(dict.fromkeys(names))
+        parts.append(got)
     return [{k: v for part in parts for k, v in part[i].items()} for i in range(len(windows))]
 
 

@@ -5,8 +5,14 @@ factors' log-ratios; the reason is the factor that moved furthest in the directi
 When traffic explains it, the source whose visitors moved most is named. A falling listing with no
 stock left on the last day is put down to stock. Without ``traffic`` the reason is unknown.
 
+Trends are robust to one order: outlier orders (:mod:`shopkeeper.store.outliers`: a bulk or
+mistyped order that distorts the figures) are left out, and a listing rises (or falls) only when
+it still does without its single largest order of the period (of the reference), ranked by that
+change without it — one buyer's bulk order is not a product trend.
+
 Daily reports compare the day with the average day of the 7 days before (one day against another
-is mostly noise at listing level); weekly reports compare the week with the week before.
+is mostly noise at listing level); weekly reports compare the week with the week before. A move
+needs ``MIN_ORDERS`` orders on the side it rests on.
 """
 
 from __future__ import annotations
@@ -19,11 +25,15 @@ from shopkeeper.reports.models import Mover, Movers, Window
 from shopkeeper.reports.periods import Periods
 from shopkeeper.reports.text import source_label
 from shopkeeper.store.metrics import line_gmv, paid
+from shopkeeper.store.outliers import outlier_order_ids
 from shopkeeper.store.query import Query
 from shopkeeper.text import change, t
 
 TOP = 5
 EPS = 1e-3
+MIN_ORDERS = 3
+"""A listing rises on at least this many orders in the period, and falls from at least this many in
+the window compared (one past sale gone is not "sales fell 100%", one bulk order not a trend)."""
 
 
 def reference(periods: Periods) -> tuple[Window, float]:
@@ -36,18 +46,25 @@ def reference(periods: Periods) -> tuple[Window, float]:
     return periods.previous[0], 1.0
 
 
-def _sales_sql(now: Window, ref: Window, scale: float) -> str:
+def _sales_sql(now: Window, ref: Window, scale: float, skip: list[str]) -> str:
+    excluded = ", ".join("'" + oid.replace("'", "''") + "'" for oid in skip)
     return f"""
-        SELECT p.product_id, any_value(p.title) AS title,
+        SELECT product_id, any_value(title) AS title,
           coalesce(sum(v) FILTER (WHERE d >= DATE '{now.start}'), 0) AS gmv,
           coalesce(sum(v) FILTER (WHERE d <= DATE '{ref.end}'), 0) * {scale} AS gmv_before,
+          coalesce(max(v) FILTER (WHERE d >= DATE '{now.start}'), 0) AS top_order,
+          coalesce(max(v) FILTER (WHERE d <= DATE '{ref.end}'), 0) * {scale} AS top_order_before,
+          count(DISTINCT order_id) FILTER (WHERE d >= DATE '{now.start}') AS orders_now,
+          count(DISTINCT order_id) FILTER (WHERE d <= DATE '{ref.end}') AS orders_ref,
           count(DISTINCT customer_id) FILTER (WHERE d >= DATE '{now.start}') AS buyers,
           count(DISTINCT customer_id) FILTER (WHERE d <= DATE '{ref.end}') * {scale} AS buyers_before
-        FROM (SELECT o.customer_id, CAST(o.created_at AS DATE) AS d, i.sku_id,
-                     {line_gmv()} AS v
-              FROM orders o JOIN order_items i USING (order_id)
-              WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN DATE '{ref.start}' AND DATE '{now.end}') s
-        JOIN products p USING (sku_id) GROUP BY p.product_id"""
+        FROM (SELECT p.product_id, any_value(p.title) AS title, o.order_id, any_value(o.customer_id) AS customer_id,
+                     CAST(o.created_at AS DATE) AS d, sum({line_gmv()}) AS v
+              FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+              WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN DATE '{ref.start}' AND DATE '{now.end}'
+                AND NOT list_contains([{excluded}]::VARCHAR[], o.order_id)
+              GROUP BY p.product_id, o.order_id, d) s
+        GROUP BY product_id"""
 
 
 def _traffic_sql(now: Window, ref: Window, scale: float) -> str:
@@ -135,7 +152,8 @@ def find_movers(db: Query, periods: Periods, lang: str) -> Movers:
     """The top rising and falling listings by GMV change."""
     ref, scale = reference(periods)
     now = periods.period
-    parts = [f"sales AS ({_sales_sql(now, ref, scale)})"]
+    skip = outlier_order_ids(db, ref.start, now.end)
+    parts = [f"sales AS ({_sales_sql(now, ref, scale, skip)})"]
     select, joins = "sales.*", ""
     if db.has("traffic"):
         parts.append(f"tr AS ({_traffic_sql(now, ref, scale)})")
@@ -147,10 +165,12 @@ def find_movers(db: Query, periods: Periods, lang: str) -> Movers:
         joins += " LEFT JOIN st USING (product_id)"
     base = f"WITH {', '.join(parts)} SELECT {select} FROM sales{joins}"
     rising = db.rows(
-        f"SELECT * FROM ({base}) WHERE gmv > gmv_before ORDER BY gmv - gmv_before DESC LIMIT {TOP}"
+        f"SELECT * FROM ({base}) WHERE gmv - top_order > gmv_before AND orders_now >= {MIN_ORDERS} "
+        f"ORDER BY gmv - top_order - gmv_before DESC LIMIT {TOP}"
     )
     falling = db.rows(
-        f"SELECT * FROM ({base}) WHERE gmv < gmv_before ORDER BY gmv - gmv_before LIMIT {TOP}"
+        f"SELECT * FROM ({base}) WHERE gmv < gmv_before - top_order_before AND orders_ref >= {MIN_ORDERS} "
+        f"ORDER BY gmv - gmv_before + top_order_before LIMIT {TOP}"
     )
     return Movers(
         basis=t(f"basis.{periods.kind}", lang),

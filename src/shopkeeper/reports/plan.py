@@ -4,6 +4,11 @@ Candidates, most urgent first: findings grouped by kind (severity, then money at
 the findings do not already cover (late shipping, ROI under target, refund rate up, conversion down),
 promotions starting within two weeks, then what the movers suggest. The owner's three decisions are
 the first three; the weekly plan takes three to five, with at least one per source that has any.
+
+Actions fit the data and never contradict each other: money at stake is counted once (a per-order
+finding a store finding lists is not added again), no ad advice without ad data, no "ship the N
+overdue orders" when none is overdue, and a listing with a complaint, stock, price or outlier
+finding (``DO_NOT_PUSH``) is never the riser to back.
 """
 
 from __future__ import annotations
@@ -29,6 +34,21 @@ PLAN_MAX, DECISIONS = 5, 3
 PROMO_HORIZON_DAYS = 14
 ON_TIME_FLOOR = 0.95
 REFUND_RISE, CONVERSION_FALL = 0.2, -0.1
+DO_NOT_PUSH = frozenset(
+    {
+        "negative_reviews",
+        "refund_spike",
+        "listing_quality",
+        "price_anomaly",
+        "out_of_stock",
+        "stockout_risk",
+        "outlier_order",
+        "delivery_late",
+        "cancellation_spike",
+        "traffic_black_hole",
+    }
+)
+"""Finding kinds after which a plan never says to push the same listing (more ads, back it)."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +76,60 @@ class Signals:
     overdue_orders: int = 0
     brand: str | None = None
 
+    @property
+    def has_ads(self) -> bool:
+        """Whether the store has ad data over the period (no ad advice without it)."""
+        spend = self.kpis.get("ad_spend")
+        return spend is not None and spend.value is not None
+
     def name(self, title: str, width: int = 28) -> str:
         """A listing's short name."""
         return short_title(title, width, self.brand)
 
 
+def _listed(f: Finding) -> set[str]:
+    """The entity ids an aggregate finding lists in its evidence (orders, SKUs, listings…)."""
+    out: set[str] = set()
+    for key in ("order_ids", "sku_ids", "product_ids", "entities"):
+        for item in f.evidence.get(key) or []:
+            out.add(str(item.get("id")) if isinstance(item, dict) else str(item))
+    return out
+
+
+def money_once(findings: list[Finding]) -> float:
+    """Money at stake over findings, each amount counted once: a per-entity finding that a store
+    finding of the same kind already lists is part of that finding's money.
+    """
+    listed = {(f.kind, i) for f in findings if f.entity.type == "store" for i in _listed(f)}
+    return sum(
+        f.money for f in findings if f.entity.type == "store" or (f.kind, f.entity.id) not in listed
+    )
+
+
+def _products_of(f: Finding) -> set[str]:
+    ids = {str(f.evidence[k]) for k in ("product_id",) if f.evidence.get(k) is not None}
+    ids |= {str(p) for p in f.evidence.get("product_ids") or []}
+    if f.entity.type == "product":
+        ids.add(f.entity.id)
+    for m in f.evidence.get("entities") or []:
+        if isinstance(m, dict) and m.get("type") == "product":
+            ids.add(str(m.get("id")))
+    return ids
+
+
+def troubled(s: Signals) -> set[str]:
+    """Listings with a finding that advises against pushing them (complaints, stock, price…)."""
+    return {p for f in s.findings if f.kind in DO_NOT_PUSH for p in _products_of(f)}
+
+
 def finding_actions(s: Signals) -> list[Action]:
-    """One action per finding kind, for its most urgent finding; the count says how many more."""
-    ranked = sorted(s.findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money, f.id))
+    """One action per finding kind, for its most urgent finding; the count says how many more.
+
+    A ``data_gap`` about a table is no action on the store (the report lists it with the missing
+    data); a store that stopped trading is.
+    """
+    actionable = [f for f in s.findings if f.kind != "data_gap" or "trading_stop" in f.evidence]
+    ranked = sorted(actionable, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money, f.id))
     first_of: dict[str, int] = {}
     for i, f in enumerate(ranked):
         first_of.setdefault(f.kind, i)
@@ -79,7 +145,7 @@ def finding_actions(s: Signals) -> list[Action]:
             if n == 1
             else head.title + pick(s.lang, f"（同类共 {n} 条）", f" ({n} like this)")
         )
-        stake = sum(f.money for f in items) or None
+        stake = money_once(items) or None
         out.append(
             Action(
                 subject=subject,
@@ -112,6 +178,13 @@ def kpi_actions(s: Signals) -> list[Action]:
                     s.lang,
                     f"今天清完超时未发的 {s.overdue_orders} 单，并排查仓库发货瓶颈",
                     f"Ship the {s.overdue_orders} overdue orders today and find the warehouse bottleneck",
+                )
+                if s.overdue_orders
+                else pick(
+                    s.lang,
+                    "排查这段时间发货超时的原因（仓库、快递揽收），避免再次超时",
+                    "Find why orders shipped late in this period (warehouse, carrier pick-up) "
+                    "before it happens again",
                 ),
                 why=pick(
                     s.lang,
@@ -221,7 +294,9 @@ def promotion_actions(s: Signals) -> list[Action]:
                 s.lang,
                 f"备货并设置活动推广预算，重点：{sellers}",
                 f"Stock up and set ad budgets; focus on {sellers}",
-            ),
+            )
+            if s.has_ads
+            else pick(s.lang, f"提前备货，重点：{sellers}", f"Stock up; focus on {sellers}"),
             why=pick(
                 s.lang,
                 f"{p.start:%m-%d} 开始（{p.days_away} 天后）",
@@ -238,8 +313,9 @@ def promotion_actions(s: Signals) -> list[Action]:
 def mover_actions(s: Signals) -> list[Action]:
     """Ride the best riser; find out why the worst faller fell."""
     out: list[Action] = []
-    if s.movers and s.movers.rising:
-        m = s.movers.rising[0]
+    risers = [m for m in (s.movers.rising if s.movers else []) if m.product_id not in troubled(s)]
+    if risers:
+        m = risers[0]
         name = s.name(m.title, 44)
         out.append(
             Action(
@@ -248,7 +324,9 @@ def mover_actions(s: Signals) -> list[Action]:
                     s.lang,
                     "加码：确保库存充足，适当提高推广预算",
                     "Back it: keep it in stock and raise its ad budget",
-                ),
+                )
+                if s.has_ads
+                else pick(s.lang, "加码：确保库存充足", "Back it: keep it in stock"),
                 why=pick(
                     s.lang,
                     f"支付金额 {money(m.change, s.currency, s.lang, digits=None)}（{m.reason_text}）",

@@ -22,12 +22,14 @@ from shopkeeper.reports.models import (
     ReportKind,
     Role,
     Sections,
+    Window,
 )
 from shopkeeper.reports.movers import find_movers
 from shopkeeper.reports.periods import Periods, plan_periods
 from shopkeeper.reports.roles import ROLES, shows_kind
 from shopkeeper.reports.text import common_brand, missing_text, short_title
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.coverage import Coverage
 from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
@@ -77,11 +79,15 @@ def _has(db: Query, need: str) -> bool:
     return db.has_column(table, column) if column else db.has(table)
 
 
-def _mark_missing(kpis: list[Kpi], db: Query, lang: str) -> list[Missing]:
+def _mark_missing(
+    kpis: list[Kpi], db: Query, lang: str, coverage: Coverage, period: Window
+) -> list[Missing]:
     missing: dict[str, list[str]] = {}
     for k in kpis:
         need = KPI_NEEDS.get(k.key)
-        if need and not _has(db, need):
+        table = need.partition(".")[0] if need else ""
+        gap = bool(need) and coverage.unknown(table, period.start, period.end)
+        if need and (not _has(db, need) or gap):
             k.note = missing_text([need], lang)
             missing.setdefault(need, []).append(k.key)
     return [
@@ -169,11 +175,12 @@ def build_report(
     language: Lang = lang or config.language
     end = as_of or default_as_of(wh, config.timezone) or today(config.timezone)
     periods = plan_periods(kind, end)
-    components = collect_components(db, periods.all, config)
+    coverage = Coverage.of(wh.con, end)
+    components = collect_components(db, periods.all, config, coverage)
     all_kpis = build_kpis(list(KPIS), periods, components, config, language)
     view = ROLES[role]
     kpis = [k for key in view.kpis for k in all_kpis if k.key == key]
-    missing = _mark_missing(kpis, db, language)
+    missing = _mark_missing(kpis, db, language, coverage, periods.period)
     found = inspection or inspect_store(wh, store, as_of=end, lang=language)
     shown = [f for f in found.findings if shows_kind(role, f.kind)]
     movers = find_movers(db, periods, language)

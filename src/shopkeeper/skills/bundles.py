@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shopkeeper.analytics.basket import association_rules, frequent_itemsets
-from shopkeeper.skills.common import DataAnswer, Recommendation, open_store
+from shopkeeper.skills.common import DataAnswer, Recommendation, SegmentFilter, open_store
+from shopkeeper.skills.itemsets import MAX_BASKET_ITEMS, mine
 from shopkeeper.skills.registry import SkillContext, skill
 from shopkeeper.skills.render import Lang, num, pct, tr
 from shopkeeper.skills.sales import Period
 from shopkeeper.store.metrics import line_gmv, paid
 
 
-class BundleArgs(Period):
-    """Which orders to mine (default: the last 90 days) and how strong a rule must be."""
+class BundleArgs(Period, SegmentFilter):
+    """Which orders to mine (default: the last 90 days, all or one segment) and how strong a rule must be."""
 
     days: int = Field(
         default=90, ge=1, le=3660, description="length of the period when `start` is not given"
@@ -33,7 +32,13 @@ class BundleArgs(Period):
         default=0.05, ge=0, le=1, description="P(consequents | antecedents) a rule needs"
     )
     min_lift: float = Field(default=1.2, ge=0, description="1 = no better than chance")
-    max_items: int = Field(default=3, ge=2, le=4, description="largest itemset (pairs, triples…)")
+    max_items: int = Field(default=3, ge=2, le=3, description="largest itemset (pairs or triples)")
+    max_basket_items: int = Field(
+        default=MAX_BASKET_ITEMS,
+        ge=2,
+        le=1000,
+        description="orders with more frequent items than this (wholesale restocks) are not mined",
+    )
     limit: int = Field(default=20, ge=1, le=500, description="at most this many rules and bundles")
 
 
@@ -75,18 +80,34 @@ class CopurchaseBundles(DataAnswer):
 
     start: dt.date | None = None
     end: dt.date | None = None
+    segment: str | None = Field(default=None, description="the segment filter, e.g. country=France")
     baskets: int = Field(default=0, description="paid orders mined")
     multi_item_baskets: int = Field(default=0, description="orders with two items or more")
+    skipped_baskets: int = Field(
+        default=0, description="orders left out for holding more than max_basket_items items"
+    )
+    min_orders: int = Field(
+        default=0, description="orders an itemset needed: max(min_count, min_support × baskets)"
+    )
     rules: list[RuleRow] = Field(default_factory=list, description="highest lift first")
     bundles: list[Bundle] = Field(default_factory=list)
 
     def render(self, lang: Lang, currency: str = "") -> str:
         """Baskets mined, then the rules "buyers of A also buy B"."""
+        seg = f" ({self.segment})" if self.segment else ""
         head = tr(
             lang,
-            f"{self.start} 至 {self.end}：{num(self.baskets)} 笔订单，其中 {num(self.multi_item_baskets)} 笔买了多件商品。",
-            f"{self.start} to {self.end}: {num(self.baskets)} orders, {num(self.multi_item_baskets)} with several items.",
+            f"{self.start} 至 {self.end}{seg}：{num(self.baskets)} 笔订单，其中 {num(self.multi_item_baskets)} 笔买了多件商品；"
+            f"组合至少出现在 {num(self.min_orders)} 笔订单中才计入。",
+            f"{self.start} to {self.end}{seg}: {num(self.baskets)} orders, {num(self.multi_item_baskets)} with several items; "
+            f"a combination counts from {num(self.min_orders)} orders on.",
         )
+        if self.skipped_baskets:
+            head += tr(
+                lang,
+                f"另有 {num(self.skipped_baskets)} 笔超大订单（批量补货）未计入。",
+                f" {num(self.skipped_baskets)} very large orders (bulk restocks) were left out.",
+            )
         rows = []
         for r in self.rules:
             lhs = " + ".join(x.title or x.id for x in r.antecedents)
@@ -107,11 +128,21 @@ def copurchase_bundles(ctx: SkillContext, args: BundleArgs) -> CopurchaseBundles
     key = "p.product_id" if args.level == "product" else "i.sku_id"
     with open_store(ctx) as d:
         start, end = d.window(args)
-        lines = d.rows(
+        where, params = args.segment_sql(d)
+        mined = mine(
+            d,
             f"""SELECT o.order_id, {key} AS item FROM orders o JOIN order_items i USING (order_id)
                 JOIN products p USING (sku_id)
-                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? AND {line_gmv()} >= 0""",
-            [start, end],
+                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $start AND $end
+                  AND {line_gmv()} >= 0 AND {where}""",
+            {**params, "start": start, "end": end},
+            min_support=args.min_support,
+            min_count=args.min_count,
+            min_confidence=args.min_confidence,
+            min_lift=args.min_lift,
+            max_len=args.max_items,
+            max_basket_items=args.max_basket_items,
+            limit=args.limit,
         )
         names = {
             r["id"]: Item(id=r["id"], title=r["title"], price=round(r["price"], 2))
@@ -122,32 +153,20 @@ def copurchase_bundles(ctx: SkillContext, args: BundleArgs) -> CopurchaseBundles
         }
         currency = d.currency
         text = d.text
-    baskets: dict[str, set[str]] = defaultdict(set)
-    for line in lines:
-        baskets[line["order_id"]].add(line["item"])
-    n = len(baskets)
-    sets = frequent_itemsets(
-        list(baskets.values()), args.min_support, max_len=args.max_items, min_count=args.min_count
-    )
-    rules = association_rules(sets, n, min_confidence=args.min_confidence, min_lift=args.min_lift)
 
-    def items(ids: frozenset[str]) -> list[Item]:
-        return [names.get(i, Item(id=i, title=i, price=0.0)) for i in sorted(ids)]
+    def items(ids: list[str]) -> list[Item]:
+        return [names.get(i, Item(id=i, title=i, price=0.0)) for i in ids]
 
-    best: dict[frozenset[str], float] = {}
-    for r in rules:
-        s = r.antecedent | r.consequent
-        best[s] = max(best.get(s, 0.0), r.lift)
     bundles = [
         Bundle(
-            items=items(s),
-            orders=sets[s],
-            support=round(sets[s] / n, 6),
-            lift=round(lift, 3),
-            list_price_total=round(sum(i.price for i in items(s)), 2),
+            items=items(b["items"]),
+            orders=b["orders"],
+            support=round(b["support"], 6),
+            lift=round(b["lift"], 3),
+            list_price_total=round(sum(i.price for i in items(b["items"])), 2),
         )
-        for s, lift in sorted(best.items(), key=lambda kv: (-sets[kv[0]] * kv[1], sorted(kv[0])))
-    ][: args.limit]
+        for b in mined.bundles
+    ]
     recs = [
         Recommendation(
             text=text(
@@ -164,28 +183,31 @@ def copurchase_bundles(ctx: SkillContext, args: BundleArgs) -> CopurchaseBundles
         currency=currency,
         start=start,
         end=end,
-        baskets=n,
-        multi_item_baskets=sum(1 for b in baskets.values() if len(b) > 1),
+        segment=args.segment_label() or None,
+        baskets=mined.baskets,
+        multi_item_baskets=mined.multi_item_baskets,
+        skipped_baskets=mined.skipped_baskets,
+        min_orders=mined.need,
         rules=[
             RuleRow(
-                antecedents=items(r.antecedent),
-                consequents=items(r.consequent),
-                orders=r.count,
-                support=round(r.support, 6),
-                antecedent_support=round(r.antecedent_support, 6),
-                consequent_support=round(r.consequent_support, 6),
-                confidence=round(r.confidence, 6),
-                lift=round(r.lift, 6),
+                antecedents=items(r["antecedents"]),
+                consequents=items(r["consequents"]),
+                orders=r["orders"],
+                support=round(r["support"], 6),
+                antecedent_support=round(r["antecedent_support"], 6),
+                consequent_support=round(r["consequent_support"], 6),
+                confidence=round(r["confidence"], 6),
+                lift=round(r["lift"], 6),
             )
-            for r in rules[: args.limit]
+            for r in mined.rules
         ],
         bundles=bundles,
         recommendations=recs,
         note=None
-        if rules
+        if mined.rules
         else text(
-            f"没有一组商品同单购买的频率明显高于随机（提升度 ≥ {args.min_lift:g}，至少 {args.min_count} 单）",
+            f"没有一组商品同单购买的频率明显高于随机（提升度 ≥ {args.min_lift:g}，至少 {mined.need} 单）",
             f"no items are bought together clearly more often than by chance (lift ≥ {args.min_lift:g}, "
-            f"at least {args.min_count} orders)",
+            f"at least {mined.need} orders)",
         ),
     )

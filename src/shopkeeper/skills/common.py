@@ -16,16 +16,19 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 from pydantic import BaseModel, Field
 
+from shopkeeper.errors import ShopkeeperError
 from shopkeeper.skills.registry import SkillContext
 from shopkeeper.skills.render import Lang, currency_of, generic, tr
-from shopkeeper.skills.sales import Period, _bounds
+from shopkeeper.skills.sales import Period, _bounds, previous_days
 from shopkeeper.store.config import DEFAULT_CURRENCY, StoreConfig
+from shopkeeper.store.coverage import Coverage
 from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
@@ -103,12 +106,28 @@ class StoreData(Query):
         return pick(self.lang, zh, en)
 
     def window(self, period: Period) -> tuple[dt.date, dt.date]:
-        """The period's first and last day (default: ending at the last day with orders)."""
+        """The period's first and last day (default: ending on the store's default day)."""
         return _bounds(self.wh, period)
 
     def window_end(self) -> dt.date:
-        """The last day with orders (the default end of every period)."""
+        """The last complete day of real trading (the default end of every period)."""
         return self.window(Period(days=1))[1]
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """Where the store's daily tables miss days (figures there are unknown, not 0)."""
+        return Coverage.of(self.con)
+
+    def unknown(self, table: str, start: dt.date, end: dt.date) -> bool:
+        """Whether ``table`` misses days in ``start``..``end`` (its figures there are unknown)."""
+        return self.coverage.unknown(table, start, end)
+
+    def gap_note(self, table: str, start: dt.date, end: dt.date) -> str:
+        """Says that ``table`` has no data over part of ``start``..``end``."""
+        return self.text(
+            f"{table} 在 {start} 至 {end} 有缺失的日期：这段时间的相关比率未知，不是 0",
+            f"{table} misses days between {start} and {end}: rates over them are unknown, not 0",
+        )
 
     def answer_base(self, *needs: str) -> dict[str, Any]:
         """``missing``, ``note`` and ``currency`` for an answer needing these tables."""
@@ -146,10 +165,8 @@ def open_store(ctx: SkillContext) -> Iterator[StoreData]:
         yield StoreData(wh, config, answer_lang(ctx, config), tables)
 
 
-def previous_window(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The window of the same length just before ``start..end``."""
-    length = (end - start).days + 1
-    return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+previous_window = previous_days
+"""The window of the same length just before ``start..end`` (:func:`~shopkeeper.skills.sales.previous_days`)."""
 
 
 def pct_change(now: float, before: float) -> float | None:
@@ -174,8 +191,54 @@ def end_of_day(d: StoreData, day: dt.date) -> dt.datetime:
 
 
 class PeriodArgs(Period):
-    """A period; the default is the 30 days ending with the last day with orders."""
+    """A period; the default is the 30 days ending with the last complete day of real trading."""
 
     days: int = Field(
         default=30, ge=1, le=3660, description="length of the period when `start` is not given"
     )
+
+
+class SegmentFilter(BaseModel):
+    """Which orders count: all of them, or those of one country, province or channel."""
+
+    country: str | None = Field(
+        default=None, description="only orders shipped to this country (receiver_country)"
+    )
+    province: str | None = Field(
+        default=None, description="only orders shipped to this province (receiver_province)"
+    )
+    channel: str | None = Field(default=None, description="only orders from this channel")
+
+    def segment_sql(self, d: StoreData, alias: str = "o") -> tuple[str, dict[str, Any]]:
+        """The ``WHERE`` condition on ``orders`` and its named parameters (``TRUE`` when unset);
+        values match case-insensitively, ignoring surrounding spaces.
+        """
+        wanted = {
+            "receiver_country": self.country,
+            "receiver_province": self.province,
+            "channel": self.channel,
+        }
+        conds, params = ["TRUE"], {}
+        for column, value in wanted.items():
+            if value is None:
+                continue
+            if not d.scalar(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = ?",
+                [column],
+            ):
+                raise SegmentUnavailable(
+                    f"the store's orders have no {column!r} column, so they cannot be filtered "
+                    f"by {value!r}; re-import the store with that column"
+                )
+            conds.append(f"lower(trim({alias}.{column})) = lower(trim(${column}))")
+            params[column] = value
+        return " AND ".join(conds), params
+
+    def segment_label(self) -> str:
+        """The filter as text (``country=France``), empty when unset."""
+        parts = [("country", self.country), ("province", self.province), ("channel", self.channel)]
+        return ", ".join(f"{k}={v}" for k, v in parts if v is not None)
+
+
+class SegmentUnavailable(ShopkeeperError, LookupError):
+    """A segment filter names a column the store's orders do not have."""

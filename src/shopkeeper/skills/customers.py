@@ -3,6 +3,11 @@
 Buyers are customers with a paid order in the lookback; recency is days from their last order to
 the last day, frequency their paid orders, monetary what they paid (order ``pay_amount``, else
 the sum of its lines). Thresholds are the means over all buyers (the classic model).
+
+Guest checkouts (an empty ``customer_id``) are orders, not customers: nobody can count, contact or
+target them, so they are reported apart (``guest_orders``, ``guest_gmv``) and never segmented. On a
+store where nearly every customer buys once (:data:`ONE_TIME_SHARE`) the frequency split means
+nothing: the answer says so and recommends winning second orders instead of a campaign per segment.
 """
 
 from __future__ import annotations
@@ -13,11 +18,23 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.rfm import LABELS, SEGMENTS, RFMSegmenter
-from shopkeeper.skills.common import DataAnswer, Recommendation, open_store, ratio
+from shopkeeper.skills.common import (
+    DataAnswer,
+    Recommendation,
+    SegmentFilter,
+    open_store,
+    ratio,
+)
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, money, num, pct, tr
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.text import pick
+
+ONE_TIME_SHARE = 0.9
+"""From this share of one-order customers on, RFM segments are not turned into campaigns."""
+CONTACTS = 5
+"""Customers listed (by spend) for each segment worth reaching out to."""
+OUTREACH = ("important_retain", "important_win_back", "important_develop")
 
 ACTIONS: dict[str, tuple[str, str]] = {
     "important_value": (
@@ -55,11 +72,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-class SegmentArgs(BaseModel):
-    """Which buyers to segment."""
+class SegmentArgs(SegmentFilter):
+    """Which buyers to segment (all, or one country, province or channel)."""
 
     end: dt.date | None = Field(
-        default=None, description="last day (default: the last day with orders)"
+        default=None, description="last day (default: the last complete day of real trading)"
     )
     days: int = Field(
         default=365, ge=7, le=3660, description="lookback for recency, frequency and spend"
@@ -86,6 +103,10 @@ class Segment(BaseModel):
     repeat_rate: float = Field(description="share of its buyers with 2+ orders (0-1)")
     avg_recency_days: float
     suggested_action: str
+    top_customers: list[str] = Field(
+        default_factory=list,
+        description="customer ids to reach, highest spend first (segments worth an outreach)",
+    )
 
 
 class CustomerSegments(DataAnswer):
@@ -93,8 +114,13 @@ class CustomerSegments(DataAnswer):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    customers: int = 0
-    gmv: float = 0.0
+    customers: int = Field(default=0, description="buyers with a customer_id (guests apart)")
+    gmv: float = Field(default=0.0, description="what those customers paid (money)")
+    guest_orders: int = Field(default=0, description="paid guest checkouts in the lookback")
+    guest_gmv: float = Field(default=0.0, description="what the guest checkouts paid (money)")
+    one_time_share: float | None = Field(
+        default=None, description="customers with one order / customers (0-1)"
+    )
     avg_order_value: float | None = None
     repeat_rate: float | None = Field(
         default=None, description="buyers with 2+ orders / buyers (0-1)"
@@ -127,6 +153,12 @@ class CustomerSegments(DataAnswer):
             )
             for r in self.segments
         ]
+        if self.guest_orders:
+            head += tr(
+                lang,
+                f"另有 {num(self.guest_orders)} 笔游客订单（{money(self.guest_gmv, cur, lang)}），没有客户身份，不计入客户。",
+                f" {num(self.guest_orders)} guest checkouts ({money(self.guest_gmv, cur, lang)}) have no customer and are not counted as customers.",
+            )
         tail = self.model_copy(update={"recommendations": []}).tail(lang)
         return "\n".join([head, *rows[:8], *tail])
 
@@ -138,18 +170,27 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
         end = args.end or d.window_end()
         start = end - dt.timedelta(days=args.days - 1)
         recent = end - dt.timedelta(days=args.recent_days - 1)
+        where, params = args.segment_sql(d)
+        paid_orders = f"""SELECT o.order_id, nullif(trim(o.customer_id), '') AS customer_id,
+                            CAST(o.created_at AS DATE) AS day, {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS paid
+                     FROM orders o JOIN order_items i USING (order_id)
+                     WHERE {paid()} AND CAST(o.created_at AS DATE) <= $end AND {where}
+                     GROUP BY o.order_id, o.customer_id, day, o.pay_amount"""
+        params |= {"end": end, "start": start}
         rows = d.rows(
-            f"""WITH o AS (
-                    SELECT o.order_id, o.customer_id, CAST(o.created_at AS DATE) AS day,
-                           {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS paid
-                    FROM orders o JOIN order_items i USING (order_id)
-                    WHERE {paid()} AND CAST(o.created_at AS DATE) <= $end GROUP BY o.order_id, o.customer_id, day, o.pay_amount)
+            f"""WITH o AS ({paid_orders})
                 SELECT customer_id, $end - max(day) AS recency, count(*) FILTER (WHERE day >= $start) AS orders,
                        coalesce(sum(paid) FILTER (WHERE day >= $start), 0) AS spend, min(day) AS first_day,
                        max(day) >= $recent AS recent
-                FROM o GROUP BY 1 HAVING count(*) FILTER (WHERE day >= $start) > 0""",
-            {"end": end, "start": start, "recent": recent},
+                FROM o WHERE customer_id IS NOT NULL
+                GROUP BY 1 HAVING count(*) FILTER (WHERE day >= $start) > 0 ORDER BY customer_id""",
+            params | {"recent": recent},
         )
+        guests = d.rows(
+            f"""WITH o AS ({paid_orders}) SELECT count(*) AS n, coalesce(sum(paid), 0) AS gmv
+                FROM o WHERE customer_id IS NULL AND day >= $start""",
+            params,
+        )[0]
         lang, currency = d.lang, d.currency
     seg = RFMSegmenter(center=args.center).fit(
         [r["recency"] for r in rows], [r["orders"] for r in rows], [r["spend"] for r in rows]
@@ -175,23 +216,23 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
                 repeat_rate=round(sum(int(r["orders"]) >= 2 for r in members) / len(members), 4),
                 avg_recency_days=round(sum(r["recency"] for r in members) / len(members), 1),
                 suggested_action=pick(lang, *ACTIONS[key]),
+                top_customers=[
+                    r["customer_id"] for r in sorted(members, key=lambda r: -r["spend"])[:CONTACTS]
+                ]
+                if key in OUTREACH
+                else [],
             )
         )
     segments.sort(key=lambda s: -s.gmv)
     recent_rows = [r for r in rows if r["recent"]]
     new = sum(1 for r in recent_rows if r["first_day"] >= recent)
-    recs = [
-        Recommendation(
-            text=pick(
-                lang,
-                f"{s.label}（{s.customers}）：{s.suggested_action}",
-                f"{s.label} ({s.customers}): {s.suggested_action}",
-            )
-        )
-        for s in segments
-        if s.key in ("important_retain", "important_win_back", "important_develop")
-    ]
+    one_time = ratio(sum(int(r["orders"]) == 1 for r in rows), len(rows))
+    recs, note = _advice(segments, one_time, lang)
     return CustomerSegments(
+        note=note,
+        guest_orders=int(guests["n"]),
+        guest_gmv=round(float(guests["gmv"]), 2),
+        one_time_share=one_time,
         currency=currency,
         start=start,
         end=end,
@@ -212,6 +253,42 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
         returning_buyers=len(recent_rows) - new,
         recommendations=recs,
     )
+
+
+def _advice(
+    segments: list[Segment], one_time: float | None, lang: Lang
+) -> tuple[list[Recommendation], str | None]:
+    """An outreach per valuable segment, or — when nearly everyone bought once — one note and
+    one recommendation: the store's task is a second order, not a campaign per segment.
+    """
+    if one_time is not None and one_time >= ONE_TIME_SHARE:
+        note = pick(
+            lang,
+            f"{pct(one_time)} 的客户只买过一次：RFM 分群在这里区分不出谁更忠诚，不宜按分群做营销。",
+            f"{pct(one_time)} of customers bought only once: RFM segments cannot tell loyal customers "
+            "apart here, so they are no basis for campaigns.",
+        )
+        rec = Recommendation(
+            text=pick(
+                lang,
+                "先促成第二单：首单后跟进使用体验、随包裹附复购券，并对比复购率变化",
+                "Win second orders first: follow up after the first order and include a repeat-purchase "
+                "coupon in the parcel, then watch the repeat rate",
+            )
+        )
+        return [rec], note
+    recs = [
+        Recommendation(
+            text=pick(
+                lang,
+                f"{s.label}（{s.customers}）：{s.suggested_action}",
+                f"{s.label} ({s.customers}): {s.suggested_action}",
+            )
+        )
+        for s in segments
+        if s.key in OUTREACH
+    ]
+    return recs, None
 
 
 def register(registry: SkillRegistry) -> None:

@@ -10,26 +10,28 @@ policy allows, through the built-in outbox connector.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from shopkeeper.errors import ConfigError
 from shopkeeper.ops.actions import ACTIONS
 from shopkeeper.ops.approvals import ActionRecord, list_actions, propose
 from shopkeeper.ops.connectors import OutboxConnector
 from shopkeeper.ops.memory import (
+    EmptyMemory,
     Memory,
-    MemoryKind,
-    memories_of,
-    recall,
+    MemoryQuery,
+    NewMemory,
+    RecalledMemory,
+    add_memory,
+    find_memories,
 )
-from shopkeeper.ops.memory import (
-    remember as remember_memory,
-)
+from shopkeeper.ops.rules import enforcement
+from shopkeeper.skills.proposals import Named, fill_target, invalid_params
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, params_text, plural, tr
+from shopkeeper.text import lang_of
 
 
 class ApprovalArgs(BaseModel):
@@ -81,9 +83,14 @@ class ProposeArgs(BaseModel):
         description='the action\'s arguments, e.g. {"sku_id": "A1", "price": 59}',
     )
     reason: str = Field(default="", description="why (shown to the approver)")
+    target: str = Field(
+        default="",
+        description="the product, SKU or campaign in the merchant's words when its id is not "
+        "known (resolved by id or name; several matches become a question)",
+    )
 
 
-Decision = Literal["auto_executed", "pending", "refused", "invalid"]
+Decision = Literal["auto_executed", "pending", "refused", "invalid", "question"]
 
 
 class ProposalResult(BaseModel):
@@ -94,15 +101,26 @@ class ProposalResult(BaseModel):
     )
     reasons: list[str] = Field(default_factory=list)
     action: ActionRecord | None = None
+    question: str | None = Field(
+        default=None, description="what is missing, asked of the merchant (decision: question)"
+    )
+    candidates: list[Named] = Field(
+        default_factory=list, description="what the merchant may have meant, to choose from"
+    )
 
     def render(self, lang: Lang, currency: str = "") -> str:
-        """The action and what the policy decided, with its reasons."""
+        """The action and what the policy decided, with its reasons (or the question to answer)."""
+        if self.decision == "question" and self.question:
+            rows = [f"- {c.id} {c.name}" for c in self.candidates[:8]]
+            return "\n".join([self.question, *rows, *(f"- {r}" for r in self.reasons)])
         zh, en = _DECISION_TEXT[self.decision]
         what = (
             f"{self.action.action} {params_text(self.action.params)}".strip() if self.action else ""
         )
         head = tr(lang, f"操作 {what}：{zh}。", f"Action {what}: {en}.")
-        return "\n".join([head, *(f"- {r}" for r in self.reasons)])
+        done = self.action is not None and self.decision == "auto_executed"
+        sent = [self.action.outcome(lang)] if self.action and done else []
+        return "\n".join([head, *(f"- {r}" for r in self.reasons), *sent])
 
 
 _DECISION_TEXT: dict[Decision, tuple[str, str]] = {
@@ -113,14 +131,37 @@ _DECISION_TEXT: dict[Decision, tuple[str, str]] = {
     ),
     "refused": ("被规则拒绝", "refused by policy"),
     "invalid": ("无法提交", "could not be proposed"),
+    "question": ("还缺信息", "needs more information"),
 }
 
 
 @skill(tags=("ops", "writes", "manager"))
 def propose_action(ctx: SkillContext, args: ProposeArgs) -> ProposalResult:
-    """Propose a typed action (change_price, change_bid, replenish, ...); the store's policy runs it, queues it for approval or refuses it."""
+    """Propose a typed action (change_price, change_bid, replenish, ...) on a product or campaign named by id or name; the store's policy runs it, queues it for approval or refuses it."""
+    lang = lang_of(ctx.language)
+    known = ", ".join(a for a in ACTIONS if not a.startswith("cs."))
     if not args.action:
-        return ProposalResult(decision="invalid", reasons=[f"name an action: {', '.join(ACTIONS)}"])
+        return ProposalResult(
+            decision="question",
+            question=tr(lang, "要做哪个操作？可以是：", "Which action should I take? One of:")
+            + " "
+            + known,
+        )
+    if args.action not in ACTIONS:
+        return ProposalResult(
+            decision="invalid",
+            reasons=[
+                tr(
+                    lang,
+                    f"没有 {args.action!r} 这个操作，可以是：{known}",
+                    f"there is no action {args.action!r}; use one of: {known}",
+                )
+            ],
+        )
+    params = dict(args.params)
+    asked = fill_target(ctx, args.action, params, args.target, lang)
+    if asked is not None:
+        return ProposalResult(decision="question", question=asked[0], candidates=asked[1])
     engine = ctx.engine
     try:
         record = propose(
@@ -129,29 +170,22 @@ def propose_action(ctx: SkillContext, args: ProposeArgs) -> ProposalResult:
             OutboxConnector(ctx.settings.home / "stores", engine),
             ctx.store,
             args.action,
-            args.params,
+            params,
             reason=args.reason,
             proposed_by=ctx.actor,
         )
+    except ValidationError as exc:
+        return ProposalResult(decision="invalid", reasons=[invalid_params(exc, lang)])
     except (ConfigError, ValueError) as exc:  # unknown action or arguments that do not validate
         return ProposalResult(decision="invalid", reasons=[str(exc)])
     decision: Decision = (
         "pending"
         if record.status == "pending"
         else "auto_executed"
-        if record.status in ("executed", "executing")
+        if record.status in ("executed", "executing", "sent_to_outbox")
         else "refused"
     )
     return ProposalResult(decision=decision, reasons=record.reasons, action=record)
-
-
-class RememberArgs(BaseModel):
-    """Something the merchant wants the team to remember."""
-
-    text: str = Field(default="", description="the rule, preference, decision or note, as said")
-    kind: MemoryKind = Field(
-        default="note", description="rule (enforced where it can be), preference, decision or note"
-    )
 
 
 class Remembered(BaseModel):
@@ -170,39 +204,22 @@ class Remembered(BaseModel):
                     *([self.note] if self.note else []),
                 ]
             )
-        return tr(lang, f"记住了：{self.memory.text}", f"Remembered: {self.memory.text}")
+        said = tr(lang, f"记住了：{self.memory.text}", f"Remembered: {self.memory.text}")
+        return "\n".join([said, *([self.note] if self.note else [])])
 
 
 @skill(tags=("ops", "writes", "manager"))
-def remember(ctx: SkillContext, args: RememberArgs) -> Remembered:
+def remember(ctx: SkillContext, args: NewMemory) -> Remembered:
     """Remember a merchant's rule, preference, decision or note for this store (a pricing rule becomes a floor the policy enforces)."""
-    if not args.text.strip():
+    try:
+        memory = add_memory(ctx.engine, ctx.store, args, source=ctx.actor)
+    except EmptyMemory:
         return Remembered(stored=False, note="nothing to remember: give the text")
-    return Remembered(
-        stored=True,
-        memory=remember_memory(ctx.engine, ctx.store, args.text, kind=args.kind, source=ctx.actor),
-    )
-
-
-class RecallArgs(BaseModel):
-    """What to look for."""
-
-    query: str = Field(default="", description="words to match (empty: the latest memories)")
-    k: int = Field(default=5, ge=1, le=100, description="at most this many")
-
-
-class RecalledMemory(BaseModel):
-    """A memory and how well it matches."""
-
-    memory_id: str
-    kind: str
-    text: str
-    created_at: dt.datetime
-    score: float | None = Field(description="BM25 relevance (None when listing the latest)")
+    return Remembered(stored=True, memory=memory, note=enforcement(memory, ctx.language))
 
 
 class RecalledMemories(BaseModel):
-    """Memories relevant to the query, best first."""
+    """Memories relevant to the query, best first (without a query: oldest first)."""
 
     memories: list[RecalledMemory]
 
@@ -217,26 +234,9 @@ class RecalledMemories(BaseModel):
 
 
 @skill(tags=("ops", "manager"))
-def recall_memory(ctx: SkillContext, args: RecallArgs) -> RecalledMemories:
+def recall_memory(ctx: SkillContext, args: MemoryQuery) -> RecalledMemories:
     """The store's memories relevant to a query (rules, preferences, decisions, notes), best first."""
-    found: list[tuple[Memory, float | None]]
-    if args.query.strip():
-        found = [(m, s) for m, s in recall(ctx.engine, ctx.store, args.query, k=args.k)]
-    else:
-        latest = list(reversed(memories_of(ctx.engine, ctx.store)))[: args.k]
-        found = [(m, None) for m in latest]
-    return RecalledMemories(
-        memories=[
-            RecalledMemory(
-                memory_id=m.memory_id,
-                kind=m.kind,
-                text=m.text,
-                created_at=m.created_at,
-                score=round(s, 4) if s is not None else None,
-            )
-            for m, s in found
-        ]
-    )
+    return RecalledMemories(memories=find_memories(ctx.engine, ctx.store, args))
 
 
 def register(registry: SkillRegistry) -> None:

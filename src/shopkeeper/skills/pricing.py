@@ -8,6 +8,7 @@ nothing sold); competitors' prices are each watched listing's latest price in th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -22,6 +23,7 @@ from shopkeeper.skills.common import (
 from shopkeeper.skills.forecasting import sales_forecast
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, money, num, tr
+from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.metrics import line_gmv, paid
 
 Position = Literal["cheapest", "below", "in_line", "above", "far_above"]
@@ -126,18 +128,28 @@ def _position(index: float, cheapest: bool, far: float) -> Position:
     return "above" if index > 1.05 else "below" if index < 0.95 else "in_line"
 
 
+def own_shops(config: StoreConfig | None) -> list[str]:
+    """The merchant's own shops (``own_shops`` in store.toml, and the store's name): never
+    competitors, whatever the competitors table lists.
+    """
+    if config is None:
+        return []
+    return sorted({*config.own_shops, config.name.strip()} - {""})
+
+
 def _listings(
     d: StoreData, skus: list[SkuPrice], args: PriceArgs, start: dt.date, end: dt.date
 ) -> list[ListingPosition]:
     comp = d.rows(
         """WITH last AS (SELECT our_product_id, competitor_product_id, arg_max(competitor_price, date) AS price
-                        FROM competitors WHERE date BETWEEN $s AND $e AND competitor_price IS NOT NULL GROUP BY 1, 2)
+                        FROM competitors WHERE date BETWEEN $s AND $e AND competitor_price IS NOT NULL
+                          AND NOT list_contains($own, competitor_shop) GROUP BY 1, 2)
            SELECT l.our_product_id AS product_id, count(*) AS n, min(price)::DOUBLE AS lo, median(price)::DOUBLE AS mid,
                   max(price)::DOUBLE AS hi,
                   (SELECT coalesce(sum(lost_buyers), 0) FROM competitors c WHERE c.our_product_id = l.our_product_id
-                     AND c.date BETWEEN $s AND $e) AS lost
+                     AND c.date BETWEEN $s AND $e AND NOT list_contains($own, c.competitor_shop)) AS lost
            FROM last l GROUP BY 1""",
-        {"s": start, "e": end},
+        {"s": start, "e": end, "own": own_shops(d.config) or [""]},
     )
     out = []
     for c in comp:
@@ -185,6 +197,22 @@ def _sku(r: dict[str, Any]) -> SkuPrice:
     )
 
 
+def _below_cost_text(s: SkuPrice, text: Callable[[str, str], str]) -> str:
+    """Says which price is under the cost — the list price, or what buyers paid — and only that."""
+    cost = s.cost or 0.0
+    if s.price < cost:
+        return text(
+            f"{s.title}（{s.sku_id}）标价 {s.price:g} 低于成本 {cost:g}：调价",
+            f"{s.title} ({s.sku_id}) is listed at {s.price:g}, under its cost {cost:g}: reprice it",
+        )
+    paid = s.avg_paid_price or 0.0
+    return text(
+        f"{s.title}（{s.sku_id}）标价 {s.price:g} 高于成本，但买家平均实付 {paid:g} 低于成本 {cost:g}：停止或收窄折扣",
+        f"{s.title} ({s.sku_id}) is listed at {s.price:g}, above cost, but buyers paid {paid:g} on "
+        f"average, under its cost {cost:g}: stop or narrow the discount",
+    )
+
+
 @skill(tags=("data", "analyst", "manager"))
 def price_check(ctx: SkillContext, args: PriceArgs) -> PriceCheck:
     """Prices per SKU: cost, margin, price paid, SKUs below cost, and each listing's position against competitors' prices."""
@@ -205,10 +233,7 @@ def price_check(ctx: SkillContext, args: PriceArgs) -> PriceCheck:
     far = [p for p in listings if p.position == "far_above"]
     recs = [
         Recommendation(
-            text=text(
-                f"{s.title}（{s.sku_id}）售价 {s.price:g} / 实付 {s.avg_paid_price or s.price:g} 低于成本 {s.cost:g}：调价或停止折扣",
-                f"{s.title} ({s.sku_id}) sells at {s.price:g} (paid {s.avg_paid_price or s.price:g}) under its cost {s.cost:g}: reprice or stop the discount",
-            ),
+            text=_below_cost_text(s, text),
             action="change_price" if s.price < (s.cost or 0) else None,
             params={
                 "sku_id": s.sku_id,

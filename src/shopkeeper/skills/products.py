@@ -226,6 +226,10 @@ def product_performance(ctx: SkillContext, args: PerformanceArgs) -> ProductPerf
         ]
         median = statistics.median(judged) if judged else None
         rows = [_row(r, traffic, median, args.min_visitors) for r in facts]
+        if d.has("refunds") and d.unknown("refunds", start, end):  # unknown, not 0%
+            for row in rows:
+                row.refund_rate = None
+            base["note"] = d.gap_note("refunds", start, end)
         key = args.sort_by
         present = [r for r in rows if getattr(r, key) is not None]
         present.sort(key=lambda r: (getattr(r, key), r.product_id), reverse=args.order == "desc")

@@ -51,6 +51,8 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "shopkeeper.skills.traffic",
     "shopkeeper.skills.pricing",
     "shopkeeper.skills.ops",
+    "shopkeeper.skills.why",
+    "shopkeeper.skills.events",
 )
 
 

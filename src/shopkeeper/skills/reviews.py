@@ -6,7 +6,6 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from shopkeeper.inspection.rules.complaints import BY_KEY, tally, topics_of
 from shopkeeper.skills.common import (
     DataAnswer,
     PeriodArgs,
@@ -18,6 +17,8 @@ from shopkeeper.skills.common import (
 )
 from shopkeeper.skills.registry import SkillContext, skill
 from shopkeeper.skills.render import Lang, num, pct, tr
+from shopkeeper.skills.review_topics import label, tally, topics_of_texts
+from shopkeeper.text import pick
 
 
 class ReviewArgs(PeriodArgs):
@@ -104,7 +105,9 @@ def _excerpt(text: str | None) -> str:
 
 
 def _reply(d: StoreData) -> str:
-    return d.text(
+    """The reply to a buyer, in the store's language (not the language the merchant asked in)."""
+    return pick(
+        d.config.language if d.config else d.lang,
         "非常抱歉给您带来不好的体验！我们已记录问题并联系您处理，请留意消息。",
         "We're sorry this fell short — we've noted the problem and will contact you to make it right.",
     )
@@ -131,11 +134,10 @@ def review_summary(ctx: SkillContext, args: ReviewArgs) -> ReviewSummary:
     total = sum(now.values())
     n_neg = sum(n for star, n in now.items() if star <= args.negative_max_rating)
     prev_neg = sum(n for star, n in before.items() if star <= args.negative_max_rating)
-    counts = tally((r["text"] for r in neg), with_buyer_side=False)
+    found = topics_of_texts([r["text"] for r in neg])
+    counts = tally(found)
     topics = [
-        TopicRow(
-            topic=k, label=BY_KEY[k].label(d.lang), reviews=n, share_of_negative=round(n / n_neg, 4)
-        )
+        TopicRow(topic=k, label=label(k, d.lang), reviews=n, share_of_negative=round(n / n_neg, 4))
         for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     unreplied = [r for r in neg if not r["replied"]]
@@ -181,9 +183,9 @@ def review_summary(ctx: SkillContext, args: ReviewArgs) -> ReviewSummary:
                 created_at=r["created_at"],
                 excerpt=_excerpt(r["text"]),
                 replied=bool(r["replied"]),
-                topics=[t.key for t in topics_of(r["text"])],
+                topics=keys,
             )
-            for r in neg[: args.limit]
+            for r, keys in zip(neg[: args.limit], found, strict=False)
         ],
         recommendations=recs,
     )

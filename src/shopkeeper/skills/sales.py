@@ -15,8 +15,10 @@ from shopkeeper.clock import today
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, currency_of, money, tr
 from shopkeeper.store.config import DEFAULT_CURRENCY
+from shopkeeper.store.coverage import default_day
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
+from shopkeeper.text import change as text_change
 
 
 class Period(BaseModel):
@@ -24,10 +26,17 @@ class Period(BaseModel):
 
     start: dt.date | None = Field(default=None, description="first day (default: from `days`)")
     end: dt.date | None = Field(
-        default=None, description="last day (default: the last day with orders)"
+        default=None, description="last day (default: the last complete day of real trading)"
     )
     days: int = Field(
         default=7, ge=1, le=3660, description="length of the period when `start` is not given"
+    )
+    offset_days: int = Field(
+        default=0,
+        ge=0,
+        le=3660,
+        description="move the default end this many days earlier (7 with days=1: the same day "
+        "a week before)",
     )
 
     @model_validator(mode="after")
@@ -38,10 +47,61 @@ class Period(BaseModel):
 
 
 def _bounds(wh: Warehouse, period: Period) -> tuple[dt.date, dt.date]:
-    rows = wh.con.execute("SELECT max(CAST(created_at AS DATE)) FROM orders").fetchall()
-    last = rows[0][0] or today()
-    end = period.end or last
+    last = default_day(wh.con) or today()  # the last complete day of real trading
+    end = period.end or last - dt.timedelta(days=period.offset_days)
     return period.start or end - dt.timedelta(days=period.days - 1), end
+
+
+class Totals(BaseModel):
+    """Paid orders' totals over ``start``..``end`` (one definition, shared by every comparison)."""
+
+    gmv: float
+    orders: int
+    buyers: int
+    units: int
+
+
+def paid_totals(wh: Warehouse, start: dt.date, end: dt.date) -> Totals:
+    """GMV, orders, buyers and units of the paid orders placed ``start``..``end``."""
+    row = wh.con.execute(
+        f"""WITH o AS (
+                SELECT o.order_id, o.customer_id,
+                       {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS gmv, sum(i.quantity) AS units
+                FROM orders o JOIN order_items i USING (order_id)
+                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                GROUP BY o.order_id, o.customer_id, o.pay_amount)
+            SELECT coalesce(sum(gmv), 0), count(*), count(DISTINCT customer_id), coalesce(sum(units), 0)
+            FROM o""",
+        [start, end],
+    ).fetchone()
+    gmv, orders, buyers, units = row if row else (0.0, 0, 0, 0)
+    return Totals(
+        gmv=round(float(gmv), 2), orders=int(orders), buyers=int(buyers), units=int(units)
+    )
+
+
+def previous_days(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The window of the same length just before ``start..end``.
+
+    >>> previous_days(dt.date(2026, 11, 15), dt.date(2026, 11, 21))
+    (datetime.date(2026, 11, 8), datetime.date(2026, 11, 14))
+    """
+    length = (end - start).days + 1
+    return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+
+
+def vs_previous(now: float, before: float | None, days: int, lang: Lang) -> str:
+    """The change against the period before, as said after a figure ("−26.6% vs the previous 14 days").
+
+    >>> vs_previous(73.4, 100.0, 14, "en"), vs_previous(155.0, 100.0, 7, "zh")
+    ('-26.6% vs the previous 14 days', '比前 7 天 +55.0%')
+    >>> vs_previous(5.0, 0.0, 7, "en")
+    'nothing sold in the previous 7 days'
+    """
+    if not before:
+        return tr(lang, f"前 {days} 天没有成交", f"nothing sold in the previous {days} days")
+    moved = text_change((now - before) / before)
+    return tr(lang, f"比前 {days} 天 {moved}", f"{moved} vs the previous {days} days")
 
 
 class DaySales(BaseModel):
@@ -66,6 +126,9 @@ class SalesSummary(BaseModel):
     units: int
     aov: float | None = Field(description="average order value: gmv / orders")
     days: list[DaySales]
+    gmv_prev: float | None = Field(
+        default=None, description="GMV of the same number of days just before (the comparison)"
+    )
 
     def render(self, lang: Lang, currency: str = "") -> str:
         """GMV, orders, buyers, units and the average order value of the period."""
@@ -76,7 +139,14 @@ class SalesSummary(BaseModel):
             f"买家 {self.buyers} 人，件数 {self.units}，客单价 {money(self.aov, cur, lang)}。",
             f"{self.start} to {self.end}: GMV {money(self.gmv, cur, lang)}, {self.orders} orders, "
             f"{self.buyers} buyers, {self.units} units, average order value {money(self.aov, cur, lang)}.",
-        )
+        ) + self._compared(lang)
+
+    def _compared(self, lang: Lang) -> str:
+        if self.gmv_prev is None:
+            return ""
+        days = (self.end - self.start).days + 1
+        said = vs_previous(self.gmv, self.gmv_prev, days, lang)
+        return tr(lang, f"成交额{said}。", f" GMV {said}.")
 
 
 @skill(tags=("data", "analyst"))
@@ -95,6 +165,7 @@ def sales_summary(ctx: SkillContext, args: Period) -> SalesSummary:
                 SELECT day, sum(gmv), count(*), count(DISTINCT customer_id), sum(units) FROM o GROUP BY ROLLUP (day) ORDER BY day NULLS LAST""",
             [start, end],
         ).fetchall()
+        gmv_prev = paid_totals(wh, *previous_days(start, end)).gmv
         config = wh.store_config()
     totals = rows[-1] if rows and rows[-1][0] is None else (None, 0.0, 0, 0, 0)
     gmv, orders, buyers, units = (
@@ -112,6 +183,7 @@ def sales_summary(ctx: SkillContext, args: Period) -> SalesSummary:
         buyers=buyers,
         units=units,
         aov=round(gmv / orders, 2) if orders else None,
+        gmv_prev=gmv_prev,
         days=[
             DaySales(day=r[0], gmv=round(float(r[1]), 2), orders=int(r[2]))
             for r in rows

@@ -110,11 +110,15 @@ class RefundSummary(DataAnswer):
         return self.join(lang, head, rows)
 
 
+_GRANTED = "coalesce(status, '') NOT IN ('rejected', 'cancelled')"
+"""Claims that refund money: the amount and the refund rate leave out rejected and cancelled ones."""
+
+
 def _window_totals(d: StoreData, s: dt.date, e: dt.date) -> tuple[int, float, int, int]:
     row = d.rows(
         f"""SELECT (SELECT count(*) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS cases,
-                  (SELECT coalesce(sum(amount), 0)::DOUBLE FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS amount,
-                  (SELECT count(DISTINCT order_id) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS refunded,
+                  (SELECT coalesce(sum(amount), 0)::DOUBLE FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e AND {_GRANTED}) AS amount,
+                  (SELECT count(DISTINCT order_id) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e AND {_GRANTED}) AS refunded,
                   (SELECT count(*) FROM orders o WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e) AS paid""",
         {"s": s, "e": e},
     )[0]
@@ -143,6 +147,11 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
         start, end = d.window(args)
         cases, amount, refunded, paid_orders = _window_totals(d, start, end)
         pc, pa, pr, pp = _window_totals(d, *previous_window(start, end))
+        gap_now = d.unknown("refunds", start, end)
+        gap_prev = d.unknown("refunds", *previous_window(start, end))
+        if gap_now or gap_prev:  # missing days are unknown, not days without refunds
+            gap_start = previous_window(start, end)[0] if gap_prev else start
+            base["note"] = d.gap_note("refunds", gap_start, end)
         span = {"s": start, "e": end}
         cur = "FROM refunds r WHERE CAST(r.created_at AS DATE) BETWEEN $s AND $e"
         reasons = d.rows(
@@ -198,11 +207,11 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             amount=round(amount, 2),
             refunded_orders=refunded,
             paid_orders=paid_orders,
-            refund_rate=refund_rate(refunded, paid_orders),
+            refund_rate=None if gap_now else refund_rate(refunded, paid_orders),
             cases_prev=pc,
             amount_prev=round(pa, 2),
-            refund_rate_prev=refund_rate(pr, pp),
-            cases_change_pct=pct_change(cases, pc),
+            refund_rate_prev=None if gap_prev else refund_rate(pr, pp),
+            cases_change_pct=None if gap_now or gap_prev else pct_change(cases, pc),
             open_cases=int(open_cases or 0),
             by_kind={r["kind"]: int(r["n"]) for r in kinds},
             by_reason=by_reason,

@@ -29,7 +29,7 @@ class StockArgs(BaseModel):
     """Which stock to look at."""
 
     date: dt.date | None = Field(
-        default=None, description="stock as of this day (default: the last day with orders)"
+        default=None, description="stock as of this day (default: the last complete day of real trading)"
     )
     window_days: int | None = Field(
         default=None,

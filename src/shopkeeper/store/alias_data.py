@@ -6,7 +6,7 @@
 Only headers whose cells already hold what the contract column holds are aliased. Left out on
 purpose: Shopify ``Email`` (personal data; the Shopify adapter hashes it into ``customer_id``),
 ``Image Src`` (one image per row, not a count), ``Type`` (the export also has ``Product
-Category``), 商品属性/销售属性 (``颜色:红;尺码:M`` text, not JSON) and headers that sit next to a
+Category``), 商品属性 (``颜色:红;尺码:M`` text, not JSON: 销售属性 is the SKU's ``sku_name``) and headers that sit next to a
 synonym in the same export (联系电话 beside 联系手机, 总金额 beside 买家实际支付金额), because a
 second header for the same column would only be kept as an extra.
 """
@@ -57,6 +57,12 @@ HEADER_SPEC: dict[str, Headers] = {
         "image_count": {QN: ("主图数量", "图片数量")},
         "shelf_life_days": {ERP: ("保质期", "保质期天数")},
         "lead_time_days": {ERP: ("补货周期", "采购周期", "备货周期")},
+        "sku_name": {
+            QN: ("销售属性", "SKU属性", "宝贝属性", "规格"),
+            ERP: ("颜色及规格", "规格名称", "商品规格"),
+            SHOPIFY: ("Variant Title",),
+            GENERIC: ("Variant", "Variant Name"),
+        },
     },
     "orders": {
         "order_id": {**_ORDER_ID, GENERIC: ("Order No", "Order Number")},
@@ -72,6 +78,12 @@ HEADER_SPEC: dict[str, Headers] = {
         "shipping_fee": {QN: ("买家应付邮费", "邮费", "运费"), SHOPIFY: ("Shipping",)},
         "receiver_name": {QN: ("收货人姓名", "收货人", "收件人"), SHOPIFY: ("Shipping Name",)},
         "receiver_phone": {QN: ("联系手机", "收货人手机", "手机号"), SHOPIFY: ("Shipping Phone",)},
+        "receiver_country": {
+            QN: ("收货国家", "收货国家/地区"),
+            ERP: ("国家", "国家/地区"),
+            SHOPIFY: ("Shipping Country",),
+            GENERIC: ("Country",),
+        },
         "receiver_province": {
             QN: ("收货省份",),
             ERP: ("省", "省份"),
@@ -82,6 +94,14 @@ HEADER_SPEC: dict[str, Headers] = {
         "receiver_address": {QN: ("收货地址", "收货详细地址"), SHOPIFY: ("Shipping Street",)},
         "shipped_at": {QN: ("发货时间", "卖家发货时间"), SHOPIFY: ("Fulfilled at",)},
         "delivered_at": {QN: ("确认收货时间", "签收时间")},
+        "promised_delivery_at": {
+            QN: ("预计送达时间", "预计送达", "承诺送达时间", "预计到达时间"),
+            GENERIC: (
+                "Estimated Delivery",
+                "Estimated Delivery Date",
+                "order_estimated_delivery_date",
+            ),
+        },
         "carrier": {QN: ("物流公司", "快递公司")},
         "tracking_no": {QN: ("物流单号", "运单号", "快递单号")},
         "presale_deposit": {QN: ("定金", "预售定金", "定金金额")},
@@ -191,6 +211,26 @@ HEADER_SPEC: dict[str, Headers] = {
         "competitor_sales": {SYCM: ("竞品销量", "竞品支付件数")},
         "lost_buyers": {SYCM: ("流失人数", "顾客流失人数", "流失买家数")},
     },
+    "creatives": {
+        "creative_id": {ADS: ("创意ID", "素材ID", "创意编号")},
+        "product_id": dict(_PRODUCT_ID),
+        "kind": {ADS: ("创意类型", "素材类型")},
+        "path": {ADS: ("素材地址", "图片地址", "创意地址")},
+        "text": {ADS: ("创意标题", "标题文案")},
+        "created_at": {ADS: ("创建时间", "上传时间")},
+        "status": {ADS: ("创意状态", "素材状态")},
+    },
+    "creative_stats": {
+        "date": {ADS: ("日期", "统计日期")},
+        "creative_id": {ADS: ("创意ID", "素材ID", "创意编号")},
+        "audience": {ADS: ("人群", "人群名称", "定向人群")},
+        "product_id": dict(_PRODUCT_ID),
+        "impressions": {ADS: ("展现量", "曝光量")},
+        "clicks": {ADS: ("点击量", "点击数")},
+        "add_to_cart": {ADS: ("加购人数", "总购物车数", "加购数")},
+        "buyers": {ADS: ("支付买家数", "成交人数")},
+        "gmv": {ADS: ("支付金额", "成交金额", "总成交金额")},
+    },
     "customers": {
         "customer_id": {
             QN: ("买家会员名", "买家昵称", "会员ID", "客户ID"),
@@ -272,6 +312,17 @@ VALUE_SPEC: dict[tuple[str, str], Values] = {
             QN: ("机器人", "店小蜜", "智能客服", "阿里店小蜜"),
             GENERIC: ("robot", "assistant"),
         },
+    },
+    ("creatives", "kind"): {
+        "main_image": {ADS: ("主图", "首图")},
+        "image": {ADS: ("图片", "副图", "详情图")},
+        "video": {ADS: ("视频", "主图视频")},
+        "title": {ADS: ("标题", "推广标题")},
+    },
+    ("creatives", "status"): {
+        "testing": {ADS: ("测试中", "测图中")},
+        "live": {ADS: ("投放中", "生效中", "使用中")},
+        "retired": {ADS: ("已下线", "已停用", "已删除")},
     },
     ("promotions", "kind"): {
         "discount": {QN: ("单品宝", "限时折扣", "折扣", "打折")},

@@ -1,4 +1,4 @@
-"""``store.toml``: who the store is and its targets (contract v1)."""
+"""``store.toml``: who the store is and its targets (contract v1.1)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from shopkeeper.text import Lang
 
 Platform = Literal["taobao", "tmall", "jd", "douyin", "pdd", "shopify", "other"]
 Language = Lang
+AdsObjective = Literal["gmv", "conversions"]
 
 
 DEFAULT_CURRENCY = "CNY"
@@ -29,6 +30,8 @@ class Targets(BaseModel):
     roi: float | None = Field(default=None, gt=0)
     ship_within_hours: float | None = Field(default=None, gt=0)
     return_window_days: int | None = Field(default=None, ge=0)
+    ads_objective: AdsObjective | None = None
+    """v1.1: what ad planning maximises under the ROI targets (``gmv`` when not set)."""
 
 
 class StoreConfig(BaseModel):
@@ -41,7 +44,18 @@ class StoreConfig(BaseModel):
     currency: str = Field(default=DEFAULT_CURRENCY, min_length=3, max_length=3)
     timezone: str = "Asia/Shanghai"
     language: Language = "zh"
+    own_shops: list[str] = Field(default_factory=list)
+    """v1.1: the merchant's other shops (they may appear in ``competitors.competitor_shop``)."""
     targets: Targets = Field(default_factory=Targets)
+
+    @field_validator("own_shops", mode="before")
+    @classmethod
+    def _shop_list(cls, value: object) -> object:
+        if isinstance(value, str):  # one shop written as a string
+            value = [value]
+        if isinstance(value, list):
+            return [s.strip() if isinstance(s, str) else s for s in value]
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -61,12 +75,16 @@ class StoreConfig(BaseModel):
 
     def to_toml(self) -> str:
         """Render back to TOML (used by adapters and the demo generator)."""
-        lines = [
+        lines: list[str] = [
             f"name = {_toml_str(self.name)}",
             f"platform = {_toml_str(self.platform)}",
             f"currency = {_toml_str(self.currency)}",
             f"timezone = {_toml_str(self.timezone)}",
             f"language = {_toml_str(self.language)}",
+        ]
+        if self.own_shops:
+            lines.append(f"own_shops = [{', '.join(_toml_str(s) for s in self.own_shops)}]")
+        lines += [
             "",
             "[targets]",
         ]

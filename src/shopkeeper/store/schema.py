@@ -1,4 +1,4 @@
-"""The store-data contract v1 (``shared/spec/store-data.md``) as data: one source of truth.
+"""The store-data contract v1.1 (``shared/spec/store-data.md``) as data: one source of truth.
 
 Every importer, adapter, the demo-store generator and the warehouse DDL read these definitions;
 nobody re-types a column list.
@@ -60,6 +60,8 @@ class Column:
     min_value: int | None = None
     max_value: int | None = None
     positive: bool = False  # strictly > 0
+    blank_ok: bool = False  # a required column whose cell may be empty (a guest's customer_id)
+    date_is_end_of_day: bool = False  # a timestamp written as a date alone means 23:59:59 that day
     doc: str = ""
 
 
@@ -126,6 +128,8 @@ ORDER_STATUSES = ("created", "paid", "shipped", "delivered", "completed", "cance
 REFUND_KINDS = ("refund_only", "return_refund", "exchange", "reship")
 REFUND_STATUSES = ("requested", "approved", "rejected", "completed", "cancelled")
 PROMOTION_KINDS = ("discount", "threshold", "coupon", "bundle", "presale", "flash")
+CREATIVE_KINDS = ("main_image", "image", "video", "title")
+CREATIVE_STATUSES = ("testing", "live", "retired")
 
 _TABLES: tuple[Table, ...] = (
     Table(
@@ -147,6 +151,7 @@ _TABLES: tuple[Table, ...] = (
             Column("attributes", J),
             Column("shelf_life_days", I, min_value=0),
             Column("lead_time_days", I, min_value=0, default=7),
+            Column("sku_name", S, doc="v1.1: the variant as buyers see it (销售属性)"),
         ),
     ),
     Table(
@@ -156,7 +161,13 @@ _TABLES: tuple[Table, ...] = (
         doc="One row per order.",
         columns=(
             Column("order_id", S, required=True, key=True),
-            Column("customer_id", S, required=True),
+            Column(
+                "customer_id",
+                S,
+                required=True,
+                blank_ok=True,
+                doc="v1.1: empty = a guest checkout (an order, not a customer)",
+            ),
             Column("created_at", TS, required=True),
             Column("paid_at", TS),
             Column("status", E, required=True, enum=ORDER_STATUSES),
@@ -165,12 +176,19 @@ _TABLES: tuple[Table, ...] = (
             Column("shipping_fee", D, min_value=0),
             Column("receiver_name", S),
             Column("receiver_phone", S),
+            Column("receiver_country", S, doc="v1.1: ISO code or name"),
             Column("receiver_province", S),
             Column("receiver_city", S),
             Column("receiver_district", S),
             Column("receiver_address", S),
             Column("shipped_at", TS),
             Column("delivered_at", TS),
+            Column(
+                "promised_delivery_at",
+                TS,
+                date_is_end_of_day=True,
+                doc="v1.1: delivery promised to the buyer",
+            ),
             Column("carrier", S),
             Column("tracking_no", S),
             Column("presale_deposit", D, min_value=0),
@@ -340,6 +358,41 @@ _TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "creatives",
+        time_column="created_at",
+        doc="v1.1: the images, videos and titles a listing shows.",
+        foreign_keys=(ForeignKey("product_id", "products", "product_id"),),
+        columns=(
+            Column("creative_id", S, required=True, key=True),
+            Column("product_id", S, required=True),
+            Column("kind", E, required=True, enum=CREATIVE_KINDS),
+            Column("path", S),
+            Column("text", S),
+            Column("created_at", TS),
+            Column("status", E, enum=CREATIVE_STATUSES),
+        ),
+    ),
+    Table(
+        "creative_stats",
+        time_column="date",
+        doc="v1.1: daily results per creative (and audience), as a 测图 / A/B report gives them.",
+        foreign_keys=(
+            ForeignKey("creative_id", "creatives", "creative_id"),
+            ForeignKey("product_id", "products", "product_id", strict=False),
+        ),
+        columns=(
+            Column("date", DT, required=True, key=True),
+            Column("creative_id", S, required=True, key=True),
+            Column("audience", S, key=True, default=""),
+            Column("product_id", S),
+            Column("impressions", I, required=True, min_value=0),
+            Column("clicks", I, required=True, min_value=0),
+            Column("add_to_cart", I, min_value=0),
+            Column("buyers", I, min_value=0),
+            Column("gmv", D, min_value=0),
+        ),
+    ),
+    Table(
         "customers",
         time_column="first_seen_at",
         doc="Buyers.",
@@ -371,7 +424,7 @@ _TABLES: tuple[Table, ...] = (
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
-"""All 14 contract tables, by name, in dependency order (referenced tables first)."""
+"""All 16 contract tables, by name, in dependency order (referenced tables first)."""
 
 REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLES if t.required)
 

@@ -113,7 +113,11 @@ def _error(
         empty = f"{{r}} IS NULL OR {_NULLISH}" if nullish else "{r} IS NULL OR TRIM({r}) = ''"
         shown = _SHOWN
     checks = f"CASE {' '.join(extra)} END" if extra else "NULL"
-    missing = "'required value is missing'" if col.required and col.default is None else "NULL"
+    missing = (
+        "'required value is missing'"
+        if col.required and col.default is None and not col.blank_ok
+        else "NULL"
+    )
     return f"CASE WHEN {{p}} IS NOT NULL THEN {checks} WHEN {empty} THEN {missing} ELSE {reason} || ': ' || {shown} END"
 
 
@@ -197,6 +201,8 @@ def column_sql(table: Table, col: Column) -> ColumnSQL:
             "regexp_replace(replace(TRIM({r}), '/', '-'), '\\s*([+-]\\d{2}):?(\\d{2})$', '\\1:\\2')"
         )
         parse = f"COALESCE(TRY_CAST({{r}} AS TIMESTAMPTZ), TRY_CAST({fixed} AS TIMESTAMPTZ))"
+        if col.date_is_end_of_day:  # ``2026-11-20`` promises the whole of that day
+            parse = f"CASE WHEN contains({{r}}, ':') THEN {parse} ELSE {parse} + INTERVAL '86399 seconds' END"
         year = _plausible(col)
         return ColumnSQL(
             parse, value, _error(col, "'not a timestamp (ISO 8601)'", nullish=True, extra=[year])

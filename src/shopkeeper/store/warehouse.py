@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -24,6 +24,9 @@ from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.locks import connect
 from shopkeeper.store.names import check_store_name as check_store_name
 from shopkeeper.store.schema import EXTRA_COLUMN, TABLES, Table
+
+if TYPE_CHECKING:
+    from shopkeeper.store.readers import SharedReader
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 
@@ -56,8 +59,48 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_migration_1,)
+_V1_1_COLUMNS = {
+    "products": ("sku_name",),
+    "orders": ("receiver_country", "promised_delivery_at"),
+}
+_V1_1_TABLES = ("creatives", "creative_stats")
+
+
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Contract v1.1: ``products.sku_name``, ``orders.receiver_country`` and
+    ``orders.promised_delivery_at``, tables ``creatives`` and ``creative_stats``.
+
+    A warehouse created at v1.1 already has them (migration 1 builds today's tables); one created at
+    v1 gains them empty.
+    """
+    for name in _V1_1_TABLES:
+        con.execute(table_ddl(TABLES[name]))
+    for name, columns in _V1_1_COLUMNS.items():
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = ?",
+                [name],
+            ).fetchall()
+        }
+        for column in columns:
+            if column not in have:
+                sql_type = TABLES[name].column(column).type.sql
+                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {sql_type}')
+
+
+MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_migration_1, _migration_2)
 """Schema changes, numbered by position (1-based). Append only; never edit a released one."""
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The migrations applied to a warehouse (0 for a new one)."""
+    try:
+        row = con.execute("SELECT coalesce(max(version), 0) FROM _migrations").fetchone()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0]) if row else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -112,6 +155,15 @@ class Warehouse:
         if threads:
             config["threads"] = threads
         con = connect(path, read_only=read_only, config=config, wait_s=1.0 if read_only else 10.0)
+        if read_only and schema_version(con) < len(MIGRATIONS):
+            # a warehouse of an older version: migrate it once, then read it as asked
+            con.close()
+            migrating = connect(path, read_only=False, config=config, wait_s=10.0)
+            try:
+                migrate(migrating)
+            finally:
+                migrating.close()
+            con = connect(path, read_only=True, config=config, wait_s=1.0)
         if created:
             os.chmod(path, FILE_MODE)
         try:
@@ -176,11 +228,22 @@ def existing_store_dir(settings: Settings, store: str) -> Path:
     return path
 
 
-def store_config(settings: Settings, store: str) -> StoreConfig:
-    """A store's ``store.toml`` as last imported (with the warehouse already open, ask it:
-    :meth:`Warehouse.store_config`).
+def store_config(
+    settings: Settings, store: str, *, reader: SharedReader | None = None
+) -> StoreConfig:
+    """A store's ``store.toml`` as last imported — the one reader of it: through the process's
+    shared ``reader`` when there is one, else from the warehouse opened for this read (with a
+    warehouse already open, ask it: :meth:`Warehouse.store_config`).
     """
-    with Warehouse.open(existing_store_dir(settings, store), read_only=True) as wh:
-        config = wh.store_config()
-    assert config is not None, "a store with a warehouse always has its store.toml"
+    path = existing_store_dir(settings, store)
+    if reader is None:
+        with Warehouse.open(path, read_only=True) as wh:
+            config = wh.store_config()
+    else:
+        with reader.cursor() as cur:
+            config = Warehouse(path / WAREHOUSE_FILE, cur).store_config()
+    if config is None:
+        raise StoreNotFound(
+            f"store {store!r} has no store.toml yet; import its data with `shopkeeper store import`"
+        )
     return config

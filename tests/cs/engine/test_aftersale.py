@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from shopkeeper.opsdb import actions, audit_events, cs_order_changes, cs_requests
 
-from .conftest import NOW, PRESALE_BUYER, PRESALE_ORDER, Demo
+from .conftest import NOW, PRESALE_BUYER, PRESALE_ORDER, STORE, Demo
 
 
 def _executed(demo: Demo, order_id: str) -> list[str]:
@@ -162,8 +162,11 @@ def test_exchange_asks_for_the_variant_then_proposes(demo: Demo) -> None:
         "(SELECT product_id FROM products WHERE sku_id = ?) ORDER BY sku_id LIMIT 1",
         [line_sku, line_sku],
     )[0][0]
-    assert target in ask.reply
-    proposed = demo.say(buyer, f"换成 {target}")
+    assert target not in ask.reply  # the variants by name, never a bare id
+    cat = demo.cs.store(STORE).catalogue()
+    name = cat.variant(cat.skus[target])
+    assert name in ask.reply
+    proposed = demo.say(buyer, f"换成{name}")
     (action,) = proposed.actions
     assert action.action == "exchange"
     assert action.params["new_sku_ids"] == [target]

@@ -1,4 +1,4 @@
-  /* Body of the chat widget; wrapped by /widget/{store}.js, which defines SK_STORE and SK_SCRIPT. */
+  /* Body of the chat widget; wrapped by /widget/{store}.js, which defines SK_STORE, SK_SCRIPT and SK_WORDS. */
   "use strict";
   var script = SK_SCRIPT || {};
   var data = function (name) { return (script.getAttribute && script.getAttribute("data-" + name)) || ""; };
@@ -6,20 +6,7 @@
   var key = data("key");
   var lang = data("lang") === "en" ? "en" : "zh";
   var signature = data("signature");
-  var T = {
-    zh: { title: "在线客服", hello: "您好，有什么可以帮您？", placeholder: "输入消息…", send: "发送", confirm: "确认", cancel: "取消",
-          human: "人工客服", handoff: "已为您转接人工客服，请稍候。", offline: "网络不稳定，已改用普通连接。", error: "发送失败，请重试。",
-          sources: "来源", open: "打开客服对话", lang: "EN" },
-    en: { title: "Customer service", hello: "Hello! How can we help?", placeholder: "Type a message…", send: "Send", confirm: "Confirm", cancel: "Cancel",
-          human: "Agent", handoff: "A human agent will join shortly.", offline: "Connection unstable, switched to plain HTTP.", error: "Could not send, please retry.",
-          sources: "Sources", open: "Open the chat", lang: "中文" }
-  };
-  var ACTIONS = {
-    zh: { change_address: "修改地址", cancel_order: "取消订单", return_refund: "退货退款", refund: "退款", exchange: "换货",
-          refund_deposit: "退定金", reship: "补发", missing_item: "少件补发", urge_shipment: "催发货", change_items: "修改商品", change_payment: "更换支付方式",
-          needs_confirmation: "待您确认", executed: "已办理", pending_approval: "待商家审核", refused: "无法办理", recorded: "已记录", cancelled: "已取消" },
-    en: {}
-  };
+  var T = SK_WORDS.ui, ACTIONS = SK_WORDS.actions;  /* from the catalogue (shopkeeper.api.page_text) */
   function named(word) { word = word.replace(/^cs\./, ""); return ACTIONS[lang][word] || word.replace(/_/g, " "); }
   var CONFIRM_WORDS = ["确认", "取消", "是的", "不用了", "confirm", "cancel", "yes", "no"];
   var storage = (function () { try { return window.localStorage; } catch (e) { return null; } })();

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from shopkeeper.cs.status_words import status_word
 from shopkeeper.text import messages, pick, t
 
 Outcome = Literal["allow", "needs_human_approval", "refuse"]
@@ -216,7 +217,11 @@ class Reason(BaseModel):
 def reason(code: str, **values: Any) -> Reason:
     """The reason ``code`` with its templates filled in (a KeyError names an unknown code)."""
     key = PREFIX + code
-    return Reason(code=code, zh=t(key, "zh", **values), en=t(key, "en", **values))
+    zh, en = dict(values), dict(values)
+    if isinstance(values.get("status"), str):  # "delivered" → 已签收 / delivered
+        zh["status"] = status_word(values["status"], "zh")
+        en["status"] = status_word(values["status"], "en")
+    return Reason(code=code, zh=t(key, "zh", **zh), en=t(key, "en", **en))
 
 
 class Decision(BaseModel):

@@ -9,6 +9,7 @@ digits of its delivery phone, in one message (:func:`_guest_order`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ from shopkeeper.cs.engine.policy_answers import policy_answer
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.kb import supported
 from shopkeeper.cs.messages import ActionOutcome, Source
+from shopkeeper.cs.status_words import is_known_status, status_word
 from shopkeeper.text import pick, t
 
 _GENERAL_TOO = frozenset({"order_status", "urge_shipping", "return_refund", "exchange"})
@@ -78,21 +80,38 @@ def stage_label(order: Order, lang: str) -> str:
     """The order's stage in words (the backend's own status when it says more)."""
     zh, en = _STAGE.get(order.stage, (order.status, order.status))
     label = pick(lang, zh, en)
-    if order.status not in (
-        "created",
-        "paid",
-        "shipped",
-        "delivered",
-        "completed",
-        "cancelled",
-        "closed",
-    ):
+    if not is_known_status(order.status) and order.status not in label:
         label = pick(lang, f"{label}（{order.status}）", f"{label} ({order.status})")
     return label
 
 
-def _order_source(order: Order) -> Source:
-    return Source(type="order", ref=order.order_id, title=order.status)
+def local_time(turn: Turn, moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant in the store's time zone (``-`` for none)."""
+    return turn.catalogue.local(moment, fmt)
+
+
+def _order_source(order: Order, lang: str = "zh") -> Source:
+    return Source(type="order", ref=order.order_id, title=stage_label(order, lang))
+
+
+def by_state(intent: str, order: Order) -> str:
+    """The after-sale flow the request means for this order: a presale order whose balance is
+    unpaid refunds its deposit; "cancel" on a delivered order is a return (七天无理由); a
+    "refund" before shipment is a cancel.
+    """
+    presale = order.presale
+    if (
+        intent in ("cancel", "return_refund")
+        and presale is not None
+        and not presale.balance_paid
+        and not presale.deposit_refunded
+    ):
+        return "deposit_refund"
+    if intent == "cancel" and order.stage in ("delivered", "completed"):
+        return "return_refund"
+    if intent == "return_refund" and order.stage in ("unpaid", "awaiting_shipment"):
+        return "cancel"
+    return intent
 
 
 def _guest_order(turn: Turn, intent: str) -> Draft | None:
@@ -179,7 +198,7 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
     turn.state.choices = [o.order_id for o in shown]
     turn.state.awaiting = intent
     lines = "\n".join(
-        f"{i}. {o.order_id}  {(o.created_at.date().isoformat() if o.created_at else '')}  "
+        f"{i}. {o.order_id}  {local_time(turn, o.created_at, '%Y-%m-%d') if o.created_at else ''}  "
         f"{stage_label(o, turn.lang)}  {'、'.join(ln.title[:14] for ln in o.lines[:2])}"
         for i, o in enumerate(shown, start=1)
     )
@@ -213,9 +232,15 @@ def _lines(turn: Turn, order: Order) -> list[OrderLine] | None:
 
 def _ask_item(turn: Turn, intent: str, order: Order) -> Draft:
     turn.state.awaiting = intent
-    lines = "\n".join(f"- {ln.title[:30]}（{ln.sku_id}）×{ln.quantity}" for ln in order.lines)
+    cat = turn.catalogue
+    lines = "\n".join(
+        f"- {ln.title[:30]}"
+        + (f"（{cat.variant(cat.skus[ln.sku_id])}）" if ln.sku_id in cat.skus else "")
+        + f"×{ln.quantity}"
+        for ln in order.lines
+    )
     return Draft(
-        intent, t("cs.ask_item", turn.lang, lines=lines), turn.lang, sources=[_order_source(order)]
+        intent, t("cs.ask_item", turn.lang, lines=lines), turn.lang, sources=[_order_source(order, turn.lang)]
     )
 
 
@@ -235,7 +260,7 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
         Source(type="policy", ref=r.code, excerpt=r.text(turn.lang)) for r in decision.reasons
     ]
     if order is not None:
-        sources.insert(0, _order_source(order))
+        sources.insert(0, _order_source(order, turn.lang))
     turn.state.awaiting, turn.state.awaiting_slots = None, {}
     if proposal.refused:
         text = t("cs.refused", turn.lang, reasons="；".join(outcome.reasons))
@@ -342,6 +367,7 @@ def handle(turn: Turn, intent: str) -> Draft:
     if isinstance(found, Draft):
         return found
     order = found
+    intent = by_state(intent, order)
     handler = _HANDLERS[intent]
     return handler(turn, intent, order)
 
@@ -351,13 +377,14 @@ def _status(turn: Turn, intent: str, order: Order) -> Draft:
     parts = []
     for p in logistics.parcels:
         s = p.shipment
+        word = status_word(s.status, turn.lang)
         state = (
-            s.status
+            word
             if p.days_in_transit is None
             else pick(
                 turn.lang,
-                f"{s.status}，已在途 {p.days_in_transit} 天",
-                f"{s.status}, {p.days_in_transit} days on the way",
+                f"{word}，已在途 {p.days_in_transit} 天",
+                f"{word}, {p.days_in_transit} days on the way",
             )
         )
         parts.append(
@@ -383,15 +410,13 @@ def _status(turn: Turn, intent: str, order: Order) -> Draft:
         "status": order.status,
         "parcels": [p.shipment.model_dump(mode="json") for p in logistics.parcels],
     }
-    return Draft(intent, text, turn.lang, sources=[_order_source(order)], facts=facts)
+    return Draft(intent, text, turn.lang, sources=[_order_source(order, turn.lang)], facts=facts)
 
 
 def _urge(turn: Turn, intent: str, order: Order) -> Draft:
     promise = turn.tools.urge_shipment(turn.buyer, order.order_id)
     turn.state.awaiting = None
-    when = (
-        promise.promised_by.astimezone().strftime("%Y-%m-%d %H:%M") if promise.promised_by else "-"
-    )
+    when = local_time(turn, promise.promised_by)
     if promise.shipped:
         return _status(turn, intent, order)
     if order.stage == "unpaid":
@@ -423,17 +448,22 @@ def _urge(turn: Turn, intent: str, order: Order) -> Draft:
         text,
         turn.lang,
         actions=actions,
-        sources=[_order_source(order)],
+        sources=[_order_source(order, turn.lang)],
         facts=promise.model_dump(mode="json"),
     )
 
 
 def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
     found = slots.address(turn.text)
+    if found is None and order.stage not in ("unpaid", "awaiting_shipment"):
+        # a shipped or delivered order: the policy's refusal (and why) now, not a new address
+        return present(
+            turn, intent, turn.tools.change_address(turn.buyer, order.order_id, order.address), order
+        )
     if found is None:
         turn.state.awaiting = intent
         return Draft(
-            intent, t("cs.ask_address", turn.lang), turn.lang, sources=[_order_source(order)]
+            intent, t("cs.ask_address", turn.lang), turn.lang, sources=[_order_source(order, turn.lang)]
         )
     current = order.address
     same_city = found.get("city", "") in ("", current.city)  # never a new city in the old province
@@ -487,8 +517,8 @@ def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
     target = cat.find_sku(turn.text, line.product_id) if line.product_id in cat.by_product else None
     if target is None or target.sku_id == line.sku_id:
         turn.state.awaiting = intent
-        options = "；".join(
-            f"{cat.variant(s)}（{s.sku_id}）"
+        options = pick(turn.lang, "；", "; ").join(
+            cat.variant(s)
             for s in cat.by_product.get(line.product_id, [])
             if s.sku_id != line.sku_id
         )
@@ -496,7 +526,7 @@ def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
             intent,
             t("cs.ask_variant", turn.lang, options=options or "-"),
             turn.lang,
-            sources=[_order_source(order)],
+            sources=[_order_source(order, turn.lang)],
             resolved=bool(options),
         )
     proposal = turn.tools.exchange(turn.buyer, order.order_id, [line.line_id], [target.sku_id])
@@ -544,7 +574,7 @@ def _missing(turn: Turn, intent: str, order: Order) -> Draft:
         intent,
         text,
         turn.lang,
-        sources=[_order_source(order)],
+        sources=[_order_source(order, turn.lang)],
         facts=report.model_dump(mode="json"),
     )
 

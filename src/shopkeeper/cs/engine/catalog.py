@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from shopkeeper.cs.engine.promotions import CartLine, Promotion
 from shopkeeper.cs.kb.catalog import Sku, load_skus
 from shopkeeper.cs.kb.text import tokens
 from shopkeeper.store.warehouse import Warehouse
 from shopkeeper.text import money
+
+LOW_STOCK = 10
+"""Default of the store's ``low_stock_threshold`` (store.toml): under it buyers read 库存紧张."""
+MIN_WEIGHT = 1.6
+"""A listing must share at least this much (length × rarity) with the message to be named."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,13 @@ class Catalogue:
     skus: dict[str, Sku]
     promotions: list[TimedPromotion]
     by_product: dict[str, list[Sku]] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
+    low_stock: int = LOW_STOCK
     attribute_names: frozenset[str] = frozenset()
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict)
     _common: frozenset[str] = frozenset()
+    _idf: dict[str, float] = field(default_factory=dict)
+    _variant_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         groups: dict[str, list[Sku]] = defaultdict(list)
@@ -54,17 +65,36 @@ class Catalogue:
         self.by_product = dict(groups)
         for product_id, group in self.by_product.items():
             first = group[0]
-            words = tokens(f"{first.title} {first.category} {' '.join(first.attributes.values())}")
+            shared = " ".join(
+                v for k, v in first.attributes.items() if all(s.attributes.get(k) == v for s in group)
+            )
+            words = tokens(f"{first.title} {first.category} {shared}")
             self._tokens[product_id] = frozenset(words)
+            self._variant_tokens[product_id] = frozenset(
+                w
+                for s in group
+                for w in tokens(f"{s.sku_name or ''} {self._varying(s, group)}")
+                if w not in words
+            )
         # words most listings share (咖啡, 烘焙, 手冲) count half: alone they name no product —
         # "是什么烘焙度" is about the listing in the conversation, not whichever title says 烘焙
         df = Counter(w for words in self._tokens.values() for w in words)
         limit = max(3, 0.2 * len(self._tokens))
         self._common = frozenset(w for w, n in df.items() if n > limit)
+        total = len(self._tokens) + 1
+        top = math.log(total)
+        self._idf = {w: 0.5 + 0.5 * math.log(total / n) / top for w, n in df.items()}
 
     def money(self, value: float) -> str:
         """An amount in the store's currency."""
         return money(value, self.currency, self.lang)
+
+    def local(self, moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        """An instant as the buyer reads it: in the store's time zone (``-`` for none)."""
+        if moment is None:
+            return "-"
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        return aware.astimezone(ZoneInfo(self.timezone)).strftime(fmt)
 
     def running(self, now: dt.datetime) -> list[Promotion]:
         """The promotions running at ``now`` (presales excluded: they are not cart offers)."""
@@ -77,6 +107,14 @@ class Catalogue:
         direct = [self.skus[s].product_id for s in _six_digits(text) if s in self.skus]
         if direct:
             return list(dict.fromkeys(direct))[:limit]
+        return [pid for pid, _ in self.rank_products(text)[:limit]]
+
+    def rank_products(self, text: str) -> list[tuple[str, float]]:
+        """Listings the text names with their weight, best first: the words they share, each
+        weighted by its length and its rarity over the catalogue (IDF), so that the distinctive
+        words (豆腐, 膨润土) decide and the shared ones (猫砂, 咖啡) count about half. Listings within
+        80% of the best are kept; the caller treats several as "not sure which".
+        """
         words = set(tokens(text))
         if not words:
             return []
@@ -85,17 +123,30 @@ class Catalogue:
             hit = words & have
             if not hit:
                 continue
-            weight = sum(len(w) * (0.5 if w in self._common else 1.0) for w in hit)
+            weight = sum(
+                len(w)
+                * self._idf.get(w, 1.0)
+                * (0.5 if w in self._common or len(w) == 1 else 1.0)
+                for w in hit
+            )
+            # a variant it has (5kg, 三文鱼味) is weak evidence: it breaks ties, never decides
+            weight += 0.1 * len(words & self._variant_tokens.get(product_id, frozenset()))
             scored.append((weight, len(hit) / max(len(words), 1), product_id))
         scored.sort(reverse=True)
-        if not scored or scored[0][0] < 2:
+        if not scored or scored[0][0] < MIN_WEIGHT:
             return []
         top = scored[0][0]
-        return [pid for w, _, pid in scored if w >= top * 0.8][:limit]
+        return [(pid, w) for w, _, pid in scored if w >= top * 0.8]
 
-    def find_sku(self, text: str, product_id: str) -> Sku | None:
-        """The SKU of ``product_id`` the text names (by id or by its varying attributes), or the
-        listing's only SKU; ``None`` when the text does not say which.
+    def names_variant(self, text: str, product_id: str) -> bool:
+        """Whether the text names one of the listing's variants (250g, 黑色, 三文鱼味)."""
+        return bool(set(tokens(text)) & self._variant_tokens.get(product_id, frozenset()))
+
+    def find_sku(self, text: str, product_id: str, context: str = "") -> Sku | None:
+        """The SKU of ``product_id`` the text names (by id, its ``sku_name`` or its varying
+        attributes), or the listing's only SKU; ``None`` when the text does not say which.
+        ``context`` (the variant talked about before) breaks ties: "10kg的呢" after 三文鱼味 5kg
+        is 三文鱼味 10kg, "鸡肉味呢" after it is 鸡肉味 10kg.
         """
         group = self.by_product.get(product_id, [])
         for sku_id in _six_digits(text):
@@ -103,37 +154,61 @@ class Catalogue:
                 return self.skus[sku_id]
         if len(group) == 1:
             return group[0]
-        varying = {
-            k
-            for s in group
-            for k, v in s.attributes.items()
-            if any(o.attributes.get(k) != v for o in group)
-        }
-        lowered = text.lower()
-        best: list[tuple[int, Sku]] = []
-        for sku in group:
-            hits = 0
-            for key in varying:
-                value = sku.attributes.get(key, "")
-                parts = [p for p in value.lower().split() if p]
-                if value and all(p in lowered for p in parts):
-                    hits += len(parts)
-            if hits:
-                best.append((hits, sku))
-        best.sort(key=lambda t: -t[0])
-        if best and (len(best) == 1 or best[0][0] > best[1][0]):
-            return best[0][1]
+        scored = [
+            (self._hits(sku, group, text), self._hits(sku, group, context) if context else 0, sku)
+            for sku in group
+        ]
+        scored = [x for x in scored if x[0]]
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        if scored and (len(scored) == 1 or scored[0][:2] > scored[1][:2]):
+            return scored[0][2]
         return None
 
-    def variant(self, sku: Sku) -> str:
-        """What sets this SKU apart from its siblings (e.g. ``500g 咖啡豆``)."""
-        group = self.by_product.get(sku.product_id, [sku])
-        parts = [
+    def _hits(self, sku: Sku, group: list[Sku], text: str) -> int:
+        """How much of the SKU's variant the text says (the length of the words it shares)."""
+        said = set(tokens(text))
+        lowered = text.lower()
+        hits = 0
+        if sku.sku_name:
+            named = tokens(sku.sku_name)
+            hits += sum(len(w) for w in named if w in said and self._distinct(w, group))
+            return hits
+        for key, value in sku.attributes.items():
+            if not value or all(o.attributes.get(key) == value for o in group):
+                continue
+            parts = [p for p in value.lower().split() if p]
+            if all(p in said or (len(p) > 2 and p in lowered) for p in parts):
+                hits += sum(len(p) for p in parts)
+        return hits
+
+    def _distinct(self, word: str, group: list[Sku]) -> bool:
+        """Whether ``word`` of a variant name tells the listing's variants apart."""
+        return sum(word in tokens(s.sku_name or "") for s in group) < len(group)
+
+    @staticmethod
+    def _varying(sku: Sku, group: list[Sku]) -> str:
+        return " ".join(
             v
             for k, v in sku.attributes.items()
             if any(o.attributes.get(k) != v for o in group if o is not sku)
-        ]
-        return " ".join(parts) or sku.sku_id
+        )
+
+    def variant(self, sku: Sku) -> str:
+        """The SKU as buyers see it: its ``sku_name`` (v1.1), else what sets it apart from its
+        siblings (e.g. ``500g 咖啡豆``), else the listing's title — never a bare id.
+        """
+        if sku.sku_name:
+            return sku.sku_name
+        group = self.by_product.get(sku.product_id, [sku])
+        return self._varying(sku, group) or sku.title
+
+    def stock_level(self, sku: Sku) -> str:
+        """``out``, ``low`` (under the store's low-stock threshold), ``in`` or ``unknown``."""
+        if sku.stock is None:
+            return "unknown"
+        if sku.stock <= 0:
+            return "out"
+        return "low" if sku.stock < self.low_stock else "in"
 
     def cart_line(self, sku: Sku, quantity: int = 1) -> CartLine:
         """A cart line of ``quantity`` units at the SKU's list price."""
@@ -185,10 +260,14 @@ def load_catalogue(directory: Path, store: str) -> Catalogue:
         )
         for r in rows
     ]
+    extra = (config.model_extra or {}) if config else {}
+    low = extra.get("low_stock_threshold", extra.get("cs", {}).get("low_stock_threshold", LOW_STOCK))
     return Catalogue(
         store=store,
         currency=config.currency if config else "CNY",
         lang=config.language if config else "zh",
+        timezone=config.timezone if config else "Asia/Shanghai",
+        low_stock=int(low) if isinstance(low, int | float | str) and str(low).isdigit() else LOW_STOCK,
         skus={s.sku_id: s for s in skus},
         promotions=promos,
     )

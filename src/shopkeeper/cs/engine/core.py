@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 
-from shopkeeper.cs.engine import aftersale, presale
+from shopkeeper.cs.engine import aftersale, presale, slots
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.handoff import ANGRY, MAX_FAILURES, anger, summary
 from shopkeeper.cs.engine.intents import AFTER_SALE, confirmation
+from shopkeeper.cs.engine.promo_answers import asked
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.engine.slots import order_ids
 from shopkeeper.errors import ShopkeeperError
-from shopkeeper.text import Lang, detect_lang, t
+from shopkeeper.text import Lang, detect_lang, messages, t
 
 _QUESTION = re.compile(
     r"[?？]|吗|呢|是否|能不能|可不可以|可以|有没有|怎么|多久|几|^(?:can|is|are|does|do|what|how|will|which|why)\b",
@@ -42,6 +43,62 @@ def message_language(text: str, previous: Lang | None) -> Lang:
     return detect_lang(text)
 
 
+INJECTION = re.compile(
+    r"ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier) (?:instructions|prompts?|rules)|"
+    r"disregard (?:all |the )?(?:previous|prior|above) |system prompt|developer mode|"
+    r"you are now |print (?:your|the) (?:prompt|instructions|rules|system)|"
+    r"忽略(?:之前|以上|前面|上面|所有)的?(?:指令|指示|规则|设定|提示)|系统提示词|提示词|开发者模式|"
+    r"你现在是|扮演",
+    re.I,
+)
+"""Messages that try to give the bot instructions: refused, nothing else is read from them."""
+LONG = 280
+"""A message longer than this is a story: the question is in its last sentences."""
+_SENTENCE = re.compile(r"[^。！？!?\n.]*[。！？!?\n.]?")
+_CLAUSE = re.compile(r"[^，,；;]*[，,；;]?")
+ENOUGH = 20
+"""Characters of a run-on question's last clauses that are kept."""
+_ASKED = re.compile(r"[?？]|吗|呢|多少|怎么|能不能|可以|how|what|when|can|could|is there", re.I)
+
+
+def question_of(text: str) -> str:
+    """The question of a long message: its last sentence that asks something, cut to its last
+    clauses (at least :data:`ENOUGH` characters of them) when the sentence runs on; else ``text``.
+
+    >>> question_of("我家猫" + "很挑食。" * 100 + "三文鱼味5kg多少钱？")
+    '三文鱼味5kg多少钱？'
+    >>> question_of("故事很长。" * 100 + "我想要三文鱼味5kg的。多少钱？")
+    '我想要三文鱼味5kg的。多少钱？'
+    >>> question_of("我家猫以前吃别的牌子，" * 60 + "请问毛孩食堂鲜肉猫粮三文鱼味5kg多少钱？")
+    '请问毛孩食堂鲜肉猫粮三文鱼味5kg多少钱？'
+    """
+    if len(text) <= LONG:
+        return text
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    asked = [s for s in sentences if _ASKED.search(s)]
+    if not asked:
+        return "".join(sentences[-2:])[-LONG:]
+    last = len(sentences) - 1 - sentences[::-1].index(asked[-1])
+    first = last - 1 if last and len(sentences[last]) < 10 else last
+    question = "".join(sentences[first : last + 1])
+    if len(question) <= 2 * ENOUGH:
+        return question
+    clauses = [c for c in _CLAUSE.findall(question) if c.strip()]
+    kept = ""
+    while clauses and len(kept) < ENOUGH:
+        kept = clauses.pop() + kept
+    return kept.strip()
+
+
+def _names_other_action(turn: Turn) -> bool:
+    """Whether a yes/no names an after-sale action other than the pending one."""
+    named = turn.intents.keyword_intent(turn.text)
+    pending = (turn.state.pending_action or "").removeprefix("cs.")
+    if named is None or named in ("cancel", "human") or named not in aftersale.ACTIONS:
+        return False
+    return bool(pending) and aftersale.ACTIONS[named].removeprefix("cs.") != pending
+
+
 def respond(turn: Turn) -> Draft:
     """The draft reply to the turn's message, with the state updated."""
     state = turn.state
@@ -53,17 +110,33 @@ def respond(turn: Turn) -> Draft:
             handoff=True,
         )
     if anger(turn.text) >= ANGRY:
-        return _handoff(turn, "complaint", "buyer is angry / complaint", angry=True)
+        return _handoff(turn, "complaint", "cs.reason.angry", angry=True)
+    if INJECTION.search(turn.text):
+        state.pending_token = state.pending_action = state.pending_order = None
+        state.awaiting = None
+        return _finish(turn, Draft("other", t("cs.injection", turn.lang), turn.lang))
+    turn.text = question_of(turn.text)
     cancelled = []
+    answer = confirmation(turn.text)
+    named = turn.intents.keyword_intent(turn.text)
+    if (
+        answer is not None
+        and named not in (None, "human", "greeting")
+        and (not state.pending_token or _names_other_action(turn))
+    ):
+        # "cancel my order" / "确认退货" with nothing pending, or naming another action than the
+        # pending one: a request, not an answer
+        answer = None
     if state.pending_token:
-        answer = confirmation(turn.text)
         if answer == "confirm":
             return _finish(turn, aftersale.confirm(turn))
         if answer == "deny":
             return _finish(turn, aftersale.deny(turn))
         cancelled = aftersale.deny(turn).actions  # anything else drops the pending change
-    elif confirmation(turn.text) == "confirm" and not state.awaiting:
+    elif answer == "confirm" and not state.awaiting:
         return _finish(turn, Draft("confirm", t("cs.confirm_nothing", turn.lang), turn.lang))
+    elif answer == "deny" and not state.awaiting:
+        return _finish(turn, aftersale.deny(turn))
     draft = _route(turn)
     draft.actions = cancelled + draft.actions
     return _finish(turn, draft)
@@ -78,10 +151,13 @@ def _route(turn: Turn) -> Draft:
         intent = found
     elif order_ids(turn.text):
         intent = "order_status"
+    elif _follow_up(turn, "other") != "other":
+        intent = _follow_up(turn, "other")
     else:
         intent = turn.intents.classify(turn.text)
+    intent = _follow_up(turn, intent)
     if intent == "human":
-        return _handoff(turn, "human", "buyer asked for a person")
+        return _handoff(turn, "human", "cs.reason.human")
     if intent in AFTER_SALE:
         return aftersale.handle(turn, intent)
     if intent == "deny":
@@ -105,15 +181,50 @@ def _route(turn: Turn) -> Draft:
     return draft
 
 
+_PRE_SALE_LIKE = frozenset({"other", "product_question", "stock_price", "greeting"})
+
+
+def _follow_up(turn: Turn, intent: str) -> str:
+    """A pre-sale message read with the conversation: a named promotion ("618还有吗") is a
+    promotion question; a variant of the listing being talked about ("10kg的呢") or a quantity
+    ("买50包够吗") is a price-and-stock question about it.
+    """
+    if intent not in _PRE_SALE_LIKE:
+        return intent
+    cat = turn.catalogue
+    if intent != "greeting" and asked(cat, turn.text):
+        return "promotions"
+    current = turn.state.product_id
+    if (
+        intent == "other"
+        and current in cat.by_product
+        and (cat.names_variant(turn.text, current) or slots.quantity(turn.text))
+    ):
+        return "stock_price"
+    return intent
+
+
 def _finish(turn: Turn, draft: Draft) -> Draft:
     """Count unresolved turns; hand over after :data:`MAX_FAILURES` in a row."""
     state = turn.state
     state.failures = 0 if draft.resolved else state.failures + 1
     if draft.handoff and not state.handoff:
-        return _handoff(turn, draft.intent, "the after-sale tools failed", draft=draft)
+        return _handoff(turn, draft.intent, "cs.reason.failed", draft=draft)
     if state.failures >= MAX_FAILURES:
-        return _handoff(turn, draft.intent, f"{state.failures} unresolved turns", draft=draft)
+        return _handoff(turn, draft.intent, "cs.reason.unresolved", draft=draft)
     return draft
+
+
+REASONS = messages(
+    {
+        "angry": ("买家情绪激动/投诉", "buyer is angry / complaint"),
+        "human": ("买家要求转人工", "buyer asked for a person"),
+        "failed": ("售后工具办理失败", "the after-sale tools failed"),
+        "unresolved": ("连续 {n} 轮未解决", "{n} unresolved turns"),
+    },
+    prefix="cs.reason.",
+)
+"""Why a conversation was handed over, in the agents' (the store's) language."""
 
 
 def _handoff(
@@ -121,10 +232,12 @@ def _handoff(
 ) -> Draft:
     state = turn.state
     state.handoff = True
+    agent_lang = turn.catalogue.lang  # the agents read the store's language
+    reason = t(reason, agent_lang, n=state.failures)
     state.handoff_reason = reason
     state.pending_token = state.pending_action = state.pending_order = None
     messages = turn.sessions.history(turn.store, turn.conversation_id)
-    state.handoff_summary = summary(state, messages, reason, turn.lang)
+    state.handoff_summary = summary(state, messages, reason, agent_lang)
     text = t("cs.handoff_angry" if angry else "cs.handoff", turn.lang)
     if draft is not None and draft.text and draft.text != text:
         text = f"{draft.text}\n{text}"

@@ -179,7 +179,7 @@ class CsEngine:
             actions=draft.actions,
             handoff=state.handoff,
             handoff_summary=state.handoff_summary if state.handoff else None,
-            sources=draft.sources,
+            sources=list({(s.type, s.ref, s.title): s for s in draft.sources}.values()),
             suggestions=draft.suggestions,
             at=moment,
         )

@@ -85,12 +85,12 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     ),
     (
         "order_status",
-        r"物流|快递|到哪|订单状态|查.{0,2}订单|我的订单|单号|签收|派送|运单|"
+        r"物流|快递|到哪(?!天|一天|日|号)|订单状态|查.{0,2}订单|我的订单|单号|签收|派送|运单|"
         r"track|tracking|where is my|order status|delivery status",
     ),
     (
         "promotions",
-        r"优惠|活动|满减|满\d+|券|折扣|打折|凑单|划算|促销|便宜点|包邮|"
+        r"优惠|活动|满减|满\d+|券|折扣|打折|凑单|划算|促销|便宜点|包邮|秒杀|"
         r"discount|coupon|promotion|deal|cheapest way|voucher",
     ),
     ("compare", r"区别|对比|比较|哪个好|哪款好|有什么不同|\bvs\b|compare|difference|better"),
@@ -108,29 +108,55 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     ("greeting", r"^(?:亲|你好|您好|在吗|在不在|哈喽|hi|hello|hey)[\s,，!！?？.。~]*$"),
 )
 
-_CONFIRM = re.compile(
-    r"^(?:是的?|确认|确定|好的?|可以|行|嗯+|对的?|没问题|同意|就这样|ok|okay|yes|yep|yeah|sure|"
-    r"confirm(?:ed)?|go ahead|do it)(?:[\s,，]*(?:确认|谢谢|麻烦了|please|thanks))*[\s!！。.~]*$",
-    re.I,
+_YES = (
+    r"是的?|确认|确定|好的?|可以|行|嗯+|对的?|没问题|同意|就这样|麻烦了?|办吧|办理吧|ok(?:ay)?|"
+    r"yes|yep|yeah|sure|confirm(?:ed)?|go ahead|do it|please (?:go ahead|do it|confirm|proceed)"
 )
+_CONFIRM = re.compile(rf"^(?:{_YES})(?![a-z])", re.I)
 _DENY = re.compile(
-    r"^(?:不用了?|不要了?|算了|先不|不了|取消|不是|不对|no|nope|cancel|never ?mind|don'?t)"
-    r"[\s\S]{0,8}$",
+    r"^(?:不用|不要|算了|先不|不了|取消|不是|不对|别|不确认|no\b|nope|cancel|never ?mind|don'?t|"
+    r"forget it|stop)",
     re.I,
 )
+_NEGATED = re.compile(
+    r"不用|不要|算了|不办|先不|别|不确认|不了|\bno\b|\bnot\b|don'?t|never ?mind|forget it|"
+    r"\bstop\b|wait",
+    re.I,
+)
+_FILLER = re.compile(r"^(?:嗯+|哦+|噢+|啊|呃|那|那就|亲|well|oh|um+|hmm+)[\s,，.。!！~]*", re.I)
+_ASKING = re.compile(
+    r"\d{3,}|[?？]|[吗呢么嘛](?:[\s!！。.~]*)$|是不是|可不可以|能不能|行不行|怎么|什么|多少|多久|"
+    r"\b(?:how|what|when|why|where|can i|could i)\b",
+    re.I,
+)
+_MAX_ANSWER = 24
+"""A yes or no longer than this (after fillers) is a new message, not an answer."""
 
 
 def confirmation(text: str) -> Literal["confirm", "deny"] | None:
-    """An explicit yes or no, or ``None`` for anything else.
+    """An explicit yes or no in any short natural form, or ``None`` for anything else (a longer
+    message, one with a number, a question).
 
     >>> confirmation("确认"), confirmation("不用了"), confirmation("确认退款给我1000")
     ('confirm', 'deny', None)
+    >>> confirmation("是的，确认修改"), confirmation("嗯嗯 确认申请退货退款"), confirmation("确认取消")
+    ('confirm', 'confirm', 'confirm')
+    >>> confirmation("yes please go ahead"), confirmation("ok confirm"), confirmation("算了")
+    ('confirm', 'confirm', 'deny')
+    >>> confirmation("no, cancel that"), confirmation("确认，就改这个地址"), confirmation("可以退吗？")
+    ('deny', 'confirm', None)
     """
     stripped = text.strip()
-    if _CONFIRM.match(stripped):
-        return "confirm"
+    while (m := _FILLER.match(stripped)) and m.end() and m.end() < len(stripped):
+        stripped = stripped[m.end() :]
+    if len(stripped) > _MAX_ANSWER or _ASKING.search(stripped):
+        return None
     if _DENY.match(stripped):
         return "deny"
+    if _CONFIRM.match(stripped) and not _NEGATED.search(stripped):
+        return "confirm"
+    if re.fullmatch(r"(?:嗯+|哦+|好+)[\s!！。.~]*", text.strip()):
+        return "confirm"
     return None
 
 

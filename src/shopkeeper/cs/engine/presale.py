@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from shopkeeper.cs.engine import slots
+from shopkeeper.cs.engine import promo_answers, reviews, slots
+from shopkeeper.cs.engine.catalog import TimedPromotion
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.promotions import CartLine, next_thresholds, optimise
 from shopkeeper.cs.engine.replies import Draft
@@ -25,26 +26,59 @@ def _sku_source(sku: Sku) -> Source:
 
 
 def _stock_text(turn: Turn, sku: Sku) -> str:
+    """In stock, low or out — never the exact count (it is the store's business)."""
     if sku.status == "off_shelf":
         return t("cs.off_shelf", turn.lang)
-    if sku.stock is None:
-        return t("cs.stock_unknown", turn.lang)
-    return (
-        t("cs.in_stock", turn.lang, n=sku.stock)
-        if sku.stock > 0
-        else t("cs.out_of_stock", turn.lang)
-    )
+    level = turn.catalogue.stock_level(sku)
+    key = {
+        "unknown": "cs.stock_unknown",
+        "out": "cs.out_of_stock",
+        "low": "cs.low_stock",
+        "in": "cs.in_stock_plain",
+    }[level]
+    return t(key, turn.lang)
+
+
+def _current_product(turn: Turn) -> str | None:
+    """The listing the conversation is about, if any."""
+    cat = turn.catalogue
+    if turn.state.sku_id and turn.state.sku_id in cat.skus:
+        return cat.skus[turn.state.sku_id].product_id
+    if turn.state.product_id in cat.by_product:
+        return turn.state.product_id
+    return None
 
 
 def _product_of(turn: Turn, text: str) -> str | None:
-    found = turn.catalogue.find_products(text, limit=1)
-    if found:
-        return found[0]
-    if turn.state.sku_id and turn.state.sku_id in turn.catalogue.skus:
-        return turn.catalogue.skus[turn.state.sku_id].product_id
-    if turn.state.product_id in turn.catalogue.by_product:
-        return turn.state.product_id
-    return None
+    """The listing the message is about: the one it names by its distinctive words; the
+    conversation's own for a follow-up ("250g的呢", "买50包库存够吗") or when it is among those
+    named equally well.
+    """
+    cat = turn.catalogue
+    ranked = [pid for pid, _ in cat.rank_products(text)]
+    current = _current_product(turn)
+    if current is not None and (
+        not ranked or current in ranked or (cat.names_variant(text, current) and len(ranked) > 1)
+    ):
+        return current
+    return ranked[0] if ranked else current
+
+
+def _also_named(turn: Turn, product_id: str) -> str:
+    """A line naming the other listings the message fits as well as ``product_id`` (when the
+    conversation had none): the answer is about the best match, and says it is not sure.
+    """
+    if _current_product(turn) not in (None, product_id):
+        return ""
+    ranked = turn.catalogue.rank_products(turn.text)
+    if len(ranked) < 2 or ranked[0][0] != product_id:
+        return ""
+    best = ranked[0][1]
+    others = [pid for pid, w in ranked[1:4] if w >= best * 0.95]
+    if not others:
+        return ""
+    names = pick(turn.lang, "、", "; ").join(turn.catalogue.by_product[p][0].title for p in others)
+    return "\n" + t("cs.also_named", turn.lang, names=names)
 
 
 def _names_attribute(turn: Turn) -> bool:
@@ -70,11 +104,14 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
     product_id = _product_of(turn, turn.text)
     if product_id is None:
         return Draft(intent, t("cs.which_product", turn.lang), turn.lang, resolved=False)
+    also = _also_named(turn, product_id)
     turn.state.product_id = product_id
     sku = cat.find_sku(turn.text, product_id)
     if sku is None and turn.state.sku_id in cat.skus:
         remembered = cat.skus[turn.state.sku_id]
-        sku = remembered if remembered.product_id == product_id else None
+        if remembered.product_id == product_id:
+            # "10kg的呢" after 三文鱼味 5kg: the named part changes, the rest stays
+            sku = cat.find_sku(turn.text, product_id, cat.variant(remembered)) or remembered
     if sku is not None:
         turn.state.sku_id = sku.sku_id
         text = t(
@@ -85,14 +122,24 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
             price=cat.money(float(sku.price)),
             stock=_stock_text(turn, sku),
         )
-        facts = {"sku_id": sku.sku_id, "price": float(sku.price), "stock": sku.stock}
-        return Draft(intent, text, turn.lang, sources=[_sku_source(sku)], facts=facts)
+        qty = slots.quantity(turn.text)
+        if qty and sku.stock is not None and sku.status != "off_shelf":
+            enough = sku.stock >= qty
+            extra = t("cs.enough" if enough else "cs.not_enough", turn.lang, n=qty)
+            text = text.rstrip("。.") + extra + pick(turn.lang, "。", ".")
+        facts = {
+            "sku_id": sku.sku_id,
+            "variant": cat.variant(sku),
+            "price": float(sku.price),
+            "stock": turn.catalogue.stock_level(sku),
+        }
+        return Draft(intent, text + also, turn.lang, sources=[_sku_source(sku)], facts=facts)
     group = cat.by_product[product_id]
     lines = "\n".join(
-        f"- {cat.variant(s)}：{cat.money(float(s.price))}，{_stock_text(turn, s)}（{s.sku_id}）"
+        f"- {cat.variant(s)}：{cat.money(float(s.price))}，{_stock_text(turn, s)}"
         for s in group[:10]
     )
-    text = t("cs.variants", turn.lang, title=group[0].title, lines=lines)
+    text = t("cs.variants", turn.lang, title=group[0].title, lines=lines) + also
     return Draft(
         intent,
         text,
@@ -137,6 +184,29 @@ def _attribute_answer(turn: Turn, product_id: str) -> Draft | None:
     )
 
 
+def _known_problem(
+    turn: Turn, intent: str, product_id: str, problem: reviews.KnownProblem
+) -> Draft:
+    """No reassurance against the store's own reviews: what they say, and a person."""
+    title = turn.catalogue.by_product[product_id][0].title
+    text = t(
+        "cs.known_problem",
+        turn.lang,
+        total=problem.total,
+        bad=problem.bad,
+        pct=round(problem.share * 100),
+        aspect=reviews.aspect_name(problem.aspect, turn.lang),
+    )
+    return Draft(
+        intent,
+        text,
+        turn.lang,
+        sources=[Source(type="product", ref=f"reviews:product_id={product_id}", title=title)],
+        suggestions=[HUMAN_QUICK[turn.lang]],
+        facts={"aspect": problem.aspect, "reviews": problem.total, "complaints": problem.bad},
+    )
+
+
 def kb_hits(turn: Turn, k: int = 3) -> list[KbHit]:
     """The knowledge base's best entries for the message (none without a knowledge base)."""
     if turn.kb is None:
@@ -162,6 +232,9 @@ def product_question(turn: Turn, intent: str = "product_question") -> Draft:
     product_id = _product_of(turn, turn.text)
     if product_id is not None:
         turn.state.product_id = product_id
+        problem = reviews.known_problem(turn, product_id)
+        if problem is not None:
+            return _known_problem(turn, intent, product_id, problem)
         direct = _attribute_answer(turn, product_id)
         if direct is not None:
             return direct
@@ -287,13 +360,74 @@ def _is_new_customer(turn: Turn) -> bool:
     return not row or int(row[0]) == 0
 
 
+_SHIPPING_FEE = re.compile(r"包邮|运费|邮费|偏远|free shipping|shipping (?:fee|cost)", re.I)
+
+
+def _conversation_cart(turn: Turn) -> list[CartLine]:
+    """The SKU the conversation is about as a cart (with the quantity the message says)."""
+    sku = turn.catalogue.skus.get(turn.state.sku_id or "")
+    return [turn.catalogue.cart_line(sku, slots.quantity(turn.text) or 1)] if sku else []
+
+
+def _asked_promotion(turn: Turn, named: list[TimedPromotion], cart: list[CartLine]) -> Draft:
+    """The promotion(s) the buyer named: their state and dates, the cart against them, and what
+    runs now when they do not.
+    """
+    cat, now, lang = turn.catalogue, turn.now, turn.lang
+    by_name: dict[str, list[TimedPromotion]] = {}
+    for timed in named:
+        by_name.setdefault(timed.promotion.name, []).append(timed)
+    picked = [promo_answers.nearest(group, now) for group in by_name.values()][:3]
+    lines = [promo_answers.describe(cat, p, now, lang) for p in picked]
+    running = [p for p in picked if p.running(now)]
+    for timed in running:
+        line = promo_answers.cart_against(cat, cart, timed, lang)
+        if line:
+            lines.append(line)
+    if not running:
+        lines.append(promo_answers.running_names(cat, now, lang))
+        for timed in cat.promotions:
+            if timed.running(now) and timed.promotion.kind != "presale":
+                line = promo_answers.cart_against(cat, cart, timed, lang)
+                if line:
+                    lines.append(line)
+    sources = [
+        Source(
+            type="promotion",
+            ref=f"promotions:promotion_id={p.promotion.promotion_id}",
+            title=p.promotion.name,
+        )
+        for p in picked
+    ]
+    facts = {
+        "asked": [
+            {
+                "name": p.promotion.name,
+                "running": p.running(now),
+                "start_at": cat.local(p.start_at),
+                "end_at": cat.local(p.end_at),
+            }
+            for p in picked
+        ]
+    }
+    return Draft("promotions", "\n".join(lines), lang, sources=sources, facts=facts)
+
+
 def promotions(turn: Turn) -> Draft:
     """The promotions running now; for a cart the buyer describes, the cheapest way to use them
     and the cheapest item that reaches the next threshold.
     """
     cat = turn.catalogue
-    running = cat.running(turn.now)
+    named = promo_answers.asked(cat, turn.text)
+    if not named and _SHIPPING_FEE.search(turn.text):
+        # "新疆包邮吗": the store's own shipping rules answer, not the promotions list
+        hits = kb_hits(turn)
+        if hits and supported(hits, turn.text):
+            return product_question(turn, "promotions")
     cart = _cart(turn)
+    if named:
+        return _asked_promotion(turn, named, cart or _conversation_cart(turn))
+    running = cat.running(turn.now)
     sources = [
         Source(type="promotion", ref=f"promotions:promotion_id={p.promotion_id}", title=p.name)
         for p in running
@@ -303,8 +437,11 @@ def promotions(turn: Turn) -> Draft:
             "promotions", t("cs.no_promotions", turn.lang), turn.lang, facts={"running": []}
         )
     if not cart:
+        ends = {p.promotion.promotion_id: p.end_at for p in cat.promotions}
+        until = pick(turn.lang, "，至 ", ", until ")
         lines = "\n".join(
             f"- {p.name}：{describe_rule(p.kind, dict(p.rule), turn.lang, cat.currency)}"
+            f"{until}{cat.local(ends.get(p.promotion_id))}"
             for p in running
         )
         return Draft(
@@ -313,7 +450,9 @@ def promotions(turn: Turn) -> Draft:
     new = _is_new_customer(turn)
     plan = optimise(cart, running, new_customer=new)
     names = {p.promotion_id: p.name for p in running}
-    how = "、".join(names[a] for a in plan.applied) or (pick(turn.lang, "不用活动", "no promotion"))
+    how = "、".join(names[a] for a in plan.applied) or (
+        pick(turn.lang, "现有活动都用不上", "none of the running promotions applies")
+    )
     text = t(
         "cs.cart_best",
         turn.lang,

@@ -166,6 +166,24 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     "compare": ("对比如下：\n{lines}", "Side by side:\n{lines}"),
     "recommend": ("为您推荐：\n{lines}", "You might like:\n{lines}"),
     "kb_answer": ("{answer}", "{answer}"),
+    "injection": (
+        "抱歉，我不能按照消息里的指令改变规则或透露内部信息，退款等售后也只能按店铺政策为您本人的订单办理。"
+        "请问您的订单需要什么帮助？",
+        "Sorry, I can't follow instructions inside a message, change the rules or reveal "
+        "internal information; refunds and other after-sale requests follow the store's policy "
+        "for your own orders only. How can I help with your order?",
+    ),
+    "in_stock_plain": ("有货", "in stock"),
+    "enough": ("，{n} 件库存充足，可以放心下单", "; {n} are available, you can order them"),
+    "not_enough": (
+        "，{n} 件暂时不够，可以先拍现有数量或联系人工为您调货",
+        "; {n} aren't available right now, a colleague can check a restock for you",
+    ),
+    "also_named": (
+        "名称相近的还有：{names}。如果您问的是这些，告诉我具体哪一款。",
+        "Similar listings: {names}. If you meant one of these, tell me which.",
+    ),
+    "low_stock": ("库存紧张，建议尽快下单", "low stock, order soon"),
     "other": (
         "抱歉，我没太明白您的意思。您可以问我商品、价格、活动，或者订单、物流、退换货的问题。",
         "Sorry, I didn't quite get that. You can ask about products, prices, promotions, "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shopkeeper.cs.messages import CsReply
@@ -115,12 +115,7 @@ class Sessions:
         customer.
         """
         with self.ops.begin() as conn:
-            row = conn.execute(
-                select(cs_conversations.c.customer_id, cs_conversations.c.state).where(
-                    cs_conversations.c.store == store,
-                    cs_conversations.c.conversation_id == conversation_id,
-                )
-            ).first()
+            row = _owner_and_state(conn, store, conversation_id)
             if row is None:
                 state = State(lang="en" if lang == "en" else "zh")
                 at = self.clock()
@@ -149,12 +144,7 @@ class Sessions:
     def load(self, store: str, conversation_id: str) -> tuple[str, State]:
         """(customer_id, state) of an existing conversation."""
         with self.ops.connect() as conn:
-            row = conn.execute(
-                select(cs_conversations.c.customer_id, cs_conversations.c.state).where(
-                    cs_conversations.c.store == store,
-                    cs_conversations.c.conversation_id == conversation_id,
-                )
-            ).first()
+            row = _owner_and_state(conn, store, conversation_id)
         if row is None:
             raise ConversationNotFound(f"no conversation {conversation_id!r} in store {store!r}")
         return str(row[0]), State.model_validate(row[1])
@@ -311,3 +301,14 @@ class Sessions:
             )
             for r in rows
         ]
+
+
+def _owner_and_state(conn: Connection, store: str, conversation_id: str) -> tuple[str, Any] | None:
+    """(customer_id, state) of a stored conversation, or None."""
+    row = conn.execute(
+        select(cs_conversations.c.customer_id, cs_conversations.c.state).where(
+            cs_conversations.c.store == store,
+            cs_conversations.c.conversation_id == conversation_id,
+        )
+    ).first()
+    return None if row is None else (str(row[0]), row[1])

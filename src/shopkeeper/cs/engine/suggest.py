@@ -9,6 +9,7 @@ Suggestions never act: they read orders, the catalogue and the knowledge base on
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -21,16 +22,18 @@ from sqlalchemy import insert, select, update
 from shopkeeper.cs.aftersale.service import NotAllowed
 from shopkeeper.cs.engine import presale
 from shopkeeper.cs.engine.context import Turn
+from shopkeeper.cs.engine.handoff import ANGRY, anger
 from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.engine.sessions import Sessions
 from shopkeeper.cs.engine.slots import order_ids
 from shopkeeper.cs.kb import Embedder, build, supported
 from shopkeeper.cs.messages import Source
+from shopkeeper.cs.status_words import status_word
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.opsdb import cs_suggestions
 from shopkeeper.settings import Settings
-from shopkeeper.text import pick, t
+from shopkeeper.text import messages, pick, t
 
 Outcome = Literal["adopted", "edited", "rejected"]
 FAQ_FILE = "approved_faq.csv"
@@ -75,8 +78,50 @@ class KbCandidate(BaseModel):
     agent: str | None
 
 
-def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
+_WRONG_ITEM = re.compile(r"发错|错发|发成了|不是我买的|货不对|wrong (?:item|product|size|colou?r)", re.I)
+_SUGGEST = messages(
+    {
+        "wrong_item": (
+            "非常抱歉给您添麻烦了！发错货是我们的失误。麻烦您拍一下收到的商品和快递面单发给我，"
+            "我马上为您登记售后，补发正确的商品或退货退款，您看哪种方便？",
+            "I'm so sorry about this — sending the wrong item is our mistake. Could you send a "
+            "photo of what arrived and the shipping label? I'll open an after-sale case right "
+            "away: we can send the right item or refund you, whichever you prefer.",
+        ),
+        "apology": (
+            "非常抱歉给您带来不好的体验，我来为您处理。请问是哪个订单、遇到了什么问题呢？",
+            "I'm very sorry for the trouble — I'll take care of it. Which order is it and what "
+            "went wrong?",
+        ),
+        "human": (
+            "您好，我是人工客服，已经看到您的消息，马上为您处理。",
+            "Hi, I'm a member of the team and I've read your message — I'm on it.",
+        ),
+    },
+    prefix="cs.suggest.",
+)
+
+
+def _at_hand(turn: Turn) -> list[tuple[str, str, list[Source]]]:
+    """Replies to what the message says before anything else: an apology and the after-sale path
+    for a wrong item, an apology for an angry buyer, a person's greeting when one was asked for.
+    """
     found: list[tuple[str, str, list[Source]]] = []
+    if _WRONG_ITEM.search(turn.text):
+        found.append(("template", t("cs.suggest.wrong_item", turn.lang), []))
+    elif anger(turn.text) >= ANGRY:
+        found.append(("template", t("cs.suggest.apology", turn.lang), []))
+    if turn.intents.keyword_intent(turn.text) == "human":
+        found.append(("template", t("cs.suggest.human", turn.lang), []))
+    return found
+
+
+def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
+    found = _at_hand(turn)
+    upset = bool(found)
+    if upset:
+        found.extend(_order_view(turn))
+        return found
     if intent in PRE_SALE or intent == "other":
         handlers: dict[str, Callable[[Turn], Draft]] = {
             "stock_price": presale.stock_price,
@@ -115,13 +160,12 @@ def _order_view(turn: Turn) -> list[tuple[str, str, list[Source]]]:
     except NotAllowed:
         return []
     parcels = "；".join(
-        f"{p.shipment.carrier} {p.shipment.tracking_no} ({p.shipment.status})"
+        f"{p.shipment.carrier} {p.shipment.tracking_no} ({status_word(p.shipment.status, turn.lang)})"
         for p in logistics.parcels
     ) or (pick(turn.lang, "尚未发货", "not shipped yet"))
-    text = t("cs.status", turn.lang, order_id=order_id, status=logistics.status, detail=parcels)
-    return [
-        ("aftersale_status", text, [Source(type="order", ref=order_id, title=logistics.status)])
-    ]
+    status = status_word(logistics.status, turn.lang)
+    text = t("cs.status", turn.lang, order_id=order_id, status=status, detail=parcels)
+    return [("aftersale_status", text, [Source(type="order", ref=order_id, title=status)])]
 
 
 def suggest(turn: Turn) -> list[Suggestion]:

@@ -67,6 +67,8 @@ class Sku:
     attributes: dict[str, str]
     stock: int | None
     stock_date: dt.date | None
+    sku_name: str | None = None
+    """Contract v1.1: the variant as buyers see it (三文鱼味 5kg), when the store has it."""
 
 
 def load_skus(con: duckdb.DuckDBPyConnection) -> list[Sku]:
@@ -81,10 +83,10 @@ def load_skus(con: duckdb.DuckDBPyConnection) -> list[Sku]:
             GROUP BY i.sku_id, l.day
         )
         SELECT p.sku_id, p.product_id, p.title, p.category, p.price, coalesce(p.status, 'on_sale'),
-               p.brand, p.attributes, s.available, s.day
+               p.brand, p.attributes, s.available, s.day, {sku_name}
         FROM products p LEFT JOIN stock s USING (sku_id)
         ORDER BY p.product_id, p.sku_id
-        """
+        """.format(sku_name="p.sku_name" if _has_sku_name(con) else "NULL")
     ).fetchall()
     return [
         Sku(
@@ -98,9 +100,18 @@ def load_skus(con: duckdb.DuckDBPyConnection) -> list[Sku]:
             attributes={str(k): str(v) for k, v in _json(r[7], {}).items()},
             stock=None if r[8] is None else max(int(r[8]), 0),
             stock_date=r[9],
+            sku_name=str(r[10]).strip() or None if r[10] is not None else None,
         )
         for r in rows
     ]
+
+
+def _has_sku_name(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'products' AND column_name = 'sku_name'"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _json(value: Any, default: Any) -> Any:
@@ -311,9 +322,14 @@ def describe_rule(kind: str, rule: dict[str, Any], lang: Lang, currency: str) ->
         parts.append(
             f"第二件{float(second) * 10:g}折" if zh else f"second item {float(second) * 100:g}% off"
         )
+    if (flash := rule.get("price")) is not None:
+        flash_price = money(float(flash), currency, lang)
+        parts.append(f"活动价{flash_price}" if zh else f"special price {flash_price}")
+    if (limit := rule.get("limit_per_buyer") or rule.get("limit")) is not None:
+        parts.append(f"每人限购{limit}件" if zh else f"limit {limit} per buyer")
     if rule.get("new_customers_only"):
         parts.append("仅限新客" if zh else "new customers only")
     known = {"discount_rate", "threshold", "off", "repeat", "deposit_rate", "final_payment_from"}
-    known |= {"second_item_discount", "new_customers_only"}
+    known |= {"second_item_discount", "new_customers_only", "price", "limit_per_buyer", "limit"}
     parts += [f"{k}={v}" for k, v in rule.items() if k not in known]
     return ("，" if zh else ", ").join(parts) or kind

@@ -178,9 +178,15 @@ class KnowledgeBase:
             boosts.append(("intent", 0.3))
         if any(a in query for a in self._attributes[i] if len(a) >= 2):
             boosts.append(("field", 0.3))
+        if kind in MERCHANT_KINDS:
+            boosts.append(("merchant", 0.5))  # the merchant's own rules outrank mined chats
         if kind == "promotion":
             boosts.append(_recency(entry, now))
         return boosts
+
+
+MERCHANT_KINDS = frozenset({"policy", "faq", "doc_chunk"})
+"""Entries the merchant wrote (policy, FAQ sheets, documents added with ``cs kb add``)."""
 
 
 def _recency(entry: KbEntry, now: dt.datetime) -> tuple[str, float]:

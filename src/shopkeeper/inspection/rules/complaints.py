@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterable
@@ -444,9 +445,24 @@ _SELF_NEGATING = re.compile(r"^(不|没|无|未|not |never |nothing |no |didn't 
 _EN_WORD = re.compile(r"[a-z0-9'\-]+")
 
 
-@functools.cache
+_TOKENIZER_LOCK = threading.Lock()
+
+
 def _tokenizer() -> Any:
     """Jieba's default dictionary plus the lexicon's terms (loaded once, only when needed)."""
+    with _TOKENIZER_LOCK:
+        return _load_tokenizer()
+
+
+def warm_up() -> None:
+    """Load the tokenizer on a background thread: a Chinese store's inspection starts it before
+    its rules run, so the dictionary (about half a second) loads while their SQL does.
+    """
+    threading.Thread(target=_tokenizer, name="shopkeeper-jieba", daemon=True).start()
+
+
+@functools.cache
+def _load_tokenizer() -> Any:
     with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources when present
         warnings.simplefilter("ignore")
         import jieba

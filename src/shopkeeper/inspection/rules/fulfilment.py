@@ -10,8 +10,8 @@ buyer), the most valuable first and at most ``max_orders`` of them; when there a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,8 @@ from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact, Severity
 from shopkeeper.inspection.registry import Rule
 from shopkeeper.inspection.rules.addresses import FIELDS, address_issues, describe
+from shopkeeper.inspection.rules.delivery import DeliverySettings, late_deliveries
+from shopkeeper.inspection.rules.promises import DEFAULT_PROMISE_HOURS, end_of_day
 from shopkeeper.store.metrics import (
     not_cancelled,
     order_gmv,
@@ -26,15 +28,6 @@ from shopkeeper.store.metrics import (
     paid,
     refund_counted,
 )
-
-DEFAULT_PROMISE_HOURS = 48.0
-
-
-def end_of_day(ctx: InspectionContext) -> dt.datetime:
-    """The end of the inspected day in the store's time zone."""
-    return dt.datetime.combine(
-        ctx.as_of + dt.timedelta(days=1), dt.time(), ZoneInfo(ctx.config.timezone)
-    )
 
 
 class DelaySettings(BaseModel):
@@ -60,7 +53,12 @@ class DelaySettings(BaseModel):
     )
     min_stall_days: float = Field(3.0, description="…and never before this many days")
     min_deliveries: int = Field(
-        30, description="delivered orders needed to learn normal transit (else no stall check)"
+        30, description="delivered orders to learn normal transit from its stall_quantile"
+    )
+    min_deliveries_small: int = Field(
+        8,
+        description="…from this many (fewer than min_deliveries), normal transit is the robust "
+        "max(slowest delivery, median + 4 × 1.4826 × MAD); below it, no stall check",
     )
     high_overdue_hours: float = Field(
         24.0, description="this many hours past the promise is high severity"
@@ -71,14 +69,21 @@ class DelaySettings(BaseModel):
 
 
 def _transit(ctx: InspectionContext, s: DelaySettings, cutoff: dt.datetime) -> tuple[float, int]:
-    """Normal transit days (the ``stall_quantile`` of delivered orders shipped 2-14 weeks ago)."""
+    """Normal transit days of delivered orders shipped 2-14 weeks ago: their ``stall_quantile``,
+    or with fewer than ``min_deliveries`` the robust max(slowest, median + 4 × 1.4826 × MAD).
+    """
     rows = ctx.rows(
-        """SELECT quantile_cont((epoch(delivered_at) - epoch(shipped_at)) / 86400.0, ?) AS q, count(*) AS n FROM orders
-           WHERE delivered_at > shipped_at AND shipped_at BETWEEN ?::TIMESTAMPTZ - INTERVAL 98 DAY
-             AND ?::TIMESTAMPTZ - INTERVAL 14 DAY""",
-        [s.stall_quantile, cutoff, cutoff],
+        """WITH t AS (SELECT (epoch(delivered_at) - epoch(shipped_at)) / 86400.0 AS d FROM orders
+                      WHERE delivered_at > shipped_at AND shipped_at BETWEEN ?::TIMESTAMPTZ - INTERVAL 98 DAY
+                        AND ?::TIMESTAMPTZ - INTERVAL 14 DAY)
+           SELECT quantile_cont(d, ?) AS q, count(*) AS n, max(d) AS top,
+                  median(d) + 4 * 1.4826 * coalesce(mad(d), 0) AS robust FROM t""",
+        [cutoff, cutoff, s.stall_quantile],
     )
-    return float(rows[0]["q"] or 0.0), int(rows[0]["n"])
+    n = int(rows[0]["n"])
+    if n >= s.min_deliveries:
+        return float(rows[0]["q"] or 0.0), n
+    return max(float(rows[0]["top"] or 0.0), float(rows[0]["robust"] or 0.0)), n
 
 
 _DELAY_COLUMNS = f"""order_id, status, paid_at, shipped_at, carrier, tracking_no, coalesce({order_gmv("orders")}, 0)::DOUBLE AS value,
@@ -126,7 +131,10 @@ def _not_shipped(
 def _stalled(
     ctx: InspectionContext, s: DelaySettings, cutoff: dt.datetime, stall_days: float
 ) -> list[dict[str, Any]]:
-    """Parcels shipped more than ``stall_days`` before ``cutoff`` and not delivered by then."""
+    """Parcels shipped more than ``stall_days`` before ``cutoff`` and not delivered by then (the
+    look-back is ``lookback_days`` past the stall threshold, so a long normal transit cannot push
+    every stalled parcel out of it).
+    """
     return ctx.rows(
         f"""SELECT {_DELAY_COLUMNS}, NULL AS promise_hours, NULL AS hours_since_payment,
                    (epoch(?::TIMESTAMPTZ) - epoch(shipped_at)) / 86400.0 AS days_in_transit
@@ -134,8 +142,27 @@ def _stalled(
             WHERE shipped_at BETWEEN ?::TIMESTAMPTZ - INTERVAL (?) DAY AND ?::TIMESTAMPTZ - to_seconds(?)
               AND {not_cancelled("")}
               AND ((delivered_at IS NULL AND status = 'shipped') OR delivered_at > ?)""",
-        [cutoff, cutoff, s.lookback_days, cutoff, stall_days * 86400, cutoff],
+        [
+            cutoff,
+            cutoff,
+            s.lookback_days + math.ceil(stall_days),
+            cutoff,
+            stall_days * 86400,
+            cutoff,
+        ],
     )
+
+
+def _stalled_apart(
+    ctx: InspectionContext, s: DelaySettings, cutoff: dt.datetime, stall: float
+) -> list[dict[str, Any]]:
+    """Stalled parcels, less those a ``delivery_late`` finding counts (money is counted once)."""
+    rows = _stalled(ctx, s, cutoff, stall)
+    if not rows:
+        return rows
+    failed = late_deliveries(ctx, ctx.settings("delivery_late", DeliverySettings))
+    counted = {str(r["order_id"]) for r in failed.late} if failed else set()
+    return [r for r in rows if str(r["order_id"]) not in counted]
 
 
 def detect_shipping_delay(ctx: InspectionContext, s: DelaySettings) -> list[Finding]:
@@ -143,18 +170,24 @@ def detect_shipping_delay(ctx: InspectionContext, s: DelaySettings) -> list[Find
     payment (``ship_within_hours`` from store.toml targets, default 48; presale orders get
     ``presale_ship_within_hours`` from their final payment; orders with an open refund request and
     orders still awaiting their final payment are not late), or a parcel shipped longer ago than
-    ``stall_factor`` × the store's normal transit time (learned from its own delivered orders) and
-    still not delivered. Paid more than ``lookback_days`` ago is left out. One finding per order,
+    ``stall_factor`` × the store's normal transit time (learned from its own delivered orders: the
+    ``stall_quantile`` of at least ``min_deliveries``, or a robust bound from ``min_deliveries_small``)
+    and still not delivered. Paid more than ``lookback_days`` ago (shipped more than
+    ``lookback_days`` + the stall threshold ago) is left out. Stalled parcels that a
+    ``delivery_late`` finding counts (a store-wide delivery failure) are reported there, once,
+    not again here. One finding per order,
     ranked by value (``max_orders``, then one store finding listing the rest). High severity:
     ``high_overdue_hours`` past the promise, or stalled twice the threshold. Impact: the order value.
     """
     cutoff = end_of_day(ctx)
     normal, deliveries = _transit(ctx, s, cutoff)
     stall = (
-        max(normal * s.stall_factor, s.min_stall_days) if deliveries >= s.min_deliveries else None
+        max(normal * s.stall_factor, s.min_stall_days)
+        if deliveries >= min(s.min_deliveries, s.min_deliveries_small)
+        else None
     )
     rows = _not_shipped(ctx, s, cutoff) + (
-        _stalled(ctx, s, cutoff, stall) if stall is not None else []
+        _stalled_apart(ctx, s, cutoff, stall) if stall is not None else []
     )
     rows.sort(key=lambda r: (-r["value"], r["order_id"]))
     findings = [_delay_finding(ctx, s, r, normal, stall) for r in rows[: s.max_orders]]

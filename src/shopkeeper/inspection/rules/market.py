@@ -36,23 +36,28 @@ class CompetitorSettings(BaseModel):
     min_share_of_buyers: float = Field(
         0.5, description="lost buyers at least this share of the listing's own buyers"
     )
+    earlier_baselines: int = Field(
+        2,
+        description="also judge against this many earlier baselines of baseline_days each (a "
+        "loss that began weeks ago has already raised the latest one)",
+    )
+    min_baseline_days: int = Field(
+        14, description="an earlier baseline needs this many watched days to count"
+    )
 
 
 def own_shops(ctx: InspectionContext) -> set[str]:
     """The merchant's other shops, from ``own_shops = [...]`` in store.toml (and the store's name)."""
-    extra = ctx.config.model_extra or {}
-    listed = extra.get("own_shops") or []
-    return {str(x).strip() for x in ([listed] if isinstance(listed, str) else listed)} | {
-        ctx.config.name.strip()
-    }
+    return set(ctx.config.own_shops) | {ctx.config.name.strip()}
 
 
-def _losses(ctx: InspectionContext, s: CompetitorSettings) -> list[dict[str, Any]]:
-    """Per watched listing and rival: buyers lost, recent and on normal days; the listing's own
-    buyers and GMV; the rival's shop, title and price (latest, and average before the window).
+def _losses(ctx: InspectionContext, s: CompetitorSettings, lag: int = 0) -> list[dict[str, Any]]:
+    """Per watched listing and rival: buyers lost, recent and on normal days (the ``baseline_days``
+    ending ``lag`` days before the window); the listing's own buyers and GMV; the rival's shop,
+    title and price (latest, and average before the window).
     """
     start = ctx.as_of - dt.timedelta(days=s.window_days - 1)
-    base = [start - dt.timedelta(days=k) for k in range(1, s.baseline_days + 1)]
+    base = [start - dt.timedelta(days=k) for k in range(1 + lag, lag + s.baseline_days + 1)]
     normal = [d for d in base if d not in ctx.promo_days]
     if len(normal) < 7:
         normal = base
@@ -80,6 +85,26 @@ def _losses(ctx: InspectionContext, s: CompetitorSettings) -> list[dict[str, Any
             GROUP BY ALL ORDER BY ALL""",
         {"first": min(normal), "as_of": ctx.as_of, "start": start, "normal": normal},
     )
+
+
+def _baselined(ctx: InspectionContext, s: CompetitorSettings) -> list[dict[str, Any]]:
+    """Each (listing, rival) with its ``expected`` recent loss against the lowest of its baselines:
+    the latest one and ``earlier_baselines`` before it (those with ``min_baseline_days`` watched
+    days), so a loss that set in weeks ago is measured against the time before it.
+    """
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for k in range(1 + s.earlier_baselines):
+        for r in _losses(ctx, s, k * s.baseline_days):
+            if k and (r["days_base"] or 0) < s.min_baseline_days:
+                continue
+            r = r | {
+                "expected": r["lost_base"] * _exposure(r),
+                "baseline_lag_days": k * s.baseline_days,
+            }
+            key = (str(r["product_id"]), str(r["competitor_product_id"]))
+            if key not in best or r["expected"] < best[key]["expected"]:
+                best[key] = r
+    return [best[key] for key in sorted(best)]
 
 
 def _exposure(r: dict[str, Any]) -> float:
@@ -131,23 +156,25 @@ def detect_competitor_loss(ctx: InspectionContext, s: CompetitorSettings) -> lis
     baseline is not taken at face value) at ``alpha`` / the number of (listing, rival) pairs.
     Expected is the rival's normal take (``baseline_days`` before, promotions left out) scaled by
     days or by the listing's own buyers, whichever is larger, so a promotion that lifts everyone's
-    traffic does not fire.
+    traffic does not fire. A loss that set in weeks ago and persists has already raised the latest
+    baseline, so the rival is also judged against ``earlier_baselines`` earlier ones (each of
+    ``baseline_days``, with ``min_baseline_days`` watched days) and the lowest counts; the tests
+    are counted once per baseline in the ``alpha`` split.
     Names the rival (shop, title, price and its change), and says when it is one of the merchant's
     own shops (``own_shops`` in store.toml: cannibalization). Impact: the excess lost buyers × the
     listing's GMV per buyer.
     """
-    rows = _losses(ctx, s)
+    rows = _baselined(ctx, s)
+    tests = len(rows) * (1 + s.earlier_baselines)
     by_product: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        by_product.setdefault(r["product_id"], []).append(
-            r | {"expected": r["lost_base"] * _exposure(r)}
-        )
+        by_product.setdefault(r["product_id"], []).append(r)
     out = []
     for rivals in by_product.values():
         lost = sum(r["lost"] for r in rivals)
         if lost < s.min_lost or lost < s.min_share_of_buyers * rivals[0]["buyers"]:
             continue
-        risen = [r for r in rivals if _rose(r, s, len(rows))]
+        risen = [r for r in rivals if _rose(r, s, tests)]
         if risen:
             top = max(risen, key=lambda r: r["lost"] - r["expected"])
             out.append(_finding(ctx, s, rivals, top, own_shops(ctx)))
@@ -212,6 +239,7 @@ def _finding(
             "competitor_price_change": round(change, 3) if change is not None else None,
             "competitor_lost_buyers_recent": int(top["lost"]),
             "competitor_lost_buyers_expected": round(top["expected"], 1),
+            "baseline_ends_days_before_window": int(top.get("baseline_lag_days", 0)),
         },
         impact=Impact(
             metric="gmv_lost", value=round(max(top["lost"] - top["expected"], 0.0) * per_buyer, 2)

@@ -255,4 +255,6 @@ def _title(
     )
 
 
-RULES = (Rule("price_anomaly", (), PriceAnomalySettings, detect_price_anomaly),)
+RULES = (
+    Rule("price_anomaly", (), PriceAnomalySettings, detect_price_anomaly, current_only=True),
+)

@@ -22,6 +22,7 @@ from shopkeeper.inspection.rules.complaints import (
     hit_vocabulary,
     topics_of,
 )
+from shopkeeper.inspection.rules.delivery import DeliverySettings, late_deliveries
 from shopkeeper.inspection.rules.rates import category_rates, rise
 
 
@@ -51,10 +52,17 @@ class ReviewSettings(BaseModel):
         4, description="recent reviews a listing needs before a topic's share is judged"
     )
     examples: int = Field(3, description="example snippets quoted in the evidence")
+    store_window_days: int = Field(
+        30, description="store alarm: 1-2★ share of the store's reviews of the last this many days…"
+    )
+    store_baseline_days: int = Field(
+        180, description="…against the store's normal share over this many days before"
+    )
+    store_min_low: int = Field(5, description="…with at least this many 1-2★ reviews")
 
 
 def _review_counts(
-    ctx: InspectionContext, s: ReviewSettings
+    ctx: InspectionContext, s: ReviewSettings, explained: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Per listing: reviews and 1-2★ reviews, recent and normal; per listing and complaint topic:
     reviews mentioning the topic, recent and normal (one regex pass; negated mentions removed).
@@ -71,8 +79,16 @@ def _review_counts(
            FROM reviews r LEFT JOIN products p USING (sku_id)
                 LEFT JOIN (SELECT product_id, any_value(category) AS category FROM products GROUP BY 1) c
                        ON c.product_id = coalesce(r.product_id, p.product_id)
-           WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND coalesce(r.product_id, p.product_id) IS NOT NULL""",
-        [start, negated, complaint, start - dt.timedelta(days=s.baseline_days), ctx.as_of],
+           WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND coalesce(r.product_id, p.product_id) IS NOT NULL
+             AND NOT list_contains(?, coalesce(r.order_id, ''))""",
+        [
+            start,
+            negated,
+            complaint,
+            start - dt.timedelta(days=s.baseline_days),
+            ctx.as_of,
+            explained,
+        ],
     )
     totals = ctx.rows(
         """SELECT product_id, any_value(category) AS category, count(*) FILTER (WHERE recent) AS n,
@@ -128,12 +144,12 @@ def _share_sums(rows: list[dict[str, Any]], key: str, cases: str) -> dict[str, l
 
 
 def _flag(
-    ctx: InspectionContext, s: ReviewSettings
+    ctx: InspectionContext, s: ReviewSettings, explained: list[str]
 ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """Listings whose 1-2★ share rose (``by_low``), and the complaint topics that rose per listing.
     A listing's prior is its category's normal share (of 1-2★ reviews, or of each topic).
     """
-    totals, topics = _review_counts(ctx, s)
+    totals, topics = _review_counts(ctx, s, explained)
     if not totals:
         return [], {}
     store_n = max(sum(r["n_base"] for r in totals), 1)
@@ -246,10 +262,20 @@ def detect_negative_reviews(ctx: InspectionContext, s: ReviewSettings) -> list[F
     (in reviews of 3★ or less; negated mentions such as 没有压坏 / no damage left out) rose the same way. The
     complaint topic that rose (else the dominant topic of the recent low reviews) is named, with
     example snippets. Impact: the listing's GMV of the window × the excess share of unhappy buyers.
+    **Store alarm** (entity ``store``): low ratings spread over listings that each stay under their
+    own threshold — the 1-2★ share of the reviews of the last ``store_window_days`` on the listings
+    not flagged above rose clearly above its share over the ``store_baseline_days`` before, by the
+    same tests (at least ``store_min_low`` 1-2★ reviews, ``min_ratio``, ``min_excess``, ``alpha``);
+    evidence lists the listings and complaint topics. Impact: the store's GMV of the window × the
+    excess share. Reviews of orders a ``delivery_late`` finding counts as late that complain of
+    nothing but the delivery are left out of both: their low ratings are that finding's (it reports
+    how much worse late orders are rated).
     """
-    flagged, risen = _flag(ctx, s)
+    explained = _late_delivery_orders(ctx)
+    flagged, risen = _flag(ctx, s, explained)
+    alarm = _store_alarm(ctx, s, [str(r["product_id"]) for r in flagged], explained)
     if not flagged:
-        return []
+        return alarm
     facts = _product_facts(ctx, [r["product_id"] for r in flagged], s.window_days)
     start = ctx.as_of - dt.timedelta(days=s.window_days - 1)
     out = []
@@ -264,7 +290,7 @@ def detect_negative_reviews(ctx: InspectionContext, s: ReviewSettings) -> list[F
                 ctx, s, r, rose[0] if rose else None, facts.get(r["product_id"], {}), topics
             )
         )
-    return out
+    return out + alarm
 
 
 def _review_finding(
@@ -331,4 +357,161 @@ def _review_finding(
             "reach out to the buyers; explain the fix on the listing until it is solved",
         ),
         actions=actions,
+    )
+
+
+DELIVERY_TOPICS = frozenset({"late", "missing"})
+"""Complaint topics a late or lost parcel explains (slow delivery; "not received")."""
+
+
+def _late_delivery_orders(ctx: InspectionContext) -> list[str]:
+    """Orders a ``delivery_late`` finding counts as late whose reviews complain of nothing but the
+    delivery (none when it does not fire): their low ratings are that finding's.
+    """
+    if not ctx.has_column("reviews", "order_id"):
+        return []
+    failed = late_deliveries(ctx, ctx.settings("delivery_late", DeliverySettings))
+    if failed is None:
+        return []
+    rows = ctx.rows(
+        "SELECT order_id, text FROM reviews WHERE list_contains(?, order_id)",
+        [sorted(failed.explained)],
+    )
+    other = {
+        str(r["order_id"])
+        for r in rows
+        if any(t.key not in DELIVERY_TOPICS and not t.buyer_side for t in topics_of(r["text"]))
+    }
+    return sorted(failed.explained - other)
+
+
+def _store_counts(
+    ctx: InspectionContext, s: ReviewSettings, skip: list[str], explained: list[str]
+) -> dict[str, Any]:
+    start = ctx.as_of - dt.timedelta(days=s.store_window_days - 1)
+    return ctx.rows(
+        """WITH r AS (
+               SELECT r.rating <= 2 AS low, CAST(r.created_at AS DATE) >= $start AS recent
+               FROM reviews r LEFT JOIN products p USING (sku_id)
+               WHERE CAST(r.created_at AS DATE) BETWEEN $first AND $as_of
+                 AND NOT list_contains($skip, coalesce(r.product_id, p.product_id))
+                 AND NOT list_contains($explained, coalesce(r.order_id, '')))
+           SELECT count(*) FILTER (WHERE recent) AS n, count(*) FILTER (WHERE recent AND low) AS k,
+                  count(*) FILTER (WHERE NOT recent) AS nb, count(*) FILTER (WHERE NOT recent AND low) AS kb
+           FROM r""",
+        {
+            "start": start,
+            "first": start - dt.timedelta(days=s.store_baseline_days),
+            "as_of": ctx.as_of,
+            "skip": skip,
+            "explained": explained,
+        },
+    )[0]
+
+
+def _store_alarm(
+    ctx: InspectionContext, s: ReviewSettings, skip: list[str], explained: list[str]
+) -> list[Finding]:
+    """The store alarm of :func:`detect_negative_reviews` (empty when it does not fire)."""
+    c = _store_counts(ctx, s, skip, explained)
+    n, k, nb, kb = int(c["n"]), int(c["k"]), int(c["nb"]), int(c["kb"])
+    if k < s.store_min_low:
+        return []
+    normal = kb / nb if nb else 0.0
+    flags, expected = rise(
+        [k],
+        [n],
+        [kb],
+        [nb],
+        max(normal, 0.02),
+        prior_weight=s.prior_weight,
+        min_count=s.store_min_low,
+        min_ratio=s.min_ratio,
+        min_excess=s.min_excess,
+        tests=1,
+        alpha=s.alpha,
+    )
+    if not flags[0]:
+        return []
+    return [_store_finding(ctx, s, c, normal, expected[0], skip, explained)]
+
+
+def _store_finding(
+    ctx: InspectionContext,
+    s: ReviewSettings,
+    c: dict[str, Any],
+    normal: float,
+    expected: float,
+    skip: list[str],
+    explained: list[str],
+) -> Finding:
+    n, k = int(c["n"]), int(c["k"])
+    share = k / n
+    start = ctx.as_of - dt.timedelta(days=s.store_window_days - 1)
+    lows = ctx.rows(
+        """SELECT coalesce(r.product_id, p.product_id) AS product_id, any_value(p.title) AS title,
+                  count(*) AS n, list(r.text) AS texts
+           FROM reviews r LEFT JOIN products p USING (sku_id)
+           WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND r.rating <= 2
+             AND NOT list_contains(?, coalesce(r.product_id, p.product_id))
+             AND NOT list_contains(?, coalesce(r.order_id, ''))
+           GROUP BY 1 ORDER BY n DESC, 1""",
+        [start, ctx.as_of, skip, explained],
+    )
+    topics: Counter[str] = Counter()
+    examples: list[str] = []
+    for r in lows:
+        for text in r["texts"]:
+            found = [t for t in topics_of(text) if not t.buyer_side]
+            topics.update(t.label(ctx.lang) for t in found)
+            if text and len(examples) < s.examples:
+                examples.append(_snippet(str(text)))
+    gmv = float(
+        ctx.scalar(
+            f"SELECT coalesce(sum(gmv), 0)::DOUBLE FROM {ctx.sku_daily()} WHERE day >= ?", [start]
+        )
+        or 0.0
+    )
+    top = topics.most_common(1)[0][0] if topics else None
+    title = ctx.text(
+        f"近 {s.store_window_days} 天全店差评 {k}/{n}（{share:.0%}，平时 {normal:.0%}），分散在 {len(lows)} 个商品",
+        f"{k} of {n} reviews 1-2★ in {s.store_window_days} days ({share:.0%}, normally {normal:.0%}), "
+        f"spread over {len(lows)} listings",
+    )
+    if top:
+        title += ctx.text(f"，多为「{top}」", f", mostly about {top}")
+    return Finding.make(
+        kind="negative_reviews",
+        as_of=ctx.as_of,
+        severity="high" if share >= 0.3 else "medium",
+        entity=Entity(type="store", id=ctx.store),
+        title=title,
+        evidence={
+            "reviews_recent": n,
+            "low_reviews_recent": k,
+            "low_share_recent": round(share, 3),
+            "reviews_before": int(c["nb"]),
+            "low_reviews_before": int(c["kb"]),
+            "low_share_before": round(normal, 3),
+            "low_reviews_expected": round(expected, 1),
+            "window_days": s.store_window_days,
+            "listings": [
+                {
+                    "product_id": str(r["product_id"]),
+                    "title": r["title"],
+                    "low_reviews": int(r["n"]),
+                }
+                for r in lows[:10]
+            ],
+            "topic_counts": dict(topics.most_common(5)),
+            "examples": examples,
+        },
+        impact=Impact(metric="gmv_at_risk", value=round(gmv * max(share - normal, 0.0), 2)),
+        recommendation=ctx.text(
+            "差评不集中在单个商品，多半是全店环节出了问题（发货、快递、包装或客服）：按主题排查共同原因，"
+            "逐条回复差评并联系买家补救",
+            "Low ratings are spread over many listings, so the cause is usually store-wide (dispatch, "
+            "carrier, packaging or service): find the common cause by topic, reply to every low "
+            "review and make it right with the buyers",
+        ),
     )

@@ -92,8 +92,8 @@ _COUNT_QUERIES: dict[str, str] = {
     "discounted": """SELECT count(*), coalesce(sum(discount), 0) FROM invoices
                      WHERE discount > 0 AND sale_lines > 0""",
     "orders": """SELECT count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'cancelled'),
-                 count(*) FILTER (WHERE starts_with(customer_id, 'guest-') AND status = 'completed'),
-                 count(*) FILTER (WHERE starts_with(customer_id, 'guest-') AND status = 'cancelled'),
+                 count(*) FILTER (WHERE customer_id IS NULL AND status = 'completed'),
+                 count(*) FILTER (WHERE customer_id IS NULL AND status = 'cancelled'),
                  count(*) FILTER (WHERE shipping_fee > 0), coalesce(sum(shipping_fee), 0) FROM out_orders""",
     "cancels": """SELECT count(*), count(*) FILTER (WHERE original IS NOT NULL),
                   count(*) FILTER (WHERE original IS NULL AND customer IS NULL),
@@ -102,8 +102,8 @@ _COUNT_QUERIES: dict[str, str] = {
                     count(*) FILTER (WHERE category = '{q.OTHER_CATEGORY}'), count(*) FILTER (WHERE title = sku_id)
                     FROM out_products""",
     "multi_country": """SELECT count(*) FROM (SELECT customer_id FROM out_orders
-                        WHERE NOT starts_with(customer_id, 'guest-') GROUP BY customer_id
-                        HAVING count(DISTINCT receiver_province) > 1)""",
+                        WHERE customer_id IS NOT NULL GROUP BY customer_id
+                        HAVING count(DISTINCT receiver_country) > 1)""",
     "repeated": """SELECT count(*) - count(DISTINCT (invoice, code, qty, price, ts, descr)) FROM sales""",
 }
 
@@ -131,9 +131,10 @@ def format_notes(c: dict[str, list[tuple[Any, ...]]]) -> list[str]:
         f"{n_listings:,} listings",
         f"{completed:,} invoices with at least one product line became completed orders (order_id = "
         "Invoice, created_at = paid_at = InvoiceDate in Europe/London, pay_amount = sum(quantity × price) "
-        "+ postage − discount lines, Country in receiver_province and customers.province)",
-        f"{guests + cancel_guests:,} orders had no Customer ID (null, or 0 in the 2010-2011 file) and got "
-        f"'guest-<invoice>' ({guests:,} completed, {cancel_guests:,} cancelled); guests are not in customers",
+        "+ postage − discount lines, Country in receiver_country and customers.province)",
+        f"{guests + cancel_guests:,} orders had no Customer ID (null, or 0 in the 2010-2011 file): guest "
+        f"checkouts with an empty customer_id ({guests:,} completed, {cancel_guests:,} cancelled); they are "
+        "orders, not customers, and are not in customers",
         f"{disp.get('postage', none)[0]:,} postage lines (POST, DOT, C2, C3) became shipping_fee, "
         f"£{shipping:,.2f} on {shipped:,} orders; they are not products",
         _discount_note(disp.get("discount", none)[0], n_disc, disc_amount),

@@ -124,14 +124,14 @@ def build_statements(ii: str, i1: str) -> list[str]:
         """CREATE TEMP TABLE cancelled_lines AS SELECT *, row_number() OVER (PARTITION BY invoice
            ORDER BY part, rn) AS line_no FROM matched WHERE original IS NULL""",
         f"""CREATE TEMP TABLE out_orders AS
-           SELECT invoice AS order_id, coalesce(customer, 'guest-' || invoice) AS customer_id,
+           SELECT invoice AS order_id, customer AS customer_id,
              {local.format("ts")} AS created_at, {local.format("ts")} AS paid_at, 'completed' AS status,
              CAST(round(greatest(goods + greatest(shipping, 0) - discount, 0), 2) AS DECIMAL(18, 2)) AS pay_amount,
              CAST(round(greatest(shipping, 0), 2) AS DECIMAL(18, 2)) AS shipping_fee,
-             country AS receiver_province
+             country AS receiver_country
            FROM invoices WHERE sale_lines > 0
            UNION ALL
-           SELECT invoice, coalesce(max(customer), 'guest-' || invoice), {local.format("min(ts)")}, NULL,
+           SELECT invoice, max(customer), {local.format("min(ts)")}, NULL,
              'cancelled', CAST(0 AS DECIMAL(18, 2)), CAST(0 AS DECIMAL(18, 2)), max(country)
            FROM cancelled_lines GROUP BY invoice""",
         """CREATE TEMP TABLE out_order_items AS
@@ -149,9 +149,9 @@ def build_statements(ii: str, i1: str) -> list[str]:
         *_product_statements(),
         """CREATE TEMP TABLE out_customers AS
            SELECT customer_id, min(created_at) AS first_seen_at,
-             first(receiver_province ORDER BY n DESC, receiver_province) AS province
-           FROM (SELECT *, count(*) OVER (PARTITION BY customer_id, receiver_province) AS n FROM out_orders)
-           WHERE NOT starts_with(customer_id, 'guest-') GROUP BY customer_id""",
+             first(receiver_country ORDER BY n DESC, receiver_country) AS province
+           FROM (SELECT *, count(*) OVER (PARTITION BY customer_id, receiver_country) AS n FROM out_orders)
+           WHERE customer_id IS NOT NULL GROUP BY customer_id""",
     ]
 
 

@@ -8,7 +8,7 @@ and ``Name`` (``#1001``) identifies the order. Timestamps carry an offset
 Judgement calls, each reported with counts in :attr:`AdapterReport.notes`:
 
 - ``customer_id`` is ``cust-`` + a sha256 prefix of the lower-cased email, never the email;
-  orders without an email get ``guest-<order>``;
+  orders without an email are guest checkouts with an empty ``customer_id``;
 - ``status``: Cancelled at or ``voided`` → cancelled; ``refunded`` → closed; fulfilled →
   shipped (the export says nothing about delivery); paid / partially_refunded → paid; else created;
 - a line without ``Lineitem sku`` gets a stable ``nosku-…`` id from its name (the same id its
@@ -218,6 +218,7 @@ def _receiver(rows: list[Row]) -> dict[str, Cell]:
     return {
         "receiver_name": first(rows, "Shipping Name") or None,
         "receiver_phone": first(rows, "Shipping Phone") or None,
+        "receiver_country": first(rows, "Shipping Country") or None,
         "receiver_province": _province(rows) or None,
         "receiver_city": first(rows, "Shipping City") or None,
         "receiver_address": street or None,
@@ -229,11 +230,13 @@ def _province(rows: list[Row]) -> str:
     return first(rows, "Shipping Province Name") or first(rows, "Shipping Province")
 
 
-def _customer(tables: _Tables, name: str, rows: list[Row], created: datetime | None) -> str:
+def _customer(
+    tables: _Tables, name: str, rows: list[Row], created: datetime | None
+) -> str | None:
     cust = customer_id(first(rows, "Email"))
-    if cust is None:
+    if cust is None:  # a guest checkout: an order, not a customer
         tables.counts["guest_orders"] += 1
-        return f"guest-{name.lstrip('#')}"
+        return None
     record = tables.customers.setdefault(cust, {"customer_id": cust, "first_seen_at": iso(created)})
     if created is None:
         return cust

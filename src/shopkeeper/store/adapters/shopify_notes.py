@@ -9,7 +9,10 @@ from datetime import date
 from shopkeeper.store.adapters.report import Cell
 
 _ORDER_CALLS: dict[str, tuple[str, str]] = {
-    "guest_orders": ("orders without an email", "customer_id 'guest-<order>'"),
+    "guest_orders": (
+        "orders without an email",
+        "guest checkouts with an empty customer_id (orders, not customers)",
+    ),
     "continuation_rows": ("rows with an empty Name", "taken as further lines of the order above"),
     "rows_without_order": ("rows before any order Name", "skipped"),
     "orders_replaced": (

@@ -90,6 +90,7 @@ def _add_variant(
         "price": row["Variant Price"] or None,
         "cost": row.get("Cost per item") or None,
         "attributes": _attributes(names, values),
+        "sku_name": variant_title(values),
     }
     qty = row.get("Variant Inventory Qty", "")
     if qty:
@@ -115,8 +116,18 @@ def variant_item_name(title: str, values: list[str]) -> str:
     >>> variant_item_name("Mug", ["Default Title", "", ""]), variant_item_name("Mug", ["Blue", "L", ""])
     ('Mug', 'Mug - Blue / L')
     """
+    shown = variant_title(values)
+    return f"{title} - {shown}" if shown else title
+
+
+def variant_title(values: list[str]) -> str | None:
+    """The variant as buyers see it (Shopify's variant title), ``None`` for a single-variant product.
+
+    >>> variant_title(["Blue", "L", ""]), variant_title(["Default Title", "", ""])
+    ('Blue / L', None)
+    """
     shown = [v for v in values if v and v.lower() != _DEFAULT_OPTION]
-    return f"{title} - {' / '.join(shown)}" if shown else title
+    return " / ".join(shown) if shown else None
 
 
 def _attributes(names: list[str], values: list[str]) -> str | None:

@@ -1,6 +1,6 @@
 """The demo store: a realistic shop with noise, seasonality, promotions and planted problems.
 
-``generate_store(folder)`` writes a contract store folder (``store.toml`` and the 14 tables) plus
+``generate_store(folder)`` writes a contract store folder (``store.toml`` and the 16 tables) plus
 ``planted.json``, the manifest of every problem planted, so detectors can be scored for what they
 find (and, on a healthy control store built with ``problems=()``, for what they wrongly report).
 """

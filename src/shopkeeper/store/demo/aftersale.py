@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 REVIEW_RATE = 0.2
 RATINGS = np.array([0.025, 0.025, 0.05, 0.14, 0.76])
-REFUND_RATE = {"coffee": 0.035, "snacks": 0.03, "beauty": 0.045}
+REFUND_RATE = {"coffee": 0.035, "snacks": 0.03, "beauty": 0.045, "pets": 0.03}
 BURST_LOW, BURST_RATE = 0.65, 0.55
 SPIKE_RATE, SPIKE_WRONG = 0.35, 0.9
 

@@ -4,7 +4,8 @@ A paid order ships 1.5-45 hours after payment (always inside the 48-hour promise
 days (US: 2-5), and is confirmed a few days after delivery; its status is whatever has happened by
 the end of the window. Unpaid orders close after an hour; about 1 % of paid orders are cancelled
 with a refund before shipping. In the last chunk, the plan may hold a few paid orders back well
-past 48 hours, stall a few parcels in transit, and garble the address of a few unshipped orders.
+past 48 hours, stall a few parcels in transit (to remote addresses, whose delivery promise has not
+passed yet), and garble the address of a few unshipped orders.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ CREATED, PAID, SHIPPED, DELIVERED, COMPLETED, CANCELLED, CLOSED = range(7)
 CANCEL_RATE = 0.012
 PROMISE_HOURS = 48
 LATE_ORDERS, STALLED_ORDERS, BAD_ADDRESSES = 8, 4, 5
+REMOTE_DAYS_LEFT = 3
+"""Days a planted stalled parcel still has before its (remote-area) delivery promise."""
 ADDRESS_ISSUES = (
     "province_city_mismatch",
     "missing_street",
@@ -57,6 +60,15 @@ def fulfil(chunk: Chunk, locale: Locale, timeline: Timeline, rng: np.random.Gene
     chunk.shipped = np.where(shipped, ship, -1)
     chunk.delivered = np.where(delivered, deliver, -1)
     chunk.carrier = np.where(shipped, choice_idx(rng, [c.weight for c in locale.carriers], n), -1)
+    chunk.promised = promised_delivery(chunk.paid_at, locale)
+
+
+def promised_delivery(paid_at: IntArray, locale: Locale) -> IntArray:
+    """The delivery date promised at payment: the ship promise plus the normal (slowest) transit,
+    to the end of that local day; -1 for unpaid orders.
+    """
+    due = paid_at + PROMISE_HOURS * HOUR + int(np.ceil(locale.transit_days[1])) * DAY
+    return np.where(paid_at >= 0, (due // DAY + 1) * DAY - 1, -1)
 
 
 def _pick(mask: BoolArray, count: int, rng: np.random.Generator) -> IntArray:
@@ -72,7 +84,7 @@ def _stamp(seconds: int) -> str:
     return str(np.datetime64(int(seconds), "s")).replace("T", " ")
 
 
-def _untouched(chunk: Chunk, plan: Plan) -> BoolArray:
+def untouched(chunk: Chunk, plan: Plan) -> BoolArray:
     """Orders without a line of a SKU that carries another planted problem."""
     touched = np.zeros(chunk.n_orders, dtype=bool)
     touched[chunk.order[np.isin(chunk.sku, list(plan.sku.values()))]] = True
@@ -87,7 +99,7 @@ def plant_delays(
     moving = (
         ~chunk.presale
         & np.isin(chunk.status, (SHIPPED, DELIVERED, COMPLETED))
-        & _untouched(chunk, plan)
+        & untouched(chunk, plan)
     )
     late = _pick(
         moving & (chunk.paid_at >= now - 5 * DAY) & (chunk.paid_at <= now - 60 * HOUR),
@@ -117,6 +129,8 @@ def plant_delays(
     window = moving & (chunk.paid_at >= now - 12 * DAY) & (chunk.paid_at <= now - 9 * DAY)
     for i in _pick(window, STALLED_ORDERS, rng):
         chunk.status[i], chunk.delivered[i] = SHIPPED, -1
+        # a remote address with a long delivery promise: stalled, but not yet late (delivery_late)
+        chunk.promised[i] = (now // DAY + 1 + REMOTE_DAYS_LEFT) * DAY - 1
         days = (now - chunk.shipped[i]) / DAY
         plan.add(
             PlantedProblem(
@@ -143,7 +157,7 @@ def plant_addresses(
         (chunk.status == PAID)
         & ~chunk.presale
         & (chunk.paid_at >= now - 30 * HOUR)
-        & _untouched(chunk, plan)
+        & untouched(chunk, plan)
     )
     for issue, i in zip(ADDRESS_ISSUES, _pick(fresh, BAD_ADDRESSES, rng), strict=False):
         home = loc.places[int(crowd.place(chunk.customer[i : i + 1])[0])]

@@ -1,4 +1,4 @@
-"""Build a demo store folder: ``store.toml``, all 14 contract tables, and ``planted.json``.
+"""Build a demo store folder: ``store.toml``, all 16 contract tables, and ``planted.json``.
 
 >>> import tempfile
 >>> m = generate_store(Path(tempfile.mkdtemp()), scale=0.02, days=60, end_date=date(2026, 11, 20), problems=())
@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+from pydantic import JsonValue
 
 from shopkeeper.clock import today
 from shopkeeper.errors import ConfigError
@@ -24,6 +25,7 @@ from shopkeeper.store.demo.catalog import build_catalog
 from shopkeeper.store.demo.catalogs import get_spec
 from shopkeeper.store.demo.chats import write_presale_chats
 from shopkeeper.store.demo.competitors import simulate_competitors
+from shopkeeper.store.demo.creatives import simulate_creatives
 from shopkeeper.store.demo.demand import base_demand, realize
 from shopkeeper.store.demo.inventory import simulate_stock, write_inventory
 from shopkeeper.store.demo.locale import Locale
@@ -143,6 +145,7 @@ def _simulate(world: World, out_dir: Path) -> DemoManifest:
     visitors, buyers, gmv = simulate_traffic(world, sales)
     write_traffic(world, visitors, buyers, gmv)
     traffic_problems.record(world, visitors, buyers, gmv)
+    better_creative = simulate_creatives(world, visitors)
     simulate_search(world, visitors, buyers, gmv)
     simulate_ads(world, sales)
     simulate_competitors(world, sales)
@@ -151,17 +154,17 @@ def _simulate(world: World, out_dir: Path) -> DemoManifest:
     write_customers(world, sales)
     record_catalog_problems(world, sales)
     config = store_config(world, sales)
-    write_store_toml(out_dir, config, [world.spec.own_shop])
+    write_store_toml(out_dir, config)
     counts = world.writer.close()
     evidence.record(world, sales, out_dir)
-    manifest = _manifest(world, counts)
+    manifest = _manifest(world, counts, {"better_creative": better_creative})
     (out_dir / "planted.json").write_text(
         manifest.model_dump_json(indent=2) + "\n", encoding="utf-8"
     )
     return manifest
 
 
-def _manifest(world: World, counts: dict[str, int]) -> DemoManifest:
+def _manifest(world: World, counts: dict[str, int], notes: dict[str, JsonValue]) -> DemoManifest:
     rank = {k: i for i, k in enumerate(PROBLEM_KINDS)}
     planted: list[PlantedProblem] = sorted(
         world.plan.planted, key=lambda p: (rank[p.kind], p.entity_id)
@@ -180,4 +183,5 @@ def _manifest(world: World, counts: dict[str, int]) -> DemoManifest:
         end_date=world.timeline.end,
         row_counts=counts,
         planted=planted,
+        notes=notes,
     )

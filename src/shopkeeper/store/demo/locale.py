@@ -145,3 +145,7 @@ class Locale:
     flash_name: str
     bundle_name: str
     return_window_days: int
+    country: str = ""
+    """ISO code of the country the shop sells in (``orders.receiver_country``)."""
+    guest_share: float = 0.0
+    """Share of orders placed as guest checkouts (no customer id)."""

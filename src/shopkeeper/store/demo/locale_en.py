@@ -229,4 +229,6 @@ LOCALE = Locale(
     flash_name="Flash Sale",
     bundle_name="Buy 2, Save 25% on the 2nd",
     return_window_days=30,
+    country="US",
+    guest_share=0.06,
 )

@@ -287,4 +287,6 @@ LOCALE = Locale(
     flash_name="限时秒杀",
     bundle_name="第二件半价",
     return_window_days=7,
+    country="CN",
+    guest_share=0.0,  # Tmall and Taobao have no guest checkout
 )

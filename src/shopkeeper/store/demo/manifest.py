@@ -33,6 +33,9 @@ PROBLEM_KINDS: tuple[str, ...] = (
     "ad_roi_below_target",
     "ad_budget_limited",
     "keyword_opportunity",
+    "delivery_late",
+    "cancellation_spike",
+    "outlier_order",
 )
 """Every finding kind the generator can plant, in the order of findings.md."""
 
@@ -72,6 +75,8 @@ class DemoManifest(BaseModel):
     end_date: date
     row_counts: dict[str, int]
     planted: list[PlantedProblem]
+    notes: dict[str, JsonValue] = Field(default_factory=dict)
+    """Planted facts that are not problems (``better_creative``: the test image that clearly wins)."""
 
     def kinds(self) -> set[str]:
         """The finding kinds planted."""

@@ -7,10 +7,11 @@ import pyarrow as pa
 
 from shopkeeper.store.demo.ids import order_id_sql
 from shopkeeper.store.demo.orders import Chunk
-from shopkeeper.store.demo.rng import IntArray
+from shopkeeper.store.demo.rng import IntArray, hash_uniform
 from shopkeeper.store.demo.world import World
 from shopkeeper.store.demo.writer import lookup, money, timestamps
 from shopkeeper.store.schema import ORDER_STATUSES
+from shopkeeper.store.validation import sql_str
 
 TRACKING_MULT = 2_654_435_761
 
@@ -55,12 +56,14 @@ def write_orders(world: World, chunk: Chunk, seq0: int) -> None:
         "shipped": timestamps(chunk.shipped, chunk.shipped >= 0),
         "delivered": timestamps(chunk.delivered, chunk.delivered >= 0),
         "deposit": pa.array(chunk.deposit, mask=chunk.deposit < 0),
+        "promised": timestamps(chunk.promised, chunk.promised >= 0),
+        "guest": hash_uniform(seq, world.seed, "guest") < world.locale.guest_share,
         **receiver_cols,
         **_tracking(world, chunk, seq),
     }
     select = {
         "order_id": order_id_sql("seq", world.lang),
-        "customer_id": world.crowd.id_sql("cust"),
+        "customer_id": f"CASE WHEN guest THEN NULL ELSE {world.crowd.id_sql('cust')} END",
         "created_at": "created",
         "paid_at": "paid",
         "status": "status",
@@ -72,6 +75,12 @@ def write_orders(world: World, chunk: Chunk, seq0: int) -> None:
             for k in (
                 "receiver_name",
                 "receiver_phone",
+            )
+        },
+        "receiver_country": sql_str(world.locale.country),
+        **{
+            k: receiver_sql[k]
+            for k in (
                 "receiver_province",
                 "receiver_city",
                 "receiver_district",
@@ -80,6 +89,7 @@ def write_orders(world: World, chunk: Chunk, seq0: int) -> None:
         },
         "shipped_at": "shipped",
         "delivered_at": "delivered",
+        "promised_delivery_at": "promised",
         "carrier": "carrier",
         "tracking_no": "CASE WHEN carrier IS NULL THEN NULL ELSE trk_prefix || lpad(CAST(trk AS VARCHAR), CAST(trk_digits AS INTEGER), '0') END",
         "presale_deposit": money("deposit"),

@@ -60,6 +60,8 @@ class Chunk:
     shipped: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     delivered: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     carrier: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    promised: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Delivery promised to the buyer (end of a local day), -1 when not paid."""
     overrides: dict[str, dict[int, str]] = field(default_factory=dict)
     """Receiver fields replaced for a few orders (planted bad addresses), by column."""
 

@@ -49,6 +49,8 @@ class Plan:
     """Planted listing per kind (competitor_loss_own for the loss to the merchant's own shop)."""
     wrong_price: int = 0
     planted: list[PlantedProblem] = field(default_factory=list)
+    tally: dict[str, int] = field(default_factory=dict)
+    """Counts of a problem planted over several chunks of orders (late deliveries)."""
 
     def since(self, days: int) -> int:
         """Day index of the first of the last ``days`` days."""

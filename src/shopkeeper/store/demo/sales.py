@@ -14,6 +14,7 @@ import numpy as np
 
 from shopkeeper.store.demo import aftersale, chats
 from shopkeeper.store.demo.fulfilment import CANCELLED, fulfil, plant_addresses, plant_delays
+from shopkeeper.store.demo.order_problems import plant_order_problems, write_late_reviews
 from shopkeeper.store.demo.order_tables import write_items, write_orders
 from shopkeeper.store.demo.orders import Chunk, build_chunk, chunk_bounds, pay_times
 from shopkeeper.store.demo.plan import price_mask
@@ -137,6 +138,7 @@ def _one_chunk(world: World, sales: Sales, number: int, first: int, last: int, f
         plant_delays(chunk, plan, tl, world.lang, seq0, rng)
     if final and "abnormal_address" in plan.kinds:
         plant_addresses(chunk, plan, world.crowd, tl, seq0, rng)
+    late = plant_order_problems(world, chunk, seq0, rng, final=final)
     write_orders(world, chunk, seq0)
     write_items(world, chunk, seq0)
     _tally_stock(world, chunk, sales)
@@ -144,6 +146,7 @@ def _one_chunk(world: World, sales: Sales, number: int, first: int, last: int, f
     _tally_customers(world, chunk, sales)
     sales.wrong_price_lines += int(price_mask(plan, chunk.sku, chunk.line_day()).sum())
     aftersale.write_reviews(world, chunk, sales, seq0, rng)
+    write_late_reviews(world, chunk, sales, seq0, late, rng)
     aftersale.write_refunds(world, chunk, sales, seq0, rng)
     chats.write_order_chats(world, chunk, sales, seq0, rng)
     sales.n_orders += chunk.n_orders

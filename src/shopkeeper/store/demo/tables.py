@@ -32,30 +32,32 @@ def store_config(world: World, sales: Sales) -> StoreConfig:
         currency=spec.currency,
         timezone=spec.timezone,
         language=world.lang,
+        own_shops=[spec.own_shop],
         targets=Targets(
             daily_gmv=target,
             roi=3.0,
             ship_within_hours=SHIP_WITHIN_HOURS,
             return_window_days=world.locale.return_window_days,
+            ads_objective="gmv",
         ),
     )
 
 
-def write_store_toml(folder: Path, config: StoreConfig, own_shops: list[str]) -> None:
-    """Write store.toml; ``own_shops`` (the merchant's other shops) is an extra top-level key."""
-    text = config.to_toml()
-    extra = f"own_shops = {json.dumps(own_shops, ensure_ascii=False)}\n"
-    text = text.replace("\n[targets]\n", f"{extra}\n[targets]\n", 1)
-    (folder / "store.toml").write_text(text, encoding="utf-8")
+def write_store_toml(folder: Path, config: StoreConfig) -> None:
+    """Write store.toml (``own_shops`` names the merchant's other shop, seen among competitors)."""
+    (folder / "store.toml").write_text(config.to_toml(), encoding="utf-8")
 
 
 def write_products(world: World) -> None:
     """products.csv: one row per SKU, with the listing's title, images and attributes."""
     cat, tl = world.catalog, world.timeline
     li = cat.sku_listing
+    lines = world.spec.lines
     attrs = [
         json.dumps(
-            {**cat.attrs[i], cat.variant_label[s]: cat.variant[s]} if cat.attrs[i] else {},
+            {**cat.attrs[i], **lines[int(cat.line[i])].variant_attributes(cat.variant[s])}
+            if cat.attrs[i]
+            else {},
             ensure_ascii=False,
         )
         for s, i in enumerate(li)
@@ -75,6 +77,7 @@ def write_products(world: World) -> None:
         "attrs": lookup(idx, attrs),
         "shelf": pa.array(cat.shelf_life, mask=cat.shelf_life <= 0),
         "lead": cat.lead_time,
+        "variant": lookup(idx, cat.variant),
     }
     select = {
         "sku_id": "sku",
@@ -90,6 +93,7 @@ def write_products(world: World) -> None:
         "attributes": "attrs",
         "shelf_life_days": "shelf",
         "lead_time_days": "lead",
+        "sku_name": "variant",
     }
     world.writer.write("products", data, select)
 

@@ -10,6 +10,8 @@ from shopkeeper.store.demo.catalogs import (
     beauty_zh,
     coffee_en,
     coffee_zh,
+    pets_en,
+    pets_zh,
     snacks_en,
     snacks_zh,
 )
@@ -19,10 +21,10 @@ __all__ = ["CATEGORIES", "CategorySpec", "Option", "ProductLine", "ReviewBank", 
 
 _SPECS: dict[tuple[str, str], CategorySpec] = {
     (m.SPEC.key, m.SPEC.lang): m.SPEC
-    for m in (coffee_zh, coffee_en, snacks_zh, snacks_en, beauty_zh, beauty_en)
+    for m in (coffee_zh, coffee_en, snacks_zh, snacks_en, beauty_zh, beauty_en, pets_zh, pets_en)
 }
 
-CATEGORIES: tuple[str, ...] = ("coffee", "snacks", "beauty")
+CATEGORIES: tuple[str, ...] = ("coffee", "snacks", "beauty", "pets")
 """Category families, each available in ``zh`` and ``en``; ``coffee`` is the default."""
 
 

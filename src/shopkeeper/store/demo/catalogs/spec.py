@@ -50,6 +50,36 @@ class ProductLine:
     """Whether listings of this line take part in presale (定金) events."""
     other_brands: tuple[str, ...] = ()
     """If set, listings carry one of these brands instead of the shop's own (e.g. brewing gear)."""
+    variant_axes: tuple[str, ...] = ()
+    """Names of the sales attributes when a variant combines several (``口味``, ``重量``): the
+    variant ``三文鱼味 2kg`` is then ``{"口味": "三文鱼味", "重量": "2kg"}`` in ``attributes``."""
+
+    def variant_attributes(self, variant: str) -> dict[str, str]:
+        """The sales attributes of one variant of this line.
+
+        >>> ProductLine("c", "t", (), (), "规格", (1, 2), 1, (), "", "", "").variant_attributes("500g")
+        {'规格': '500g'}
+        """
+        if not self.variant_axes:
+            return {self.variant_label: variant}
+        parts = variant.split(" / ") if " / " in variant else variant.split(" ")
+        return dict(zip(self.variant_axes, parts, strict=True))
+
+
+def variant_grid(
+    first: tuple[str | tuple[str, float], ...],
+    second: tuple[tuple[str, float], ...],
+    *,
+    sep: str = " ",
+) -> tuple[tuple[str, float], ...]:
+    """Variants that combine two sales attributes (flavour × weight); price multipliers multiply
+    (a plain name in ``first`` is ×1).
+
+    >>> variant_grid(("三文鱼味", "鸡肉味"), (("2kg", 1.0), ("5kg", 2.2)))[:3]
+    (('三文鱼味 2kg', 1.0), ('三文鱼味 5kg', 2.2), ('鸡肉味 2kg', 1.0))
+    """
+    pairs = [(a, 1.0) if isinstance(a, str) else a for a in first]
+    return tuple((f"{a}{sep}{b}", round(m1 * m2, 3)) for a, m1 in pairs for b, m2 in second)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,83 @@
+"""店小蜜 on stores it has never seen: the conversation set of ``tests/cs/quality`` (pet-supplies
+stores of the ``pets`` demo category, zh and en; variants, follow-ups, running and ended
+promotions, after-sale paths by order state, confirmations and refusals in natural forms,
+injection, angry buyers) played against the offline engine, on the suite's pinned clock.
+
+Prints the pass rate and the counts that must stay zero (forbidden actions, premature actions,
+leaks), and the failures. Target: ≥ 90% with all three at zero. Run:
+
+    .venv/bin/python bench/bench_cs_quality.py [--scale 0.1] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGET = 0.90
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["SHOPKEEPER_HOME"] = home
+        from tests.cs.quality.cases import all_cases
+        from tests.cs.quality.runner import run_case, score
+        from tests.dates import END, NOW
+
+        from shopkeeper.clock import Clock
+        from shopkeeper.cs.engine import CsEngine
+        from shopkeeper.opsdb import ops_engine
+        from shopkeeper.settings import Settings
+        from shopkeeper.store.service import create_demo
+        from shopkeeper.store.warehouse import Warehouse
+
+        settings = Settings()
+        stores = (("pets", "zh"), ("pets-en", "en"))
+        for store, lang in stores:
+            create_demo(
+                settings, store, lang=lang, scale=args.scale, seed=5, end_date=END, category="pets"
+            )
+        ops = ops_engine(settings)
+        engine = CsEngine(settings, ops, Clock(NOW))
+        cases = []
+        for store, lang in stores:
+            with Warehouse.open(settings.store_dir(store), read_only=True) as wh:
+                cases += all_cases(wh, engine.store(store).catalogue(), store, lang, NOW)
+        started = time.perf_counter()
+        results = [run_case(engine, case) for case in cases]
+        elapsed = time.perf_counter() - started
+        ops.dispose()
+    figures = score(results)
+    figures["seconds"] = round(elapsed, 2)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for r in results:
+            for failure in r.failures[:2]:
+                print(f"FAIL {r.case.name}: {failure}")
+        print(
+            f"cs quality: {figures['passed']}/{figures['conversations']} conversations "
+            f"({figures['pass_rate']:.1%}; zh {figures['zh']}, en {figures['en']}), "
+            f"forbidden {figures['forbidden']}, premature {figures['premature']}, "
+            f"leaks {figures['leaks']} — target ≥ {TARGET:.0%} with zero of each"
+        )
+    ok = figures["pass_rate"] >= TARGET and not (
+        figures["forbidden"] or figures["premature"] or figures["leaks"]
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

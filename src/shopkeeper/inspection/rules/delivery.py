@@ -1,0 +1,245 @@
+"""delivery_late (store, aggregated): deliveries later than promised to the buyer.
+
+The promise is ``orders.promised_delivery_at`` where the store's data has it, else the payment
+plus the shipping promise plus the store's normal transit time (the median of its recent
+deliveries) plus a grace. A late order is one delivered after its promise, or one that left the
+warehouse and was still not delivered when its promise passed (a parcel that never arrived). The
+finding aggregates the store's late orders (the most valuable listed) and says how much worse they
+are rated: the share of 1-2★ reviews on late orders against on-time ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shopkeeper.analytics.stats import wilson_lower
+from shopkeeper.inspection.context import InspectionContext
+from shopkeeper.inspection.models import Action, Entity, Finding, Impact
+from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.rules.promises import (
+    delivery_promise_sql,
+    end_of_day,
+    has_promised_dates,
+)
+from shopkeeper.store.metrics import not_cancelled, order_gmv
+
+
+class DeliverySettings(BaseModel):
+    """Thresholds of delivery_late."""
+
+    window_days: int = Field(
+        30, description="orders whose delivery promise fell in the last this many days are judged…"
+    )
+    recent_days: int = Field(
+        10,
+        description="…and, apart, those of the last this many days (a problem that began lately)",
+    )
+    min_orders: int = Field(
+        30, description="shipped orders with a promise in the window needed to judge the store"
+    )
+    min_late: int = Field(5, description="at least this many late orders")
+    max_late_share: float = Field(
+        0.08,
+        description="normal share of late orders: the Wilson 95 % lower bound of the late share "
+        "must exceed it",
+    )
+    high_late_share: float = Field(0.2, description="a late share from this is high severity")
+    min_deliveries: int = Field(
+        20,
+        description="recent deliveries needed to learn the normal transit (without a promise date)",
+    )
+    grace_days: float = Field(
+        1.0,
+        description="without a promise date: tolerance past payment + shipping promise + median transit",
+    )
+    rating_days: int = Field(
+        120,
+        description="reviews of orders promised in this many days compare late and on-time ratings",
+    )
+    min_reviews: int = Field(
+        5, description="reviews needed on late and on on-time orders to compare their ratings"
+    )
+    max_orders: int = Field(
+        500, description="late orders listed by id in the evidence, most valuable first"
+    )
+
+
+def _orders(
+    ctx: InspectionContext, promise: str, cutoff: dt.datetime, days: int
+) -> list[dict[str, Any]]:
+    """Orders shipped by ``cutoff`` whose promise fell in the ``days`` before it: on time, late, or
+    undelivered at ``cutoff``, with their value and worst review (orders whose delivery time is
+    unknown — delivered by status only — are left out).
+    """
+    reviews = (
+        "(SELECT min(r.rating) FROM reviews r WHERE r.order_id = o.order_id)"
+        if ctx.has("reviews")
+        else "NULL"
+    )
+    return ctx.rows(
+        f"""WITH o AS (
+                SELECT *, {promise} AS promise FROM orders
+                WHERE shipped_at <= $cutoff AND {not_cancelled("")}
+                  AND created_at >= $cutoff::TIMESTAMPTZ - INTERVAL ($days + 120) DAY)
+            SELECT order_id, promise, shipped_at, delivered_at, status, carrier,
+                   coalesce({order_gmv()}, 0)::DOUBLE AS value, {reviews} AS rating,
+                   CASE WHEN delivered_at <= $cutoff AND delivered_at <= promise THEN 'on_time'
+                        WHEN delivered_at <= $cutoff THEN 'late'
+                        WHEN delivered_at IS NULL AND status NOT IN ('delivered', 'completed') OR delivered_at > $cutoff
+                        THEN 'undelivered' END AS outcome,
+                   (epoch(least(coalesce(delivered_at, $cutoff), $cutoff)) - epoch(promise)) / 86400.0 AS days_late
+            FROM o
+            WHERE promise BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($days) DAY AND $cutoff""",
+        {"cutoff": cutoff, "days": days},
+    )
+
+
+def _low_share(rows: list[dict[str, Any]]) -> tuple[int, float | None]:
+    rated = [r["rating"] for r in rows if r["rating"] is not None]
+    return len(rated), (sum(1 for x in rated if x <= 2) / len(rated) if rated else None)
+
+
+def _ratings(
+    ctx: InspectionContext, s: DeliverySettings, promise: str, cutoff: dt.datetime
+) -> dict[str, Any]:
+    """1-2★ share of reviews on late (or undelivered) orders against on-time ones."""
+    if not ctx.has("reviews"):
+        return {}
+    rows = [r for r in _orders(ctx, promise, cutoff, s.rating_days) if r["outcome"]]
+    n_late, late = _low_share([r for r in rows if r["outcome"] != "on_time"])
+    n_ok, ok = _low_share([r for r in rows if r["outcome"] == "on_time"])
+    if n_late < s.min_reviews or n_ok < s.min_reviews or late is None or ok is None:
+        return {}
+    return {
+        "low_share_late": round(late, 3),
+        "low_share_on_time": round(ok, 3),
+        "reviews_late": n_late,
+        "reviews_on_time": n_ok,
+    }
+
+
+@dataclass(frozen=True)
+class LateDeliveries:
+    """The judged orders of the window that failed, and the late ones among them."""
+
+    rows: list[dict[str, Any]]
+    late: list[dict[str, Any]]
+    window_days: int
+    promise: str
+    explained: frozenset[str]
+    """Every order late in the longer window: the ratings and stalls the failure explains."""
+
+
+def late_deliveries(ctx: InspectionContext, s: DeliverySettings) -> LateDeliveries | None:
+    """The store's late deliveries when they are a problem (:func:`detect_delivery_late`), else None.
+
+    Of the two windows, the one whose late share is surest (highest Wilson lower bound) is kept.
+    """
+    cutoff = end_of_day(ctx)
+    promise = delivery_promise_sql(
+        ctx, cutoff, min_deliveries=s.min_deliveries, grace_days=s.grace_days
+    )
+    if promise is None:
+        return None
+    judged = [r for r in _orders(ctx, promise, cutoff, s.window_days) if r["outcome"]]
+    explained = frozenset(str(r["order_id"]) for r in judged if r["outcome"] != "on_time")
+    best: tuple[float, LateDeliveries] | None = None
+    for days in sorted({s.recent_days, s.window_days}):
+        since = cutoff - dt.timedelta(days=days)
+        rows = [r for r in judged if r["promise"] >= since]
+        late = [r for r in rows if r["outcome"] != "on_time"]
+        if len(rows) < s.min_orders or len(late) < s.min_late:
+            continue
+        lower = float(wilson_lower(len(late), len(rows)))
+        if lower > s.max_late_share and (best is None or lower > best[0]):
+            best = (lower, LateDeliveries(rows, late, days, promise, explained))
+    return best[1] if best else None
+
+
+def detect_delivery_late(ctx: InspectionContext, s: DeliverySettings) -> list[Finding]:
+    """Shipped orders whose delivery promise fell in the last ``window_days`` (and, apart, the last
+    ``recent_days``): late when delivered after the promise, or still undelivered when it passed
+    (a parcel handed to the carrier that never arrived counts). The promise is
+    ``orders.promised_delivery_at`` where the data has it, else payment + the shipping promise
+    (``ship_within_hours``, default 48) + the store's median transit time (at least
+    ``min_deliveries`` deliveries in the 98 days before) + ``grace_days``. One store finding when,
+    in either window, at least ``min_orders`` orders are judged, at least ``min_late`` are late,
+    and the Wilson 95 % lower bound of the late share exceeds ``max_late_share`` (the surer window
+    is reported); high severity from ``high_late_share``. Evidence: late and undelivered counts,
+    the share, the promise source, the late orders (most valuable first), and the 1-2★ share of
+    reviews (joined by order) on late against on-time orders of the last ``rating_days`` (when
+    each side has ``min_reviews``). Parcels it counts are not reported again as stalled
+    (``shipping_delay``). Impact: the value of the late orders.
+    """
+    found = late_deliveries(ctx, s)
+    if found is None:
+        return []
+    return [_finding(ctx, s, found, _ratings(ctx, s, found.promise, end_of_day(ctx)))]
+
+
+def _finding(
+    ctx: InspectionContext, s: DeliverySettings, found: LateDeliveries, ratings: dict[str, Any]
+) -> Finding:
+    rows, late, days = (
+        found.rows,
+        sorted(found.late, key=lambda r: (-r["value"], str(r["order_id"]))),
+        found.window_days,
+    )
+    share = len(late) / len(rows)
+    undelivered = sum(1 for r in late if r["outcome"] == "undelivered")
+    value = sum(float(r["value"]) for r in late)
+    source = "promised_delivery_at" if has_promised_dates(ctx) else "derived"
+    title = ctx.text(
+        f"近 {days} 天 {share:.0%} 的订单未按承诺送达（{len(late)}/{len(rows)}，其中 {undelivered} 单至今未签收）",
+        f"{share:.0%} of orders missed their delivery promise in {days} days "
+        f"({len(late)}/{len(rows)}, {undelivered} never delivered)",
+    )
+    if ratings:
+        title += ctx.text(
+            f"；延误订单差评率 {ratings['low_share_late']:.0%}，准时订单 {ratings['low_share_on_time']:.0%}",
+            f"; 1-2★ reviews {ratings['low_share_late']:.0%} on late orders vs "
+            f"{ratings['low_share_on_time']:.0%} on time",
+        )
+    carriers: dict[str, int] = {}
+    for r in late:
+        carriers[str(r["carrier"] or "-")] = carriers.get(str(r["carrier"] or "-"), 0) + 1
+    evidence = {
+        "orders_judged": len(rows),
+        "late_orders": len(late),
+        "delivered_late": len(late) - undelivered,
+        "undelivered_past_promise": undelivered,
+        "late_share": round(share, 3),
+        "window_days": days,
+        "promise_source": source,
+        "late_by_carrier": dict(sorted(carriers.items(), key=lambda kv: -kv[1])[:5]),
+        "order_value": round(value, 2),
+        "order_ids": [str(r["order_id"]) for r in late[: s.max_orders]],
+        **ratings,
+    }
+    return Finding.make(
+        kind="delivery_late",
+        as_of=ctx.as_of,
+        severity="high" if share >= s.high_late_share else "medium",
+        entity=Entity(type="store", id=ctx.store),
+        title=title,
+        evidence=evidence,
+        impact=Impact(metric="order_value", value=round(value, 2)),
+        recommendation=ctx.text(
+            "逐单向快递查询未签收包裹，丢件立即补发或退款并主动告知买家；与延误最多的快递复盘或更换，"
+            "并把页面上的预计送达时间改成实际能做到的",
+            "Trace every undelivered parcel with the carrier, reship or refund lost ones and tell the "
+            "buyers first; review or replace the carrier with the most delays, and promise delivery "
+            "dates you actually meet",
+        ),
+        actions=[
+            Action(type="contact_buyer", params={"order_id": oid, "reason": "delivery_late"})
+            for oid in evidence["order_ids"][:10]
+        ],
+    )
+
+
+RULES = (Rule("delivery_late", (), DeliverySettings, detect_delivery_late),)

@@ -1,0 +1,89 @@
+"""Outlier orders: one order so large against the store's normal that it distorts the figures.
+
+One definition for the inspection (``outlier_order``) and the reports (movers leave them out):
+an order is an outlier when its value (or its units) is at least ``multiple`` × the median order
+**and** above a robust bound — ``exp(median + z × 1.4826 × MAD)`` of the log values of the store's
+paid orders of the ``history_days`` up to the last day judged (medians and MADs barely move
+for the outliers among them) — **and** it makes at least ``min_share`` of the
+store's GMV (or units) of the 7 days ending on its day. Order values are log-normal-ish, so the
+bound is taken on logs; the share keeps a store of bulk buyers from flagging every bulk order.
+A store needs ``min_orders`` paid orders in that history before anything is an outlier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from shopkeeper.store.metrics import order_gmv, paid
+from shopkeeper.store.query import Query
+
+
+@dataclass(frozen=True)
+class OutlierRule:
+    """The thresholds of an outlier order (documented in the module docstring)."""
+
+    z: float = 5.0
+    multiple: float = 20.0
+    min_share: float = 0.1
+    min_orders: int = 200
+    history_days: int = 365
+
+
+DEFAULT = OutlierRule()
+
+
+def _order_values(end: dt.date, days: int) -> str:
+    return f"""SELECT o.order_id, o.customer_id, o.created_at, CAST(o.created_at AS DATE) AS day,
+                      coalesce({order_gmv("o", "l.value")}, 0)::DOUBLE AS value, l.units
+               FROM orders o JOIN (SELECT order_id, sum(quantity) AS units,
+                                          sum(coalesce(paid_amount, unit_price * quantity)) AS value
+                                   FROM order_items GROUP BY 1) l USING (order_id)
+               WHERE {paid()} AND CAST(o.created_at AS DATE)
+                     BETWEEN DATE '{end}' - INTERVAL {int(days) + 7} DAY AND DATE '{end}'"""
+
+
+def outlier_orders(
+    q: Query, start: dt.date, end: dt.date, rule: OutlierRule = DEFAULT
+) -> list[dict[str, Any]]:
+    """The outlier orders placed from ``start`` to ``end`` (store days), largest first: each with
+    ``order_id, customer_id, created_at, day, value, units``, the store's median order
+    (``median_value, median_units``), the bounds it broke, and its share of the 7 days' GMV and
+    units (``week_gmv, week_units, gmv_share, units_share``).
+    """
+    rows = q.rows(
+        f"""WITH v AS ({_order_values(end, rule.history_days + (end - start).days)}),
+            h AS (SELECT median(value) AS mv, median(units) AS mu, count(*) AS n,
+                         median(ln(value)) + $z * 1.4826 * coalesce(mad(ln(value)), 0) AS lv,
+                         median(ln(units)) + $z * 1.4826 * coalesce(mad(ln(units)), 0) AS lu
+                  FROM v WHERE value > 0 AND units > 0 AND day > $end::DATE - INTERVAL ($days) DAY),
+            c AS (SELECT v.*, h.mv AS median_value, h.mu AS median_units,
+                         greatest($multiple * h.mv, exp(h.lv)) AS value_bound,
+                         greatest($multiple * h.mu, exp(h.lu)) AS units_bound
+                  FROM v, h WHERE h.n >= $min_orders AND v.day BETWEEN $start AND $end),
+            big AS (SELECT * FROM c WHERE value >= value_bound OR units >= units_bound),
+            wk AS (SELECT b.order_id, sum(v.value) AS week_gmv, sum(v.units) AS week_units
+                   FROM big b JOIN v ON v.day BETWEEN b.day - INTERVAL 6 DAY AND b.day GROUP BY 1)
+            SELECT big.*, wk.week_gmv, wk.week_units, big.value / nullif(wk.week_gmv, 0) AS gmv_share,
+                   big.units / nullif(wk.week_units, 0) AS units_share
+            FROM big JOIN wk USING (order_id)
+            WHERE (value >= value_bound AND value / nullif(week_gmv, 0) >= $share)
+               OR (units >= units_bound AND units / nullif(week_units, 0) >= $share)
+            ORDER BY value DESC, order_id""",
+        {
+            "z": rule.z,
+            "multiple": rule.multiple,
+            "share": rule.min_share,
+            "min_orders": rule.min_orders,
+            "days": rule.history_days,
+            "start": start,
+            "end": end,
+        },
+    )
+    return rows
+
+
+def outlier_order_ids(q: Query, start: dt.date, end: dt.date) -> list[str]:
+    """Ids of the outlier orders placed from ``start`` to ``end`` (default thresholds)."""
+    return [str(r["order_id"]) for r in outlier_orders(q, start, end)]
