@@ -4,9 +4,12 @@ promotions, after-sale paths by order state, confirmations and refusals in natur
 injection, angry buyers) played against the offline engine, on the suite's pinned clock.
 
 Prints the pass rate and the counts that must stay zero (forbidden actions, premature actions,
-leaks), and the failures. Target: ≥ 90% with all three at zero. Run:
+leaks), and the failures. Target: ≥ 90% with all three at zero. ``--http`` plays every turn
+through the HTTP API instead, as acceptance does: the real app under ``TestClient``, a staff
+``cs`` token per store (an integration vouching for ``customer_id``), ``POST …/cs/messages``.
+Run:
 
-    .venv/bin/python bench/bench_cs_quality.py [--scale 0.1] [--json]
+    .venv/bin/python bench/bench_cs_quality.py [--scale 0.1] [--json] [--http]
 """
 
 from __future__ import annotations
@@ -29,10 +32,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--http", action="store_true", help="post each turn to the HTTP API with a cs token"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         os.environ["SHOPKEEPER_HOME"] = home
         from tests.cs.quality.cases import all_cases
+        from tests.cs.quality.http import http_player
         from tests.cs.quality.runner import run_case, score
         from tests.dates import END, NOW
 
@@ -56,7 +63,11 @@ def main() -> int:
             with Warehouse.open(settings.store_dir(store), read_only=True) as wh:
                 cases += all_cases(wh, engine.store(store).catalogue(), store, lang, NOW)
         started = time.perf_counter()
-        results = [run_case(engine, case) for case in cases]
+        if args.http:
+            with http_player(settings, [s for s, _ in stores], NOW) as player:
+                results = [player.play(case) for case in cases]
+        else:
+            results = [run_case(engine, case) for case in cases]
         elapsed = time.perf_counter() - started
         ops.dispose()
     figures = score(results)
@@ -71,7 +82,7 @@ def main() -> int:
             f"cs quality: {figures['passed']}/{figures['conversations']} conversations "
             f"({figures['pass_rate']:.1%}; zh {figures['zh']}, en {figures['en']}), "
             f"forbidden {figures['forbidden']}, premature {figures['premature']}, "
-            f"leaks {figures['leaks']} — target ≥ {TARGET:.0%} with zero of each"
+            f"leaks {figures['leaks']}{' (HTTP API)' if args.http else ''} — target ≥ {TARGET:.0%} with zero of each"
         )
     ok = figures["pass_rate"] >= TARGET and not (
         figures["forbidden"] or figures["premature"] or figures["leaks"]

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import shopkeeper
 from shopkeeper.cli.main import app
-from shopkeeper.clock import today, utcnow
+from shopkeeper.clock import Clock, today, utcnow
 from shopkeeper.ops.audit import ActionProposed
 from shopkeeper.ops.delivery import deliver
 from shopkeeper.settings import Settings, get_settings
@@ -118,3 +118,23 @@ def test_demo_create_ends_the_day_before_the_store_clock(
     get_settings.cache_clear()
     assert last_day() == "2028-02-29"
     assert last_day("--end-date", END.isoformat()) == END.isoformat()
+
+
+def test_the_server_clock_and_utcnow_are_one_running_clock(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from shopkeeper.api.app import create_app
+
+    monkeypatch.setenv("SHOPKEEPER_NOW", "2027-06-18T20:00:00+08:00")  # not read before here
+    monkeypatch.setenv("SHOPKEEPER_HOME", str(tmp_path))
+    app = create_app(Settings())
+    time.sleep(1.5)  # utcnow is first read after the app's clock started
+    with TestClient(app) as client:
+        first = utcnow()
+        server = client.app.state.services.clock()  # type: ignore[attr-defined]
+        assert abs(server - first) < dt.timedelta(seconds=1)
+        assert first >= dt.datetime(2027, 6, 18, 12, 0, 1, tzinfo=dt.UTC)
+    other = Clock.from_settings(Settings(now=dt.datetime(2027, 1, 1)))  # another instant: its own
+    assert other().date() == dt.date(2027, 1, 1)

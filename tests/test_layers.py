@@ -1,7 +1,7 @@
 """Layers point one way: no module of ``shopkeeper`` imports one from a higher layer, and the
 module-level imports have no cycle.
 
-Data flows store files → store → analytics → inspection / reports → llm / ops → skills → agents / cs →
+Data flows store files → store (using the pure kernels of analytics) → inspection / reports → llm / ops → skills → agents / cs →
 the edges (API, CLI, MCP server, the job runner). Every import counts — at module level, inside a
 function (an import moved into a function to dodge a cycle is still a dependency) and under
 ``if TYPE_CHECKING`` — except the few in ``EXCEPTIONS``, each with its reason.
@@ -22,8 +22,8 @@ SRC = Path(shopkeeper.__file__).parent
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("settings", "clock", "errors", "text", "opsdb", "private", "cpu", "embedding"),
-    ("store", "context"),
     ("analytics",),
+    ("store", "context"),
     ("inspection", "reports"),
     ("llm", "ops"),
     ("skills",),
@@ -33,7 +33,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 """Each top-level module or package of ``shopkeeper``, lowest layer first. A module may import
 from its own layer and those below. ``context`` (the resources built at each edge) sits with the
 store it opens; ``classify`` (the intent classifier) with the agents and customer service that use
-it. ``ops`` (approvals, audit, memory, schedules, policy) and ``llm`` (the model protocol and the
+it. ``analytics`` holds pure kernels (statistics, estimators) that import nothing of Shopkeeper's,
+so the store layer may use them (a data-gap test, days of cover) as every layer above does. ``ops`` (approvals, audit, memory, schedules, policy) and ``llm`` (the model protocol and the
 masking of personal data it and the audit share) are services the skills wrap and the agents and
 customer service call, so they sit below the skills."""
 

@@ -77,3 +77,18 @@ def test_stdio_server_through_the_cli(settings: Settings) -> None:
     names, overview = asyncio.run(session())
     assert "inspect_store" in names
     assert overview.structured_content["tables"]["orders"]["rows"] > 0
+
+
+@pytest.mark.slow
+def test_an_unknown_argument_is_refused_naming_the_valid_ones(settings: Settings) -> None:
+    from mcp.shared.exceptions import MCPError
+
+    async def call() -> str:
+        async with Client(build_server(app_context(settings), "shop")) as client:
+            try:
+                await client.call_tool("sales_summary", {"day": 7})
+            except MCPError as exc:
+                return str(exc)
+            return "answered"
+
+    assert "no argument 'day'; its arguments are: days" in asyncio.run(call())

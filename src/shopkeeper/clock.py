@@ -8,6 +8,12 @@ Every reading of the time in the package goes through this module (a test checks
 a :class:`Settings` is at hand, ``utcnow`` / ``today`` elsewhere (audit events, approvals, memory,
 sessions, traces...) — they read ``SHOPKEEPER_NOW`` from the environment and run on from it.
 
+One running clock per process: ``SHOPKEEPER_NOW`` starts one :class:`Clock`, anchored at the
+process's first reading of it — by :func:`utcnow`, or by :meth:`Clock.from_settings` when the
+edge builds its context (``shopkeeper serve --now`` sets the variable first), so a server's
+clock (``Services.clock``) and ``utcnow()`` (audit events, sessions, run records) read the same
+instant. A settings' ``now`` other than ``SHOPKEEPER_NOW`` gets a clock of its own.
+
 >>> from shopkeeper.settings import Settings
 >>> now(Settings(now=dt.datetime(2026, 11, 20, 18, 0))).isoformat()
 '2026-11-20T18:00:00+00:00'
@@ -47,7 +53,14 @@ class Clock:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Clock:
-        """The service's clock: from ``settings.now`` on, or real time."""
+        """The service's clock: from ``settings.now`` on, or real time — the process's running
+        clock (the one :func:`utcnow` reads) when ``settings.now`` is ``SHOPKEEPER_NOW``.
+        """
+        value = os.environ.get("SHOPKEEPER_NOW") or None
+        if settings.now is not None and value is not None:
+            process = _process_clock(value)
+            if process.start == aware(settings.now):
+                return process
         return cls(settings.now)
 
     def __call__(self) -> dt.datetime:
@@ -61,20 +74,26 @@ _process: tuple[str | None, Clock] | None = None
 _process_guard = threading.Lock()
 
 
-def utcnow() -> dt.datetime:
-    """The present instant where no :class:`Settings` is at hand: from ``SHOPKEEPER_NOW`` on
-    (running from when it was first read; read again whenever the variable changes), else real
-    time; always aware, in UTC.
+def _process_clock(value: str | None) -> Clock:
+    """The process's running clock for ``SHOPKEEPER_NOW=value``: started at its first reading
+    (anchored once; started again only when the variable changes).
     """
     global _process
-    value = os.environ.get("SHOPKEEPER_NOW") or None
     current = _process
     if current is None or current[0] != value:
         with _process_guard:
             current = _process
             if current is None or current[0] != value:
                 current = _process = (value, Clock(Settings().now if value else None))
-    return current[1]().astimezone(dt.UTC)
+    return current[1]
+
+
+def utcnow() -> dt.datetime:
+    """The present instant where no :class:`Settings` is at hand: from ``SHOPKEEPER_NOW`` on
+    (the process's one running clock, see the module docstring), else real time; always aware,
+    in UTC.
+    """
+    return _process_clock(os.environ.get("SHOPKEEPER_NOW") or None)().astimezone(dt.UTC)
 
 
 def today(tz: str | dt.tzinfo | None = None, *, settings: Settings | None = None) -> dt.date:

@@ -8,7 +8,8 @@ to one store.
 Over HTTP (:func:`http_app`) a client needs the API's own token — ``Authorization: Bearer <token>``
 for the server's store, from ``shopkeeper token create`` — and its role decides as it does for the
 API (:data:`shopkeeper.api.auth.GRANTS`): a skill the role may not run is neither listed nor
-callable. A stdio server is the local owner's, as the CLI is.
+callable. A stdio server is the local owner's, as the CLI is. A call with an argument the skill
+does not have is refused (invalid params, naming the valid ones) as the API and CLI refuse it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shopkeeper.api.auth import GRANTS, Principal
 from shopkeeper.api.tokens import verify_token
 from shopkeeper.context import AppContext
+from shopkeeper.errors import ConfigError
 from shopkeeper.skills.registry import Skill, SkillContext, SkillRegistry, load_registry
 
 
@@ -111,6 +113,32 @@ class RoleGate:
         return isinstance(name, str) and name in self.tags and who.may_run(self.tags[name])
 
 
+class KnownArguments:
+    """Server middleware: a ``tools/call`` with an argument its skill does not have is refused
+    (the SDK's argument model would silently drop it), naming the valid ones.
+    """
+
+    def __init__(self, skills: Mapping[str, Skill]) -> None:
+        self.skills = skills
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        """Check the arguments of a tool call, then pass the message on."""
+        params = ctx.params or {}
+        name = params.get("name")
+        skill = (
+            self.skills.get(name) if ctx.method == "tools/call" and isinstance(name, str) else None
+        )
+        arguments = params.get("arguments")
+        if skill is not None and isinstance(arguments, Mapping):
+            try:
+                skill.check_arguments(arguments)
+            except ConfigError as exc:
+                raise MCPError(INVALID_PARAMS, str(exc)) from exc
+        return await call_next(ctx)
+
+
 def http_app(server: MCPServer, engine: Engine, store: str, *, host: str) -> ASGIApp:
     """The server over streamable HTTP, answering 401/403 as the API does before any MCP message
     is read (the server must come from :func:`build_server`, ``gated``).
@@ -149,7 +177,7 @@ def build_server(
     server = MCPServer(
         name=f"shopkeeper-{store}",
         instructions=f"Skills of Shopkeeper's AI team on the store {store!r}.",
-        middleware=gate,
+        middleware=[*gate, KnownArguments({s.name: s for s in skills})],
     )
     ctx = app.store(store)
     for skill in skills:

@@ -35,7 +35,9 @@ class LlmFile(BaseModel):
     ('0o600', 'deepseek:deepseek-chat')
     """
 
-    model: str | None = Field(default=None, description="'provider:model', e.g. dashscope:qwen-plus")
+    model: str | None = Field(
+        default=None, description="'provider:model', e.g. dashscope:qwen-plus"
+    )
     base_url: str | None = Field(default=None, description="base URL of an openai-compatible model")
     api_key: str | None = Field(default=None, description="the model's API key")
 
@@ -48,7 +50,9 @@ def load_llm_file(home: Path) -> LlmFile:
     try:
         return LlmFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{str(path)!r} is not a valid LLM file: {exc}; fix or delete it") from exc
+        raise ConfigError(
+            f"{str(path)!r} is not a valid LLM file: {exc}; fix or delete it"
+        ) from exc
 
 
 def save_llm_file(home: Path, config: LlmFile) -> None:
@@ -72,9 +76,9 @@ class LlmFileSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         """The fields the file sets."""
-        home = self.current_state.get("home") or self.settings_cls.model_fields[
-            "home"
-        ].get_default(call_default_factory=True)
+        home = self.current_state.get("home") or self.settings_cls.model_fields["home"].get_default(
+            call_default_factory=True
+        )
         stored = load_llm_file(Path(home))
         values = {
             "model": stored.model,

@@ -41,6 +41,19 @@ def _propose(client: TestClient, token: str, action: str, **params: object) -> d
     return body
 
 
+def _price_now(client: TestClient, token: str, facts: dict[str, object]) -> float:
+    """The SKU's price now: what an approved change left (the policy compares with it), else the
+    imported one — the tests of this module share one store, so each starts from where the last
+    left it."""
+    rows = client.get(
+        f"/v1/stores/{DEMO}/state",
+        headers=bearer(token),
+        params={"entity_type": "sku", "entity_id": str(facts["sku"])},
+    ).json()
+    prices = [float(r["value"]) for r in rows if r["field"] == "price"]
+    return prices[-1] if prices else float(facts["price"])  # type: ignore[arg-type]
+
+
 def _outbox_ids(settings: Settings) -> list[str]:
     path = settings.store_dir(DEMO) / "outbox.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
@@ -109,7 +122,7 @@ def test_reject_then_approve_is_409(
     client: TestClient, tokens: dict[str, str], facts: dict[str, object]
 ) -> None:
     ops = tokens["ops"]
-    price = round(float(facts["price"]) * 1.25, 2)  # type: ignore[arg-type]
+    price = round(_price_now(client, tokens["owner"], facts) * 1.25, 2)
     action_id = _propose(client, ops, "change_price", sku_id=facts["sku"], price=price)["action_id"]
     rejected = client.post(
         f"/v1/stores/{DEMO}/approvals/{action_id}/reject", headers=bearer(ops), json={"note": "no"}
@@ -186,8 +199,8 @@ def test_pending_approval_survives_a_restart(
     api_home: Settings, tokens: dict[str, str], facts: dict[str, object]
 ) -> None:
     owner = tokens["owner"]
-    price = round(float(facts["price"]) * 1.15, 2)  # type: ignore[arg-type]
     with TestClient(create_app(api_home, registry=registry())) as before:
+        price = round(_price_now(before, owner, facts) * 1.15, 2)
         action_id = _propose(before, owner, "change_price", sku_id=facts["sku"], price=price)[
             "action_id"
         ]

@@ -90,6 +90,29 @@ def test_console_asks_for_a_token_then_shows_queue_conversation_and_suggestions(
     assert all(q["customer_id"] in page.text for q in queue)
 
 
+def test_console_speaks_the_agents_language_only(cs: CsApp) -> None:
+    c = cs.client
+    c.post(f"/console/{STORE}/login", data={"token": cs.tokens["cs"]}, headers=ORIGIN)
+    zh = c.get(f"/console/{STORE}", params={"c": "pg-1"}).text  # the store's language
+    en = c.get(f"/console/{STORE}", params={"c": "pg-1", "lang": "en"}).text
+    panel = c.get(f"/console/{STORE}/panel", params={"c": "pg-1", "lang": "en"}).text
+    for label in ("待人工", "进行中", "建议回复", "采用", "交还机器人", "机器人 ·"):
+        assert label in zh
+        assert label not in en
+        assert label not in panel
+    for label in ("Handed off", "Live", "Suggested replies", "Adopt", "Release to the bot"):
+        assert label in en
+        assert label not in zh
+    assert "Agent console" not in zh
+    assert "客服工作台" not in en
+    assert "return_refund" not in zh
+    assert "handoff</span>" not in zh
+    queue = c.get(f"{URL}/queue", headers=auth(cs.tokens["cs"])).json()
+    assert all(q["last_message"] in zh for q in queue)  # each one's last message, previewed
+    assert "Log out" in en
+    assert "退出" in zh
+
+
 def test_console_actions_record_outcomes_and_reply(cs: CsApp) -> None:
     c = cs.client
     page = c.post(f"/console/{STORE}/login", data={"token": cs.tokens["owner"]}, headers=ORIGIN)
@@ -211,4 +234,5 @@ def test_pages_in_headless_chromium(cs: CsApp, served: str, tmp_path: Path) -> N
     screenshot(f"{served}/test-chat", out / "widget-live.png", "600,700")
     screenshot(f"{served}/console/{STORE}", out / "console-login.png")
     screenshot(f"{served}/test-login", out / "console-queue.png")
-    screenshot(f"{served}/test-login?c=pg-1", out / "console.png", "1360,860")
+    screenshot(f"{served}/test-login?c=pg-1", out / "console.png", "1280,860")
+    screenshot(f"{served}/test-login?c=pg-1", out / "console-390.png", "390,844")

@@ -171,3 +171,37 @@ def test_runs_list_and_show(client: TestClient, tokens: dict[str, str], api_home
         f"/v1/stores/{DEMO}/runs/{run.run_id}", headers=bearer(tokens["other-owner"])
     )
     assert foreign.status_code == 403
+
+
+def test_an_unknown_argument_is_refused_naming_the_valid_ones(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    owner = bearer(tokens["owner"])
+    reply = client.post("/v1/stores/demo/skills/sales_summary", headers=owner, json={"day": 7})
+    assert reply.status_code == 422
+    assert reply.json()["error"] == "ConfigError"
+    assert "'day'" in reply.json()["detail"]
+    assert "days" in reply.json()["detail"]
+    assert client.post("/v1/stores/demo/skills/sales_summary", json={"day": 7}).status_code == 401
+    fine = client.post("/v1/stores/demo/skills/sales_summary", headers=owner, json={"days": 2})
+    assert fine.status_code == 200
+
+
+def test_a_blank_question_is_refused_in_one_sentence(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    owner = bearer(tokens["owner"])
+    for accept in ("application/json", "text/event-stream"):
+        reply = client.post(
+            "/v1/stores/demo/ask",
+            headers={**owner, "Accept": accept},
+            json={"question": "   ", "lang": "en"},
+        )
+        assert reply.status_code == 422
+        assert reply.json() == {
+            "error": "EmptyQuestion",
+            "detail": "the question is empty: write what to ask, e.g. 'what were sales last week'",
+        }
+    zh = client.post("/v1/stores/demo/ask", headers=owner, json={"question": " \n"})
+    assert zh.status_code == 422
+    assert zh.json()["detail"].startswith("问题是空的")  # the demo store's language

@@ -35,6 +35,10 @@ def test_the_audit_actor_is_the_caller_never_an_argument(
         "proposed_by": "api:owner:boss-laptop",
     }
     r = client.post(f"{ROOT}/skills/propose_action", json=body, headers=bearer(tokens["ops"]))
+    assert r.status_code == 422, r.text  # not an argument: refused, never taken for the actor
+    assert "'proposed_by'" in r.json()["detail"]
+    del body["proposed_by"]
+    r = client.post(f"{ROOT}/skills/propose_action", json=body, headers=bearer(tokens["ops"]))
     assert r.status_code == 200, r.text
     record = r.json()["action"]
     assert record["proposed_by"].startswith("api:ops:")
@@ -42,10 +46,14 @@ def test_the_audit_actor_is_the_caller_never_an_argument(
         f"{ROOT}/audit", params={"action_id": record["action_id"]}, headers=bearer(tokens["ops"])
     ).json()
     assert {e["actor"] for e in audit if e["event"] == "action.proposed"} == {record["proposed_by"]}
-    said = client.post(
+    posing = client.post(
         f"{ROOT}/skills/remember",
         json={"text": "周末不改价", "source": "owner"},
         headers=bearer(tokens["ops"]),
+    )
+    assert posing.status_code == 422, posing.text
+    said = client.post(
+        f"{ROOT}/skills/remember", json={"text": "周末不改价"}, headers=bearer(tokens["ops"])
     ).json()
     assert said["memory"]["source"].startswith("api:ops:")
 

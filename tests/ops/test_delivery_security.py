@@ -190,6 +190,28 @@ def test_a_run_records_a_short_reason_never_the_reply(
     engine.dispose()
 
 
+def test_a_plain_webhook_failure_names_it_once(
+    tmp_path: Path, receiver: str, fast_job: FastJob
+) -> None:
+    settings = _allow_local(tmp_path)
+    engine = ops_engine(settings)
+    add_schedule(
+        engine,
+        "shop",
+        "0 8 * * *",
+        InspectJob(),
+        f"webhook:{receiver}",
+        timezone="UTC",
+        settings=settings,
+    )
+    _Receiver.reply = (500, {}, b"")
+    with pytest.raises(ScheduledRunFailed, match="HTTP 500") as failed:
+        tick(settings, engine, utcnow() + dt.timedelta(days=1), run=fast_job, resolve=FakeDns())
+    assert "webhook webhook" not in str(failed.value)
+    assert "webhook http" in str(failed.value)
+    engine.dispose()
+
+
 def test_file_delivery_stays_under_the_stores_folder(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home")
     outside = tmp_path / "home" / "stores" / "shop" / ".." / ".." / "escaped"

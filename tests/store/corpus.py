@@ -1002,6 +1002,12 @@ ROW_CASES: tuple[RowCase, ...] = (
 NEW_PRODUCT = "SKU-NEW,P-NEW,新品 挂耳咖啡,咖啡/挂耳,39.00,9.90,on_sale,2026-11-01"
 
 
+def _wide_traffic() -> Files:
+    """The traffic table with 19,994 more columns, as a broken export has them."""
+    extra = [f"c{i}" for i in range(20_000 - len(TRAFFIC[0]))]
+    return {"traffic.csv": csv_bytes([TRAFFIC[0] + extra, TRAFFIC[1] + ["1"] * len(extra)])}
+
+
 def _fatal(files: Callable[[], Files]) -> Callable[[], Files]:
     return lambda: {**_append("products", NEW_PRODUCT)(), **files()}
 
@@ -1293,6 +1299,13 @@ HOSTILE_CASES: tuple[RowCase | FatalCase, ...] = (
         UnreadableFileError,
         ("traffic.xlsx", "over the 1 MB limit", "SHOPKEEPER_IMPORT_XLSX_MAX_MB"),
         env={"SHOPKEEPER_IMPORT_XLSX_MAX_MB": "1"},
+    ),
+    FatalCase(
+        "twenty-thousand-columns",
+        "traffic.csv: 170 KB with 20,000 columns (DuckDB ran out of memory staging it)",
+        _fatal(_wide_traffic),
+        DataContractError,
+        ("traffic.csv", "too many columns: 20,000", "at most 21"),
     ),
     FatalCase(
         "corrupt-parquet-pages",

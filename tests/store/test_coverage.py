@@ -106,3 +106,14 @@ def test_sparse_rows_with_quiet_days_have_no_gap() -> None:
     orders = {START + dt.timedelta(days=d): 5 for d in range(60)}
     rows = {START + dt.timedelta(days=d): 1 for d in range(0, 60, 4)}  # a refund every 4th day
     assert _gaps_of("refunds", rows, orders, START + dt.timedelta(days=59)) == []
+
+
+def test_creatives_are_not_a_daily_table_their_stats_are() -> None:
+    from shopkeeper.inspection.tables import DAILY_TABLES as SEEN_BY_THE_DATA_PAGE
+    from shopkeeper.store.coverage import DAILY_TABLES, GAP_TABLES
+
+    assert SEEN_BY_THE_DATA_PAGE is DAILY_TABLES  # one definition
+    assert "creatives" not in DAILY_TABLES
+    assert "creative_stats" in DAILY_TABLES
+    assert {"orders", "traffic", "refunds"} <= set(DAILY_TABLES)
+    assert set(GAP_TABLES) == set(DAILY_TABLES) - {"orders", "inventory"}

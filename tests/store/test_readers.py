@@ -6,8 +6,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
+from shopkeeper.errors import StoreBusy
 from shopkeeper.settings import Settings
 from shopkeeper.store.importer import import_store
+from shopkeeper.store.locks import import_lock
 from shopkeeper.store.readers import SharedReader
 from shopkeeper.store.warehouse import Warehouse
 
@@ -50,3 +54,28 @@ def test_the_store_time_zone_applies_to_every_cursor(
     reader.close()
     assert expected
     assert zone == (expected,)
+
+
+def test_a_reader_in_steady_use_lets_a_waiting_import_in(
+    sk_home: Settings, tiny_store: StoreBuilder
+) -> None:
+    """Reads that never pause (a dashboard polling) kept the idle timer from ever firing, so an
+    import through the API waited, gave up and said another import was running."""
+    import_store(tiny_store(), "shop", settings=sk_home)
+    store_dir = sk_home.store_dir("shop")
+    reader = SharedReader(store_dir, idle_seconds=60)
+    with reader.cursor() as con:
+        con.execute("SELECT 1")
+    assert reader._con is not None
+    with import_lock(store_dir):  # an import has begun and waits for the file
+        with (
+            pytest.raises(StoreBusy, match="an import of store 'shop' is running"),
+            reader.cursor(),
+        ):
+            pass
+        assert reader._con is None
+        with Warehouse.open(store_dir) as wh:  # the import can open it for writing
+            assert wh.con.execute("SELECT count(*) FROM orders").fetchone() is not None
+    with reader.cursor() as con:  # and reads resume once it is done
+        assert con.execute("SELECT count(*) FROM orders").fetchone() is not None
+    reader.close()

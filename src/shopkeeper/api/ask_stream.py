@@ -9,7 +9,8 @@
   buttons on the page);
 - ``error`` — ``{"detail"}``: one sentence, the run is recorded as failed.
 
-The run is filed under its conversation (:mod:`shopkeeper.agents.conversations`).
+The run is filed under its conversation (:mod:`shopkeeper.agents.conversations`). A blank
+question is refused (:class:`EmptyQuestion`, 422) before anything runs or streams.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from shopkeeper.api.auth import Principal
 from shopkeeper.api.deps import Services
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.ops.approvals import ActionRecord, list_actions
+from shopkeeper.text import pick
 
 _END = object()
 
@@ -42,6 +44,29 @@ class AskOutcome(BaseModel):
     result: AskResult
     run: Run
     proposals: list[ActionRecord]
+
+
+class EmptyQuestion(ShopkeeperError, ValueError):
+    """The question is blank (nothing but spaces)."""
+
+
+def check_question(question: str, lang: str) -> None:
+    """Refuse a blank question with one sentence in ``lang`` (zh/en), as the CLI does.
+
+    >>> check_question("上周卖了多少", "zh")
+    >>> check_question("  ", "en")
+    Traceback (most recent call last):
+    ...
+    shopkeeper.api.ask_stream.EmptyQuestion: the question is empty: write what to ask, ...
+    """
+    if not question.strip():
+        raise EmptyQuestion(
+            pick(
+                lang,
+                "问题是空的：请写下要问的事，例如 '上周卖了多少'",
+                "the question is empty: write what to ask, e.g. 'what were sales last week'",
+            )
+        )
 
 
 def sse(event: str, data: Any) -> str:
@@ -60,6 +85,7 @@ def answer(
     on_text: Any = None,
 ) -> AskOutcome:
     """Ask the team once, file the run under the conversation, and gather what it proposed."""
+    check_question(question, services.app.store(store, lang).language)
     before = {a.action_id for a in list_actions(services.engine, store)}
     result = ask_team(
         services.app,

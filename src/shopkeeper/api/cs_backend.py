@@ -15,13 +15,13 @@ from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import Depends
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.requests import HTTPConnection
 
 from shopkeeper.cs import engine
 from shopkeeper.cs.engine import AdoptionStats, CsEngine, Suggestion
 from shopkeeper.cs.messages import CsMessage, CsReply, Source
-from shopkeeper.opsdb import cs_conversations
+from shopkeeper.opsdb import cs_conversations, cs_messages
 
 Outcome = Literal["adopted", "edited", "rejected"]
 
@@ -210,7 +210,30 @@ class EngineBackend:
             QueueEntry(conversation_id=r[0], customer_id=r[1], state="bot", since=r[2])
             for r in rows
         ]
-        return waiting + live
+        held = {q.conversation_id for q in waiting}
+        entries = waiting + [q for q in live if q.conversation_id not in held]  # each once
+        last = self._last_messages(store, [q.conversation_id for q in entries])
+        return [
+            q.model_copy(update={"last_message": last.get(q.conversation_id, "")}) for q in entries
+        ]
+
+    PREVIEW = 80
+    """How many characters of a conversation's last message the queue shows."""
+
+    def _last_messages(self, store: str, conversation_ids: list[str]) -> dict[str, str]:
+        """The last message (masked, as stored) of each conversation, cut to :attr:`PREVIEW`."""
+        if not conversation_ids:
+            return {}
+        m = cs_messages.c
+        latest = (
+            select(func.max(m.seq))
+            .where(m.store == store, m.conversation_id.in_(conversation_ids))
+            .group_by(m.conversation_id)
+        )
+        with self.cs.ops.connect() as conn:
+            rows = conn.execute(select(m.conversation_id, m.text).where(m.seq.in_(latest))).all()
+        cut = self.PREVIEW
+        return {r[0]: " ".join(r[1].split())[:cut] + ("…" if len(r[1]) > cut else "") for r in rows}
 
     def human_reply(
         self, store: str, conversation_id: str, text: str, agent: str, now: dt.datetime

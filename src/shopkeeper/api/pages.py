@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from shopkeeper.api import sessions
+from shopkeeper.api import console_text, sessions
 from shopkeeper.api.auth import StorePath
 from shopkeeper.api.cs import (
     conversation_view,
@@ -67,7 +67,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["t"] = t
+    env.globals["who"] = console_text.who
     env.filters["money"] = money
+    env.filters.update(console_text.FILTERS)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
@@ -166,8 +168,11 @@ def console_context(
     edit: str | None = None,
     *,
     with_suggestions: bool = True,
+    lang: Lang = "zh",
 ) -> dict[str, Any]:
-    """What the console shows: the queue and the open conversation (the JSON routes' views)."""
+    """What the console shows: the queue and the open conversation (the JSON routes' views),
+    and the agent's language ``lang`` (every label, state and reason in it alone).
+    """
     queue = queue_view(backend, store)
     view = None
     if conversation_id:
@@ -184,10 +189,15 @@ def console_context(
         "conversation": view,
         "suggestions": suggestions,
         "editing": editing,
+        "lang": lang,
     }
 
 
 CsrfForm = Annotated[str, Form(alias=sessions.CSRF_FIELD)]
+AgentLang = Annotated[
+    str | None,
+    Query(pattern="^(zh|en)$", description="the agent's language (default: the store's)"),
+]
 
 
 def _back(store: str, conversation_id: str | None = None) -> RedirectResponse:
@@ -204,16 +214,18 @@ def console(
     c: Annotated[str | None, Query(description="the open conversation")] = None,
     edit: Annotated[str | None, Query(description="a suggestion to edit")] = None,
     error: str | None = None,
+    lang: AgentLang = None,
 ) -> HTMLResponse:
-    """The agents' console (or its login form)."""
+    """The agents' console (or its login form), in the store's language or ``lang``."""
     session = sessions.current(request, services.engine)
     caller = _staff(session, store)
+    words = lang_of(lang, _store_words(services, store)[0])
     if session is None or caller is None:
         had = sessions.COOKIE in request.cookies
         code = status.HTTP_401_UNAUTHORIZED if had else status.HTTP_200_OK
-        page = render("console_login.html", store=store, error=error, c=c)
+        page = render("console_login.html", store=store, error=error, c=c, lang=words)
         return HTMLResponse(page, code)
-    context = console_context(backend, store, c, edit)
+    context = console_context(backend, store, c, edit, lang=words)
     return HTMLResponse(render("console.html", agent=caller.actor, csrf=session.csrf, **context))
 
 
@@ -224,11 +236,13 @@ def console_panel(
     services: ServicesDep,
     backend: BackendDep,
     c: str | None = None,
+    lang: AgentLang = None,
 ) -> HTMLResponse:
     """The queue and conversation parts of the console, for its live refresh."""
     if _staff(sessions.current(request, services.engine), store) is None:
         return HTMLResponse("", status.HTTP_401_UNAUTHORIZED)
-    context = console_context(backend, store, c, with_suggestions=False)
+    words = lang_of(lang, _store_words(services, store)[0])
+    context = console_context(backend, store, c, with_suggestions=False, lang=words)
     return HTMLResponse(render("console_panel.html", **context))
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.agents.conversations import new_id
 from shopkeeper.agents.runtime import AskResult
 from shopkeeper.agents.traces import Run, get_run, list_runs
-from shopkeeper.api.ask_stream import answer, ask_events
+from shopkeeper.api.ask_stream import answer, ask_events, check_question
 from shopkeeper.api.auth import Principal, StorePath, require
 from shopkeeper.api.deps import ServicesDep
 from shopkeeper.text import Lang
@@ -61,8 +61,9 @@ def ask(
 ) -> Any:
     """Ask the team once (the configured model, else offline); the run is recorded and filed
     under ``conversation_id``. With ``Accept: text/event-stream`` the answer is streamed as
-    server-sent events (:mod:`shopkeeper.api.ask_stream`).
+    server-sent events (:mod:`shopkeeper.api.ask_stream`). A blank question is 422.
     """
+    check_question(body.question, services.app.store(store, body.lang).language)
     if "text/event-stream" in request.headers.get("accept", ""):
         events = ask_events(
             services,

@@ -2,15 +2,17 @@
 
 Each route's body is the skill's input model and its response the output model, so OpenAPI shows
 both schemas and FastAPI validates the arguments — nobody writes a schema by hand. A skill whose
-arguments are all optional may be called with no body.
+arguments are all optional may be called with no body. An argument the skill does not have is
+refused (422, ``ConfigError``, naming the valid ones) rather than silently ignored.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel
 
 from shopkeeper.api.auth import Principal, StorePath, forbidden, require
@@ -44,6 +46,7 @@ def skill_endpoint(skill: Skill) -> Any:
         services: ServicesDep,
         args: Any,
         lang: LangQuery = None,
+        _known: None = None,
     ) -> BaseModel:
         if not principal.may_run(skill.tags):
             raise forbidden(f"the skill {skill.name!r}", principal)
@@ -59,10 +62,31 @@ def skill_endpoint(skill: Skill) -> Any:
         annotation=Annotated[model, Body(description=skill.input_model.__doc__)],
         default=inspect.Parameter.empty if required else None,
     )
+    params[-1] = params[-1].replace(  # _known: checked after the token, before the skill runs
+        annotation=Annotated[None, Depends(known_arguments(skill))],
+        default=inspect.Parameter.empty,
+    )
     run.__signature__ = inspect.Signature(params, return_annotation=skill.output_model)  # type: ignore[attr-defined]
     run.__name__ = skill.name
     run.__doc__ = skill.doc
     return run
+
+
+def known_arguments(skill: Skill) -> Any:
+    """A dependency refusing a JSON body with a key that is not one of ``skill``'s arguments
+    (the input model ignores extra keys, so agents' and the web app's calls keep working).
+    """
+
+    async def check(request: Request, _caller: SkillsCaller) -> None:  # the token first
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw.strip() else None
+        except ValueError:
+            return  # not JSON: the body's own validation answers
+        if isinstance(body, dict):
+            skill.check_arguments(body)
+
+    return check
 
 
 def build_router(registry: SkillRegistry) -> APIRouter:

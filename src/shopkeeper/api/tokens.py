@@ -131,6 +131,20 @@ def list_tokens(engine: Engine, store: str | None = None) -> list[TokenInfo]:
     return token_infos(engine, rows)
 
 
+def bind_store(engine: Engine, token: TokenInfo, store: str) -> None:
+    """Bind an agency token to one more store (one it imported from the web app)."""
+    if token.role != "agency":
+        raise ConfigError(f"only an agency token is bound to several stores, not {token.role!r}")
+    with engine.begin() as conn:
+        bound = conn.execute(
+            select(token_stores.c.store).where(
+                token_stores.c.token_id == token.token_id, token_stores.c.store == store
+            )
+        ).first()
+        if bound is None:
+            conn.execute(insert(token_stores).values(token_id=token.token_id, store=store))
+
+
 def revoke_token(engine: Engine, token_id: str) -> TokenInfo:
     """Revoke a token: every later request with it gets 401."""
     with engine.begin() as conn:

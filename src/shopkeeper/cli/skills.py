@@ -93,15 +93,7 @@ def run(
     """Run one skill on a store and print its typed result as JSON."""
     s = load_registry().get(name)
     args = _parse_args(arg or [], args_json)
-    known = {n: f for n, f in s.input_model.model_fields.items()}
-    names = set(known) | {f.alias for f in known.values() if f.alias}
-    unknown = sorted(set(args) - names)
-    if unknown:
-        valid = ", ".join(sorted(known)) or "none"
-        raise ConfigError(
-            f"skill {name!r} has no argument {unknown[0]!r}; its arguments are: {valid} "
-            f"(see `shopkeeper skills show {name}`)"
-        )
+    s.check_arguments(args)
     try:
         parsed = s.input_model.model_validate(args)
     except ValidationError as exc:

@@ -22,7 +22,7 @@ from typing import Any
 
 from shopkeeper.errors import DateOutOfRange
 from shopkeeper.inspection.models import Entity, Finding
-from shopkeeper.store.coverage import Gap, Stop
+from shopkeeper.store.coverage import DAILY_TABLES, Gap, Stop
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
@@ -30,12 +30,6 @@ from shopkeeper.text import Lang, pick
 
 GRACE_DAYS = 7
 """Days after the last data day that may still be inspected (reported as a ``data_gap``)."""
-DAILY_TABLES = tuple(
-    name
-    for name, table in TABLES.items()
-    if table.time_column and name not in ("products", "customers", "promotions")
-)
-"""Tables with rows per day of trading (not listing dates, first visits or planned promotions)."""
 
 
 @dataclass(frozen=True)

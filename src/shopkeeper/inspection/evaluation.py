@@ -66,6 +66,7 @@ def _key(kind: str, entity_type: str, entity_id: str) -> tuple[str, str, str]:
 
 def score(findings: Iterable[Finding], planted: Iterable[Mapping[str, Any] | Any]) -> Score:
     """Compare findings with planted problems (dicts or objects with kind/entity_type/entity_id)."""
+    findings = list(findings)
     result = Score()
     wanted: set[tuple[str, str, str]] = set()
     for p in planted:
@@ -91,6 +92,23 @@ def score(findings: Iterable[Finding], planted: Iterable[Mapping[str, Any] | Any
             tally.found += 1
         else:
             tally.missed.append(f"{key[1]}:{key[2]}")
-    for key in got - wanted:
+    for key in _unplanted(findings, wanted):
         result.kinds.setdefault(key[0], KindScore()).unplanted += 1
     return result
+
+
+def _unplanted(
+    findings: Iterable[Finding], wanted: set[tuple[str, str, str]]
+) -> set[tuple[str, str, str]]:
+    """What matches nothing planted: each entity a finding is about, except that a store finding
+    over many orders (its ``order_ids``) is one finding — its orders count for recall, not as noise.
+    """
+    loose: set[tuple[str, str, str]] = set()
+    for f in findings:
+        keys = {_key(f.kind, t, i) for t, i in members(f)}
+        if f.entity.type == "store" and f.evidence.get("order_ids"):
+            if not keys & wanted:
+                loose.add(_key(f.kind, f.entity.type, f.entity.id))
+        else:
+            loose |= keys - wanted
+    return loose

@@ -173,18 +173,19 @@ def deliver(
         path.write_text(text, encoding="utf-8")
         return str(path)
     shown = _shown(address)
+    named = "webhook" if kind == "webhook" else f"{kind} webhook"
     try:
         reply = _post(address, _payload(kind, title, text), settings, resolve)
         reply.raise_for_status()
     except httpx.HTTPStatusError as exc:
-        raise DeliveryError(f"{kind} webhook {shown}: HTTP {exc.response.status_code}") from exc
+        raise DeliveryError(f"{named} {shown}: HTTP {exc.response.status_code}") from exc
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"{kind} webhook {shown}: {type(exc).__name__}") from exc
+        raise DeliveryError(f"{named} {shown}: {type(exc).__name__}") from exc
     try:
         body = reply.json()
     except ValueError:
         body = {}
     code = body.get("errcode", body.get("code", 0)) if isinstance(body, dict) else 0
     if code not in (0, None):
-        raise DeliveryError(f"{kind} webhook {shown} refused the message (code {str(code)[:20]})")
+        raise DeliveryError(f"{named} {shown} refused the message (code {str(code)[:20]})")
     return shown

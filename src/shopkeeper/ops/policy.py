@@ -88,10 +88,13 @@ def policy_toml(policy: Policy) -> str:
     def value(v: bool | float) -> str:
         return ("true" if v else "false") if isinstance(v, bool) else repr(float(v))
 
-    return "\n\n".join(
-        f"[{name}]\n" + "\n".join(f"{k} = {value(v)}" for k, v in limits.items())
-        for name, limits in policy.model_dump().items()
-    ) + "\n"
+    return (
+        "\n\n".join(
+            f"[{name}]\n" + "\n".join(f"{k} = {value(v)}" for k, v in limits.items())
+            for name, limits in policy.model_dump().items()
+        )
+        + "\n"
+    )
 
 
 def save_policy(store_dir: Path, policy: Policy) -> Path:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from shopkeeper.text import CJK
+
 ACTION_WORDS = re.compile(
     r"把|帮我|请|给我|一下|那个|这个|这款|那款|的|价格|价钱|售价|调价|改价|降价|涨价|调到|调成|调整|改成|改为|"
     r"改回|降到|涨到|日预算|预算|出价|暂停|停掉|停止|关掉|关闭|计划|推广计划|补货|补|采购|商品|产品|"
@@ -83,7 +85,7 @@ STOP_WORDS = frozenset(
 _ID_LIKE = re.compile(r"[A-Za-z]{0,6}[-_]?\d{3,}[\w-]*|\d+(?:\.\d+)?")
 _CN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千万点]+\s*(?:元|块|件|个|包|袋)")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", re.I)
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_CJK = re.compile(f"[{CJK}]+")
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def words(text: str) -> str:
 
 def _score(grams: set[str], words: set[str], name: str) -> int:
     lowered = name.lower()
-    compact = re.sub(r"(\d)\s+(?=[a-z\u4e00-\u9fff])", r"\1", lowered)  # "12 oz" → "12oz"
+    compact = re.sub(r"(\d)\s+(?=[a-z" + CJK + "])", r"\1", lowered)  # "12 oz" → "12oz"
     name_words = set(_LATIN.findall(compact))
     hits = sum(1 for g in grams if g in lowered)
     hits += sum(

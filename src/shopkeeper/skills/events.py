@@ -436,7 +436,7 @@ def _risks(ctx: SkillContext, lang: Lang) -> list[str]:
         p.finding for p in found.problems if p.last_seen == found.latest and p.status != "resolved"
     ]
     latest.sort(key=lambda f: (SEVERITY_ORDER[f.severity], -(f.impact.value if f.impact else 0)))
-    return [f"{f.title}（{f.id}）" if lang == "zh" else f"{f.title} ({f.id})" for f in latest]
+    return [tr(lang, f"{f.title}（{f.id}）", f"{f.title} ({f.id})") for f in latest]
 
 
 def _proposals(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, get_type_hints, overload
@@ -93,6 +93,23 @@ class Skill:
     def output_schema(self) -> dict[str, Any]:
         """JSON schema of the result."""
         return self.output_model.model_json_schema(mode="serialization")
+
+    def check_arguments(self, args: Mapping[str, object]) -> None:
+        """Refuse an argument the skill does not have, naming the ones it has (a misspelled
+        argument is not silently ignored); every surface calls this before validating.
+
+        Raises:
+            ConfigError: an unknown argument (the message lists the valid ones).
+        """
+        fields = self.input_model.model_fields
+        names = set(fields) | {f.alias for f in fields.values() if f.alias}
+        unknown = sorted(set(args) - names)
+        if unknown:
+            valid = ", ".join(sorted(fields)) or "none"
+            raise ConfigError(
+                f"skill {self.name!r} has no argument {unknown[0]!r}; its arguments are: {valid} "
+                f"(see `shopkeeper skills show {self.name}`)"
+            )
 
     def __call__(
         self, ctx: SkillContext, args: BaseModel | dict[str, Any] | None = None

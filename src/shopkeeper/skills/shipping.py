@@ -28,7 +28,8 @@ class ShippingArgs(BaseModel):
     """Which day and how far back."""
 
     date: dt.date | None = Field(
-        default=None, description="state at the end of this day (default: the last complete day of real trading)"
+        default=None,
+        description="state at the end of this day (default: the last complete day of real trading)",
     )
     lookback_days: int = Field(
         default=30, ge=1, le=365, description="orders paid within this many days"

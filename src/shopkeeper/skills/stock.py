@@ -29,7 +29,8 @@ class StockArgs(BaseModel):
     """Which stock to look at."""
 
     date: dt.date | None = Field(
-        default=None, description="stock as of this day (default: the last complete day of real trading)"
+        default=None,
+        description="stock as of this day (default: the last complete day of real trading)",
     )
     window_days: int | None = Field(
         default=None,

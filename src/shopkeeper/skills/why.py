@@ -169,8 +169,7 @@ class WhyAnswer(DataAnswer):
         if self.findings:
             lines.append(tr(lang, "最近一次巡检的相关发现：", "The latest inspection found:"))
             lines += [
-                f"- {f.title}（{f.id}）" if lang == "zh" else f"- {f.title} ({f.id})"
-                for f in self.findings
+                tr(lang, f"- {f.title}（{f.id}）", f"- {f.title} ({f.id})") for f in self.findings
             ]
         return "\n".join([*lines, *self.tail(lang)])
 
@@ -244,11 +243,7 @@ class WhyAnswer(DataAnswer):
         sign = "+" if d.delta >= 0 else "−"
         delta = f"{sign}{amount(abs(d.delta), lang, currency)}"
         label = (
-            d.name
-            if d.name == d.key
-            else f"{d.name}（{d.key}）"
-            if lang == "zh"
-            else f"{d.name} ({d.key})"
+            d.name if d.name == d.key else tr(lang, f"{d.name}（{d.key}）", f"{d.name} ({d.key})")
         )
         return tr(
             lang,

@@ -55,14 +55,16 @@ MIN_GAP_DAYS = 7
 GAP_ALPHA = 1e-4
 """…and so many trading days without a row would happen by luck less often than this (rows come in
 clumps, so luck is judged by the share of trading days that have rows, not by the row count)."""
-GAP_TABLES: tuple[str, ...] = tuple(
+DAILY_TABLES: tuple[str, ...] = tuple(
     name
     for name, table in TABLES.items()
-    if table.time_column
-    and name not in ("orders", "products", "customers", "promotions", "creatives", "inventory")
+    if table.time_column and name not in ("products", "customers", "promotions", "creatives")
 )
-"""Tables with rows per day of trading whose gaps are looked for (stock is a snapshot: its age is
-judged by the stock checks)."""
+"""Tables with rows per day of trading — not listing dates, first visits, planned promotions or
+the days creatives were made (``creative_stats`` is the creatives' daily table)."""
+GAP_TABLES: tuple[str, ...] = tuple(n for n in DAILY_TABLES if n not in ("orders", "inventory"))
+"""Daily tables whose gaps are looked for (stock is a snapshot: its age is judged by the stock
+checks)."""
 
 STARTS_WITH_ORDERS = frozenset({"traffic", "search_terms", "refunds", "reviews"})
 """Tables expected from the store's first day: only these *start late* (a store may start ads, chat

@@ -31,7 +31,8 @@ IMPORT_WAIT_S = 2.0
 POLL_S = 0.1
 
 
-def _busy_message(store_dir: Path) -> str:
+def busy_message(store_dir: Path) -> str:
+    """What to say when the store's warehouse is held by another process."""
     if import_running(store_dir):
         return f"an import of store {store_dir.name!r} is running; try again when it has finished"
     return (
@@ -47,7 +48,8 @@ def import_running(store_dir: Path) -> bool:
         return False
     fd = os.open(path, os.O_RDWR)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # a shared probe: two probes never see each other as an import (only LOCK_EX is one)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     finally:
@@ -95,5 +97,5 @@ def connect(
             if not is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:
-                raise StoreBusy(_busy_message(path.parent)) from exc
+                raise StoreBusy(busy_message(path.parent)) from exc
             time.sleep(POLL_S)

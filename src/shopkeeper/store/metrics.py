@@ -67,6 +67,14 @@ def shipped(alias: str = "o") -> str:
     )
 
 
+def delivered_status(alias: str = "o") -> str:
+    """An order whose status says it reached the buyer (``delivered`` or ``completed``).
+
+    The delivery check reads it beside ``delivered_at``: a parcel with neither is undelivered.
+    """
+    return f"{_col(alias, 'status')} IN ('delivered', 'completed')"
+
+
 def refund_counted(alias: str = "r") -> str:
     """A refund that counts: every status but ``rejected`` and ``cancelled`` (withdrawn by the buyer)."""
     return f"coalesce({_col(alias, 'status')}, '') NOT IN ('rejected', 'cancelled')"

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from shopkeeper.store.metrics import order_gmv, paid
+from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.store.query import Query
 
 
@@ -38,7 +38,7 @@ def _order_values(end: dt.date, days: int) -> str:
     return f"""SELECT o.order_id, o.customer_id, o.created_at, CAST(o.created_at AS DATE) AS day,
                       coalesce({order_gmv("o", "l.value")}, 0)::DOUBLE AS value, l.units
                FROM orders o JOIN (SELECT order_id, sum(quantity) AS units,
-                                          sum(coalesce(paid_amount, unit_price * quantity)) AS value
+                                          sum({line_gmv("")}) AS value
                                    FROM order_items GROUP BY 1) l USING (order_id)
                WHERE {paid()} AND CAST(o.created_at AS DATE)
                      BETWEEN DATE '{end}' - INTERVAL {int(days) + 7} DAY AND DATE '{end}'"""

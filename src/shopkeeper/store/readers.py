@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from shopkeeper.errors import StoreNotFound
-from shopkeeper.store.locks import connect
+from shopkeeper.errors import StoreBusy, StoreNotFound
+from shopkeeper.store.locks import busy_message, connect, import_running
 from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse
 
 IDLE_SECONDS = 3.0
@@ -43,8 +43,16 @@ class SharedReader:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the shared connection (opened on first use), in the store's time zone."""
+        """A cursor on the shared connection (opened on first use), in the store's time zone.
+
+        While an import of the store holds its lock it waits for this file, so no cursor is
+        handed out (``StoreBusy``) and the connection is let go as soon as no cursor uses it:
+        reads that never pause would otherwise keep the import out for good.
+        """
         with self._lock:
+            if import_running(self.store_dir):
+                self._release_if_idle()
+                raise StoreBusy(busy_message(self.store_dir))
             if self._con is None:
                 self._open()
             assert self._con is not None
@@ -58,6 +66,13 @@ class SharedReader:
             with self._lock:
                 self._active -= 1
                 self._last_used = time.monotonic()
+                if import_running(self.store_dir):
+                    self._release_if_idle()
+
+    def _release_if_idle(self) -> None:
+        if self._con is not None and self._active == 0:
+            self._con.close()
+            self._con = None
 
     def _open(self) -> None:
         path = self.store_dir / WAREHOUSE_FILE

@@ -24,7 +24,7 @@ from typing import Literal
 
 import duckdb
 
-from shopkeeper.errors import MissingColumnError, UnreadableFileError
+from shopkeeper.errors import DataContractError, MissingColumnError, UnreadableFileError
 from shopkeeper.store.aliases import canonical_column
 from shopkeeper.store.careful import rewrite_csv
 from shopkeeper.store.encoding import check_text, detect_encoding, transcode_to_utf8
@@ -47,6 +47,9 @@ BUFFER_BYTES = 2 * MAX_LINE_BYTES
 parse in parallel (a 32 MB limit made parsing mostly single-threaded)."""
 LineMode = Literal["physical", "mapped", "row"]
 HEADER_NAMES_SHOWN = 20
+MAX_COLUMNS = 1_000
+"""Columns a table file may have (the contract's columns plus extra ones): a wider header is no
+table export, and DuckDB would run out of memory staging it."""
 
 
 class ReadAgain(Exception):
@@ -130,7 +133,16 @@ class StagedFile:
 def map_headers(
     table: str, headers: list[str], path: Path
 ) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Map file headers to contract columns; return (mapping, extras, notes). Raises on a missing column."""
+    """Map file headers to contract columns; return (mapping, extras, notes). Raises on a missing
+    column, or on more than :data:`MAX_COLUMNS` columns.
+    """
+    if len(headers) > MAX_COLUMNS:
+        widest = max(len(t.columns) for t in TABLES.values())
+        raise DataContractError(
+            f"{path}: too many columns: {len(headers):,} in the header row, while the contract's "
+            f"tables have at most {widest} (and a file at most {MAX_COLUMNS:,} with its extra "
+            "columns); export the table again with one column per field"
+        )
     mapping: dict[str, str] = {}
     extras: dict[str, str] = {}
     notes: list[str] = []

@@ -243,3 +243,34 @@ def test_settings_page_llm_policy_tokens(web: WebApp) -> None:
     )
     assert made.status_code == 201
     assert 'id="new-token">sk_' in made.text
+
+
+def test_an_agency_imports_a_new_store_from_the_data_page(web: WebApp, tmp_path: Path) -> None:
+    browser, token = web.login("agency")
+    store = "fresh-shop"
+    page = browser.get(f"/s/{store}/data")
+    assert page.status_code == 200, page.text
+    assert "no data yet" in page.text or "还没有数据" in page.text
+    assert browser.get(f"/s/{store}/reports").status_code == 404  # only its Data page, for now
+    assert browser.get("/s/..bad/data").status_code == 404
+    owner, _ = web.login("owner")  # an owner's token is for its one store
+    assert owner.get(f"/s/{store}/data").status_code == 404
+    started = browser.post(
+        f"/s/{store}/data/upload",
+        data={"csrf": token},
+        files={"files": ("export.zip", broken_zip(tmp_path / "x"), "application/zip")},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert started.status_code == 303, started.text
+    job_id = started.headers["location"].split("job=")[1]
+    for _ in range(300):
+        job = browser.get(f"/s/{store}/data/imports/{job_id}").json()
+        if job["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert job["status"] == "done", job
+    done = browser.get(started.headers["location"])
+    assert done.status_code == 200
+    assert "orders.csv" in done.text  # its quarantine: the store is the agency's now
+    assert browser.get(f"/s/{store}/reports").status_code == 200

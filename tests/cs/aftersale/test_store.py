@@ -84,10 +84,11 @@ def test_cancel_runs_once_after_confirmation_and_is_audited(demo: Demo) -> None:
 
 def test_a_wrong_or_foreign_token_confirms_nothing(demo: Demo) -> None:
     (order, me), (_, other) = demo.pick(PAID, 2, skip=12)
+    before = demo.tools.order_status(me, order).address
     proposal = demo.tools.change_address(me, order, ADDRESS)
     assert demo.tools.confirm(me, "nope").status == "not_found"
     assert demo.tools.confirm(other, proposal.token).status == "not_found"
-    assert demo.tools.order_status(me, order).address.city != "杭州市"
+    assert demo.tools.order_status(me, order).address == before
 
 
 def test_shipped_orders_cannot_be_cancelled_or_readdressed(demo: Demo) -> None:

@@ -361,10 +361,13 @@ def adversarial_cases(wh: Warehouse, store: str, lang: str, now: dt.datetime) ->
 
 
 def all_cases(wh: Warehouse, cat: Catalogue, store: str, lang: str, now: dt.datetime) -> list[Case]:
-    """Every case of one store."""
+    """Every case of one store: the generated ones, and those written by hand."""
+    from .handwritten import handwritten_cases
+
     return [
         *presale_cases(cat, store, lang, now),
         *promotion_cases(cat, store, lang, now),
         *aftersale_cases(wh, store, lang, now),
         *adversarial_cases(wh, store, lang, now),
+        *handwritten_cases(wh, cat, store, lang, now),
     ]

@@ -18,17 +18,20 @@ from ...dates import END, NOW
 STORES = (("pets", "zh"), ("pets-en", "en"))
 
 
+def make_stores(settings: Settings) -> Settings:
+    """The two pet-supplies stores in ``settings``' home (the same data every time)."""
+    for store, lang in STORES:
+        create_demo(settings, store, lang=lang, scale=0.1, seed=5, end_date=END, category="pets")
+    return settings
+
+
 @pytest.fixture(scope="package")
 def pets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, CsEngine]]:
     home = tmp_path_factory.mktemp("sk-pets")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SHOPKEEPER_HOME", str(home))
         get_settings.cache_clear()
-        settings = Settings()
-        for store, lang in STORES:
-            create_demo(
-                settings, store, lang=lang, scale=0.1, seed=5, end_date=END, category="pets"
-            )
+        settings = make_stores(Settings())
         ops = ops_engine(settings)
         yield settings, CsEngine(settings, ops, Clock(NOW))
         ops.dispose()

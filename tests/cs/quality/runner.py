@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,14 +113,23 @@ def _check_turn(
     return failures, premature, leaks
 
 
+Send = Callable[[CsMessage], CsReply]
+"""How a buyer message reaches the store: the engine in process, or the HTTP API (:mod:`.http`)."""
+
+
 def run_case(engine: CsEngine, case: Case) -> Result:
-    """Play the case's turns in one conversation and check each reply."""
+    """Play the case's turns in one conversation with the engine and check each reply."""
+    return run_case_with(lambda m: engine.handle_message(case.store, m, now=case.now), case)
+
+
+def run_case_with(send: Send, case: Case) -> Result:
+    """Play the case's turns in one conversation through ``send`` and check each reply."""
     result = Result(case)
     conversation = f"q-{case.name}"
     pending = refused = False
     for n, turn in enumerate(case.turns, start=1):
         message = CsMessage(conversation_id=conversation, customer_id=case.customer, text=turn.say)
-        reply = engine.handle_message(case.store, message, now=case.now)
+        reply = send(message)
         failures, premature, leaks = _check_turn(turn, reply, case.lang, pending, refused)
         for action in reply.actions:
             if action.status == "executed" and action.action in case.forbidden:

@@ -5,8 +5,10 @@
   if (!panel) return;
   var store = panel.getAttribute("data-store");
   var conv = panel.getAttribute("data-conversation");
+  var lang = panel.getAttribute("data-lang") || "zh";
   function refresh() {
-    var url = "/console/" + encodeURIComponent(store) + "/panel" + (conv ? "?c=" + encodeURIComponent(conv) : "");
+    var url = "/console/" + encodeURIComponent(store) + "/panel?lang=" + encodeURIComponent(lang) +
+      (conv ? "&c=" + encodeURIComponent(conv) : "");
     fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (r.status === 401) { window.location.reload(); return null; }
       return r.ok ? r.text() : null;

@@ -6,6 +6,8 @@ A page is a plain ``def`` route that takes a :data:`StorePageDep`-like dependenc
 ``page.render("template.html", **view)``, where ``view`` comes from the same view function as its
 JSON twin under ``/v1/stores/{store}/...``. Without a session a ``GET`` is sent to ``/login``
 (:class:`LoginRequired`); a store the session holds no token for is 404, an area its role lacks 403.
+A store that has no data yet opens (its Data page imports it), and an agency may open the Data
+page of a new store name to import it (:func:`new_store_principal`).
 
 Templates extend ``base.html`` and get ``page`` (this object: ``page.money(x)``, ``page.t(key)``,
 ``page.csrf``, ``page.nav``...).
@@ -31,8 +33,10 @@ from shopkeeper.api.auth import Area, Principal, StorePath
 from shopkeeper.api.deps import Services, ServicesDep
 from shopkeeper.api.web.i18n import NAV, NavItem
 from shopkeeper.context import StoreContext
+from shopkeeper.errors import ConfigError, StoreNotFound
 from shopkeeper.reports.text import kind_label
-from shopkeeper.text import Lang, change, lang_of, money, number, pct, t
+from shopkeeper.store.warehouse import existing_store_dir
+from shopkeeper.text import Lang, change, lang_of, money, number, pct, pick, t
 
 LANG_COOKIE = "sk_lang"
 
@@ -130,7 +134,7 @@ class Page:
 
     def pick(self, zh: str, en: str) -> str:
         """One-off text in the page's language."""
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)
 
     def money(self, value: float | None, digits: int | None = 2) -> str:
         """An amount in the store's currency."""
@@ -189,14 +193,42 @@ class Page:
         return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
+def new_store_principal(
+    services: Services, session: sessions.WebSession, store: str
+) -> Principal | None:
+    """The session's agency token seen on ``store``, a valid store name that holds no data yet
+    (so the agency can import a new store from the Data page; importing binds the token to it);
+    None for an existing store or a name that is not allowed.
+    """
+    try:
+        existing_store_dir(services.settings, store)  # validates the name
+        return None
+    except ConfigError:
+        return None
+    except StoreNotFound:
+        pass
+    for principal in (session.principal, *session.others):
+        token = principal.token
+        if token.role == "agency":
+            return Principal(
+                token.model_copy(update={"store": store, "stores": [*token.stores, store]})
+            )
+    return None
+
+
 def _store_page(
     request: Request, services: Services, session: sessions.WebSession, store: str, area: Area
 ) -> Page:
     principal = session.for_store(store)
+    if principal is None and area == "data":
+        principal = new_store_principal(services, session, store)
     if principal is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no store {store!r} in this session")
     ctx = services.app.store(store, actor=principal.actor)
-    config = ctx.config
+    try:
+        config = ctx.config
+    except StoreNotFound:  # no data yet: the Data page imports it
+        config = None
     lang = page_lang(request, config.language if config else "zh")
     page = Page(
         request,

@@ -5,6 +5,8 @@ coverage (date range per table, gaps).
 Rendered from the JSON routes' own functions (:mod:`shopkeeper.api.data`). The upload form posts
 to ``/s/{store}/data/upload`` (CSRF checked); with JavaScript the page sends it with progress and
 polls ``/s/{store}/data/imports/{job_id}`` (the JSON job), without it the page shows the job.
+An agency imports a new store here (a valid store name with no data yet): the import binds its
+token to the store.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from shopkeeper.api import data as json_api
 from shopkeeper.api import sessions
 from shopkeeper.api.auth import StorePath
 from shopkeeper.api.deps import ServicesDep
+from shopkeeper.api.tokens import bind_store
 from shopkeeper.api.web.core import Page, store_form, store_page
 from shopkeeper.api.web.forms import FORM_ERRORS, reason, refused
 from shopkeeper.errors import StoreBusy, StoreNotFound
@@ -70,6 +73,8 @@ async def upload_form(
         if wants_json:
             return JSONResponse({"error": reason(exc)}, status_code=422)
         return refused(page, page.url("data"), exc)
+    if page.session.for_store(page.store) is None:  # a new store: the agency's from now on
+        bind_store(page.services.engine, page.principal.token, page.store)
     if wants_json:
         return JSONResponse(job.model_dump(mode="json"), status_code=202)
     return page.back(page.url(f"data?job={job.job_id}"))

@@ -286,8 +286,14 @@ def _lines_free(order: Order, line_ids: list[str]) -> Decision | None:
     lines = order.take_lines(line_ids)
     if lines is None:
         return refuse("lines.not_in_order", line_ids=", ".join(line_ids))
-    busy = sorted({ln.line_id for ln in lines if ln.line_id in order.after_sale_lines})
-    return refuse("lines.in_after_sale", line_ids=", ".join(busy)) if busy else None
+    busy = [ln for ln in lines if ln.line_id in order.after_sale_lines]
+    return refuse("lines.in_after_sale", items=_titles(busy)) if busy else None
+
+
+def _titles(lines: list[OrderLine]) -> str:
+    """The lines as the buyer knows them: their titles (with the variant), once each."""
+    names = (ln.title or ln.sku_id for ln in lines)
+    return "、".join(f"「{name}」" for name in dict.fromkeys(names))
 
 
 def _window(days: int | None, order: Order, now: dt.datetime, code: str) -> Decision | None:

@@ -55,8 +55,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "the order does not hold these items: {line_ids}",
     ),
     "lines.in_after_sale": (
-        "商品 {line_ids} 已在售后处理中",
-        "items {line_ids} are already in an after-sale case",
+        "商品{items}已在售后处理中",
+        "{items} already in an after-sale case",
     ),
     "lines.count_mismatch": (
         "要更换的商品和新商品数量不一致",

@@ -119,7 +119,7 @@ def _guest_order(turn: Turn, intent: str) -> Draft | None:
     delivery phone's last four digits in this message), else the question asking for both.
     """
     state = turn.state
-    ids = slots.order_ids(turn.text)
+    ids = turn.catalogue.order_ids(turn.text)
     if turn.verified or not ids or ids[0] == state.proven_order:
         return None
     tail = slots.phone_tail(turn.text)
@@ -148,7 +148,7 @@ def _find_order(turn: Turn, intent: str) -> Order | Draft:
     guest = _guest_order(turn, intent)
     if guest is not None:
         return guest
-    ids = slots.order_ids(turn.text)
+    ids = turn.catalogue.order_ids(turn.text)
     if ids:
         try:
             order = turn.tools.order_status(turn.buyer, ids[0])
@@ -240,7 +240,10 @@ def _ask_item(turn: Turn, intent: str, order: Order) -> Draft:
         for ln in order.lines
     )
     return Draft(
-        intent, t("cs.ask_item", turn.lang, lines=lines), turn.lang, sources=[_order_source(order, turn.lang)]
+        intent,
+        t("cs.ask_item", turn.lang, lines=lines),
+        turn.lang,
+        sources=[_order_source(order, turn.lang)],
     )
 
 
@@ -458,12 +461,18 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
     if found is None and order.stage not in ("unpaid", "awaiting_shipment"):
         # a shipped or delivered order: the policy's refusal (and why) now, not a new address
         return present(
-            turn, intent, turn.tools.change_address(turn.buyer, order.order_id, order.address), order
+            turn,
+            intent,
+            turn.tools.change_address(turn.buyer, order.order_id, order.address),
+            order,
         )
     if found is None:
         turn.state.awaiting = intent
         return Draft(
-            intent, t("cs.ask_address", turn.lang), turn.lang, sources=[_order_source(order, turn.lang)]
+            intent,
+            t("cs.ask_address", turn.lang),
+            turn.lang,
+            sources=[_order_source(order, turn.lang)],
         )
     current = order.address
     same_city = found.get("city", "") in ("", current.city)  # never a new city in the old province
@@ -482,8 +491,8 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
 
 def _cancel(turn: Turn, intent: str, order: Order) -> Draft:
     allowed = turn.tools.policy.cancel.reasons
-    said = " ".join(turn.text.replace(i, "") for i in slots.order_ids(turn.text)[:1]) or turn.text
-    said = said if slots.order_ids(turn.text) else turn.text
+    ids = turn.catalogue.order_ids(turn.text)
+    said = turn.text.replace(ids[0], "") if ids else turn.text
     reason = next(
         (r for r in allowed if r in turn.text), allowed[0] if allowed else said.strip()[:60]
     )

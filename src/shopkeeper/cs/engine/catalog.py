@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from shopkeeper.cs.engine import slots
 from shopkeeper.cs.engine.promotions import CartLine, Promotion
 from shopkeeper.cs.kb.catalog import Sku, load_skus
 from shopkeeper.cs.kb.text import tokens
 from shopkeeper.store.warehouse import Warehouse
-from shopkeeper.text import money
+from shopkeeper.text import has_cjk, money
 
 LOW_STOCK = 10
 """Default of the store's ``low_stock_threshold`` (store.toml): under it buyers read 库存紧张."""
@@ -56,17 +58,25 @@ class Catalogue:
     _common: frozenset[str] = frozenset()
     _idf: dict[str, float] = field(default_factory=dict)
     _variant_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
+    _sku_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _name_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ids: frozenset[str] = frozenset()
+    """The store's SKU and product ids (never taken for an order id, see :meth:`order_ids`)."""
 
     def __post_init__(self) -> None:
         groups: dict[str, list[Sku]] = defaultdict(list)
         for sku in self.skus.values():
             groups[sku.product_id].append(sku)
+        self.ids = frozenset(self.skus) | frozenset(groups)
         self.attribute_names = frozenset(k for s in self.skus.values() for k in s.attributes)
+        self._sku_words = {s.sku_id: tuple(tokens(s.sku_name or "")) for s in self.skus.values()}
         self.by_product = dict(groups)
         for product_id, group in self.by_product.items():
             first = group[0]
             shared = " ".join(
-                v for k, v in first.attributes.items() if all(s.attributes.get(k) == v for s in group)
+                v
+                for k, v in first.attributes.items()
+                if all(s.attributes.get(k) == v for s in group)
             )
             words = tokens(f"{first.title} {first.category} {shared}")
             self._tokens[product_id] = frozenset(words)
@@ -84,6 +94,15 @@ class Catalogue:
         total = len(self._tokens) + 1
         top = math.log(total)
         self._idf = {w: 0.5 + 0.5 * math.log(total / n) / top for w, n in df.items()}
+
+    def ids_in(self, text: str) -> list[str]:
+        """The store's SKU and product ids written in ``text`` (``WH-73491``, ``wh-73491``)."""
+        words = (w.upper() if w.upper() in self.ids else w for w in _ID_WORD.findall(text))
+        return list(dict.fromkeys(w for w in words if w in self.ids))
+
+    def order_ids(self, text: str) -> list[str]:
+        """Order ids written in ``text``, never one of this store's SKU or product ids."""
+        return slots.order_ids(text, self.ids)
 
     def money(self, value: float) -> str:
         """An amount in the store's currency."""
@@ -103,30 +122,34 @@ class Catalogue:
         ]
 
     def find_products(self, text: str, limit: int = 3) -> list[str]:
-        """Product ids the text names, best first (a SKU id, or most of a title's words)."""
-        direct = [self.skus[s].product_id for s in _six_digits(text) if s in self.skus]
-        if direct:
-            return list(dict.fromkeys(direct))[:limit]
+        """Product ids the text names, best first (see :meth:`rank_products`)."""
         return [pid for pid, _ in self.rank_products(text)[:limit]]
 
     def rank_products(self, text: str) -> list[tuple[str, float]]:
-        """Listings the text names with their weight, best first: the words they share, each
+        """Listings the text names with their weight, best first: a SKU or listing id written in
+        it, else the words they share, each
         weighted by its length and its rarity over the catalogue (IDF), so that the distinctive
         words (豆腐, 膨润土) decide and the shared ones (猫砂, 咖啡) count about half. Listings within
         80% of the best are kept; the caller treats several as "not sure which".
         """
+        named = [self.skus[i].product_id if i in self.skus else i for i in self.ids_in(text)]
+        if named:  # a SKU or listing id names its listing outright
+            return [(pid, math.inf) for pid in dict.fromkeys(named)]
         words = set(tokens(text))
         if not words:
             return []
+        # run-on Chinese ("无谷老年猫粮化毛球的") splits badly: a title's Chinese word written
+        # inside the message counts as said
+        run_on = re.sub(r"\s+", "", text) if has_cjk(text) else ""
         scored = []
         for product_id, have in self._tokens.items():
             hit = words & have
+            if run_on:
+                hit |= {w for w in have - hit if len(w) > 1 and has_cjk(w) and w in run_on}
             if not hit:
                 continue
             weight = sum(
-                len(w)
-                * self._idf.get(w, 1.0)
-                * (0.5 if w in self._common or len(w) == 1 else 1.0)
+                len(w) * self._idf.get(w, 1.0) * (0.5 if w in self._common or len(w) == 1 else 1.0)
                 for w in hit
             )
             # a variant it has (5kg, 三文鱼味) is weak evidence: it breaks ties, never decides
@@ -149,7 +172,7 @@ class Catalogue:
         is 三文鱼味 10kg, "鸡肉味呢" after it is 鸡肉味 10kg.
         """
         group = self.by_product.get(product_id, [])
-        for sku_id in _six_digits(text):
+        for sku_id in self.ids_in(text):
             if sku_id in self.skus and self.skus[sku_id].product_id == product_id:
                 return self.skus[sku_id]
         if len(group) == 1:
@@ -170,7 +193,7 @@ class Catalogue:
         lowered = text.lower()
         hits = 0
         if sku.sku_name:
-            named = tokens(sku.sku_name)
+            named = self._sku_words.get(sku.sku_id) or tuple(tokens(sku.sku_name))
             hits += sum(len(w) for w in named if w in said and self._distinct(w, group))
             return hits
         for key, value in sku.attributes.items():
@@ -183,7 +206,14 @@ class Catalogue:
 
     def _distinct(self, word: str, group: list[Sku]) -> bool:
         """Whether ``word`` of a variant name tells the listing's variants apart."""
-        return sum(word in tokens(s.sku_name or "") for s in group) < len(group)
+        return sum(word in self._sku_words.get(s.sku_id, ()) for s in group) < len(group)
+
+    def name_words(self, name: str) -> tuple[str, ...]:
+        """The words of a promotion's name (tokenised once per catalogue)."""
+        found = self._name_words.get(name)
+        if found is None:
+            found = self._name_words[name] = tuple(tokens(name))
+        return found
 
     @staticmethod
     def _varying(sku: Sku, group: list[Sku]) -> str:
@@ -224,10 +254,7 @@ class Catalogue:
         ]
 
 
-def _six_digits(text: str) -> list[str]:
-    from shopkeeper.cs.engine.slots import sku_ids
-
-    return sku_ids(text)
+_ID_WORD = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?![A-Za-z0-9-])")
 
 
 def warehouse_version(directory: Path) -> float:
@@ -261,13 +288,17 @@ def load_catalogue(directory: Path, store: str) -> Catalogue:
         for r in rows
     ]
     extra = (config.model_extra or {}) if config else {}
-    low = extra.get("low_stock_threshold", extra.get("cs", {}).get("low_stock_threshold", LOW_STOCK))
+    low = extra.get(
+        "low_stock_threshold", extra.get("cs", {}).get("low_stock_threshold", LOW_STOCK)
+    )
     return Catalogue(
         store=store,
         currency=config.currency if config else "CNY",
         lang=config.language if config else "zh",
         timezone=config.timezone if config else "Asia/Shanghai",
-        low_stock=int(low) if isinstance(low, int | float | str) and str(low).isdigit() else LOW_STOCK,
+        low_stock=int(low)
+        if isinstance(low, int | float | str) and str(low).isdigit()
+        else LOW_STOCK,
         skus={s.sku_id: s for s in skus},
         promotions=promos,
     )

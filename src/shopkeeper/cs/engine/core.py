@@ -17,7 +17,6 @@ from shopkeeper.cs.engine.handoff import ANGRY, MAX_FAILURES, anger, summary
 from shopkeeper.cs.engine.intents import AFTER_SALE, confirmation
 from shopkeeper.cs.engine.promo_answers import asked
 from shopkeeper.cs.engine.replies import Draft
-from shopkeeper.cs.engine.slots import order_ids
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.text import Lang, detect_lang, messages, t
 
@@ -54,10 +53,11 @@ INJECTION = re.compile(
 """Messages that try to give the bot instructions: refused, nothing else is read from them."""
 LONG = 280
 """A message longer than this is a story: the question is in its last sentences."""
-_SENTENCE = re.compile(r"[^。！？!?\n.]*[。！？!?\n.]?")
-_CLAUSE = re.compile(r"[^，,；;]*[，,；;]?")
-ENOUGH = 20
-"""Characters of a run-on question's last clauses that are kept."""
+_SENTENCE = re.compile(r"(?<=[。！？!?\n])|(?<=\.)(?!\d)")
+"""Where sentences end (not inside 2.5kg)."""
+_CLAUSE = re.compile(r"(?<=[，,；;])")
+ENOUGH = 40
+"""Characters of a run-on question's last clauses that are kept (at least)."""
 _ASKED = re.compile(r"[?？]|吗|呢|多少|怎么|能不能|可以|how|what|when|can|could|is there", re.I)
 
 
@@ -69,21 +69,21 @@ def question_of(text: str) -> str:
     '三文鱼味5kg多少钱？'
     >>> question_of("故事很长。" * 100 + "我想要三文鱼味5kg的。多少钱？")
     '我想要三文鱼味5kg的。多少钱？'
-    >>> question_of("我家猫以前吃别的牌子，" * 60 + "请问毛孩食堂鲜肉猫粮三文鱼味5kg多少钱？")
-    '请问毛孩食堂鲜肉猫粮三文鱼味5kg多少钱？'
+    >>> question_of("我家猫以前吃别的牌子，" * 60 + "请问毛孩食堂鲜肉猫粮三文鱼味2.5kg多少钱？")
+    '我家猫以前吃别的牌子，我家猫以前吃别的牌子，请问毛孩食堂鲜肉猫粮三文鱼味2.5kg多少钱？'
     """
     if len(text) <= LONG:
         return text
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     asked = [s for s in sentences if _ASKED.search(s)]
     if not asked:
         return "".join(sentences[-2:])[-LONG:]
     last = len(sentences) - 1 - sentences[::-1].index(asked[-1])
     first = last - 1 if last and len(sentences[last]) < 10 else last
     question = "".join(sentences[first : last + 1])
-    if len(question) <= 2 * ENOUGH:
+    if len(question) <= LONG // 2:
         return question
-    clauses = [c for c in _CLAUSE.findall(question) if c.strip()]
+    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
     kept = ""
     while clauses and len(kept) < ENOUGH:
         kept = clauses.pop() + kept
@@ -117,7 +117,7 @@ def respond(turn: Turn) -> Draft:
         return _finish(turn, Draft("other", t("cs.injection", turn.lang), turn.lang))
     turn.text = question_of(turn.text)
     cancelled = []
-    answer = confirmation(turn.text)
+    answer = confirmation(turn.text, state.pending_action)
     named = turn.intents.keyword_intent(turn.text)
     if (
         answer is not None
@@ -149,7 +149,7 @@ def _route(turn: Turn) -> Draft:
         intent = state.awaiting
     elif found is not None:
         intent = found
-    elif order_ids(turn.text):
+    elif turn.catalogue.order_ids(turn.text):
         intent = "order_status"
     elif _follow_up(turn, "other") != "other":
         intent = _follow_up(turn, "other")

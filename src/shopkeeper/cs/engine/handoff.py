@@ -22,14 +22,15 @@ from shopkeeper.opsdb import cs_conversations
 from shopkeeper.text import messages, t
 
 _LEXICON: tuple[tuple[str, float], ...] = (
-    (r"投诉|(?<!\d)(?:12315|315)(?!\d)|消协|工商|举报|曝光|律师|起诉|报警", 0.7),
+    (r"投诉|(?<!\d)(?:12315|315)(?!\d)|消协|工商|举报|曝光|律师|起诉|报警|complain|complaint", 0.7),
     (r"差评|一星|给.{0,2}差评|打差评", 0.6),
     (
         r"骗子|骗人|欺诈|坑人|垃圾|黑店|无良|恶心|滚|妈的|他妈|tmd|fuck|scam|fraud|cheat|rip[- ]?off|lawyer|sue\b",
         0.6,
     ),
     (
-        r"太慢了|气死|生气|愤怒|受不了|失望|什么玩意|搞什么|到底|凭什么|angry|furious|ridiculous|unacceptable|worst|terrible",
+        r"太慢了|气死|生气|愤怒|受不了|失望|什么玩意|搞什么|到底|凭什么|angry|furious|ridiculous|unacceptable|worst|terrible|"
+        r"screwed up|messed up|useless",
         0.35,
     ),
 )

@@ -62,7 +62,8 @@ PRE_SALE: frozenset[str] = frozenset(
 _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "human",
-        r"转人工|人工客服|找人工|真人|人工服务|客服经理|human|real person|agent|representative",
+        r"转人工|人工客服|找人工|真人|人工服务|客服经理|human|real person|agent|representative|"
+        r"manager|supervisor",
     ),
     ("deposit_refund", r"退定金|定金.{0,4}退|退.{0,4}定金|deposit"),
     (
@@ -77,7 +78,11 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     ),
     ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap"),
     ("cancel", r"取消|不想要了|拍错|cancel"),
-    ("return_refund", r"退货|退款|退钱|退了|七天无理由|退回|return|refund|money back"),
+    (
+        "return_refund",
+        r"退货|退款|退钱|退了|退掉|七天无理由|退回|return|refund|money back|"
+        r"(?:send|take) (?:it|this|them) back",
+    ),
     (
         "urge_shipping",
         r"催.{0,4}发货|催单|催一下|什么时候发货|何时发货|怎么还没发|还没发货|快点发|尽快发|几时发|发货了吗|"
@@ -86,7 +91,7 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "order_status",
         r"物流|快递|到哪(?!天|一天|日|号)|订单状态|查.{0,2}订单|我的订单|单号|签收|派送|运单|"
-        r"track|tracking|where is my|order status|delivery status",
+        r"track|tracking|where(?:'?s| is| are) my|order status|delivery status",
     ),
     (
         "promotions",
@@ -97,7 +102,8 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     ("recommend", r"推荐|适合新手|送礼|买哪|选哪|recommend|suggest|gift|which should"),
     (
         "stock_price",
-        r"多少钱|价格|价钱|几块|有货|现货|库存|没货|缺货|还有吗|卖完|price|how much|cost|"
+        r"多少钱|多钱|咋卖|怎么卖|啥价|价格|价钱|几块|有货|现货|库存|没货|缺货|还有吗|卖完|"
+        r"price|how much|cost|"
         r"in stock|available|sold out",
     ),
     (
@@ -105,7 +111,10 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
         r"材质|尺寸|规格|适合|保质期|产地|成分|口味|烘焙|容量|重量|大小|怎么用|用法|多大|"
         r"material|size|spec|suitable|suit\b|safe for|good for|ingredient|flavou?r|roast|weight|how to use",
     ),
-    ("greeting", r"^(?:亲|你好|您好|在吗|在不在|哈喽|hi|hello|hey)[\s,，!！?？.。~]*$"),
+    (
+        "greeting",
+        r"^(?:(?:亲|你好|您好|在吗|在不在|在么|哈喽|hi|hello|hey)[\s,，!！?？.。~]*)+$",
+    ),
 )
 
 _YES = (
@@ -123,7 +132,16 @@ _NEGATED = re.compile(
     r"\bstop\b|wait",
     re.I,
 )
-_FILLER = re.compile(r"^(?:嗯+|哦+|噢+|啊|呃|那|那就|亲|well|oh|um+|hmm+)[\s,，.。!！~]*", re.I)
+_FILLER = re.compile(
+    r"^(?:嗯+|哦+|噢+|啊|呃|那|那就|亲|等下|等等|等一下|well|oh|um+|hmm+|wait|hold on)[\s,，.。!！~]*",
+    re.I,
+)
+_CANCEL_IT = re.compile(
+    r"^(?:确认|就|那就|直接|帮我)?取消(?:吧|掉|了吧|啦|订单)*[\s!！。.~]*$|"
+    r"^cancel(?: it| that| the order| my order)?(?: please| pls)?[\s!.]*$",
+    re.I,
+)
+"""Cancelling, said as the answer to a proposed cancellation: a yes to it (取消吧, cancel it)."""
 _ASKING = re.compile(
     r"\d{3,}|[?？]|[吗呢么嘛](?:[\s!！。.~]*)$|是不是|可不可以|能不能|行不行|怎么|什么|多少|多久|"
     r"\b(?:how|what|when|why|where|can i|could i)\b",
@@ -133,9 +151,10 @@ _MAX_ANSWER = 24
 """A yes or no longer than this (after fillers) is a new message, not an answer."""
 
 
-def confirmation(text: str) -> Literal["confirm", "deny"] | None:
+def confirmation(text: str, pending: str | None = None) -> Literal["confirm", "deny"] | None:
     """An explicit yes or no in any short natural form, or ``None`` for anything else (a longer
-    message, one with a number, a question).
+    message, one with a number, a question). With a cancellation ``pending``, "取消吧" / "cancel
+    it" is its yes; "等下 先不取消了" / "wait no, keep it" is a no.
 
     >>> confirmation("确认"), confirmation("不用了"), confirmation("确认退款给我1000")
     ('confirm', 'deny', None)
@@ -145,12 +164,18 @@ def confirmation(text: str) -> Literal["confirm", "deny"] | None:
     ('confirm', 'confirm', 'deny')
     >>> confirmation("no, cancel that"), confirmation("确认，就改这个地址"), confirmation("可以退吗？")
     ('deny', 'confirm', None)
+    >>> confirmation("嗯 取消吧", "cancel_order"), confirmation("等下 先不取消了", "cancel_order")
+    ('confirm', 'deny')
+    >>> confirmation("wait no, keep it"), confirmation("取消吧")
+    ('deny', 'deny')
     """
     stripped = text.strip()
     while (m := _FILLER.match(stripped)) and m.end() and m.end() < len(stripped):
         stripped = stripped[m.end() :]
     if len(stripped) > _MAX_ANSWER or _ASKING.search(stripped):
         return None
+    if (pending or "").removeprefix("cs.") == "cancel_order" and _CANCEL_IT.match(stripped):
+        return "confirm"
     if _DENY.match(stripped):
         return "deny"
     if _CONFIRM.match(stripped) and not _NEGATED.search(stripped):

@@ -50,7 +50,11 @@ _KINDS = (
     (re.compile(r"新客|新人|new customer", re.I), "coupon"),
     (re.compile(r"第二件|second item|bundle", re.I), "bundle"),
 )
-_GENERIC = frozenset({"活动", "满减", "促销", "优惠", "大促", "promotion", "sale", "deal"})
+_GENERIC = frozenset(
+    {"活动", "满减", "促销", "优惠", "大促", "划算", "折扣", "特惠", "狂欢", "全球", "店铺", "限时"}
+    | {"promotion", "sale", "deal", "discount", "store", "offer"}
+)
+"""Words of promotion names that name none by themselves (怎么用优惠最划算 is not 99划算节)."""
 
 
 def asked(cat: Catalogue, text: str) -> list[TimedPromotion]:
@@ -64,7 +68,7 @@ def asked(cat: Catalogue, text: str) -> list[TimedPromotion]:
     for timed in cat.promotions:
         promo = timed.promotion
         bare = _AMOUNTS.sub(" ", promo.name)  # 满199减20's numbers name no promotion
-        words = {w for w in tokens(bare) if len(w) >= 2 and w not in _GENERIC}
+        words = {w for w in cat.name_words(bare) if len(w) >= 2 and w not in _GENERIC}
         rule = promo.rule
         by_terms = any(
             str(rule.get("threshold")) == a and str(rule.get("off")).removesuffix(".0") == b

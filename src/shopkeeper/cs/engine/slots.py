@@ -18,6 +18,7 @@ Every extractor returns only what it found.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from shopkeeper.agents.slots import CN_DIGITS
 
@@ -69,10 +70,16 @@ _NAMED = re.compile(
 )
 
 
-def order_ids(text: str) -> list[str]:
-    """Order ids written in the message (long digit runs, or ids like ``PRESALE-UNPAID-1``)."""
+def order_ids(text: str, known: Container[str] = ()) -> list[str]:
+    """Order ids written in the message (long digit runs, or ids like ``PRESALE-UNPAID-1``),
+    skipping the ``known`` ids of something else (the store's SKU and product ids, which can
+    look the same: ``WH-73491``).
+
+    >>> order_ids("WH-73491 还有货吗，订单 PRESALE-UNPAID-1", known={"WH-73491"})
+    ['PRESALE-UNPAID-1']
+    """
     found = (m.lstrip("#") for m in _ORDER.findall(text))
-    return list(dict.fromkeys(m for m in found if not _MOBILE_ONLY.fullmatch(m)))
+    return list(dict.fromkeys(m for m in found if not _MOBILE_ONLY.fullmatch(m) and m not in known))
 
 
 def phone_tail(text: str) -> str | None:

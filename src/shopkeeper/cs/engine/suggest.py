@@ -26,7 +26,6 @@ from shopkeeper.cs.engine.handoff import ANGRY, anger
 from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.engine.sessions import Sessions
-from shopkeeper.cs.engine.slots import order_ids
 from shopkeeper.cs.kb import Embedder, build, supported
 from shopkeeper.cs.messages import Source
 from shopkeeper.cs.status_words import status_word
@@ -78,7 +77,9 @@ class KbCandidate(BaseModel):
     agent: str | None
 
 
-_WRONG_ITEM = re.compile(r"发错|错发|发成了|不是我买的|货不对|wrong (?:item|product|size|colou?r)", re.I)
+_WRONG_ITEM = re.compile(
+    r"发错|错发|发成了|不是我买的|货不对|wrong (?:item|product|size|colou?r)", re.I
+)
 _SUGGEST = messages(
     {
         "wrong_item": (
@@ -152,7 +153,7 @@ def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
 
 
 def _order_view(turn: Turn) -> list[tuple[str, str, list[Source]]]:
-    order_id = next(iter(order_ids(turn.text)), None) or turn.state.order_id
+    order_id = next(iter(turn.catalogue.order_ids(turn.text)), None) or turn.state.order_id
     if order_id is None:
         return []
     try:

@@ -17,12 +17,12 @@ import numpy as np
 
 from shopkeeper.cs.kb.catalog import load_skus, product_entries, promotion_entries
 from shopkeeper.cs.kb.chats import chat_entries
-from shopkeeper.cs.kb.documents import document_files, load_document
+from shopkeeper.cs.kb.documents import document_files, load_document, source_path
 from shopkeeper.cs.kb.embed import E5Embedder, Embedder, passage_key
 from shopkeeper.cs.kb.models import BuildReport, KbEntry
 from shopkeeper.cs.kb.storage import KB_DIR, KbMeta, build_lock, current, load, write
 from shopkeeper.cs.kb.text import tokens
-from shopkeeper.errors import ConfigError, UnreadableFileError
+from shopkeeper.errors import ConfigError
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 
@@ -91,9 +91,7 @@ def build(
         old = load(folder, store) if current(folder) else None
         sources = [Path(s) for s in (old.meta.sources if old else [])]
         for path in add or []:
-            resolved = path.expanduser().resolve()
-            if not resolved.exists():
-                raise UnreadableFileError(f"{path}: no such file or folder")
+            resolved = source_path(path)
             if resolved not in sources:
                 sources.append(resolved)
         gone = {p.expanduser().resolve() for p in remove or []}

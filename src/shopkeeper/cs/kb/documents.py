@@ -74,6 +74,21 @@ class Block:
     page: int | None = None
 
 
+def source_path(path: Path) -> Path:
+    """A document source as given to ``cs kb add`` (a file or folder), resolved; a symbolic link
+    is refused as links inside folders are skipped (it could lead anywhere on the machine).
+    """
+    given = path.expanduser()
+    if given.is_symlink():
+        raise UnreadableFileError(
+            f"{path}: is a symbolic link, which is never followed; add the file or folder itself"
+        )
+    resolved = given.resolve()
+    if not resolved.exists():
+        raise UnreadableFileError(f"{path}: no such file or folder")
+    return resolved
+
+
 def document_files(paths: list[Path], *, links: list[Path] | None = None) -> list[Path]:
     """The document files under ``paths`` (files or folders), sorted; unknown types are errors.
     A symbolic link inside a folder is never followed (it could lead anywhere on the machine):
@@ -98,6 +113,9 @@ def document_files(paths: list[Path], *, links: list[Path] | None = None) -> lis
                     f"use one of {', '.join(sorted(SUFFIXES))}"
                 )
             found.append(file.resolve())
+    if links is not None:  # a link to a document read anyway is no warning
+        read = set(found)
+        links[:] = [p for p in links if p.resolve() not in read]
     return found
 
 

@@ -25,7 +25,7 @@ from shopkeeper.inspection.rules.promises import (
     end_of_day,
     has_promised_dates,
 )
-from shopkeeper.store.metrics import not_cancelled, order_gmv
+from shopkeeper.store.metrics import delivered_status, not_cancelled, order_gmv
 
 
 class DeliverySettings(BaseModel):
@@ -89,7 +89,7 @@ def _orders(
                    coalesce({order_gmv()}, 0)::DOUBLE AS value, {reviews} AS rating,
                    CASE WHEN delivered_at <= $cutoff AND delivered_at <= promise THEN 'on_time'
                         WHEN delivered_at <= $cutoff THEN 'late'
-                        WHEN delivered_at IS NULL AND status NOT IN ('delivered', 'completed') OR delivered_at > $cutoff
+                        WHEN delivered_at IS NULL AND NOT {delivered_status("")} OR delivered_at > $cutoff
                         THEN 'undelivered' END AS outcome,
                    (epoch(least(coalesce(delivered_at, $cutoff), $cutoff)) - epoch(promise)) / 86400.0 AS days_late
             FROM o

@@ -255,6 +255,4 @@ def _title(
     )
 
 
-RULES = (
-    Rule("price_anomaly", (), PriceAnomalySettings, detect_price_anomaly, current_only=True),
-)
+RULES = (Rule("price_anomaly", (), PriceAnomalySettings, detect_price_anomaly, current_only=True),)

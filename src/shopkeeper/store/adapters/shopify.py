@@ -230,9 +230,7 @@ def _province(rows: list[Row]) -> str:
     return first(rows, "Shipping Province Name") or first(rows, "Shipping Province")
 
 
-def _customer(
-    tables: _Tables, name: str, rows: list[Row], created: datetime | None
-) -> str | None:
+def _customer(tables: _Tables, name: str, rows: list[Row], created: datetime | None) -> str | None:
     cust = customer_id(first(rows, "Email"))
     if cust is None:  # a guest checkout: an order, not a customer
         tables.counts["guest_orders"] += 1

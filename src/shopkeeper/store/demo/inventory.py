@@ -81,10 +81,12 @@ def _targets(
     cat, plan, d = world.catalog, world.plan, world.timeline.days
     recent = sales.units[:, -14:].mean(axis=1)
     end = np.round(rng.uniform(low[:, -1] + rate[:, -1] * 3, high[:, -1]))
-    # a healthy SKU covers its lead time at its busiest week of the last six: a normal-day rate
-    # skips promotion days, so a slow SKU's quiet weeks around a peak must not leave it short
-    weeks = sales.units[:, -42:].reshape(cat.n_skus, -1, 7).mean(axis=2) if d >= 42 else None
-    pace = recent if weeks is None else np.maximum(recent, weeks.max(axis=1))
+    # a healthy SKU also covers its lead time at its normal pace: the mean of its days without a
+    # promotion in the last eight weeks (the inspection's rate skips promotion days the same way,
+    # so a slow SKU's quiet fortnight after a peak must not leave it short)
+    normal = world.calendar.uplift[:, -56:] <= 1.0
+    normal_units = (sales.units[:, -56:] * normal).sum(axis=1) / np.maximum(normal.sum(axis=1), 1)
+    pace = np.maximum(recent, normal_units)
     end = np.maximum(end, np.ceil(pace * (cat.lead_time + SAFETY_DAYS)))
     allowed = np.ones((cat.n_skus, d), dtype=bool)
     gone = cat.off_day < d

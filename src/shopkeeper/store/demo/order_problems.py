@@ -1,12 +1,15 @@
 """Planted order-level problems of contract v1.1: late deliveries, a cancellation spike, a bulk order.
 
-They are planted on orders that carry no other planted problem, the last two in the last chunk of
-orders (its :data:`~.sales.FINAL_DAYS` days):
+They are planted on orders that carry no other planted problem (nor a line of a listing with
+one), with random draws of their own, the last two in the last chunk of orders (its
+:data:`~.sales.FINAL_DAYS` days):
 
 - ``delivery_late`` (store): the store's least used carrier takes :data:`LATE_SHARE` of the
   parcels paid :data:`SETTLED_DAYS` to :data:`LATE_DAYS` days ago and delivers most of them past
-  the promised date; a few (:data:`MAX_LOST`) never arrive (the parcel left and stays ``shipped``). About half of those buyers leave a
-  1-2★ review saying the parcel did not come ("没收到" / "not received");
+  the promised date (paid that long ago, a late parcel has arrived, so it does not also read as
+  stalled in transit); a few (:data:`MAX_LOST`) never arrive (the parcel left and stays
+  ``shipped``). About half of those buyers leave a 1-2★ review saying the parcel was late or did
+  not come ("没收到" / "not received");
 - ``cancellation_spike`` (store): an extra :data:`CANCEL_SHARE` of the orders paid in the last
   :data:`CANCEL_DAYS` days are cancelled before shipping (sold out), over 10× the normal share;
 - ``outlier_order`` (order): one paid order of the last days becomes a wholesale order of
@@ -30,7 +33,7 @@ from shopkeeper.store.demo.fulfilment import (
 from shopkeeper.store.demo.ids import order_id, order_id_sql, review_id_sql
 from shopkeeper.store.demo.manifest import PlantedProblem
 from shopkeeper.store.demo.orders import Chunk
-from shopkeeper.store.demo.rng import BoolArray, IntArray
+from shopkeeper.store.demo.rng import BoolArray, IntArray, rng_for
 from shopkeeper.store.demo.timeline import DAY
 from shopkeeper.store.demo.world import World
 from shopkeeper.store.demo.writer import lookup, timestamps
@@ -65,16 +68,18 @@ def _stamp(seconds: int) -> str:
     return str(np.datetime64(int(seconds), "s")).replace("T", " ")
 
 
-def plant_order_problems(
-    world: World, chunk: Chunk, seq0: int, rng: np.random.Generator, *, final: bool
-) -> IntArray:
+def plant_order_problems(world: World, chunk: Chunk, seq0: int, *, final: bool) -> IntArray:
     """Plant the kinds the plan asks for; return the orders made late (for their reviews).
 
     Late deliveries span the chunks of the last :data:`LATE_DAYS` days; the rest is planted in the
     final chunk, which also records the late deliveries in the manifest.
     """
     kinds = world.plan.kinds
+    rng = _stream(world, seq0, "plant")  # its own draws: the other problems stay as planted
     free = untouched(chunk, world.plan)
+    # nor on a listing with a planted problem: its review burst or drop would blur
+    listed = np.isin(world.catalog.sku_listing[chunk.sku], list(world.plan.listing.values()))
+    free[chunk.order[listed]] = False
     if final:
         planted = {p.entity_id for p in world.plan.planted if p.entity_type == "order"}
         for i in np.flatnonzero(free):  # orders with a planted delay or bad address
@@ -82,11 +87,7 @@ def plant_order_problems(
                 free[i] = False
     late = np.zeros(0, np.int64)
     if "delivery_late" in kinds:
-        # not on a listing with a planted problem: their low ratings would blur its review burst
-        listed = np.isin(world.catalog.sku_listing[chunk.sku], list(world.plan.listing.values()))
-        mixed = free.copy()
-        mixed[chunk.order[listed]] = False
-        late = _late_carrier(world, chunk, mixed, rng)
+        late = _late_carrier(world, chunk, free, rng)
         free[late] = False
         if final:
             _record_late(world)
@@ -95,6 +96,10 @@ def plant_order_problems(
     if final and "outlier_order" in kinds:
         _outlier(world, chunk, free, seq0, rng)
     return late
+
+
+def _stream(world: World, seq0: int, purpose: str) -> np.random.Generator:
+    return rng_for(world.seed, "order_problems", purpose, seq0)
 
 
 def _bad_carrier(world: World) -> int:
@@ -232,14 +237,13 @@ def _outlier(
     )
 
 
-def write_late_reviews(
-    world: World, chunk: Chunk, sales: Sales, seq0: int, late: IntArray, rng: np.random.Generator
-) -> None:
+def write_late_reviews(world: World, chunk: Chunk, sales: Sales, seq0: int, late: IntArray) -> None:
     """1-2★ reviews on about half of the late orders: soon after a late delivery, or after the
     promise passed for a parcel that never came ("not received").
     """
     if not len(late):
         return
+    rng = _stream(world, seq0, "reviews")
     after = np.where(chunk.delivered[late] >= 0, chunk.delivered[late], chunk.promised[late])
     when = after + (rng.uniform(0.3, 3.0, len(late)) * DAY).astype(np.int64)
     keep = (rng.random(len(late)) < LATE_REVIEW_RATE) & (when <= world.timeline.now)

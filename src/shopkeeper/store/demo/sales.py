@@ -138,7 +138,7 @@ def _one_chunk(world: World, sales: Sales, number: int, first: int, last: int, f
         plant_delays(chunk, plan, tl, world.lang, seq0, rng)
     if final and "abnormal_address" in plan.kinds:
         plant_addresses(chunk, plan, world.crowd, tl, seq0, rng)
-    late = plant_order_problems(world, chunk, seq0, rng, final=final)
+    late = plant_order_problems(world, chunk, seq0, final=final)
     write_orders(world, chunk, seq0)
     write_items(world, chunk, seq0)
     _tally_stock(world, chunk, sales)
@@ -146,7 +146,7 @@ def _one_chunk(world: World, sales: Sales, number: int, first: int, last: int, f
     _tally_customers(world, chunk, sales)
     sales.wrong_price_lines += int(price_mask(plan, chunk.sku, chunk.line_day()).sum())
     aftersale.write_reviews(world, chunk, sales, seq0, rng)
-    write_late_reviews(world, chunk, sales, seq0, late, rng)
+    write_late_reviews(world, chunk, sales, seq0, late)
     aftersale.write_refunds(world, chunk, sales, seq0, rng)
     chats.write_order_chats(world, chunk, sales, seq0, rng)
     sales.n_orders += chunk.n_orders
