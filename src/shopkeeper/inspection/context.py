@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 from pydantic import BaseModel
@@ -14,6 +15,8 @@ from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.query import Query
 from shopkeeper.store.sales import Sales
 from shopkeeper.text import Lang, money, pick
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -27,11 +30,21 @@ class InspectionContext(Query):
     lang: Lang
     tables: dict[str, int]
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    """Results one rule computes and others reuse in the same inspection (see :meth:`shared`)."""
 
     @cached_property
     def sales(self) -> Sales:
         """The store's paid sales up to the day inspected (shared by every rule)."""
         return Sales(self, self.as_of)
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per inspection for ``key``: what several rules read (the late
+        deliveries that delivery_late, shipping_delay and negative_reviews all weigh) is queried once.
+        """
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(T, self.memo[key])
 
     def text(self, zh: str, en: str) -> str:
         """The text in the store's language."""

@@ -68,11 +68,9 @@ class DeliverySettings(BaseModel):
     )
 
 
-def _orders(
-    ctx: InspectionContext, promise: str, cutoff: dt.datetime, days: int
-) -> list[dict[str, Any]]:
-    """Orders shipped by ``cutoff`` whose promise fell in the ``days`` before it: on time, late, or
-    undelivered at ``cutoff``, with their value and worst review (orders whose delivery time is
+def _orders_sql(ctx: InspectionContext, promise: str) -> str:
+    """Orders shipped by ``$cutoff`` whose promise fell in the ``$days`` before it: on time, late,
+    or undelivered at ``$cutoff``, with their value and worst review (orders whose delivery time is
     unknown — delivered by status only — are left out).
     """
     reviews = (
@@ -80,8 +78,7 @@ def _orders(
         if ctx.has("reviews")
         else "NULL"
     )
-    return ctx.rows(
-        f"""WITH o AS (
+    return f"""WITH o AS (
                 SELECT *, {promise} AS promise FROM orders
                 WHERE shipped_at <= $cutoff AND {not_cancelled("")}
                   AND created_at >= $cutoff::TIMESTAMPTZ - INTERVAL ($days + 120) DAY)
@@ -93,27 +90,35 @@ def _orders(
                         THEN 'undelivered' END AS outcome,
                    (epoch(least(coalesce(delivered_at, $cutoff), $cutoff)) - epoch(promise)) / 86400.0 AS days_late
             FROM o
-            WHERE promise BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($days) DAY AND $cutoff""",
-        {"cutoff": cutoff, "days": days},
-    )
+            WHERE promise BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($days) DAY AND $cutoff"""
 
 
-def _low_share(rows: list[dict[str, Any]]) -> tuple[int, float | None]:
-    rated = [r["rating"] for r in rows if r["rating"] is not None]
-    return len(rated), (sum(1 for x in rated if x <= 2) / len(rated) if rated else None)
+def _orders(
+    ctx: InspectionContext, promise: str, cutoff: dt.datetime, days: int
+) -> list[dict[str, Any]]:
+    """The rows of :func:`_orders_sql`."""
+    return ctx.rows(_orders_sql(ctx, promise), {"cutoff": cutoff, "days": days})
 
 
 def _ratings(
     ctx: InspectionContext, s: DeliverySettings, promise: str, cutoff: dt.datetime
 ) -> dict[str, Any]:
-    """1-2★ share of reviews on late (or undelivered) orders against on-time ones."""
+    """1-2★ share of reviews on late (or undelivered) orders against on-time ones (counted in SQL)."""
     if not ctx.has("reviews"):
         return {}
-    rows = [r for r in _orders(ctx, promise, cutoff, s.rating_days) if r["outcome"]]
-    n_late, late = _low_share([r for r in rows if r["outcome"] != "on_time"])
-    n_ok, ok = _low_share([r for r in rows if r["outcome"] == "on_time"])
-    if n_late < s.min_reviews or n_ok < s.min_reviews or late is None or ok is None:
+    counts = {
+        bool(r["late"]): r
+        for r in ctx.rows(
+            f"""SELECT outcome <> 'on_time' AS late, count(rating) AS rated,
+                       count(*) FILTER (WHERE rating <= 2) AS low
+                FROM ({_orders_sql(ctx, promise)}) WHERE outcome IS NOT NULL GROUP BY 1""",
+            {"cutoff": cutoff, "days": s.rating_days},
+        )
+    }
+    n_late, n_ok = (int(counts[k]["rated"]) if k in counts else 0 for k in (True, False))
+    if n_late < s.min_reviews or n_ok < s.min_reviews:
         return {}
+    late, ok = (int(counts[k]["low"]) / int(counts[k]["rated"]) for k in (True, False))
     return {
         "low_share_late": round(late, 3),
         "low_share_on_time": round(ok, 3),
@@ -138,7 +143,12 @@ def late_deliveries(ctx: InspectionContext, s: DeliverySettings) -> LateDeliveri
     """The store's late deliveries when they are a problem (:func:`detect_delivery_late`), else None.
 
     Of the two windows, the one whose late share is surest (highest Wilson lower bound) is kept.
+    Computed once per inspection and settings (three rules weigh it).
     """
+    return ctx.shared(("late_deliveries", s.model_dump_json()), lambda: _late_deliveries(ctx, s))
+
+
+def _late_deliveries(ctx: InspectionContext, s: DeliverySettings) -> LateDeliveries | None:
     cutoff = end_of_day(ctx)
     promise = delivery_promise_sql(
         ctx, cutoff, min_deliveries=s.min_deliveries, grace_days=s.grace_days
