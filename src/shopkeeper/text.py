@@ -80,6 +80,15 @@ def t(key: str, lang: str, **values: object) -> str:
     return message.text(lang, **values)
 
 
+def other_lang(lang: str) -> Lang:
+    """The other language (the language switch's target).
+
+    >>> other_lang("zh"), other_lang("en")
+    ('en', 'zh')
+    """
+    return "en" if lang == "zh" else "zh"
+
+
 def pick(lang: str, zh: T, en: T) -> T:
     """``zh`` for Chinese, else ``en``: for a one-off text that needs no catalogue key.
 

@@ -47,7 +47,7 @@ from shopkeeper.api.cs_hub import get_hub
 from shopkeeper.api.deps import ServicesDep
 from shopkeeper.api.page_text import SAMPLE_PRODUCTS, widget_words
 from shopkeeper.errors import StoreNotFound
-from shopkeeper.text import Lang, lang_of, money, t
+from shopkeeper.text import Lang, lang_of, money, other_lang, t
 
 STATIC = Path(__file__).parent / "static"
 
@@ -68,6 +68,7 @@ def environment() -> Environment:
     )
     env.globals["t"] = t
     env.globals["who"] = console_text.who
+    env.globals["other_lang"] = other_lang
     env.filters["money"] = money
     env.filters.update(console_text.FILTERS)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

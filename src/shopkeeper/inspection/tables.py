@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shopkeeper.inspection.coverage import DAILY_TABLES
+from shopkeeper.store.coverage import DAILY_TABLES
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
