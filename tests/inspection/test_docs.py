@@ -46,3 +46,14 @@ def test_docs_file_is_current() -> None:
     assert DOC.read_text(encoding="utf-8") == render(), (
         "regenerate: python -m shopkeeper.inspection.docs > docs/inspection.md"
     )
+
+
+def test_every_kind_has_a_name_in_both_languages() -> None:
+    from shopkeeper.inspection.kinds import KIND_NAMES, kind_label
+    from shopkeeper.inspection.registry import load_rules
+
+    kinds = {r.kind for r in load_rules()} | {"data_gap"}
+    assert kinds <= set(KIND_NAMES), kinds - set(KIND_NAMES)
+    for kind in kinds:
+        assert kind not in kind_label(kind, "zh")  # never the raw name in Chinese text
+        assert kind_label(kind, "en")[0].isupper()

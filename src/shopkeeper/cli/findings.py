@@ -19,7 +19,7 @@ from shopkeeper.cli.common import (
     valid_store,
 )
 from shopkeeper.inspection.history import FindingsHistory, dismiss, forget, history, undismiss
-from shopkeeper.inspection.terminal import kind_label
+from shopkeeper.inspection.kinds import kind_label
 
 app = typer.Typer(
     help="Problems found over time: new, ongoing, resolved; dismiss the expected ones."

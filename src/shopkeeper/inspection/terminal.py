@@ -6,40 +6,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from shopkeeper.inspection.kinds import kind_label
 from shopkeeper.inspection.models import Finding, InspectionReport
-from shopkeeper.text import pick
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 _LABEL = {
     "zh": {"high": "紧急", "medium": "本周", "low": "关注"},
     "en": {"high": "HIGH", "medium": "MED", "low": "LOW"},
 }
-_KINDS_ZH = {
-    "out_of_stock": "断货",
-    "stockout_risk": "断货风险",
-    "slow_moving": "滞销",
-    "expiry_risk": "临期",
-    "price_anomaly": "价格异常",
-    "listing_quality": "商品信息",
-    "traffic_drop": "流量下跌",
-    "conversion_drop": "转化下跌",
-    "traffic_black_hole": "有流量无转化",
-    "gmv_drop": "销售额下跌",
-    "negative_reviews": "差评",
-    "refund_spike": "退款激增",
-    "shipping_delay": "发货延迟",
-    "abnormal_address": "异常地址",
-    "competitor_loss": "竞品流失",
-    "ad_roi_below_target": "投放亏损",
-    "ad_budget_limited": "预算受限",
-    "keyword_opportunity": "搜索词机会",
-    "data_gap": "数据缺失",
-}
-
-
-def kind_label(kind: str, lang: str) -> str:
-    """Short name of a finding kind in the given language."""
-    return pick(lang, _KINDS_ZH.get(kind, kind), kind.replace("_", " "))
 
 
 def _line(f: Finding, lang: str) -> tuple[Text, Text, Text]:

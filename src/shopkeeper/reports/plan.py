@@ -17,9 +17,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from shopkeeper.inspection.kinds import kind_label
 from shopkeeper.inspection.models import SEVERITY_ORDER, Finding
 from shopkeeper.reports.models import Action, Kpi, Movers, Role
-from shopkeeper.reports.text import kind_label, short_title
+from shopkeeper.reports.text import short_title
 from shopkeeper.text import change, money, pct, pick
 
 OWNER_OF: dict[str, Role] = {

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from shopkeeper.inspection.terminal import kind_label as _kind_label
 from shopkeeper.text import messages, pick, t
 
 STRINGS = messages(
@@ -207,36 +206,6 @@ def source_label(source: str, lang: str) -> str:
 def kpi_label(key: str, lang: str, *, hours: float = 48) -> str:
     """A KPI's name as a merchant reads it."""
     return t(f"kpi.{key}", lang, hours=f"{hours:g}")
-
-
-KINDS_EN = {
-    "out_of_stock": "Out of stock",
-    "stockout_risk": "Stockout risk",
-    "slow_moving": "Slow moving",
-    "expiry_risk": "Expiry risk",
-    "price_anomaly": "Price anomaly",
-    "listing_quality": "Listing quality",
-    "traffic_drop": "Traffic drop",
-    "conversion_drop": "Conversion drop",
-    "traffic_black_hole": "Traffic, no sales",
-    "gmv_drop": "GMV drop",
-    "negative_reviews": "Negative reviews",
-    "refund_spike": "Refund spike",
-    "shipping_delay": "Late shipping",
-    "abnormal_address": "Bad address",
-    "competitor_loss": "Lost to competitor",
-    "ad_roi_below_target": "Ad ROI below target",
-    "ad_budget_limited": "Budget-limited ad",
-    "keyword_opportunity": "Keyword opportunity",
-    "data_gap": "Data gap",
-}
-
-
-def kind_label(kind: str, lang: str) -> str:
-    """A finding kind's short name (Chinese: the inspection's own labels)."""
-    if lang == "en":
-        return KINDS_EN.get(kind) or kind.replace("_", " ").capitalize()
-    return _kind_label(kind, lang)
 
 
 def common_brand(titles: list[str]) -> str | None:

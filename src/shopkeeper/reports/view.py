@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopkeeper import text
+from shopkeeper.inspection.kinds import kind_label
 from shopkeeper.reports import text as report_text
 from shopkeeper.reports.models import Kpi, Report, Window
 
@@ -52,7 +53,7 @@ class Fmt:
 
     def kind_label(self, kind: str) -> str:
         """A finding kind's name."""
-        return report_text.kind_label(kind, self.lang)
+        return kind_label(kind, self.lang)
 
     @property
     def colon(self) -> str:

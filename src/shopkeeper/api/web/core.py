@@ -34,7 +34,7 @@ from shopkeeper.api.deps import Services, ServicesDep
 from shopkeeper.api.web.i18n import NAV, NavItem
 from shopkeeper.context import StoreContext
 from shopkeeper.errors import ConfigError, StoreNotFound
-from shopkeeper.reports.text import kind_label
+from shopkeeper.inspection.kinds import kind_label
 from shopkeeper.store.warehouse import existing_store_dir
 from shopkeeper.text import Lang, change, lang_of, money, number, pct, pick, t
 
