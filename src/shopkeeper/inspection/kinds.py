@@ -43,3 +43,26 @@ def kind_label(kind: str, lang: str) -> str:
     if known is None:
         return pick(lang, kind, kind.replace("_", " ").capitalize())
     return pick(lang, known.zh, known.en)
+
+
+ENTITY_NAMES: dict[str, Message] = {
+    "store": Message("店铺", "store"),
+    "product": Message("商品", "listing"),
+    "sku": Message("SKU", "SKU"),
+    "order": Message("订单", "order"),
+    "campaign": Message("推广计划", "campaign"),
+    "keyword": Message("搜索词", "keyword"),
+    "audience": Message("人群", "audience"),
+    "warehouse": Message("仓库", "warehouse"),
+}
+"""The contract's entity types as a merchant reads them."""
+
+
+def entity_label(entity_type: str, lang: str) -> str:
+    """An entity type's name in ``lang``.
+
+    >>> entity_label("product", "zh"), entity_label("campaign", "en")
+    ('商品', 'campaign')
+    """
+    known = ENTITY_NAMES.get(entity_type)
+    return known.text(lang) if known else entity_type

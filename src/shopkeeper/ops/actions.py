@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopkeeper.errors import ConfigError
+from shopkeeper.text import Message
 
 
 class _Params(BaseModel):
@@ -201,3 +202,38 @@ def validate_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
     if model is None:
         raise ConfigError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
     return model.model_validate(params).model_dump(mode="json", exclude_none=True)
+
+
+ACTION_NAMES: dict[str, Message] = {
+    "change_price": Message("改价", "Change price"),
+    "change_bid": Message("调整出价", "Change bid"),
+    "change_budget": Message("调整日预算", "Change daily budget"),
+    "pause_campaign": Message("暂停推广计划", "Pause campaign"),
+    "hold_order": Message("暂缓发货", "Hold order"),
+    "replenish": Message("补货", "Replenish"),
+    "reply_review": Message("回复评价", "Reply to review"),
+    "update_listing": Message("优化商品信息", "Update listing"),
+    "contact_buyer": Message("联系买家", "Contact buyer"),
+    "cs.cancel_order": Message("取消订单", "Cancel order"),
+    "cs.change_address": Message("修改收货地址", "Change address"),
+    "cs.change_items": Message("修改商品", "Change items"),
+    "cs.change_payment": Message("修改支付方式", "Change payment"),
+    "cs.return_refund": Message("退货退款", "Return and refund"),
+    "cs.exchange": Message("换货", "Exchange"),
+    "cs.refund_deposit": Message("退定金", "Refund deposit"),
+    "cs.reship": Message("补发", "Reship"),
+    "cs.change_profile_address": Message("修改默认地址", "Change default address"),
+}
+"""Each action type's name as a merchant reads it (pages, answers, notices)."""
+
+
+def action_name(action: str, lang: str) -> str:
+    """An action type's name in ``lang`` (an unknown one: its type in words).
+
+    >>> action_name("reply_review", "zh"), action_name("reply_review", "en")
+    ('回复评价', 'Reply to review')
+    """
+    known = ACTION_NAMES.get(action)
+    if known is None:
+        return action.replace("_", " ")
+    return known.text(lang)

@@ -166,7 +166,7 @@ def test_approve_and_see_the_audit_line(
     tab = Tab(browser, server, 390)
     tab.login(web.tokens["owner"])
     tab.open(f"/s/{DEMO}/approvals", shots, "approvals-pending")
-    item = tab.page.locator("li.approval", has_text="change_price").first
+    item = tab.page.locator("li.approval", has_text="改价").first
     item.get_by_role("button", name="批准").click()
     tab.page.wait_for_load_state()
     assert "已批准" in tab.page.locator(".flash").inner_text()

@@ -34,7 +34,8 @@ from shopkeeper.api.deps import Services, ServicesDep
 from shopkeeper.api.web.i18n import NAV, NavItem
 from shopkeeper.context import StoreContext
 from shopkeeper.errors import ConfigError, StoreNotFound
-from shopkeeper.inspection.kinds import kind_label
+from shopkeeper.inspection.kinds import entity_label, kind_label
+from shopkeeper.ops.actions import action_name
 from shopkeeper.store.warehouse import existing_store_dir
 from shopkeeper.text import Lang, change, lang_of, money, number, pct, pick, t
 
@@ -143,6 +144,23 @@ class Page:
     def kind(self, kind: str) -> str:
         """A finding kind's name (the reports' own labels)."""
         return kind_label(kind, self.lang)
+
+    def entity(self, entity_type: str) -> str:
+        """An entity type's name (商品, 订单...)."""
+        return entity_label(entity_type, self.lang)
+
+    def action(self, action: str, params: dict[str, Any] | None = None) -> str:
+        """An action's name, with what it acts on when the params name it (回复评价 · R-1029)."""
+        name = action_name(action, self.lang)
+        target = next(
+            (
+                str(params[k])
+                for k in ("review_id", "order_id", "sku_id", "campaign_id", "product_id", "keyword")
+                if params and params.get(k)
+            ),
+            "",
+        )
+        return f"{name} · {target}" if target else name
 
     def money_in(self, value: float | None, currency: str) -> str:
         """An amount in another store's currency (the stores page)."""
