@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from shopkeeper.agents.answers import AskResult
 from shopkeeper.agents.conversations import new_id, record_turn
-from shopkeeper.agents.runtime import AskResult
 from shopkeeper.agents.service import ask
 from shopkeeper.cli.main import app as cli
 from shopkeeper.context import AppContext

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
 
-import shopkeeper.opsdb
+import shopkeeper.opsdb.migrations
 from shopkeeper.api.app import create_app
 from shopkeeper.settings import Settings
 
@@ -24,7 +24,7 @@ def test_one_app_holds_one_engine(
         made.append(sqlalchemy.create_engine(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(shopkeeper.opsdb, "create_engine", counting)
+    monkeypatch.setattr(shopkeeper.opsdb.migrations, "create_engine", counting)
     owner = bearer(tokens["owner"])
     with TestClient(create_app(api_home, registry=registry())) as client:
         for skill, args in (

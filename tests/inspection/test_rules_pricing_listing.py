@@ -25,7 +25,11 @@ from .stores import inspect_stores
 
 ROBUST = ("price_anomaly", "listing_quality", "traffic_black_hole")
 KINDS = (*ROBUST, "keyword_opportunity")
-MODULES = ("shopkeeper.inspection.rules.pricing", "shopkeeper.inspection.rules.listing")
+MODULES = (
+    "shopkeeper.inspection.rules.pricing",
+    "shopkeeper.inspection.rules.listing",
+    "shopkeeper.inspection.rules.black_hole",
+)
 END = dt.date(2026, 10, 20)
 STORES: dict[str, dict[str, Any]] = {
     "zh-coffee": {"lang": "zh", "category": "coffee", "scale": 1.0, "seed": 41, "end_date": END},

@@ -30,7 +30,11 @@ from shopkeeper.store.warehouse import Warehouse, store_dir
 from .stores import inspect_stores
 
 KINDS = ("traffic_drop", "conversion_drop", "gmv_drop")
-MODULES = ("shopkeeper.inspection.rules.traffic", "shopkeeper.inspection.rules.listing")
+MODULES = (
+    "shopkeeper.inspection.rules.traffic",
+    "shopkeeper.inspection.rules.gmv",
+    "shopkeeper.inspection.rules.listing",
+)
 END = dt.date(2026, 10, 20)
 STORES: dict[str, dict[str, Any]] = {
     "zh-coffee": {"lang": "zh", "category": "coffee", "scale": 1.0, "seed": 31, "end_date": END},

@@ -10,7 +10,7 @@ import pytest
 from shopkeeper.inspection.service import run_inspection
 from shopkeeper.ops.actions import validate_params
 from shopkeeper.settings import Settings
-from shopkeeper.skills.events import LUNAR_NEW_YEAR, event_window, next_window
+from shopkeeper.skills.event_calendar import LUNAR_NEW_YEAR, event_window, next_window
 from shopkeeper.skills.registry import load_registry
 from shopkeeper.store.importer import import_store
 

@@ -22,8 +22,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
+from shopkeeper.agents.answers import AskResult, Source, _cannot_help, _limit_text, _sources_line
 from shopkeeper.agents.otel import export_run
 from shopkeeper.agents.routing import (
     PREVIOUS_CALL_ID,
@@ -53,7 +54,6 @@ from shopkeeper.llm.base import (
 from shopkeeper.ops.memory import MemoryQuery, MemoryScope, find_memories
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import Skill, SkillRegistry
-from shopkeeper.skills.render import params_text
 from shopkeeper.text import detect_lang, pick
 
 ALL_MEMORIES = 12
@@ -72,26 +72,6 @@ class ExtraTools(Protocol):
     def call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """Call one of them."""
         ...
-
-
-class Source(BaseModel):
-    """A skill call an answer rests on."""
-
-    skill: str
-    employee: str
-    arguments: dict[str, Any] = Field(default_factory=dict)
-    ok: bool = True
-
-
-class AskResult(BaseModel):
-    """The team's answer to one request."""
-
-    answer: str
-    skills: list[str] = Field(description="the skills called, in order")
-    run_id: str
-    status: str = "ok"
-    decision: RouteDecision | None = None
-    sources: list[Source] = Field(default_factory=list)
 
 
 def tool_spec(skill: Skill) -> ToolSpec:
@@ -173,10 +153,6 @@ def _worded(request: str, previous: Turn | None) -> str:
     if previous is not None and not re.search(r"[A-Za-z\u4e00-\u9fff]", request):
         return previous.request
     return request
-
-
-def _limit_text(lang: str, why: str) -> str:
-    return pick(lang, f"这次请求超出了用量上限，已停止：{why}", f"Stopped: {why}.")
 
 
 def _cost(settings: Settings, model: Model, meter: UsageMeter) -> float | None:
@@ -494,26 +470,3 @@ def _summary(payload: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def _sources_line(sources: list[Source], lang: str) -> str:
-    if not sources:
-        return ""
-    calls = []
-    for s in sources:
-        args = ", ".join(
-            params_text(v) if isinstance(v, dict) else f"{k}={v}"
-            for k, v in s.arguments.items()
-            if k not in ("reason", "target") and v not in ({}, None, "")
-        )
-        calls.append(f"{s.skill}({args})")
-    return pick(lang, "依据：", "Sources: ") + " · ".join(calls)
-
-
-def _cannot_help(decision: RouteDecision, lang: str) -> str:
-    lines = pick(
-        lang,
-        [decision.reason or "这个我做不了。", "我可以帮你做这些，比如："],
-        [decision.reason or "I can't do that.", "Here is what I can do, for example:"],
-    )
-    return "\n".join([*lines, *[f"- {s}" for s in decision.suggestions]])

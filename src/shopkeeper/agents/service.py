@@ -11,10 +11,11 @@ from contextlib import ExitStack
 from functools import lru_cache
 from typing import Any
 
+from shopkeeper.agents.answers import AskResult
 from shopkeeper.agents.conversations import last_turn
 from shopkeeper.agents.offline import OfflineModel
 from shopkeeper.agents.otel import configure as configure_otel
-from shopkeeper.agents.runtime import AskResult, ExtraTools, Team
+from shopkeeper.agents.runtime import ExtraTools, Team
 from shopkeeper.agents.usage import UsageLimits
 from shopkeeper.context import AppContext
 from shopkeeper.llm.base import Model

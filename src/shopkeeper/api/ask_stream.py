@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shopkeeper.agents.answers import AskResult
 from shopkeeper.agents.conversations import new_id, record_turn
-from shopkeeper.agents.runtime import AskResult
 from shopkeeper.agents.service import ask as ask_team
 from shopkeeper.agents.traces import Run, get_run
 from shopkeeper.api.approvals import shown

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from shopkeeper.agents.answers import AskResult
 from shopkeeper.agents.conversations import new_id
-from shopkeeper.agents.runtime import AskResult
 from shopkeeper.agents.traces import Run, get_run, list_runs
 from shopkeeper.api.ask_stream import answer, ask_events, check_question
 from shopkeeper.api.auth import Principal, StorePath, require

@@ -21,7 +21,8 @@ from functools import cache
 import numpy as np
 
 from shopkeeper import embedding
-from shopkeeper.inspection.rules.complaints import BY_KEY, topics_of
+from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY
+from shopkeeper.inspection.rules.complaints import topics_of
 from shopkeeper.text import pick
 
 FLOOR = 0.9

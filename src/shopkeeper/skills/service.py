@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from shopkeeper.inspection.rules.complaints import BY_KEY, topics_of
+from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY
+from shopkeeper.inspection.rules.complaints import topics_of
 from shopkeeper.skills.common import (
     DataAnswer,
     PeriodArgs,

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Entity, Finding, Impact
-from shopkeeper.inspection.rules.complaints import BY_KEY, TOPICS, topics_of
+from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY, TOPICS
+from shopkeeper.inspection.rules.complaints import topics_of
 from shopkeeper.inspection.rules.rates import category_rates, rise
 from shopkeeper.store.metrics import presale_paid, shipped
 

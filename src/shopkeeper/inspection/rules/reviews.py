@@ -15,9 +15,8 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
+from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY, TOPICS
 from shopkeeper.inspection.rules.complaints import (
-    BY_KEY,
-    TOPICS,
     complaint_pattern,
     hit_vocabulary,
     topics_of,
