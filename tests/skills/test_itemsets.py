@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopkeeper.analytics.basket import association_rules, frequent_itemsets
+from shopkeeper.analytics.basket import Rule, association_rules, frequent_itemsets
 from shopkeeper.skills.itemsets import Mined, mine
 from shopkeeper.store.query import Query
 
@@ -39,8 +41,33 @@ def _mine(baskets: Baskets, **kw: float | int) -> Mined:
     st.lists(st.sets(st.sampled_from("abcdef"), min_size=1, max_size=5), min_size=1, max_size=25)
 )
 def test_sql_rules_match_the_python_reference(baskets: Baskets) -> None:
-    got = _mine(baskets)
-    sets = frequent_itemsets(baskets, 0.2, max_len=3)
+    _assert_matches_reference(baskets, 0.2)
+
+
+def test_triples_on_a_larger_store_match_the_python_reference() -> None:
+    rng = random.Random(12)
+    items = [f"sku{i:02d}" for i in range(15)]
+    weights = [1 / (i + 1) for i in range(15)]
+    baskets = [set(rng.choices(items, weights, k=rng.randint(1, 8))) for _ in range(400)]
+    want = _assert_matches_reference(baskets, 0.02)
+    assert sum(len(r.antecedent | r.consequent) == 3 for r in want) > 100
+
+
+def test_a_triple_needs_baskets_of_its_own_not_only_frequent_pairs() -> None:
+    # every pair of a, b, c is frequent, but the three are together in one basket
+    baskets: Baskets = [{"a", "b"}] * 3 + [{"a", "c"}] * 3 + [{"b", "c"}] * 3 + [{"a", "b", "c"}]
+    got = _mine(baskets, min_support=0.0, min_count=2)
+    assert len(got.rules) == 6
+    assert all(len(r["antecedents"] + r["consequents"]) == 2 for r in got.rules)
+    got = _mine([*baskets, {"a", "b", "c", "d"}], min_support=0.0, min_count=2)
+    triples = [r for r in got.rules if len(r["antecedents"] + r["consequents"]) == 3]
+    assert len(triples) == 6
+    assert {r["orders"] for r in triples} == {2}
+
+
+def _assert_matches_reference(baskets: Baskets, min_support: float) -> list[Rule]:
+    got = _mine(baskets, min_support=min_support)
+    sets = frequent_itemsets(baskets, min_support, max_len=3)
     want = association_rules(sets, len(baskets))
     assert got.baskets == len(baskets)
     by_key = {(tuple(r["antecedents"]), tuple(r["consequents"])): r for r in got.rules}
@@ -51,6 +78,7 @@ def test_sql_rules_match_the_python_reference(baskets: Baskets) -> None:
         assert row["confidence"] == pytest.approx(r.confidence)
         assert row["lift"] == pytest.approx(r.lift)
         assert 0 <= row["support"] <= row["confidence"] <= 1 + 1e-9
+    return want
 
 
 def test_threshold_and_big_baskets() -> None:

@@ -121,6 +121,8 @@ class Principal:
 
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `shopkeeper token create`.")
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The request's bearer token, if any (for a route that admits more than :func:`authenticate`)."""
 StorePath = Annotated[str, Path(description="Store name (the token's store).")]
 
 

@@ -27,9 +27,11 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Upl
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from shopkeeper.api.auth import Principal, StorePath, require
+from shopkeeper.api.auth import BearerCredentials, Principal, StorePath, authenticate, require
 from shopkeeper.api.deps import Services, ServicesDep
-from shopkeeper.errors import ShopkeeperError
+from shopkeeper.api.memo import import_key
+from shopkeeper.api.tokens import TokenInfo, bind_store, verify_token
+from shopkeeper.errors import ConfigError, ShopkeeperError, StoreNotFound
 from shopkeeper.inspection.tables import table_coverage
 from shopkeeper.settings import Settings
 from shopkeeper.store.quarantine import QuarantinedRow, export_csv, quarantined_rows
@@ -199,10 +201,40 @@ def _run_import(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def new_store_token(settings: Settings, token: TokenInfo, store: str) -> TokenInfo | None:
+    """An agency token seen on ``store``, a valid store name that holds no data yet — an agency
+    adds stores, and importing binds its token to the new one (:data:`~shopkeeper.api.auth.GRANTS`:
+    any other role's token belongs to its one store); None otherwise.
+    """
+    if token.role != "agency":
+        return None
+    try:
+        existing_store_dir(settings, store)  # validates the name
+    except StoreNotFound:
+        return token.model_copy(update={"store": store, "stores": [*token.stores, store]})
+    except ConfigError:
+        return None
+    return None
+
+
+def importer(store: StorePath, services: ServicesDep, credentials: BearerCredentials) -> Principal:
+    """The caller of an import: a token of the store whose role grants ``data``, or an agency
+    token adding a new store (:func:`new_store_token`); else 401 / 403 as for any route.
+    """
+    try:
+        return require("data")(authenticate(store, services, credentials))
+    except HTTPException as refused:
+        token = verify_token(services.engine, credentials.credentials) if credentials else None
+        seen = new_store_token(services.settings, token, store) if token else None
+        if refused.status_code != status.HTTP_403_FORBIDDEN or seen is None:
+            raise
+        return Principal(seen)
+
+
 @router.post("/imports", status_code=status.HTTP_202_ACCEPTED)
 async def start_import(
     store: StorePath,
-    _caller: DataUser,
+    caller: Annotated[Principal, Depends(importer)],
     services: ServicesDep,
     jobs: JobsDep,
     files: Annotated[list[UploadFile], File(description="a zip of exports, or a folder's files")],
@@ -221,6 +253,8 @@ async def start_import(
     except HTTPException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    if caller.token.role == "agency":  # a new store is the agency's from now on
+        bind_store(services.engine, caller.token, store)
     job = jobs.start(store, services.clock())
     threading.Thread(
         target=_run_import,
@@ -318,9 +352,11 @@ class Coverage(BaseModel):
 
 @router.get("/coverage")
 def coverage(store: StorePath, _caller: DataUser, services: ServicesDep) -> list[Coverage]:
-    """Each table's rows, first and last day, and the days missing in between."""
+    """Each table's rows, first and last day, and the days missing in between (computed once
+    per import of the store: it reads every row).
+    """
     with _warehouse(services, store) as wh:
-        found = table_coverage(wh)
+        found = services.memo.get(store, import_key(wh.con), "coverage", lambda: table_coverage(wh))
     return [
         Coverage(
             table=c.table,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from shopkeeper.api.memo import ImportMemo
 from shopkeeper.context import AppContext
 from shopkeeper.ops.connectors import OutboxConnector
 from shopkeeper.settings import Settings
@@ -19,12 +20,13 @@ from shopkeeper.skills.registry import SkillRegistry
 @dataclass(frozen=True)
 class Services:
     """Resources of one running app: its context (settings, the ops database, clock, warehouse
-    readers), skills and connector.
+    readers), skills and connector, and the answers kept until a store's next import.
     """
 
     app: AppContext
     registry: SkillRegistry
     connector: OutboxConnector
+    memo: ImportMemo = field(default_factory=ImportMemo)
 
     @property
     def settings(self) -> Settings:

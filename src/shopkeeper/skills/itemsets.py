@@ -10,9 +10,11 @@ stays bounded by the frequent itemsets rather than by every combination in every
    catalogue, not a choice of what goes together) is left out of the mining altogether, so
    supports, confidences and lifts are all shares of the same baskets; how many were left out is
    reported;
-3. pairs are counted by joining a basket's lines with themselves, triples only where all three of
-   their pairs are frequent (Apriori pruning); rules and bundles are ranked in SQL and only the
-   first ``limit`` come back to Python.
+3. pairs are counted by joining a basket's lines with themselves; each basket's frequent pairs are
+   then listed once, and triples are counted by joining that list with itself on the basket and the
+   first item, keeping those whose third pair is frequent too (Apriori pruning): only frequent pairs
+   are ever combined, and the join's key is (basket, first item) rather than the basket alone;
+4. rules and bundles are ranked in SQL and only the first ``limit`` come back to Python.
 """
 
 from __future__ import annotations
@@ -26,10 +28,7 @@ from shopkeeper.store.query import Query
 MAX_BASKET_ITEMS = 100
 """Baskets with more frequent items than this are not mined (see the module docstring)."""
 
-TRIPLE_PARTS = 4
-"""Triples are counted in this many slices (by first item), which bounds the peak memory."""
-
-_TEMP = ("_bk_b", "_bk_l", "_bk_p", "_bk_t", "_bk_s", "_bk_r", "_bk_ids")
+_TEMP = ("_bk_b", "_bk_l", "_bk_p", "_bk_pl", "_bk_t", "_bk_s", "_bk_r", "_bk_ids")
 
 
 @dataclass(frozen=True)
@@ -132,23 +131,31 @@ def _count(q: Query, need: int, max_len: int) -> None:
         {"need": need},
     )
     q.con.execute("CREATE TEMP TABLE _bk_t (x INT, y INT, z INT, c DOUBLE)")
-    parts = TRIPLE_PARTS if max_len >= 3 else 0
-    for part in range(parts):  # one slice of first items at a time: a smaller hash table each
-        q.con.execute(
-            """INSERT INTO _bk_t SELECT a.id, b.id, c.id, count(*)::DOUBLE
-               FROM (SELECT * FROM _bk_l WHERE id % $parts = $part) a
-               JOIN _bk_l b ON a.bid = b.bid AND a.id < b.id
-               SEMI JOIN _bk_p p1 ON p1.x = a.id AND p1.y = b.id
-               JOIN _bk_l c ON c.bid = a.bid AND c.id > b.id
-               SEMI JOIN _bk_p p2 ON p2.x = a.id AND p2.y = c.id
-               SEMI JOIN _bk_p p3 ON p3.x = b.id AND p3.y = c.id
-               GROUP BY ALL HAVING count(*) >= $need""",
-            {"need": need, "parts": parts, "part": part},
-        )
+    if max_len >= 3:
+        _count_triples(q, need)
     q.con.execute(
         """CREATE TEMP TABLE _bk_s AS
            SELECT [id] AS items, any_value(c)::DOUBLE AS c FROM _bk_l GROUP BY id
            UNION ALL SELECT [x, y], c FROM _bk_p UNION ALL SELECT [x, y, z], c FROM _bk_t"""
+    )
+
+
+def _count_triples(q: Query, need: int) -> None:
+    """Triples ``x < y < z`` held by at least ``need`` baskets, from the baskets' frequent pairs:
+    two of a basket's pairs that share their first item ``x`` make a triple when ``(y, z)`` is
+    frequent too.
+    """
+    q.con.execute(
+        """CREATE TEMP TABLE _bk_pl AS SELECT a.bid, a.id AS x, b.id AS y
+           FROM _bk_l a JOIN _bk_l b ON a.bid = b.bid AND a.id < b.id
+           SEMI JOIN _bk_p p ON p.x = a.id AND p.y = b.id"""
+    )
+    q.con.execute(
+        """INSERT INTO _bk_t SELECT a.x, a.y, b.y, count(*)::DOUBLE
+           FROM _bk_pl a JOIN _bk_pl b ON a.bid = b.bid AND a.x = b.x AND a.y < b.y
+           SEMI JOIN _bk_p p ON p.x = a.y AND p.y = b.y
+           GROUP BY ALL HAVING count(*) >= $need""",
+        {"need": need},
     )
 
 

@@ -7,7 +7,8 @@ route under ``/v1/stores/{store}/...`` rendered from the same view function.
 - ``/login`` (a form whose field is ``token``) opens a server-side session
   (:mod:`shopkeeper.api.sessions`); logging in again while logged in adds that token (another
   store) to the session; ``/switch?store=`` opens another of its stores; ``/logout`` ends it.
-- ``/`` lists the session's stores (:mod:`.stores`), or opens the only one.
+- ``/`` lists the session's stores (:mod:`.stores`), or opens the only one;
+  ``/stores/new?name=``: an agency adds a store (an owner's token belongs to its one store).
 - ``/s/{store}/{page}``: the store's pages, each in its own module; the navigation shows those
   whose area the role's :data:`~shopkeeper.api.auth.GRANTS` entry grants (:data:`.i18n.NAV`).
 
@@ -18,12 +19,13 @@ dependencies returning a :class:`.core.Page`, ``page.render(...)``, ``page.back(
 from __future__ import annotations
 
 import inspect
-from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Scope
 
 from shopkeeper.api.errors import status_of
 from shopkeeper.api.web import (
@@ -40,12 +42,12 @@ from shopkeeper.api.web import (
     stores,
     today,
 )
-from shopkeeper.api.web.core import LoginRequired, environment, page_lang
+from shopkeeper.api.web.core import STATIC, LoginRequired, environment, page_lang
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.text import t
 
-STATIC = Path(__file__).parent / "static"
-
+GZIP_MIN_BYTES = 1000
+"""Answers smaller than this go uncompressed (gzip would not pay for its header)."""
 PAGE_MODULES = (
     login,
     stores,
@@ -71,16 +73,34 @@ def routers() -> list[APIRouter]:
 
 def _is_page(request: Request) -> bool:
     path = request.url.path
-    return path == "/" or path.startswith(("/s/", "/login", "/logout", "/switch"))
+    return path == "/" or path.startswith(("/s/", "/stores/", "/login", "/logout", "/switch"))
+
+
+class Assets(StaticFiles):
+    """The web app's CSS and JavaScript: kept by the browser for a year when the URL names the
+    file's version (``?v=``, see :func:`.core.asset_url`: a new version is a new URL), else
+    revalidated on each use (its ETag answers 304).
+    """
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file, with its caching header."""
+        response = await super().get_response(path, scope)
+        versioned = b"v=" in scope.get("query_string", b"")
+        response.headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if versioned else "no-cache"
+        )
+        return response
 
 
 def install(app: FastAPI, extra: tuple[APIRouter, ...] = ()) -> None:
-    """Mount the web app on ``app``: its routers (and ``extra`` page routers), static files, and
-    HTML answers for the pages' errors (a redirect to ``/login`` without a session).
+    """Mount the web app on ``app``: its routers (and ``extra`` page routers), static files, gzip
+    for answers a browser accepts compressed (never a stream of events), and HTML answers for the
+    pages' errors (a redirect to ``/login`` without a session).
     """
     for router in (*routers(), *extra):
         app.include_router(router)
-    app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
+    app.mount("/static/web", Assets(directory=STATIC), name="web-static")
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     previous = {kind: app.exception_handlers[kind] for kind in (HTTPException, ShopkeeperError)}
 
     async def login_first(request: Request, exc: Exception) -> Response:

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -30,16 +31,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from shopkeeper.api import sessions
 from shopkeeper.api.auth import Area, Principal, StorePath
+from shopkeeper.api.data import new_store_token
 from shopkeeper.api.deps import Services, ServicesDep
 from shopkeeper.api.web.i18n import NAV, NavItem
 from shopkeeper.context import StoreContext
-from shopkeeper.errors import ConfigError, StoreNotFound
+from shopkeeper.errors import StoreNotFound
 from shopkeeper.inspection.kinds import entity_label, kind_label
 from shopkeeper.ops.actions import action_name
-from shopkeeper.store.warehouse import existing_store_dir
 from shopkeeper.text import Lang, change, lang_of, money, number, pct, pick, t
 
 LANG_COOKIE = "sk_lang"
+STATIC = Path(__file__).parent / "static"
+"""The web app's CSS and JavaScript, served at ``/static/web/``."""
 
 
 class LoginRequired(Exception):
@@ -51,8 +54,21 @@ class LoginRequired(Exception):
 
 
 @functools.cache
+def asset_url(name: str) -> str:
+    """The URL of a static file, naming its version (the browser keeps it until it changes).
+
+    >>> asset_url("app.css").startswith("/static/web/app.css?v=")
+    True
+    """
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return f"/static/web/{name}?v={digest}"
+
+
+@functools.cache
 def environment() -> Environment:
-    """The web app's Jinja2 environment (templates in the package)."""
+    """The web app's Jinja2 environment (templates in the package; ``asset(name)``: a static
+    file's versioned URL).
+    """
     env = Environment(
         loader=PackageLoader("shopkeeper.api.web", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -60,6 +76,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["urlq"] = lambda v: quote(str(v), safe="")
+    env.globals["asset"] = asset_url
     return env
 
 
@@ -216,21 +233,12 @@ def new_store_principal(
 ) -> Principal | None:
     """The session's agency token seen on ``store``, a valid store name that holds no data yet
     (so the agency can import a new store from the Data page; importing binds the token to it);
-    None for an existing store or a name that is not allowed.
+    None for an existing store, a name that is not allowed, or a session without an agency token.
     """
-    try:
-        existing_store_dir(services.settings, store)  # validates the name
-        return None
-    except ConfigError:
-        return None
-    except StoreNotFound:
-        pass
     for principal in (session.principal, *session.others):
-        token = principal.token
-        if token.role == "agency":
-            return Principal(
-                token.model_copy(update={"store": store, "stores": [*token.stores, store]})
-            )
+        seen = new_store_token(services.settings, principal.token, store)
+        if seen is not None:
+            return Principal(seen)
     return None
 
 

@@ -6,7 +6,7 @@ Rendered from the JSON routes' own functions (:mod:`shopkeeper.api.data`). The u
 to ``/s/{store}/data/upload`` (CSRF checked); with JavaScript the page sends it with progress and
 polls ``/s/{store}/data/imports/{job_id}`` (the JSON job), without it the page shows the job.
 An agency imports a new store here (a valid store name with no data yet): the import binds its
-token to the store.
+token to the store (:func:`shopkeeper.api.data.new_store_token`, as over the JSON route).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from shopkeeper.api import data as json_api
 from shopkeeper.api import sessions
 from shopkeeper.api.auth import StorePath
 from shopkeeper.api.deps import ServicesDep
-from shopkeeper.api.tokens import bind_store
 from shopkeeper.api.web.core import Page, store_form, store_page
 from shopkeeper.api.web.forms import FORM_ERRORS, reason, refused
 from shopkeeper.errors import StoreBusy, StoreNotFound
@@ -73,8 +72,6 @@ async def upload_form(
         if wants_json:
             return JSONResponse({"error": reason(exc)}, status_code=422)
         return refused(page, page.url("data"), exc)
-    if page.session.for_store(page.store) is None:  # a new store: the agency's from now on
-        bind_store(page.services.engine, page.principal.token, page.store)
     if wants_json:
         return JSONResponse(job.model_dump(mode="json"), status_code=202)
     return page.back(page.url(f"data?job={job.job_id}"))

@@ -1,7 +1,12 @@
 """``/``: the stores of the session — each with yesterday's GMV and its change, open findings by
 severity, pending approvals, the last import and failed scheduled runs (an agency's morning
-view); a session of one store goes straight to its first page. JSON twin:
+view); a session of one store without an agency token goes straight to its first page. JSON twin:
 ``GET /v1/stores/{store}/overview``.
+
+Adding a store follows :data:`~shopkeeper.api.auth.GRANTS`: an owner's (ops', ads', cs') token
+belongs to its one store, whose data it imports on its Data page; an ``agency`` token adds stores
+— ``/stores/new?name=`` opens the Data page of a new store name, and importing there binds the
+token to it (:func:`.core.new_store_principal`).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -20,7 +25,8 @@ from shopkeeper.api.deps import Services, ServicesDep
 from shopkeeper.api.web import brief
 from shopkeeper.api.web.core import LoginRequired, SessionPage
 from shopkeeper.api.web.i18n import NAV
-from shopkeeper.errors import StoreNotFound
+from shopkeeper.errors import ConfigError, StoreNotFound
+from shopkeeper.store.warehouse import existing_store_dir
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(prefix="/v1/stores/{store}", tags=["web"])
@@ -106,11 +112,17 @@ def overview(
     return store_card(services, principal)
 
 
+def adds_stores(session: sessions.WebSession) -> bool:
+    """Whether the session holds an agency token (the only role that adds stores)."""
+    return any(p.token.role == "agency" for p in (session.principal, *session.others))
+
+
 @router.get("/")
 def stores_page(page: SessionPage) -> Response:
-    """Every store of the session (one store: its first page)."""
+    """Every store of the session (one store, no agency token: its first page)."""
     session = page.session
-    if len(session.stores) == 1:
+    agency = adds_stores(session)
+    if len(session.stores) == 1 and not agency:
         principal = session.for_store(session.stores[0])
         assert principal is not None
         target = home_of(principal, session.stores[0])
@@ -121,7 +133,36 @@ def stores_page(page: SessionPage) -> Response:
         principal = session.for_store(store)
         assert principal is not None
         cards.append(store_card(page.services, principal))
-    return page.render("stores.html", cards=cards)
+    return page.render("stores.html", cards=cards, adds_stores=agency)
+
+
+@router.get("/stores/new")
+def new_store(page: SessionPage, name: Annotated[str, Query(max_length=100)] = "") -> Response:
+    """Add a store (an agency token only): the Data page of the new store name, to import it."""
+    if not adds_stores(page.session):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            page.pick(
+                "店主的令牌只属于一家店：新增店铺需要代运营（agency）令牌。",
+                "An owner's token belongs to its one store: adding a store takes an agency token.",
+            ),
+        )
+    name = name.strip()
+    if name in page.session.stores:
+        return RedirectResponse(f"/s/{quote(name, safe='')}", status.HTTP_303_SEE_OTHER)
+    try:
+        existing_store_dir(page.services.settings, name)
+    except ConfigError as exc:
+        said = page.pick(
+            f"店铺名 {name!r} 不可用：只能用字母、数字、'.'、'_' 或 '-'（最多 64 个），以字母或数字开头。",
+            str(exc),
+        )
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, said) from exc
+    except StoreNotFound:
+        return RedirectResponse(f"/s/{quote(name, safe='')}/data", status.HTTP_303_SEE_OTHER)
+    raise HTTPException(  # another's store: the same answer as for any store not in the session
+        status.HTTP_404_NOT_FOUND, f"no store {name!r} in this session"
+    )
 
 
 @router.get("/s/{store}")
