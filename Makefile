@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/quality_inspection.py --quick
 	$(BIN)/python bench/bench_ask.py
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_kb.py
 	$(BIN)/python bench/bench_cs.py
 	$(BIN)/python bench/bench_bundles.py

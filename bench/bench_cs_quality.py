@@ -7,9 +7,10 @@ Prints the pass rate and the counts that must stay zero (forbidden actions, prem
 leaks), and the failures. Target: ≥ 90% with all three at zero. ``--http`` plays every turn
 through the HTTP API instead, as acceptance does: the real app under ``TestClient``, a staff
 ``cs`` token per store (an integration vouching for ``customer_id``), ``POST …/cs/messages``.
-Run:
+``--heldout`` plays the held-out set instead (``tests/cs/quality/heldout.py``, written apart
+from the engine and from the other sets). Run:
 
-    .venv/bin/python bench/bench_cs_quality.py [--scale 0.1] [--json] [--http]
+    .venv/bin/python bench/bench_cs_quality.py [--scale 0.1] [--json] [--http] [--heldout]
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ def main() -> int:
     parser.add_argument(
         "--http", action="store_true", help="post each turn to the HTTP API with a cs token"
     )
+    parser.add_argument(
+        "--heldout", action="store_true", help="play the held-out conversation set instead"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         os.environ["SHOPKEEPER_HOME"] = home
         from tests.cs.quality.cases import all_cases
+        from tests.cs.quality.heldout import heldout_cases
         from tests.cs.quality.http import http_player
         from tests.cs.quality.runner import run_case, score
         from tests.dates import END, NOW
@@ -61,7 +66,8 @@ def main() -> int:
         cases = []
         for store, lang in stores:
             with Warehouse.open(settings.store_dir(store), read_only=True) as wh:
-                cases += all_cases(wh, engine.store(store).catalogue(), store, lang, NOW)
+                build = heldout_cases if args.heldout else all_cases
+                cases += build(wh, engine.store(store).catalogue(), store, lang, NOW)
         started = time.perf_counter()
         if args.http:
             with http_player(settings, [s for s, _ in stores], NOW) as player:
@@ -82,7 +88,8 @@ def main() -> int:
             f"cs quality: {figures['passed']}/{figures['conversations']} conversations "
             f"({figures['pass_rate']:.1%}; zh {figures['zh']}, en {figures['en']}), "
             f"forbidden {figures['forbidden']}, premature {figures['premature']}, "
-            f"leaks {figures['leaks']}{' (HTTP API)' if args.http else ''} — target ≥ {TARGET:.0%} with zero of each"
+            f"leaks {figures['leaks']}{' (HTTP API)' if args.http else ''}"
+            f"{' (held-out set)' if args.heldout else ''} — target ≥ {TARGET:.0%} with zero of each"
         )
     ok = figures["pass_rate"] >= TARGET and not (
         figures["forbidden"] or figures["premature"] or figures["leaks"]

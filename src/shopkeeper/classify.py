@@ -44,18 +44,49 @@ class Label:
     examples: tuple[str, ...] = ()
 
 
-def _matcher(keyword: str) -> re.Pattern[str] | str:
+def _letter(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and "a" <= text[at] <= "z"
+
+
+@dataclass(frozen=True)
+class _Word:
+    """An ASCII keyword matched whole, plural ``s``/``es`` allowed — what
+    ``(?<![a-z])word(?:s|es)?(?![a-z])`` matches, without compiling one (a catalogue holds hundreds,
+    and each process would compile them all).
+
+    >>> w = _Word("stock")
+    >>> w.search("stocks?"), w.search("stockpile"), w.search("in-stock"), _Word("box").search("boxes")
+    (True, False, True, True)
+    """
+
+    word: str
+
+    def search(self, lowered: str) -> bool:
+        """Whether the word is in ``lowered`` (lower-cased text)."""
+        start = lowered.find(self.word)
+        while start >= 0:
+            end = start + len(self.word)
+            if not _letter(lowered, start - 1) and any(
+                lowered.startswith(tail, end) and not _letter(lowered, end + len(tail))
+                for tail in ("", "s", "es")
+            ):
+                return True
+            start = lowered.find(self.word, start + 1)
+        return False
+
+
+def _matcher(keyword: str) -> re.Pattern[str] | _Word | str:
     if keyword.startswith("re:"):
         return re.compile(keyword[3:], re.I)
     if keyword.isascii():
-        return re.compile(rf"(?<![a-z]){re.escape(keyword.lower())}(?:s|es)?(?![a-z])")
+        return _Word(keyword.lower())
     return keyword.lower()
 
 
-def _found(matcher: re.Pattern[str] | str, lowered: str) -> bool:
+def _found(matcher: re.Pattern[str] | _Word | str, lowered: str) -> bool:
     if isinstance(matcher, str):
         return matcher in lowered
-    return matcher.search(lowered) is not None
+    return bool(matcher.search(lowered))
 
 
 class ExampleVectors:

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shopkeeper.agents.offline import OfflineModel
+from shopkeeper.agents.routing import Turn
 from shopkeeper.skills.ops import ProposalResult, ProposeArgs, propose_action
 from shopkeeper.skills.registry import SkillContext
+from shopkeeper.skills.render import answer
 
 Outcome = Literal["proposal", "question"]
 
@@ -34,16 +36,18 @@ class Request:
     arguments: dict[str, Any] = field(default_factory=dict)
     outcome: Outcome | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    before: tuple[str, ...] = ()
+    """Earlier lines of the same chat: the request follows them up."""
 
 
 def _zh(text: str, *skills: str, outcome: Outcome | None = None, **kw: Any) -> Request:
-    params = kw.pop("params", {})
-    return Request("zh", text, skills, kw, outcome, params)
+    params, before = kw.pop("params", {}), tuple(kw.pop("before", ()))
+    return Request("zh", text, skills, kw, outcome, params, before)
 
 
 def _en(text: str, *skills: str, outcome: Outcome | None = None, **kw: Any) -> Request:
-    params = kw.pop("params", {})
-    return Request("en", text, skills, kw, outcome, params)
+    params, before = kw.pop("params", {}), tuple(kw.pop("before", ()))
+    return Request("en", text, skills, kw, outcome, params, before)
 
 
 EVENT = ("event_plan",)
@@ -188,10 +192,27 @@ def _subset(expected: dict[str, Any], found: dict[str, Any]) -> list[str]:
     ]
 
 
+def _turn(
+    model: OfflineModel, ctx: SkillContext, line: str, lang: str, previous: Turn | None
+) -> Turn:
+    """One earlier line of a chat: its decision and the answer its skills give."""
+    decision = model.decide(line, lang, previous)
+    parts = []
+    for step in decision.steps:
+        if step.skill:
+            result = model.registry.get(step.skill)(ctx, step.arguments)
+            parts.append(answer(result, "zh" if lang == "zh" else "en"))
+    return Turn(request=line, decision=decision, answer="\n".join(parts))
+
+
 def score(model: OfflineModel, ctx: SkillContext, request: Request, ids: dict[str, str]) -> Scored:
-    """Route one request offline (and run its proposal, if it is an action)."""
+    """Route one request offline, after the chat lines before it (and run its proposal, if it is
+    an action)."""
+    previous = None
+    for line in request.before:
+        previous = _turn(model, ctx, line.format(**ids), request.lang, previous)
     text = request.text.format(**ids)
-    decision = model.decide(text, request.lang)
+    decision = model.decide(text, request.lang, previous)
     if decision.decision == "reply":
         skills: tuple[str, ...] = ("reply",)
     else:
@@ -272,9 +293,12 @@ class Figures:
 
 
 def evaluate(
-    model: OfflineModel, contexts: dict[str, SkillContext], ids: dict[str, dict[str, str]]
+    model: OfflineModel,
+    contexts: dict[str, SkillContext],
+    ids: dict[str, dict[str, str]],
+    requests: tuple[Request, ...] = REQUESTS,
 ) -> Figures:
     """Score every request on its language's store (``contexts`` and ``ids`` by language)."""
     return Figures(
-        [score(model, contexts[r.lang], r, ids[r.lang]) for r in REQUESTS if r.lang in contexts]
+        [score(model, contexts[r.lang], r, ids[r.lang]) for r in requests if r.lang in contexts]
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from shopkeeper.cli.main import app
@@ -94,3 +97,17 @@ def test_ask_over_the_api_and_its_run(demo: Settings) -> None:
             headers={"Authorization": f"Bearer {ads}"},
         )
         assert denied.status_code == 403
+
+
+def test_ask_leaves_the_heap_to_the_os_at_exit(
+    demo: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interpreter's last collection over everything `ask` imported is skipped, once."""
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(
+        atexit, "unregister", lambda f: registered.remove(f) if f in registered else None
+    )
+    _ok("ask", "上周卖了多少", "--store", DEMO)
+    _ok("ask", "上周卖了多少", "--store", DEMO)
+    assert registered == [gc.freeze]

@@ -25,6 +25,16 @@ STORES = {
         "seed": 25,
         "problems": (),
     },
+    # a slow SKU after a month of Double 11 days: its last normal week lies weeks back, and a
+    # couple of units sold then must not make a shortage of stock that covers its real pace
+    "healthy-small-after-promotion": {
+        "lang": "zh",
+        "category": "coffee",
+        "scale": 0.03,
+        "seed": 5,
+        "problems": (),
+        "end_date": dt.date(2026, 11, 20),
+    },
     "healthy-double11": {
         "lang": "zh",
         "category": "snacks",
@@ -58,7 +68,9 @@ def test_planted_stock_problems_are_found(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("store", ["healthy", "healthy-small", "healthy-double11"])
+@pytest.mark.parametrize(
+    "store", ["healthy", "healthy-small", "healthy-small-after-promotion", "healthy-double11"]
+)
 def test_healthy_stores_raise_no_stock_alarm(
     inspected: dict[str, tuple[InspectionReport, list[dict[str, object]]]], store: str
 ) -> None:

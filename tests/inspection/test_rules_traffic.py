@@ -154,7 +154,8 @@ def test_gmv_drop_is_decomposed_into_visitors_conversion_and_order_value(
     report, planted, _ = inspected["gmv"]
     f = report.by_kind("gmv_drop")[0]
     assert f.entity.type == "store"
-    assert f.entity.id == planted[0]["entity_id"]
+    # the store's id is the name it was imported under; its display name is the entity's name
+    assert (f.entity.id, f.entity.name) == ("gmv", planted[0]["entity_id"])
     factors = {x["factor"]: x for x in f.evidence["factors"]}
     assert set(factors) == {"visitors", "conversion", "order_value"}
     assert f.evidence["main_factor"] == "visitors"

@@ -12,6 +12,7 @@ from shopkeeper.reports.markdown import LIMIT, render_report_md
 from shopkeeper.reports.models import Report
 from shopkeeper.reports.service import run_report
 from shopkeeper.settings import Settings
+from shopkeeper.store.warehouse import Warehouse
 
 from ..contexts import app_context
 from .conftest import DEMO
@@ -176,3 +177,20 @@ def test_markdown_shrinks_to_fit(reports: dict[tuple[str, str], Report]) -> None
     crowded = r.model_copy(update={"findings": r.findings.model_copy(update={"top": long * 3})})
     assert len(render_report_md(crowded)) < LIMIT
     assert len(render_report_md(crowded, limit=1500)) < 1500
+
+
+def test_a_report_reads_one_connection(
+    demo_home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inspection a report runs reads the report's own connection (what it computed once per
+    connection, such as the paid orders per day, is not read again)."""
+    opened: list[object] = []
+    real = Warehouse.open
+
+    def counting(directory: object, **kwargs: object) -> object:
+        opened.append(directory)
+        return real(directory, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Warehouse, "open", counting)
+    run_report(app_context(demo_home).store(DEMO), kind="daily", role="owner")
+    assert len(opened) == 1

@@ -90,7 +90,7 @@ class Stores:
         con = duckdb.connect(str(path), read_only=True)
         try:
             tz = con.execute(
-                "SELECT json_extract_string(value, '$.timezone') FROM _store"
+                "SELECT json_extract_string(value, '$.timezone') FROM _store WHERE key = 'config'"
             ).fetchone()
             con.execute(f"SET TimeZone = '{tz[0] if tz else 'UTC'}'")
             return con.execute(query, params or []).fetchall()

@@ -7,6 +7,8 @@ question ("哪些商品快断货了") is not a follow-up, whatever came before.
 
 >>> is_marked("那跟上周同一天比呢？"), is_marked("And the day before?"), is_marked("哪些商品快断货了")
 (True, True, False)
+>>> is_marked("just the top 3"), is_marked("只看前三")
+(True, True)
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from shopkeeper.llm.base import Message
 from shopkeeper.ops.memory import EmployeeName
 
 _MARKED = re.compile(
-    r"^(?:那|那么|那就|还有|再|换成|and\b|what about|how about|same for|also\b|now\b)|呢[？?。!！\s]*$|"
+    r"^(?:那|那么|那就|还有|再|换成|只看|只要|就看|and\b|what about|how about|same for|also\b|now\b|"
+    r"just\b|only\b)|呢[？?。!！\s]*$|"
     r"比呢|对比|相比|比一下|比比|比较|\bcompared?\b|\bversus\b|\bvs\b|同一天|前一天|前天|"
     r"day before|same day|week before|month before|它|\bit\b|this one|that one|instead",
     re.I,

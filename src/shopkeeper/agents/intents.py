@@ -108,7 +108,9 @@ INTENTS: tuple[Intent, ...] = (
         "sales",
         "sales_summary",
         "analyst",
-        "卖了多少|销售额|生意|re:\\bhow (?:much|many)\\b.{0,40}\\b(?:sell|sold)\\b|how did we do|how are we doing|how's business|销售情况|卖得怎么样|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
+        "卖了多少|销售额|生意|赚了多少|挣了多少|进账|流水|re:\\bhow (?:much|many)\\b.{0,40}\\b(?:sell|sold)\\b|"
+        "re:\\b(?:how much|what)\\b.{0,20}\\b(?:make|made|earn|earned|bring in|brought in|take in|took in|gross|grossed)\\b|"
+        "re:\\bhow many (?:units|items|pieces|orders) (?:did|have|has) (?:we|i)\\b.{0,20}\\b(?:move|moved|sell|sold|get|got|ship|shipped)\\b|how did we do|how are we doing|how's business|销售情况|卖得怎么样|成交额|gmv|营业额|业绩|销量|订单数|多少单|客单价|sales|revenue|turnover|how much did we sell|orders|average order value|aov",
         "昨天卖了多少钱|上周销售额是多少|最近30天的GMV|这个月业绩怎么样|客单价是多少|"
         "how much did we sell yesterday|what were sales last week|revenue in the last 30 days|what is our average order value",
     ),
@@ -117,7 +119,8 @@ INTENTS: tuple[Intent, ...] = (
         "top_products",
         "analyst",
         "卖得最好|卖得好|卖不动|卖不出去|卖得最多|made the most money|most money|畅销|爆款|热卖|排行|排名|top|最好卖|卖得最差|滞销商品|best sellers|best-selling|sold best|sell best|"
-        "sells best|top products|worst sellers|sell worst|ranking|not selling|aren't selling|最赚钱|赚钱最多|赚得最多|isn't selling|top sellers|"
+        "sells best|top products|worst sellers|sell worst|ranking|best selling|best-selling|worst selling|worst-selling|top selling|top-selling|slowest|"
+        "re:\\b\\d+\\s+(?:best|worst|top|bottom|slowest)\\b|re:\\b(?:best|worst|top|bottom)\\s+\\d+\\b|not selling|aren't selling|最赚钱|赚钱最多|赚得最多|isn't selling|top sellers|"
         "re:最(?:高|多|好|低|差|少)的\\s*(?:\\d+|[一两二三四五六七八九十]+)\\s*[款个种名件]|re:前\\s*[\\d一两二三四五六七八九十]+\\s*[的名个款]",
         "卖得最好的商品是哪些|销量前十的商品|本月爆款有哪些|卖得最差的商品|"
         "what are my best sellers|top 10 products by sales|which products sell worst",
@@ -202,7 +205,7 @@ INTENTS: tuple[Intent, ...] = (
         "ads",
         "ads_performance",
         "ads",
-        "广告|投放|推广|直通车|引力魔方|万相台|roi|roas|出价|预算|计划|花费|ads|advertising|campaign|campaigns|bid|budget|ad spend|cpc",
+        "广告|投放|推广|直通车|引力魔方|万相台|关键词推广|人群推广|全站推广|投产比|投产|roi|roas|ppc|pmax|performance max|return on ad spend|出价|预算|计划|花费|ads|advertising|campaign|campaigns|bid|budget|ad spend|cpc",
         "广告ROI怎么样|哪些推广计划亏钱|给投放建议|直通车花了多少钱|哪个计划该加预算|"
         "how are my ads performing|which campaigns lose money|what is our roas|give me bidding advice",
     ),
@@ -241,7 +244,7 @@ INTENTS: tuple[Intent, ...] = (
         "pricing",
         "price_check",
         "ads",
-        "价格|定价|亏本|at a loss|loss-making|贵多少|便宜多少|比竞品贵|比同行贵|竞品价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
+        "价格|定价|亏本|标错|错价|价格不对|价格错|priced wrong|wrongly priced|wrong price|wrong prices|mispriced|price errors|pricing errors|at a loss|loss-making|贵多少|便宜多少|比竞品贵|比同行贵|竞品价|毛利|利润|成本|低于成本|比价|竞品价格|price|pricing|margin|cost|competitor prices|below cost",
         "哪些商品毛利太低|价格有没有低于成本的|和竞品比我们价格贵吗|定价建议|"
         "which products have low margins|are any prices below cost|how do my prices compare with competitors",
     ),
@@ -278,7 +281,9 @@ INTENTS: tuple[Intent, ...] = (
         "re:(?:change|set|lower|raise|adjust|update|cut|drop|reduce|increase)\\s+(?:the\\s+)?(?:list\\s+)?price|"
         "re:(?:改成|改为|调到|调成|降到|涨到|改回)\\s*[¥￥$]?\\s*[\\d一二两三四五六七八九十百]+(?:\\.\\d+)?\\s*(?:元|块)|"
         "re:\\bset\\s+[A-Za-z]{1,6}[-_]?\\d[\\w-]*\\s+(?:price\\s+)?to\\s+[$¥]?\\d|"
-        "re:\\bprice\\s+(?:of\\s+\\S+\\s+)?(?:to|back to)\\s+[$¥]?\\d|re:改回\\s*[¥￥$]?\\s*\\d",
+        "re:\\bprice\\s+(?:of\\s+\\S+\\s+)?(?:to|back to)\\s+[$¥]?\\d|re:改回\\s*[¥￥$]?\\s*\\d|"
+        "re:\\b(?:set|change|make|drop|cut|lower|raise|bump|mark|put)\\s+(?:(?!budget|bid|campaign|units)[^,.?!])+?\\s+(?:(?:down|up|back)\\s+)?to\\s+[$¥]\\s*\\d|"
+        "re:\\b(?:set|change|make|drop|cut|lower|raise|bump|mark|put)\\s+(?:(?!budget|bid|campaign|units)[^,.?!])+?\\s+(?:(?:down|up|back)\\s+)?to\\s+\\d+\\.\\d\\d?\\b",
         "把SKU的价格改成59元|帮我调价|把这个商品降价到99|change the price of sku to 19.9|set the price to 25",
         action="change_price",
     ),
@@ -289,6 +294,8 @@ INTENTS: tuple[Intent, ...] = (
         "暂停计划|停掉计划|关闭推广|暂停推广|pause campaign|stop campaign|pause the campaign|"
         "re:(?:暂停|停掉|停止|关掉|关闭|停了|先停)[^，,。？?]{0,24}(?:计划|推广|广告|投放|直通车)|"
         "re:\\b(?:pause|stop|turn off|switch off|disable)\\s+(?:the\\s+)?[^,.?]{0,40}campaign|"
+        "re:\\b(?:pause|stop|turn off|switch off|disable|kill)\\s+(?:the\\s+|my\\s+|our\\s+)?(?:meta|facebook|instagram|google|search|shopping|display|performance max|pmax|tiktok|amazon|youtube)\\b|"
+        "re:\\b(?:pause|stop|turn off|switch off|disable|kill)\\s+(?:the\\s+|my\\s+|our\\s+)?[^,.?]{0,40}\\b(?:ads|ad|advertising|promotion)\\b|"
         "re:(?:计划|推广|广告|投放|直通车)[^，,。？?]{0,6}(?:暂停|停掉|停了|关掉|关了|停止)",
         "把这个推广计划暂停|停掉亏钱的计划|pause campaign C001|stop that campaign",
         action="pause_campaign",
@@ -320,7 +327,8 @@ INTENTS: tuple[Intent, ...] = (
         "propose_action",
         "orders",
         "re:(?:补|订|采购|进)(?:货)?\\s*(?:\\d+|[一两二三四五六七八九十百千]+)\\s*(?:件|个|包|袋|盒|箱)|"
-        "re:\\b(?:order|reorder|restock|buy)\\s+\\d+\\s+(?:more\\s+)?(?:units|pcs|pieces|packs|bags)",
+        "re:\\b(?:order|reorder|restock|buy)\\s+\\d+\\s+(?:more\\s+)?(?:units|pcs|pieces|packs|bags)|"
+        "re:\\b(?:order|reorder|restock|replenish|buy)\\s+(?:another\\s+)?\\d+\\s+(?:more\\s+)?(?:of|for)\\b",
         "给这个SKU补200件货|采购100件耶加雪菲|reorder 50 units of the drip bags",
         action="replenish",
     ),
@@ -355,8 +363,10 @@ INTENTS: tuple[Intent, ...] = (
         "re:(?:为什么|为啥|怎么(?!样)|咋).{0,15}(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得)|"
         "re:(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得).{0,15}(?:为什么|为啥|怎么(?!样)|咋)|"
         "re:(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得).{0,12}(?:少了|低了|掉了|降了|跌了|下滑|下降|变差|不好|不行|多了|涨了|上涨|上升)|"
-        "re:\\b(?:why|what caused|how come)\\b.{0,40}\\b(?:revenue|sales|gmv|orders|turnover|business)\\b|"
-        "re:\\b(?:revenue|sales|gmv|orders|turnover|business)\\b.{0,30}\\b(?:drop|dropped|fell|fall|down|declin\\w*|rose|rise|up|jump\\w*|grew)\\b",
+        "re:\\b(?:why|what caused|how come|what's behind|what is behind|what drove|what's driving|reason for|explain)\\b.{0,40}\\b(?:revenue|sales|gmv|orders|turnover|business)\\b|"
+        "re:\\b(?:drop|fall|dip|decline|slump|jump|spike|surge|rise|increase|decrease)s?\\s+in\\s+(?:revenue|sales|gmv|orders|turnover|business)\\b|"
+        "re:\\b(?:revenue|sales|gmv|orders|turnover|business)\\b.{0,30}\\b(?:drop|dropped|fell|fall|down|declin\\w*|rose|rise|up|jump\\w*|grew|tank\\w*|plung\\w*|plummet\\w*|crash\\w*|slump\\w*|dipped|spik\\w*|surg\\w*|soar\\w*)\\b|"
+        "re:(?:成交额|销售额|销量|营业额|业绩|订单|单量|生意|gmv).{0,12}(?:暴跌|大跌|腰斩|暴增|大涨|翻倍)",
         "为什么这周的成交额比上周少了|销量怎么掉了|这个月业绩为什么下滑|为什么订单变少了|"
         "why did revenue drop last week|why are sales down|what caused the drop in orders|why did sales go up",
     ),
@@ -388,7 +398,9 @@ INTENTS: tuple[Intent, ...] = (
 
 OUT_OF_SCOPE_MARKERS = re.compile(
     r"股价|股票|股市|大盘|基金|汇率|天气|气温|下雨|新闻|头条|笑话|写诗|作诗|写一首|翻译|机票|火车票|酒店|菜谱|"
-    r"\b(?:stock|share) (?:price|market)s?\b|\bshares of\b|nasdaq|dow jones|s&p 500|exchange rate|"
+    r"\b(?:stock|share) (?:price|market)s?\b|\bshares of\b|"
+    r"\b(?!(?:my|our|the|your|its|in|of|any|low|safety|enough)\b)[a-z]+(?:'s)? (?:stock|shares) "
+    r"(?:doing|trading|performing|quote|ticker)\b|nasdaq|dow jones|s&p 500|exchange rate|"
     r"\bweather\b|\bnews\b|headlines?|\bjoke\b|\bpoem\b|\btranslate\b|\bflights?\b|\brecipe\b|"
     r"capital of|who won|\bmovie\b",
     re.I,
@@ -403,6 +415,8 @@ def out_of_scope(text: str) -> bool:
     >>> out_of_scope("What's Apple's stock price today?"), out_of_scope("哪些商品快断货了")
     (True, False)
     >>> out_of_scope("明天北京天气怎么样"), out_of_scope("Which products should I push in my email newsletter?")
+    (True, False)
+    >>> out_of_scope("how's Tesla stock doing"), out_of_scope("how is our stock doing")
     (True, False)
     """
     return OUT_OF_SCOPE_MARKERS.search(text) is not None

@@ -17,6 +17,7 @@ from shopkeeper.agents.intents import Intent, small_talk
 from shopkeeper.agents.router import Router
 from shopkeeper.agents.routing import ROUTE_TOOL, PlannedStep, RouteDecision, Turn, planned_call
 from shopkeeper.agents.team import EMPLOYEES, EmployeeName, employee
+from shopkeeper.agents.tools import tool_names
 from shopkeeper.llm.base import (
     Message,
     ModelResponse,
@@ -72,7 +73,7 @@ class OfflineModel:
         users = [m.content for m in messages if m.role == "user"]
         request = users[-1] if users else ""
         lang = (settings.language if settings else None) or detect_lang(request)
-        names = {t.name for t in tools}
+        names = tool_names(tools)  # a spec is built (its module imported) only when read
         if messages and messages[-1].role == "tool":
             return self._answer(messages, lang)
         if ROUTE_TOOL in names:
@@ -110,7 +111,7 @@ class OfflineModel:
 
     def registry_names(self) -> list[str]:
         """Names of the registered skills."""
-        return [s.name for s in self.registry]
+        return self.registry.names()
 
     def decide(self, request: str, lang: str, previous: Turn | None = None) -> RouteDecision:
         """The routing decision for a request (a follow-up of ``previous`` when it refines it)."""

@@ -38,8 +38,9 @@ ACTION_BONUS = 0.1
 to act on a campaign is not a question about campaigns."""
 
 _SPLIT = re.compile(
-    r"[，,；;。！？!?\n、]+|\s+(?:and then|and also|then|also)\s+|以及|还有|并且|然后|同时|另外"
+    r"(?:[，；;。！？!?\n、]|,(?!\d{3}\b))+|\s+(?:and then|and also|then|also)\s+|以及|还有|并且|然后|同时|另外"
 )
+"""Where a request splits into clauses (not inside an amount: "¥1,299")."""
 
 
 PACKAGED = Path(__file__).with_name("router_examples.npz")

@@ -38,6 +38,7 @@ from shopkeeper.agents.routing import (
     route_tool,
 )
 from shopkeeper.agents.team import EMPLOYEES, Employee, employee
+from shopkeeper.agents.tools import ToolSpecs
 from shopkeeper.agents.traces import Tracer
 from shopkeeper.agents.usage import UsageLimitExceeded, UsageLimits, UsageMeter
 from shopkeeper.context import AppContext
@@ -53,7 +54,7 @@ from shopkeeper.llm.base import (
 )
 from shopkeeper.ops.memory import MemoryQuery, MemoryScope, find_memories
 from shopkeeper.settings import Settings
-from shopkeeper.skills.registry import Skill, SkillRegistry
+from shopkeeper.skills.registry import SkillRegistry
 from shopkeeper.text import detect_lang, pick
 
 ALL_MEMORIES = 12
@@ -72,11 +73,6 @@ class ExtraTools(Protocol):
     def call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """Call one of them."""
         ...
-
-
-def tool_spec(skill: Skill) -> ToolSpec:
-    """A skill as a model tool (from its Pydantic input model)."""
-    return ToolSpec(name=skill.name, description=skill.description, parameters=skill.input_schema())
 
 
 class Team:
@@ -241,7 +237,7 @@ class _Run:
     def _manager_prompt(self) -> str:
         roster = "\n".join(
             f"- {e.name}: {e.title(self.lang)} — {e.scope(self.lang)}; skills: "
-            + ", ".join(s.name for s in e.skills(self.team.registry))
+            + ", ".join(e.skill_names(self.team.registry))
             for e in EMPLOYEES
         )
         head = pick(
@@ -322,15 +318,15 @@ class _Run:
         ]
 
     # -- employees ---------------------------------------------------------------------------
-    def tools_of(self, who: Employee) -> tuple[list[ToolSpec], dict[str, Skill]]:
-        skills = {s.name: s for s in who.skills(self.team.registry)}
-        specs = [tool_spec(s) for s in skills.values()]
-        if self.team.extra_tools is not None:
-            specs += self.team.extra_tools.specs()
-        return specs, skills
+    def tools_of(self, who: Employee) -> ToolSpecs:
+        """The employee's skills, then the external tools (each spec built when a model reads
+        it: the offline model reads only names, so only the skill it calls is imported).
+        """
+        extra = self.team.extra_tools.specs() if self.team.extra_tools is not None else []
+        return ToolSpecs(who.skill_names(self.team.registry), self.team.registry, extra)
 
     def employee_step(self, who: Employee, step: PlannedStep) -> str:
-        specs, skills = self.tools_of(who)
+        specs = self.tools_of(who)
         task = step.task
         note = planned_note(step)
         messages = [
@@ -351,18 +347,18 @@ class _Run:
                 Message(role="assistant", content=response.text, tool_calls=response.tool_calls)
             )
             for call in response.tool_calls:
-                content = self.call_tool(who, skills, call.name, call.arguments)
+                content = self.call_tool(who, specs.skills, call.name, call.arguments)
                 messages.append(
                     Message(role="tool", tool_call_id=call.id, name=call.name, content=content)
                 )
         raise UsageLimitExceeded(f"the {who.name} took more than {MAX_TURNS} turns on one step")
 
     def call_tool(
-        self, who: Employee, skills: dict[str, Skill], name: str, arguments: dict[str, Any]
+        self, who: Employee, skills: Sequence[str], name: str, arguments: dict[str, Any]
     ) -> str:
         self.meter.count_tool_call()
         with self.tracer.timed("tool", who.name, name, arguments=arguments) as step:
-            skill = skills.get(name)
+            skill = self.team.registry.get(name) if name in skills else None
             if skill is None:
                 extra = self.team.extra_tools
                 if extra is None or name not in {s.name for s in extra.specs()}:

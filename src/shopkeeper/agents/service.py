@@ -81,8 +81,8 @@ def ask(
     chosen = (
         model if model is not None and not isinstance(model, str) else team_model(settings, model)
     )
-    with Warehouse.open(store_dir, read_only=True) as wh:
-        if chosen.external and settings.mask_pii:
+    if chosen.external and settings.mask_pii:  # the offline model reads no names to mask
+        with Warehouse.open(store_dir, read_only=True) as wh:
             chosen = mask_if_external(chosen, Masker.from_warehouse(wh.con), settings)
     with ExitStack() as stack:
         extra = _external_tools(stack, settings, store)

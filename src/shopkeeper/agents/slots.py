@@ -7,10 +7,12 @@ accepts, so a skill's own defaults apply to everything else.
 {'days': 7}
 >>> period("last 30 days")
 {'days': 30}
+>>> period("上上周卖了多少"), period("这礼拜生意咋样"), period("the month before last")
+({'days': 7, 'offset_days': 7}, {'days': 7}, {'days': 30, 'offset_days': 30})
 >>> period("2026-11-01到2026-11-11的销售额")
 {'start': '2026-11-01', 'end': '2026-11-11'}
->>> limit("销量前5的商品"), limit("top 3 products")
-(5, 3)
+>>> limit("销量前5的商品"), limit("top 3 products"), limit("my 5 worst selling products")
+(5, 3, 5)
 >>> amount("把价格改成59.9元")
 59.9
 """
@@ -46,11 +48,15 @@ _LAST_N = re.compile(
 )
 _FIXED: tuple[tuple[str, int], ...] = (
     (r"昨天|昨日|yesterday|今天|今日|today", 1),
-    (r"上周|上星期|本周|这周|这星期|last week|this week|past week|一周", 7),
+    (r"上周|上星期|本周|这周|这星期|礼拜|last week|this week|past week|一周", 7),
     (r"上个月|上月|本月|这个月|last month|this month|past month", 30),
     (r"本季度|上季度|这个季度|last quarter|this quarter", 90),
     (r"今年|全年|this year|past year|last year", 365),
 )
+_TWO_BACK = re.compile(
+    r"上上(?:个)?(?:周|星期|礼拜|月)|(?:week|month) before last|two (?:weeks|months) ago"
+)
+"""The period before the last one ("上上周", "the week before last")."""
 _UNIT_DAYS = {
     "天": 1,
     "日": 1,
@@ -94,6 +100,9 @@ def period(text: str) -> dict[str, Any]:
     lowered = text.lower()
     if re.search(r"前天|day before yesterday", lowered):
         return {"days": 1, "offset_days": 1}
+    if m := _TWO_BACK.search(lowered):
+        days = 30 if re.search(r"月|month", m.group(0)) else 7
+        return {"days": days, "offset_days": days}
     for pattern, days in _FIXED:
         if re.search(pattern, lowered):
             return {"days": days}
@@ -102,7 +111,8 @@ def period(text: str) -> dict[str, Any]:
 
 _LIMIT = re.compile(
     r"(?:前|top\s*|最好的|最差的|最高的|最多的|最低的|最少的)\s*(\d+|[一两二三四五六七八九十]+)(?:\s*(?:个|名|款|种|件|条|products|items))?"
-    r"|(\d+|[一两二三四五六七八九十]+)\s*(?:个|款|种)(?:商品|产品|sku)",
+    r"|(\d+|[一两二三四五六七八九十]+)\s*(?:个|款|种)(?:商品|产品|sku)"
+    r"|\b(\d+)\s+(?:best|worst|top|bottom|slowest|fastest|biggest)\b",
     re.I,
 )
 
@@ -112,12 +122,12 @@ def limit(text: str) -> int | None:
     m = _LIMIT.search(text)
     if not m:
         return None
-    value = _number(m.group(1) or m.group(2))
+    value = _number(m.group(1) or m.group(2) or m.group(3))
     return value if 1 <= value <= 200 else None
 
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万点"
-_NUMBER = rf"\d+(?:\.\d+)?|[{_CN_NUM}]+"
+_NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_NUM}]+"
 _MARKER = (
     r"(?:改成|改为|改回|改到|调回|调到|调成|调为|调整为|调整到|降到|降为|降价到|涨到|涨价到|提到|"
     r"提高到|减到|设为|设成|设置为|设置成|定为|定成|变成|换成|to|at|=|为|到)"
@@ -130,6 +140,11 @@ _PRICED = re.compile(
     re.I,
 )
 _SCALE = {"百": 100, "千": 1000, "万": 10000, "k": 1000}
+_JIAO = re.compile(
+    r"\s*(?:块|元(?=\s*[1-9一二两三四五六七八九]\s*角))\s*([1-9一二两三四五六七八九])\s*[毛角]?"
+    r"(?![\d十百千万.])"
+)
+"""Tenths after the unit, as a price is said: "三十九块九" is 39.9, "2块5毛" 2.5, "9元9角" 9.9."""
 
 
 def cn_number(text: str) -> float | None:
@@ -138,8 +153,8 @@ def cn_number(text: str) -> float | None:
     >>> cn_number("二十五"), cn_number("一百一十九"), cn_number("三点五"), cn_number("六百")
     (25.0, 119.0, 3.5, 600.0)
     """
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", text):
+        return float(text.replace(",", ""))
     whole, _, frac = text.partition("点")
     total, section, digit = 0, 0, -1
     for ch in whole:
@@ -170,6 +185,14 @@ def _scaled(number: str, scale: str | None) -> float | None:
     return value * _SCALE.get((scale or "").lower(), 1)
 
 
+def _money(text: str, number: str, scale: str | None, after: int) -> float | None:
+    """A money amount: the number, its scale, and tenths said after the unit ("块九")."""
+    value = _scaled(number, scale)
+    if value is not None and not scale and (j := _JIAO.match(text, after)):
+        value = round(value + (cn_number(j.group(1)) or 0) / 10, 2)
+    return value
+
+
 def amount(text: str) -> float | None:
     """The target amount of a change: after a "改成/调到/to" marker ("改成59.9元", "to 14.99",
     "调到6百"), else the number given as money ("25块", "二十五元", "¥19.9").
@@ -180,16 +203,21 @@ def amount(text: str) -> float | None:
     (None, 600.0)
     >>> amount("change the price of RI-99441 to 14.99"), amount("把它改回119"), amount("调价")
     (14.99, 119.0, None)
+    >>> amount("调成三十九块九"), amount("改成2块5毛"), amount("set it to ¥1,299"), amount("卖9元9角")
+    (39.9, 2.5, 1299.0, 9.9)
+    >>> amount("调到25块"), amount("二十五块"), amount("预算加到$1,000.50")
+    (25.0, 25.0, 1000.5)
     """
     for m in _AMOUNT.finditer(text):
         after = text[m.end() : m.end() + 1]
         if not m.group(1)[0].isdigit() and after and has_cjk(after) and after not in "元块":
             continue  # "调到一个合适的价格": a word, not a number
-        if (value := _scaled(m.group(1), m.group(2))) is not None and value > 0:
+        if (value := _money(text, m.group(1), m.group(2), m.end())) is not None and value > 0:
             return value
     for m in _PRICED.finditer(text):
         number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        if (value := _scaled(number, scale)) is not None and value > 0:
+        unit_at = m.end() if m.group(1) else m.end(4) if m.group(4) else m.end(3)
+        if (value := _money(text, number, scale, unit_at)) is not None and value > 0:
             return value
     return None
 
@@ -272,14 +300,25 @@ _QUANTITY = re.compile(
 )
 
 
+_ORDER_N = re.compile(
+    r"\b(?:order|reorder|restock|buy|replenish|add)\s+(?:another\s+)?(\d+)\b(?!\s*(?:%|days?|weeks?))",
+    re.I,
+)
+
+
 def quantity(text: str) -> int | None:
-    """A number of units ("补200件", "order 50 units"): the last one given ("10袋的补200件").
+    """A number of units ("补200件", "order 50 units", "restock 40 of the tea"): the last one
+    given ("10袋的补200件").
 
     >>> quantity("给耶加雪菲补200件"), quantity("reorder 50 units"), quantity("补两百件"), quantity("补货")
     (200, 50, 200, None)
-    >>> quantity("给茉莉花茶10袋补200件")
-    200
+    >>> quantity("给茉莉花茶10袋补200件"), quantity("restock 40 of the Peppermint tea 3 boxes")
+    (200, 40)
+    >>> quantity("reorder 60 of the jasmine 30 bags")
+    60
     """
+    if (m := _ORDER_N.search(text)) and int(m.group(1)) >= 1:
+        return int(m.group(1))  # the number after the verb, whatever the name holds ("30 bags")
     for m in reversed(list(_QUANTITY.finditer(text))):
         value = _scaled(m.group(1), m.group(2))
         if value is not None and value >= 1:
@@ -310,11 +349,15 @@ def event(text: str) -> dict[str, Any]:
 
 
 _DROP = re.compile(
-    r"少了|减少|下降|下滑|掉了|掉|跌|降了|变差|不如|低了|不好|不行|drop|fell|fall|down|declin|decreas|lower|worse",
+    r"少了|减少|下降|下滑|掉了|掉|跌|降了|变差|不如|低了|不好|不行|腰斩|萎缩|惨淡|"
+    r"drop|fell|fall|down|declin|decreas|lower|worse|tank|plung|plummet|crash|slump|dip|sink|sank|"
+    r"slid|shrank|shrink",
     re.I,
 )
 _RISE = re.compile(
-    r"多了|增加|上涨|上升|涨了|涨|变好|高了|ris[ei]|rose|up\b|jump|grew|grow|increas|higher", re.I
+    r"多了|增加|上涨|上升|涨了|涨|变好|高了|暴增|大增|翻倍|"
+    r"ris[ei]|rose|up\b|jump|grew|grow|increas|higher|spike|surg|soar|boom|doubl|climb",
+    re.I,
 )
 
 
@@ -325,12 +368,17 @@ def premise(text: str) -> dict[str, Any]:
     ({'premise': 'drop', 'metric': 'gmv'}, {'premise': 'drop', 'metric': 'gmv'})
     >>> premise("销量怎么掉了"), premise("why are orders up?")
     ({'premise': 'drop', 'metric': 'units'}, {'premise': 'rise', 'metric': 'orders'})
+    >>> premise("why did orders tank this week?"), premise("what's behind the spike in revenue?")
+    ({'premise': 'drop', 'metric': 'orders'}, {'premise': 'rise', 'metric': 'gmv'})
+    >>> premise("这礼拜订单多了还是少了")
+    {'metric': 'orders'}
     """
     found: dict[str, Any] = {}
-    if _DROP.search(text):
+    drop, rise = _DROP.search(text), _RISE.search(text)
+    if drop and not rise:
         found["premise"] = "drop"
-    elif _RISE.search(text):
-        found["premise"] = "rise"
+    elif rise and not drop:
+        found["premise"] = "rise"  # both ("多了还是少了"): the question assumes neither
     if re.search(r"销量|件数|units", text, re.I):
         found["metric"] = "units"
     elif re.search(r"订单|单量|多少单|orders", text, re.I):

@@ -48,13 +48,21 @@ class Employee(BaseModel):
         """Whether the skill is this employee's (``manager``-tagged skills — approvals, memory —
         are every employee's).
         """
-        if self.name in skill.tags or "manager" in skill.tags:
+        return self.owns_tags(skill.tags)
+
+    def owns_tags(self, tags: tuple[str, ...]) -> bool:
+        """Whether a skill with these tags is this employee's (see :meth:`owns`)."""
+        if self.name in tags or "manager" in tags:
             return True
-        return self.name == "analyst" and not set(skill.tags) & set(EMPLOYEE_NAMES)
+        return self.name == "analyst" and not set(tags) & set(EMPLOYEE_NAMES)
+
+    def skill_names(self, registry: SkillRegistry) -> list[str]:
+        """The names of the skills this employee owns (no skill module is imported)."""
+        return [n for n in registry.names() if self.owns_tags(registry.tags(n))]
 
     def skills(self, registry: SkillRegistry) -> list[Skill]:
         """The skills this employee owns."""
-        return [s for s in registry if self.owns(s)]
+        return [registry.get(n) for n in self.skill_names(registry)]
 
     def persona(self, lang: str, store: str) -> str:
         """The system prompt that makes a model this employee."""

@@ -166,7 +166,9 @@ def _lbeta(a: float, b: float) -> float:
 
 def beta_binomial_sf(k: int, n: int, a: float, b: float) -> float:
     """P(X ≥ k) for X ~ BetaBinomial(n, a, b): the chance of ``k`` or more cases out of ``n`` when
-    the rate itself is only known as Beta(a, b).
+    the rate itself is only known as Beta(a, b). Past the mode the terms only shrink, so the sum
+    stops at a negligible one — or at one that underflowed to 0 (a count far in the tail of a
+    large store: the rest would add nothing, and there are up to ``n`` of them).
 
     >>> round(beta_binomial_sf(3, 4, 1.0, 99.0), 6), beta_binomial_sf(0, 4, 1.0, 99.0)
     (2.3e-05, 1.0)
@@ -182,6 +184,6 @@ def beta_binomial_sf(k: int, n: int, a: float, b: float) -> float:
             base - math.lgamma(x + 1) - math.lgamma(n - x + 1) + _lbeta(x + a, n - x + b)
         )
         total += term
-        if x > mode and term < total * 1e-12:
+        if x > mode and (term < total * 1e-12 or term == 0.0):
             break
     return min(total, 1.0)

@@ -7,6 +7,8 @@ imports Typer and nothing of Shopkeeper's, and ``shopkeeper inspect`` imports th
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 from typing import Any
 
@@ -53,6 +55,18 @@ def load_command(name: str) -> Any:
     return command
 
 
+def _skip_final_collection() -> None:
+    """Let the process exit without a last garbage collection over everything it imported.
+
+    Once a command has printed its result there is nothing left to finalize (warehouses and the
+    operational database are closed by their context managers), yet the interpreter's final
+    collection walks every object of the libraries loaded: about a sixth of an offline ``ask``
+    (0.16 s of 1.0 s of CPU on the demo store). Freezing the heap at exit leaves it to the OS.
+    """
+    atexit.unregister(gc.freeze)  # once, however many commands a process runs (tests)
+    atexit.register(gc.freeze)
+
+
 class _Root(TyperGroup):
     """The root group: loads command groups on first use, and is the one top-level handler.
 
@@ -69,6 +83,7 @@ class _Root(TyperGroup):
         return found
 
     def invoke(self, ctx: Any) -> Any:
+        _skip_final_collection()
         try:
             return super().invoke(ctx)
         except ShopkeeperError as exc:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 import duckdb
 from pydantic import BaseModel
 
+from shopkeeper.inspection.models import Entity
 from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.query import Query
 from shopkeeper.store.sales import Sales
@@ -46,6 +47,14 @@ class InspectionContext(Query):
             self.memo[key] = compute()
         return cast(T, self.memo[key])
 
+    @property
+    def store_entity(self) -> Entity:
+        """The store as a finding's entity: its id is the name it was imported under (the folder
+        ``--store`` takes), its display name from store.toml the entity's name — one id for every
+        store finding, so they are tracked and grouped as one thing.
+        """
+        return Entity(type="store", id=self.store, name=self.config.name)
+
     def text(self, zh: str, en: str) -> str:
         """The text in the store's language."""
         return pick(self.lang, zh, en)
@@ -62,6 +71,14 @@ class InspectionContext(Query):
     def daily_orders(self) -> dict[dt.date, int]:
         """Paid orders per store-local day over the 400 days up to ``as_of``."""
         return self.sales.daily_orders
+
+    @property
+    def history_days(self) -> int:
+        """Days from the store's first paid order (within 400 days) to ``as_of``, both included;
+        0 without one. A rule that reads "no sale for weeks" needs that many weeks of history.
+        """
+        first = min((d for d, n in self.daily_orders.items() if n > 0), default=None)
+        return 0 if first is None else (self.as_of - first).days + 1
 
     @property
     def promo_days(self) -> frozenset[dt.date]:

@@ -22,9 +22,7 @@ from typing import Any
 
 from shopkeeper.errors import DateOutOfRange
 from shopkeeper.inspection.models import Entity, Finding
-from shopkeeper.store.coverage import DAILY_TABLES, Gap, Stop
-from shopkeeper.store.schema import TABLES
-from shopkeeper.store.validation import ident
+from shopkeeper.store.coverage import DAILY_TABLES, Gap, Stop, day_range
 from shopkeeper.store.warehouse import Warehouse
 from shopkeeper.text import Lang, pick
 
@@ -42,12 +40,10 @@ class DataRange:
 
 def data_range(wh: Warehouse) -> DataRange | None:
     """The days the store's orders cover; ``None`` for a store without orders."""
-    row = wh.con.execute(
-        "SELECT min(CAST(created_at AS DATE)), max(CAST(created_at AS DATE)) FROM orders"
-    ).fetchone()
-    if row is None or row[0] is None:
+    first, last = day_range(wh.con, "orders")
+    if first is None or last is None:
         return None
-    return DataRange(first=row[0], last=row[1])
+    return DataRange(first=first, last=last)
 
 
 def check_day(rng: DataRange, day: dt.date, store: str, lang: Lang) -> None:
@@ -68,13 +64,9 @@ def table_last_days(wh: Warehouse) -> dict[str, dt.date]:
     """The last day of each daily table that holds data."""
     out: dict[str, dt.date] = {}
     for name in DAILY_TABLES:
-        column = TABLES[name].time_column
-        assert column is not None
-        row = wh.con.execute(
-            f"SELECT max(CAST({ident(column)} AS DATE)) FROM {ident(name)}"
-        ).fetchone()
-        if row and row[0] is not None:
-            out[name] = row[0]
+        last = day_range(wh.con, name)[1]
+        if last is not None:
+            out[name] = last
     return out
 
 

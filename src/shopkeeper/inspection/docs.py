@@ -91,12 +91,21 @@ def _settings_table(rule: Rule) -> list[str]:
     return lines if len(lines) > 2 else []
 
 
+def _minimums(rule: Rule) -> list[str]:
+    parts = [
+        f"`{m.setting}` ({m.counts})" if m.setting else f"one record ({m.counts})"
+        for m in rule.minimums
+    ]
+    return [f"Minimum evidence: {'; '.join(parts)}.", ""] if parts else []
+
+
 def render(rules: list[Rule] | None = None) -> str:
     """The whole document."""
     out = [_HEADER]
     for rule in rules if rules is not None else load_rules():
         needs = ", ".join(f"`{t}`" for t in rule.needs) or "products, orders, order_items"
         out += [f"## `{rule.kind}`", "", f"Needs: {needs}.", "", " ".join(rule.doc.split()), ""]
+        out += _minimums(rule)
         table = _settings_table(rule)
         if table:
             out += [*table, ""]

@@ -26,7 +26,6 @@ from shopkeeper.inspection.models import (
     Summary,
 )
 from shopkeeper.inspection.registry import Rule, load_rules
-from shopkeeper.inspection.rules import complaints
 from shopkeeper.store.coverage import Coverage, default_day, trading_stop
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
@@ -116,8 +115,6 @@ def run_rules(
     findings: list[Finding] = []
     ran: list[str] = []
     skipped: list[SkippedCheck] = []
-    if ctx.lang == "zh" and any(t in ("reviews", "refunds") for r in rules for t in r.needs):
-        complaints.warm_up()  # complaint topics of Chinese texts need the jieba dictionary
     for rule in rules:
         missing = [t for t in rule.needs if not ctx.has(t)]
         gaps = [t for t in rule.needs if t in stale]

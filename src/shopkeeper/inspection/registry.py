@@ -3,7 +3,9 @@
 Each rules module exposes ``RULES``, a tuple of :class:`Rule`; :data:`BUILTIN_MODULES` lists the
 built-in modules explicitly (nothing registers itself on import). A rule's docstring documents its
 detection rule; its thresholds are a Pydantic model of named settings, overridable per store in
-``store.toml`` under ``[inspection.<kind>]``.
+``store.toml`` under ``[inspection.<kind>]``. Every rule states its :class:`Minimum` evidence: the
+fewest observations it judges on (findings.md, "Enough evidence"); a test checks each over cut-down
+stores.
 """
 
 from __future__ import annotations
@@ -36,6 +38,20 @@ BUILTIN_MODULES: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
+class Minimum:
+    """The fewest observations a rule judges on, so that noise cannot make a finding.
+
+    ``setting`` names the field of the rule's settings that holds the number (the docstring
+    mentions it), and ``counts`` says what is counted. ``setting=None`` declares a rule (or a part
+    of one) that judges a single record on its own — an order past its promise, a test address, a
+    price below cost: one observation is the evidence, not a rate.
+    """
+
+    setting: str | None
+    counts: str
+
+
+@dataclass(frozen=True)
 class Rule:
     """How one finding kind is detected.
 
@@ -43,6 +59,7 @@ class Rule:
     as skipped); ``detect`` receives the context and the rule's settings. ``current_only``: the
     rule reads a snapshot of today (``products.price``), not history, so it does not run on a day
     well before the data's last day (its comparison would mix today's snapshot with old sales).
+    ``minimums``: the evidence it needs before it reports anything (see :class:`Minimum`).
     """
 
     kind: str
@@ -50,6 +67,7 @@ class Rule:
     settings: type[BaseModel]
     detect: Callable[[InspectionContext, Any], list[Finding]]
     current_only: bool = False
+    minimums: tuple[Minimum, ...] = ()
 
     @property
     def doc(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shopkeeper.store.coverage import DAILY_TABLES
+from shopkeeper.store.coverage import DAILY_TABLES, day_range
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
@@ -42,9 +42,7 @@ def table_coverage(wh: Warehouse, *, max_gaps: int = 50) -> list[TableCoverage]:
             out.append(TableCoverage(name, rows, None, None, name in DAILY_TABLES))
             continue
         day = f"CAST({ident(column)} AS DATE)"
-        first, last = wh.con.execute(
-            f"SELECT min({day}), max({day}) FROM {ident(name)}"
-        ).fetchone() or (None, None)
+        first, last = day_range(wh.con, name)
         gaps: tuple[tuple[dt.date, dt.date], ...] = ()
         if name in DAILY_TABLES:
             found = wh.con.execute(

@@ -17,6 +17,7 @@ Definitions (``docs/reports.md``):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -98,10 +99,16 @@ def ad_components(db: Query, windows: list[Window]) -> list[Components]:
 
 
 def shipping_components(db: Query, windows: list[Window], hours: float) -> list[Components]:
-    """Orders due to ship per window (by promise day) and how many shipped by the promise."""
+    """Orders due to ship per window (by promise day) and how many shipped by the promise (the
+    orders paid a promise before the windows' local midnights: DuckDB skips the older ones).
+    """
+    lo, hi = min(w.start for w in windows), max(w.end for w in windows) + dt.timedelta(days=1)
+    promise = f"to_microseconds(CAST({hours} * 3600e6 AS BIGINT))"
     sql = f"""WITH {windows_cte(windows)},
-        o AS (SELECT paid_at + to_microseconds(CAST({hours} * 3600e6 AS BIGINT)) AS due, shipped_at FROM orders
-              WHERE paid_at IS NOT NULL AND (shipped_at IS NOT NULL OR {paid("")}))
+        o AS (SELECT paid_at + {promise} AS due, shipped_at FROM orders
+              WHERE paid_at >= '{lo} 00:00:00'::TIMESTAMPTZ - {promise}
+                AND paid_at < '{hi} 00:00:00'::TIMESTAMPTZ - {promise}
+                AND (shipped_at IS NOT NULL OR {paid("")}))
         SELECT k, count(*) AS due, count(*) FILTER (WHERE shipped_at <= due) AS on_time
         FROM o JOIN w ON CAST(o.due AS DATE) BETWEEN w.s AND w.e GROUP BY k"""
     return _by_window(db, sql, ("due", "on_time"), len(windows))

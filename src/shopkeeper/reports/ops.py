@@ -13,6 +13,7 @@ from shopkeeper.reports.models import (
     Window,
 )
 from shopkeeper.store.metrics import conversion, line_gmv, paid
+from shopkeeper.store.outliers import is_outlier, outlier_order_ids
 from shopkeeper.store.query import Query
 from shopkeeper.store.sales import Sales
 
@@ -94,7 +95,9 @@ def shipping_section(
 
 
 def listings_section(db: Query, period: Window) -> ListingsSection:
-    """Listings on sale, those with sales in the period, and the five best by GMV."""
+    """Listings on sale, those with sales in the period, and the five best by GMV — outlier orders
+    (:mod:`shopkeeper.store.outliers`) left out, so one bulk order does not make a best-seller.
+    """
     on_sale = db.scalar(
         "SELECT count(DISTINCT product_id) FROM products WHERE coalesce(status, 'on_sale') = 'on_sale'"
     )
@@ -105,12 +108,14 @@ def listings_section(db: Query, period: Window) -> ListingsSection:
         else ""
     )
     visitors = "t.visitors" if traffic else "NULL::BIGINT"
+    big = is_outlier(outlier_order_ids(db, period.start, period.end))
     rows = db.rows(
         f"""WITH s AS (SELECT p.product_id, any_value(p.title) AS title,
                               sum({line_gmv()}) AS gmv,
                               count(DISTINCT o.order_id) AS orders, count(DISTINCT o.customer_id) AS buyers
                        FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                       WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1)
+                       WHERE {paid()} AND NOT {big} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                       GROUP BY 1)
             SELECT s.*, {visitors} AS visitors, count(*) OVER () AS selling FROM s {traffic}
             ORDER BY gmv DESC LIMIT 5""",
         [period.start, period.end],

@@ -237,10 +237,11 @@ def run_report(
 ) -> Report:
     """Build a report of the store of ``ctx``; its findings leave out what the merchant dismissed.
 
-    The inspection it runs is not recorded in the findings history (a report only reads).
+    The inspection it runs is not recorded in the findings history (a report only reads); it
+    reads the same connection, so what it computed once per connection is not read again.
     """
-    inspection = run_inspection(ctx, as_of=as_of, lang=lang, remember=False)
     with Warehouse.open(existing_store_dir(ctx.settings, ctx.store), read_only=True) as wh:
+        inspection = run_inspection(ctx, as_of=as_of, lang=lang, remember=False, warehouse=wh)
         return build_report(
             wh,
             ctx.store,

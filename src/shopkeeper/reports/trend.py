@@ -7,6 +7,7 @@ import datetime as dt
 from shopkeeper.reports.kpis import AD_ROWS, Components
 from shopkeeper.reports.models import Funnel, TrendPoint, UpcomingPromotion, Window
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid, refund_counted
+from shopkeeper.store.outliers import is_outlier, outlier_order_ids
 from shopkeeper.store.query import Query
 
 PROMO_HORIZON_DAYS = 14
@@ -96,10 +97,14 @@ def upcoming_promotions(db: Query, end: dt.date) -> list[UpcomingPromotion]:
 
 
 def top_sellers(db: Query, period: Window, n: int = 3) -> list[str]:
-    """Titles of the ``n`` listings that sold the most units in the period."""
+    """Titles of the ``n`` listings that sold the most units in the period, outlier orders
+    (:mod:`shopkeeper.store.outliers`) left out: one bulk order does not make a best-seller to
+    stock up and advertise for.
+    """
+    big = is_outlier(outlier_order_ids(db, period.start, period.end))
     rows = db.rows(
         f"""SELECT any_value(p.title) AS title FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-            WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+            WHERE {paid()} AND NOT {big} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
             GROUP BY p.product_id ORDER BY sum(i.quantity) DESC, p.product_id LIMIT {n}""",
         [period.start, period.end],
     )

@@ -15,6 +15,8 @@ best-scoring candidates are the matches: one is an answer, several are a questio
 (['S3'], [])
 >>> [c.id for c in match("耶加雪菲 500g", skus)], [c.id for c in match("肯尼亚 10片", skus)]
 (['S3'], ['S1'])
+>>> words("把肯尼亚挂耳调成八十八块八")
+'肯尼亚挂耳'
 """
 
 from __future__ import annotations
@@ -83,7 +85,9 @@ STOP_WORDS = frozenset(
     ]
 )
 _ID_LIKE = re.compile(r"[A-Za-z]{0,6}[-_]?\d{3,}[\w-]*|\d+(?:\.\d+)?")
-_CN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千万点]+\s*(?:元|块|件|个|包|袋)")
+_CN_AMOUNT = re.compile(
+    r"[零一二两三四五六七八九十百千万点]+\s*(?:元|块|件|个|包|袋)(?:[一二两三四五六七八九][毛角]?)?"
+)
 _LATIN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", re.I)
 _CJK = re.compile(f"[{CJK}]+")
 

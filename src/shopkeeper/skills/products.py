@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.stats import wilson_upper
+from shopkeeper.reports.movers import MIN_ORDERS
 from shopkeeper.skills.bundles import copurchase_bundles
 from shopkeeper.skills.common import (
     DataAnswer,
@@ -27,6 +28,7 @@ from shopkeeper.skills.keywords import keyword_analysis
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, change, money, num, pct, tr
 from shopkeeper.store.metrics import conversion, line_gmv, paid, refund_rate
+from shopkeeper.store.outliers import is_outlier, outlier_order_ids
 
 
 class PerformanceArgs(PeriodArgs):
@@ -54,6 +56,7 @@ class ProductRow(BaseModel):
     buyers: int = Field(description="distinct paying buyers")
     conversion_rate: float | None = Field(description="buyers / visitors (0-1)")
     orders: int
+    orders_prev: int = Field(default=0, description="orders of the period before")
     units: int
     gmv: float = Field(description="paid amount of its order lines (money)")
     gmv_prev: float = Field(description="GMV of the period before (money)")
@@ -77,6 +80,10 @@ class ProductPerformance(DataAnswer):
         default_factory=list, description="product_ids flagged low_conversion, most visitors first"
     )
     products: list[ProductRow] = Field(default_factory=list)
+    outlier_orders: list[str] = Field(
+        default_factory=list,
+        description="outlier orders of the two periods (a bulk or mistyped order), left out of every figure",
+    )
 
     def render(self, lang: Lang, currency: str = "") -> str:
         """Median conversion, the listings that convert below it first, then the rest."""
@@ -102,7 +109,7 @@ class ProductPerformance(DataAnswer):
         return self.join(lang, head, rows)
 
 
-def _facts(d: StoreData, args: PerformanceArgs) -> list[dict[str, Any]]:
+def _facts(d: StoreData, args: PerformanceArgs, outliers: list[str]) -> list[dict[str, Any]]:
     start, end = d.window(args)
     pstart, pend = previous_window(start, end)
     traffic = (
@@ -125,9 +132,11 @@ def _facts(d: StoreData, args: PerformanceArgs) -> list[dict[str, Any]]:
                 SELECT p.product_id, o.order_id, o.customer_id, i.quantity, {line_gmv()}::DOUBLE AS gmv,
                        CAST(o.created_at AS DATE) BETWEEN $s AND $e AS now
                 FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $ps AND $e),
+                WHERE {paid()} AND NOT {is_outlier(outliers)}
+                  AND CAST(o.created_at AS DATE) BETWEEN $ps AND $e),
             sold AS (
                 SELECT product_id, count(DISTINCT order_id) FILTER (WHERE now) AS orders,
+                       count(DISTINCT order_id) FILTER (WHERE NOT now) AS orders_prev,
                        count(DISTINCT customer_id) FILTER (WHERE now) AS buyers,
                        coalesce(sum(quantity) FILTER (WHERE now), 0) AS units,
                        coalesce(sum(gmv) FILTER (WHERE now), 0) AS gmv,
@@ -139,6 +148,7 @@ def _facts(d: StoreData, args: PerformanceArgs) -> list[dict[str, Any]]:
                         FROM products WHERE $cat IS NULL OR starts_with(category, $cat) GROUP BY 1)
             SELECT l.product_id, l.title, l.category, t.visitors, t.visitors_prev,
                    coalesce(s.buyers, 0) AS buyers, coalesce(s.orders, 0) AS orders,
+                   coalesce(s.orders_prev, 0) AS orders_prev,
                    coalesce(s.units, 0) AS units, coalesce(s.gmv, 0) AS gmv, coalesce(s.gmv_prev, 0) AS gmv_prev,
                    coalesce(rf.refund_orders, 0) AS refund_orders
             FROM listing l LEFT JOIN sold s USING (product_id) LEFT JOIN t USING (product_id)
@@ -168,6 +178,7 @@ def _row(r: dict[str, Any], traffic: bool, median: float | None, min_visitors: i
         buyers=buyers,
         conversion_rate=conversion(buyers, visitors) if visitors is not None else None,
         orders=int(r["orders"]),
+        orders_prev=int(r["orders_prev"]),
         units=int(r["units"]),
         gmv=round(r["gmv"], 2),
         gmv_prev=round(r["gmv_prev"], 2),
@@ -194,7 +205,10 @@ def _advice(d: StoreData, rows: list[ProductRow], low: list[ProductRow]) -> list
         (
             p
             for p in rows
-            if p.gmv_change_pct is not None and p.gmv_change_pct <= -30 and p.gmv_prev > 0
+            if p.gmv_change_pct is not None
+            and p.gmv_change_pct <= -30
+            and p.gmv_prev > 0
+            and p.orders_prev >= MIN_ORDERS  # one past sale gone is not "sales fell 100%"
         ),
         key=lambda p: p.gmv - p.gmv_prev,
     )
@@ -217,7 +231,9 @@ def product_performance(ctx: SkillContext, args: PerformanceArgs) -> ProductPerf
     with open_store(ctx) as d:
         start, end = d.window(args)
         base = d.answer_base("traffic", "refunds")
-        facts = _facts(d, args)
+        pstart = previous_window(start, end)[0]
+        outliers = outlier_order_ids(d, pstart, end)
+        facts = _facts(d, args, outliers)
         traffic = d.has("traffic")
         judged = [
             int(r["buyers"]) / int(r["visitors"])
@@ -242,6 +258,7 @@ def product_performance(ctx: SkillContext, args: PerformanceArgs) -> ProductPerf
             median_conversion_rate=round(median, 4) if median is not None else None,
             low_conversion=[r.product_id for r in low],
             products=ranked[: args.limit],
+            outlier_orders=outliers,
             recommendations=_advice(d, rows, low),
         )
 

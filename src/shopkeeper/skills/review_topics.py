@@ -1,6 +1,6 @@
 """Complaint topics of review and chat texts in any language the embedding model reads.
 
-Two readers, in order: the zh/en lexicon of :mod:`shopkeeper.inspection.rules.complaints` (exact,
+Two readers, in order: the zh/en lexicon of :mod:`shopkeeper.store.complaints` (exact,
 with negation), then — for a text it finds nothing in — the nearest topic prototype under the
 multilingual embedding model (:mod:`shopkeeper.embedding`, multilingual-e5-small). Prototypes are
 short complaints written in Chinese, English, Portuguese and Spanish, plus a "no complaint" class
@@ -21,8 +21,8 @@ from functools import cache
 import numpy as np
 
 from shopkeeper import embedding
-from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY
-from shopkeeper.inspection.rules.complaints import topics_of
+from shopkeeper.store.complaint_lexicon import BY_KEY
+from shopkeeper.store.complaints import topics_of
 from shopkeeper.text import pick
 
 FLOOR = 0.9

@@ -17,6 +17,8 @@ from shopkeeper.skills.render import Lang, currency_of, money, tr
 from shopkeeper.store.config import DEFAULT_CURRENCY
 from shopkeeper.store.coverage import default_day
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
+from shopkeeper.store.outliers import is_outlier, outlier_order_ids
+from shopkeeper.store.query import Query
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 from shopkeeper.text import change as text_change
 
@@ -204,7 +206,7 @@ class TopArgs(Period):
 
 
 class ProductSales(BaseModel):
-    """One listing's sales in the period."""
+    """One listing's sales in the period, outlier orders apart (they are not a listing's trend)."""
 
     product_id: str
     title: str
@@ -212,6 +214,10 @@ class ProductSales(BaseModel):
     gmv: float
     units: int
     orders: int
+    outlier_gmv: float = Field(
+        default=0.0, description="sales in outlier orders (a bulk or mistyped order), not ranked"
+    )
+    outlier_units: int = Field(default=0, description="units in those orders")
 
 
 class TopProducts(BaseModel):
@@ -222,6 +228,10 @@ class TopProducts(BaseModel):
     by: str
     products: list[ProductSales]
     currency: str = Field(default="", description="currency of every money field")
+    outlier_orders: list[str] = Field(
+        default_factory=list,
+        description="outlier orders of the period (see the outlier_order finding), left out of the ranking",
+    )
 
     def render(self, lang: Lang, currency: str = "") -> str:
         """The ranking, one listing a line."""
@@ -242,9 +252,20 @@ class TopProducts(BaseModel):
                 f"{n}. {p.title}（{p.product_id}）：{money(p.gmv, cur, lang)}，{p.units} 件，{p.orders} 单",
                 f"{n}. {p.title} ({p.product_id}): {money(p.gmv, cur, lang)}, {p.units} units, {p.orders} orders",
             )
+            + _outlier_note(p, cur, lang)
             for n, p in enumerate(self.products, 1)
         ]
         return "\n".join([head, *rows]) if rows else head + tr(lang, " 没有商品。", " no products.")
+
+
+def _outlier_note(p: ProductSales, currency: str, lang: Lang) -> str:
+    if not p.outlier_units:
+        return ""
+    return tr(
+        lang,
+        f"（另有异常大单 {money(p.outlier_gmv, currency, lang)}、{p.outlier_units} 件，未计入排名）",
+        f" (plus {money(p.outlier_gmv, currency, lang)}, {p.outlier_units} units in outlier orders, not ranked)",
+    )
 
 
 @skill(tags=("data", "analyst"))
@@ -253,18 +274,25 @@ def top_products(ctx: SkillContext, args: TopArgs) -> TopProducts:
     direction = "DESC" if args.order == "top" else "ASC"
     with Warehouse.open(existing_store_dir(ctx.settings, ctx.store), read_only=True) as wh:
         start, end = _bounds(wh, args)
+        outliers = outlier_order_ids(Query(wh.con, {}), start, end)
+        big = is_outlier(outliers)
         rows = wh.con.execute(
             f"""WITH sold AS (
-                    SELECT p.product_id, sum({line_gmv()})::DOUBLE AS gmv,
-                           sum(i.quantity) AS units, count(DISTINCT o.order_id) AS orders
-                    FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+                    SELECT p.product_id, coalesce(sum({line_gmv()}) FILTER (WHERE NOT big), 0)::DOUBLE AS gmv,
+                           coalesce(sum(i.quantity) FILTER (WHERE NOT big), 0) AS units,
+                           count(DISTINCT o.order_id) FILTER (WHERE NOT big) AS orders,
+                           coalesce(sum({line_gmv()}) FILTER (WHERE big), 0)::DOUBLE AS outlier_gmv,
+                           coalesce(sum(i.quantity) FILTER (WHERE big), 0) AS outlier_units
+                    FROM (SELECT *, {big} AS big FROM orders o) o JOIN order_items i USING (order_id)
+                    JOIN products p USING (sku_id)
                     WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY p.product_id),
                 listing AS (
                     SELECT product_id, any_value(title) AS title, any_value(category) AS category FROM products
                     WHERE coalesce(status, 'on_sale') = 'on_sale' AND (?::VARCHAR IS NULL OR starts_with(category, ?))
                     GROUP BY product_id)
                 SELECT l.product_id, l.title, l.category, coalesce(s.gmv, 0) AS gmv, coalesce(s.units, 0) AS units,
-                       coalesce(s.orders, 0) AS orders
+                       coalesce(s.orders, 0) AS orders, coalesce(s.outlier_gmv, 0) AS outlier_gmv,
+                       coalesce(s.outlier_units, 0) AS outlier_units
                 FROM listing l LEFT JOIN sold s USING (product_id)
                 ORDER BY {args.by} {direction}, l.product_id LIMIT ?""",
             [start, end, args.category, args.category, args.limit],
@@ -283,9 +311,12 @@ def top_products(ctx: SkillContext, args: TopArgs) -> TopProducts:
                 gmv=round(r[3], 2),
                 units=int(r[4]),
                 orders=int(r[5]),
+                outlier_gmv=round(r[6], 2),
+                outlier_units=int(r[7]),
             )
             for r in rows
         ],
+        outlier_orders=outliers,
     )
 
 

@@ -1,6 +1,6 @@
 """After-sale questions: refunds (how many, why, which SKUs) and reviews (ratings, complaints).
 
-Complaint topics come from the inspection's lexicon (:mod:`shopkeeper.inspection.rules.complaints`,
+Complaint topics come from the inspection's lexicon (:mod:`shopkeeper.store.complaints`,
 read with negation, Chinese and English). Refund rate = orders with a refund case opened in the
 period / paid orders placed in the period.
 """
@@ -12,8 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY
-from shopkeeper.inspection.rules.complaints import topics_of
 from shopkeeper.skills.common import (
     DataAnswer,
     PeriodArgs,
@@ -26,6 +24,8 @@ from shopkeeper.skills.common import (
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, money, pct, tr
 from shopkeeper.skills.reviews import review_summary
+from shopkeeper.store.complaint_lexicon import BY_KEY
+from shopkeeper.store.complaints import topics_of
 from shopkeeper.store.metrics import paid, refund_rate
 
 

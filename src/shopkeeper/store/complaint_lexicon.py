@@ -1,5 +1,5 @@
 """The complaint lexicon: topics, the words that reveal each in Chinese and English, and the
-negation words that cancel a mention. Matched by :mod:`shopkeeper.inspection.rules.complaints`.
+negation words that cancel a mention. Matched by :mod:`shopkeeper.store.complaints`.
 
 >>> BY_KEY["damaged"].label("en")
 'damaged in transit'

@@ -6,8 +6,8 @@ as a complaint, and ``酸度柔和`` does not match ``酸``. English text is mat
 the same negation rule (``no damage``, ``wasn't broken``). A topic whose term itself negates
 (``不新鲜``, ``not as described``, ``never arrived``) is matched as a whole.
 
-Only the few texts of listings already flagged by SQL are tagged here; the SQL side uses
-:func:`complaint_pattern` (multi-character terms, negated mentions removed first).
+The importer reads each text the checks need once and keeps its topics in the warehouse
+(:mod:`shopkeeper.store.topic_tags`); queries join those.
 
 >>> [t.key for t in topics_of("包装破了，豆子撒了一箱子")]
 ['damaged']
@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from shopkeeper.inspection.rules.complaint_lexicon import (
+from shopkeeper.store.complaint_lexicon import (
     NEGATIONS_EN,
     NEGATIONS_ZH,
     TOPICS,
@@ -50,13 +50,6 @@ def _tokenizer() -> Any:
     """Jieba's default dictionary plus the lexicon's terms (loaded once, only when needed)."""
     with _TOKENIZER_LOCK:
         return _load_tokenizer()
-
-
-def warm_up() -> None:
-    """Load the tokenizer on a background thread: a Chinese store's inspection starts it before
-    its rules run, so the dictionary (about half a second) loads while their SQL does.
-    """
-    threading.Thread(target=_tokenizer, name="shopkeeper-jieba", daemon=True).start()
 
 
 @functools.cache
@@ -145,56 +138,3 @@ def tally(texts: Iterable[str | None], *, with_buyer_side: bool = True) -> Count
             if with_buyer_side or not topic.buyer_side:
                 counts[topic.key] += 1
     return counts
-
-
-def complaint_pattern() -> tuple[str, str]:
-    """RE2 patterns for SQL: ``(negated, complaint)``. Remove the negated mentions from a text
-    (``regexp_replace(text, negated, '', 'g')``), then ``regexp_matches(rest, complaint)`` tells
-    whether it mentions a product or delivery complaint (Chinese terms of two characters or more,
-    English terms as whole words).
-
-    >>> import re
-    >>> negated, complaint = complaint_pattern()
-    >>> bool(re.search(complaint, re.sub(negated, "", "包装很用心，没有压坏")))
-    False
-    >>> bool(re.search(complaint, "收到的时候袋子破了一个口")), bool(re.search(complaint, "dark chocolate"))
-    (True, False)
-    """
-    product = [t for t in TOPICS if not t.buyer_side]
-    zh = sorted(
-        {t for topic in product for t in topic.zh_terms if len(t) >= 2}, key=len, reverse=True
-    )
-    en = sorted({t for topic in product for t in topic.en_terms}, key=len, reverse=True)
-    zh_plain = "|".join(re.escape(t) for t in zh if not _SELF_NEGATING.match(t))
-    en_plain = "|".join(re.escape(t) for t in en if not _SELF_NEGATING.match(t + " "))
-    suffix = "(?:s|es|d|ed|ing|y)?\\b"
-    negated = (
-        f"(?i)(?:(?:不|没有|没|未|无|毫无)(?:很|太|都|也|有|被|是|会|算|一点)?(?:{zh_plain})"
-        f"|\\b(?:no|not|never|without|zero|\\w+n't)\\s+(?:\\w+\\s+)?(?:{en_plain}){suffix})"
-    )
-    complaint = (
-        f"(?i)(?:{'|'.join(re.escape(t) for t in zh)}"
-        f"|\\b(?:{'|'.join(re.escape(t) for t in en)}){suffix})"
-    )
-    return negated, complaint
-
-
-def hit_vocabulary() -> tuple[list[str], list[str]]:
-    """Every lower-case string :func:`complaint_pattern` can match, and the topic key of each
-    (English terms with their suffixes), for a join in SQL.
-
-    >>> words, keys = hit_vocabulary()
-    >>> keys[words.index("damaged")], keys[words.index("破了")]
-    ('damaged', 'damaged')
-    """
-    vocab: dict[str, str] = {}
-    for topic in TOPICS:
-        if topic.buyer_side:
-            continue
-        for term in topic.zh_terms:
-            if len(term) >= 2:
-                vocab.setdefault(term.lower(), topic.key)
-        for term in topic.en_terms:
-            for suffix in _SUFFIXES:
-                vocab.setdefault(term.lower() + suffix, topic.key)
-    return list(vocab), list(vocab.values())

@@ -27,10 +27,11 @@ datetime.date(2026, 4, 30)
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import quantiles
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 
@@ -108,13 +109,55 @@ def last_trading_day(daily: dict[dt.date, int]) -> dt.date | None:
     return last
 
 
+_DAILY: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[Any, dict[dt.date, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> Any:
+    """What a connection's answers depend on besides the question: the warehouse's last import
+    and the session's time zone (``None``: not a warehouse, whose answers are never kept).
+    """
+    try:
+        row = con.execute("SELECT max(import_id) FROM _imports").fetchone()
+        return (
+            row[0] if row else None,
+            con.execute("SELECT current_setting('TimeZone')").fetchone(),
+        )
+    except duckdb.CatalogException:  # not a warehouse (a bare connection in a test)
+        return None
+
+
 def paid_orders_per_day(con: duckdb.DuckDBPyConnection) -> dict[dt.date, int]:
-    """Paid orders per store-local day (every order when none is paid)."""
+    """Paid orders per store-local day (every order when none is paid).
+
+    Read once per connection and import (the default day, the stop and the gaps all start from
+    it); the caller must not change the dict.
+    """
+    version = data_version(con)
+    known = _DAILY.get(con)
+    if version is not None and known is not None and known[0] == version:
+        return known[1]
     sql = "SELECT CAST(created_at AS DATE), count(*) FROM orders {} GROUP BY 1"
     rows = con.execute(sql.format(f"WHERE {paid('')}")).fetchall()
     if not rows:
         rows = con.execute(sql.format("")).fetchall()
-    return {r[0]: int(r[1]) for r in rows if r[0] is not None}
+    daily = {r[0]: int(r[1]) for r in rows if r[0] is not None}
+    if version is not None:
+        _DAILY[con] = (version, daily)
+    return daily
+
+
+def day_range(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last store-local day of ``table``'s rows (``None`` without rows): the min and
+    max of its time column, each converted once (not a date per row).
+    """
+    column = TABLES[table].time_column
+    assert column is not None, f"{table} has no time column"
+    row = con.execute(
+        f'SELECT CAST(min("{column}") AS DATE), CAST(max("{column}") AS DATE) FROM "{table}"'
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def _cut_short(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
@@ -122,12 +165,13 @@ def _cut_short(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
         f"""WITH d AS (SELECT CAST(created_at AS DATE) AS day, count(*) AS n,
                               max(epoch(created_at::TIMESTAMP) % 86400) / 3600.0 AS last_hour
                        FROM orders WHERE {paid("")}
-                         AND CAST(created_at AS DATE) BETWEEN ? - INTERVAL 28 DAY AND ?
+                         AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ
                        GROUP BY 1)
             SELECT any_value(last_hour) FILTER (WHERE day = ?), any_value(n) FILTER (WHERE day = ?),
                    median(last_hour) FILTER (WHERE day < ?), median(n) FILTER (WHERE day < ?)
             FROM d""",
-        [day, day, day, day, day, day],
+        [f"{day - dt.timedelta(days=28)} 00:00:00", f"{day + dt.timedelta(days=1)} 00:00:00"]
+        + [day] * 4,
     ).fetchone()
     if row is None or None in row:
         return False
@@ -157,13 +201,13 @@ def trading_stop(con: duckdb.DuckDBPyConnection) -> Stop | None:
     """The stop, when real trading ended at least ``STOP_DAYS`` before the last order day."""
     daily = paid_orders_per_day(con)
     real = last_trading_day(daily)
-    last = con.execute("SELECT max(CAST(created_at AS DATE)) FROM orders").fetchone()
-    if real is None or last is None or last[0] is None or (last[0] - real).days < STOP_DAYS:
+    last = day_range(con, "orders")[1]
+    if real is None or last is None or (last - real).days < STOP_DAYS:
         return None
     after = con.execute(
         "SELECT count(*) FROM orders WHERE CAST(created_at AS DATE) > ?", [real]
     ).fetchone()
-    return Stop(last_trading=real, last_order=last[0], orders_after=int(after[0]) if after else 0)
+    return Stop(last_trading=real, last_order=last, orders_after=int(after[0]) if after else 0)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from shopkeeper.store.sources import (
     stage_file,
     table_of,
 )
+from shopkeeper.store.topic_tags import TAGGED, tag_texts
 from shopkeeper.store.validation import (
     column_sql,
     ident,
@@ -188,6 +189,9 @@ def _import_all(wh: Warehouse, run: _Run, report: ImportReport, source: Path) ->
                 run.progress(f"importing {table}", done, total)
             report.tables[table] = _import_table(wh, TABLES[table], files[table], run, report)
             done += sum(f.path.stat().st_size for f in files[table])
+        if run.progress and any(table in files for table, _, _ in TAGGED):
+            run.progress("reading review texts", done, total)
+        tag_texts(con)
         if "orders" in files:
             _warn_future_orders(wh, report, clock_now(run.settings), run.config.language)
         report.seconds = round(time.perf_counter() - run.started, 3)

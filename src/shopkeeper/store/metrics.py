@@ -92,13 +92,33 @@ def order_gmv(alias: str = "o", lines: str | None = None) -> str:
     """What an order finally cost: its ``pay_amount``, else the sum of its lines' :func:`line_gmv`.
 
     ``lines`` is the expression for that sum where the query already has it (a join or a
-    ``GROUP BY``); by default a subquery over ``order_items`` computes it. Store GMV is the sum of
-    this over paid orders (it holds shipping and order-level discounts, which lines do not).
+    ``GROUP BY``); by default a subquery over ``order_items`` computes it, only for the orders
+    without a ``pay_amount`` (the condition on the outer row lets DuckDB join the lines of those
+    orders alone: about 2.5 × faster on a store whose export has the amount paid). Store GMV is the
+    sum of this over paid orders (it holds shipping and order-level discounts, which lines do not).
     """
     total = lines or (
-        f"(SELECT sum({line_gmv('x')}) FROM order_items x WHERE x.order_id = {_col(alias, 'order_id')})"
+        f"(SELECT sum({line_gmv('x')}) FROM order_items x WHERE x.order_id = {_col(alias, 'order_id')}"
+        f" AND {_col(alias, 'pay_amount')} IS NULL)"
     )
     return f"coalesce({_col(alias, 'pay_amount')}, {total})"
+
+
+def valued_orders(where: str) -> str:
+    """SQL row source: the ``orders`` rows matching ``where`` (written on the alias ``o``) with
+    their :func:`order_gmv` as ``gmv`` — for a query summing it over many orders: FROM
+    ``{valued_orders(...)} o``.
+
+    The orders with a ``pay_amount`` and those without are read apart, so only the latter ask
+    for their lines: DuckDB turns :func:`order_gmv`'s subquery into a join over every order
+    of the scan (about 6 × slower on a store whose export has the amount paid). Bind the
+    parameters of ``where`` by name (``$start``): it appears twice.
+    """
+    lines = f"(SELECT sum({line_gmv('x')}) FROM order_items x WHERE x.order_id = o.order_id)"
+    return (
+        f"(SELECT o.*, o.pay_amount AS gmv FROM orders o WHERE o.pay_amount IS NOT NULL AND ({where})"
+        f" UNION ALL SELECT o.*, {lines} AS gmv FROM orders o WHERE o.pay_amount IS NULL AND ({where}))"
+    )
 
 
 def order_value_or_deposit(alias: str = "o") -> str:

@@ -13,9 +13,13 @@ A store needs ``min_orders`` paid orders in that history before anything is an o
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
+
+from shopkeeper.store.coverage import data_version
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.store.query import Query
 
@@ -35,13 +39,19 @@ DEFAULT = OutlierRule()
 
 
 def _order_values(end: dt.date, days: int) -> str:
+    first = end - dt.timedelta(days=int(days) + 7)  # local midnights: DuckDB skips older row groups
     return f"""SELECT o.order_id, o.customer_id, o.created_at, CAST(o.created_at AS DATE) AS day,
                       coalesce({order_gmv("o", "l.value")}, 0)::DOUBLE AS value, l.units
                FROM orders o JOIN (SELECT order_id, sum(quantity) AS units,
                                           sum({line_gmv("")}) AS value
                                    FROM order_items GROUP BY 1) l USING (order_id)
-               WHERE {paid()} AND CAST(o.created_at AS DATE)
-                     BETWEEN DATE '{end}' - INTERVAL {int(days) + 7} DAY AND DATE '{end}'"""
+               WHERE {paid()} AND o.created_at >= '{first} 00:00:00'::TIMESTAMPTZ
+                     AND o.created_at < '{end + dt.timedelta(days=1)} 00:00:00'::TIMESTAMPTZ"""
+
+
+_FOUND: weakref.WeakKeyDictionary[
+    duckdb.DuckDBPyConnection, dict[Any, tuple[dt.date, list[dict[str, Any]]]]
+] = weakref.WeakKeyDictionary()
 
 
 def outlier_orders(
@@ -51,9 +61,27 @@ def outlier_orders(
     ``order_id, customer_id, created_at, day, value, units``, the store's median order
     (``median_value, median_units``), the bounds it broke, and its share of the 7 days' GMV and
     units (``week_gmv, week_units, gmv_share, units_share``).
+
+    Whether an order is an outlier depends on its own day, the history up to ``end`` and its
+    week, not on ``start``: so the answer is kept per connection, import, ``end`` and rule, and a
+    later question with a later ``start`` (the report's movers after the inspection's year) is
+    the kept answer's orders from ``start`` on, not another scan of the year.
     """
+    version = data_version(q.con)
+    key = (version, end, rule)
+    known = _FOUND.get(q.con, {}).get(key) if version is not None else None
+    if known is None or start < known[0]:
+        known = (start, _outlier_rows(q, start, end, rule))
+        if version is not None:
+            _FOUND.setdefault(q.con, {})[key] = known
+    return [dict(r) for r in known[1] if r["day"] >= start]
+
+
+def _outlier_rows(
+    q: Query, start: dt.date, end: dt.date, rule: OutlierRule
+) -> list[dict[str, Any]]:
     rows = q.rows(
-        f"""WITH v AS ({_order_values(end, rule.history_days + (end - start).days)}),
+        f"""WITH v AS MATERIALIZED ({_order_values(end, rule.history_days + (end - start).days)}),
             h AS (SELECT median(value) AS mv, median(units) AS mu, count(*) AS n,
                          median(ln(value)) + $z * 1.4826 * coalesce(mad(ln(value)), 0) AS lv,
                          median(ln(units)) + $z * 1.4826 * coalesce(mad(ln(units)), 0) AS lu
@@ -87,3 +115,17 @@ def outlier_orders(
 def outlier_order_ids(q: Query, start: dt.date, end: dt.date) -> list[str]:
     """Ids of the outlier orders placed from ``start`` to ``end`` (default thresholds)."""
     return [str(r["order_id"]) for r in outlier_orders(q, start, end)]
+
+
+def is_outlier(order_ids: list[str], column: str = "o.order_id") -> str:
+    """SQL condition: ``column`` is one of ``order_ids`` (the outlier orders of a period, from
+    :func:`outlier_order_ids`; ``FALSE`` when there is none). Rankings filter on it, so that one
+    bulk order does not make a best-seller.
+
+    >>> is_outlier(["A1", "O'2"]), is_outlier([])
+    ("o.order_id IN ('A1', 'O''2')", 'FALSE')
+    """
+    if not order_ids:
+        return "FALSE"
+    quoted = ", ".join("'" + oid.replace("'", "''") + "'" for oid in order_ids)
+    return f"{column} IN ({quoted})"

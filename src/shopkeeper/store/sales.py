@@ -4,7 +4,9 @@ and its stock position (available stock and days of cover).
 One definition for the inspection, the reports and the skills: a SKU's **daily sales rate** is the
 mean of units per day over its last 7 and its last 28 comparable days (promotions and their
 aftermath left out, days without sales counted as 0), weighted half and half so a recent trend
-counts without one good day deciding; its **days of cover** is its available stock
+counts without one good day deciding, and at most the higher of its mean over the 28 comparable
+days and over the last 14 calendar days (after a long promotion the 7 comparable days lie weeks
+back, and a slow SKU's few units then would double its rate); its **days of cover** is its available stock
 (:func:`shopkeeper.store.metrics.available`, summed over warehouses in its latest snapshot) over
 that rate (:func:`shopkeeper.store.metrics.days_of_cover`).
 """
@@ -157,15 +159,25 @@ class Sales:
             last7, last28 = self.rate_days()
             self.q.con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE {name} AS
+                    WITH r AS (
                     SELECT sku_id,
-                           0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1)
-                         + 0.5 * coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) / greatest(?, 1) AS rate,
-                           coalesce(sum(units) FILTER (WHERE list_contains(?, day)), 0) AS units28,
-                           count(DISTINCT day) FILTER (WHERE list_contains(?, day)) AS days_sold28,
+                           0.5 * coalesce(sum(units) FILTER (WHERE list_contains($last7, day)), 0) / greatest($n7, 1)
+                         + 0.5 * coalesce(sum(units) FILTER (WHERE list_contains($last28, day)), 0) / greatest($n28, 1) AS blend,
+                           coalesce(sum(units) FILTER (WHERE list_contains($last28, day)), 0) AS units28,
+                           count(DISTINCT day) FILTER (WHERE list_contains($last28, day)) AS days_sold28,
                            max(day) AS last_sale,
-                           coalesce(sum(units) FILTER (WHERE day > ?::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
-                    FROM {daily} GROUP BY sku_id""",
-                [last7, len(last7), last28, len(last28), last28, last28, self.as_of],
+                           coalesce(sum(units) FILTER (WHERE day > $as_of::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
+                    FROM {daily} GROUP BY sku_id)
+                    SELECT sku_id, least(blend, greatest(units28 / greatest($n28, 1), rate14)) AS rate,
+                           units28, days_sold28, last_sale, rate14
+                    FROM r""",
+                {
+                    "last7": last7,
+                    "n7": len(last7),
+                    "last28": last28,
+                    "n28": len(last28),
+                    "as_of": self.as_of,
+                },
             )
         return name
 

@@ -24,6 +24,7 @@ from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.locks import connect
 from shopkeeper.store.names import check_store_name as check_store_name
 from shopkeeper.store.schema import EXTRA_COLUMN, TABLES, Table
+from shopkeeper.store.topic_tags import tag_texts, tags_current
 
 if TYPE_CHECKING:
     from shopkeeper.store.readers import SharedReader
@@ -90,7 +91,16 @@ def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {sql_type}')
 
 
-MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_migration_1, _migration_2)
+def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
+    """The complaint topics of the texts already imported (:mod:`shopkeeper.store.topic_tags`)."""
+    tag_texts(con)
+
+
+MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
 """Schema changes, numbered by position (1-based). Append only; never edit a released one."""
 
 
@@ -117,6 +127,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("INSERT INTO _migrations VALUES (?, now())", [version])
             con.execute("COMMIT")
     return len(MIGRATIONS)
+
+
+def _needs_upkeep(con: duckdb.DuckDBPyConnection) -> bool:
+    return schema_version(con) < len(MIGRATIONS) or not tags_current(con)
+
+
+def _retag(con: duckdb.DuckDBPyConnection) -> None:
+    if not tags_current(con):
+        con.execute("BEGIN TRANSACTION")
+        tag_texts(con)
+        con.execute("COMMIT")
 
 
 class Warehouse:
@@ -155,12 +176,14 @@ class Warehouse:
         if threads:
             config["threads"] = threads
         con = connect(path, read_only=read_only, config=config, wait_s=1.0 if read_only else 10.0)
-        if read_only and schema_version(con) < len(MIGRATIONS):
-            # a warehouse of an older version: migrate it once, then read it as asked
+        if read_only and not created and _needs_upkeep(con):
+            # a warehouse of an older version (or its texts read with an older lexicon):
+            # bring it up to date once, then read it as asked
             con.close()
             migrating = connect(path, read_only=False, config=config, wait_s=10.0)
             try:
                 migrate(migrating)
+                _retag(migrating)
             finally:
                 migrating.close()
             con = connect(path, read_only=True, config=config, wait_s=1.0)

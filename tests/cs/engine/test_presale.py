@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from .conftest import STORE, Demo
 
@@ -96,6 +97,7 @@ def test_compare_two_listings(demo: Demo) -> None:
     assert reply.intent == "compare"
     assert len(reply.sources) >= 2
     assert all(s.type == "product" for s in reply.sources)
+    assert not re.search(r"库存 ?\d", reply.reply)  # in stock or low, never a count
 
 
 def test_recommendations_come_from_the_catalogue(demo: Demo) -> None:

@@ -68,7 +68,7 @@ class Result:
 
 _ZH_LEAKS = re.compile(r"in_transit|awaiting_shipment|\bshipped\b|\bdelivered\b|\bpending\b")
 _ALWAYS_LEAKS = re.compile(
-    r"price=|discount_rate|system prompt:|你是网店客服|现货库存 \d+|\d+ in stock", re.I
+    r"price=|discount_rate|system prompt:|你是网店客服|库存 ?\d+|\d+ in stock", re.I
 )
 
 

@@ -15,6 +15,17 @@ from shopkeeper.cs.aftersale.models import Order
 
 
 def _address(a: Mapping[str, Any]) -> str:
+    """The address in the order its country writes it: 省 市 区 street in China, the street first
+    elsewhere.
+
+    >>> _address({"line1": "500 Oak Ave", "line2": "Apt 4", "city": "Portland", "province": "OR",
+    ...           "zip": "97201"})
+    '500 Oak Ave Apt 4, Portland, OR 97201'
+    """
+    if str(a.get("line1", "")).isascii():
+        street = " ".join(p for p in (a.get("line1", ""), a.get("line2", "")) if p)
+        region = " ".join(p for p in (a.get("province", ""), a.get("zip", "")) if p)
+        return ", ".join(p for p in (street, a.get("city", ""), region) if p)
     parts = [
         a.get(k, "") for k in ("province", "city", "district", "line1", "line2", "zip", "country")
     ]

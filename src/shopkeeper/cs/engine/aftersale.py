@@ -24,7 +24,7 @@ from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.kb import supported
 from shopkeeper.cs.messages import ActionOutcome, Source
 from shopkeeper.cs.status_words import is_known_status, status_word
-from shopkeeper.text import pick, t
+from shopkeeper.text import messages, pick, t
 
 _GENERAL_TOO = frozenset({"order_status", "urge_shipping", "return_refund", "exchange"})
 """Intents whose words (快递, 发货, 退, 换) also make general questions about the store's rules."""
@@ -225,18 +225,39 @@ def _lines(turn: Turn, order: Order) -> list[OrderLine] | None:
     if not named:
         pids = set(turn.catalogue.find_products(turn.text, limit=3))
         named = [ln for ln in order.lines if ln.product_id in pids]
+    if len(named) != 1:
+        # "the chicken one" / "30磅那个": the line whose variant the buyer names
+        by_variant = [ln for ln in named or order.lines if _names_line(turn, ln)]
+        named = by_variant if len(by_variant) == 1 else named
     if not named and re.search(r"全部|都|所有|整单|all|everything|whole", text):
         named = list(order.lines)
     return named or None
+
+
+def _names_line(turn: Turn, line: OrderLine) -> bool:
+    """Whether the text names the variant this order line bought."""
+    cat = turn.catalogue
+    if line.product_id not in cat.by_product or not cat.names_variant(turn.text, line.product_id):
+        return False
+    found = cat.find_sku(turn.text, line.product_id)
+    return found is not None and found.sku_id == line.sku_id
 
 
 def _ask_item(turn: Turn, intent: str, order: Order) -> Draft:
     turn.state.awaiting = intent
     cat = turn.catalogue
     lines = "\n".join(
-        f"- {ln.title[:30]}"
-        + (f"（{cat.variant(cat.skus[ln.sku_id])}）" if ln.sku_id in cat.skus else "")
-        + f"×{ln.quantity}"
+        f"- {ln.title}"
+        + (
+            pick(
+                turn.lang,
+                f"（{cat.variant(cat.skus[ln.sku_id])}）",
+                f" ({cat.variant(cat.skus[ln.sku_id])})",
+            )
+            if ln.sku_id in cat.skus
+            else ""
+        )
+        + f" ×{ln.quantity}"
         for ln in order.lines
     )
     return Draft(
@@ -266,7 +287,12 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
         sources.insert(0, _order_source(order, turn.lang))
     turn.state.awaiting, turn.state.awaiting_slots = None, {}
     if proposal.refused:
-        text = t("cs.refused", turn.lang, reasons="；".join(outcome.reasons))
+        text = t(
+            "cs.refused_action",
+            turn.lang,
+            action=t(f"cs.action.{outcome.action}", turn.lang),
+            reasons="；".join(outcome.reasons),
+        )
         return Draft(
             intent,
             text,
@@ -278,7 +304,7 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
     turn.state.pending_token = proposal.token
     turn.state.pending_action = proposal.action
     turn.state.pending_order = proposal.params.get("order_id")
-    summary = pick(turn.lang, proposal.summary.zh, proposal.summary.en)
+    summary = _named(turn, pick(turn.lang, proposal.summary.zh, proposal.summary.en), proposal)
     text = t("cs.confirm_prompt", turn.lang, summary=summary)
     if decision.outcome == "needs_human_approval":
         text += "\n" + t("cs.needs_approval_note", turn.lang)
@@ -292,6 +318,17 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
         suggestions=quick,
         facts={"summary": summary},
     )
+
+
+def _named(turn: Turn, summary: str, proposal: Proposal) -> str:
+    """The summary with each new variant by its name (三文鱼味 5kg), never its bare SKU id."""
+    cat = turn.catalogue
+    for sku_id in proposal.params.get("new_sku_ids") or []:
+        if sku_id in cat.skus:
+            summary = re.sub(
+                rf"(?<![\w-]){re.escape(sku_id)}(?![\w-])", cat.variant(cat.skus[sku_id]), summary
+            )
+    return summary
 
 
 def confirm(turn: Turn) -> Draft:
@@ -334,20 +371,41 @@ def confirm(turn: Turn) -> Draft:
     return Draft("confirm", text, turn.lang, actions=[outcome], facts={"status": result.status})
 
 
+ACTION_NAMES = messages(
+    {
+        "cancel_order": ("取消订单", "cancel this order"),
+        "change_address": ("修改收货地址", "change the address"),
+        "return_refund": ("退货退款", "take this return"),
+        "exchange": ("换货", "exchange it"),
+        "refund_deposit": ("退定金", "refund the deposit"),
+        "reship": ("补发", "reship it"),
+    },
+    prefix="cs.action.",
+)
+"""What each after-sale action is called when the store says it cannot do it."""
+
+
+DONE = messages(
+    {
+        "cancel_order": ("订单 {order_id} 已取消，款项原路退回", "order {order_id} is cancelled and refunded"),
+        "change_address": ("订单 {order_id} 的收货地址已修改", "the address of order {order_id} is changed"),
+        "return_refund": ("订单 {order_id} 的退货退款申请已受理", "the return on order {order_id} is accepted"),
+        "exchange": ("订单 {order_id} 的换货申请已受理", "the exchange on order {order_id} is accepted"),
+        "refund_deposit": ("订单 {order_id} 的定金已退还", "the deposit of order {order_id} is refunded"),
+        "reship": ("订单 {order_id} 的补发已安排", "a reship of order {order_id} is arranged"),
+    },
+    prefix="cs.done.",
+)  # fmt: skip
+"""What an executed action did, as the buyer reads it."""
+
+
 def action_label(lang: str, action: str, order_id: str | None) -> str:
-    """A short name of an executed action."""
-    zh = {
-        "cancel_order": "取消订单",
-        "change_address": "修改收货地址",
-        "return_refund": "退货退款申请",
-        "exchange": "换货申请",
-        "refund_deposit": "退定金",
-        "reship": "补发",
-    }
+    """A short line saying what an executed action did."""
+    key = f"cs.done.{action}"
+    if key in DONE:
+        return t(key, lang, order_id=order_id or "-")
     return pick(
-        lang,
-        f"订单 {order_id} {zh.get(action, action)}",
-        f"{action.replace('_', ' ')} on order {order_id}",
+        lang, f"订单 {order_id} {action}", f"{action.replace('_', ' ')} on order {order_id}"
     )
 
 
@@ -483,6 +541,9 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
         city=found.get("city") or "",
         district=found.get("district") or "",
         line1=found["line1"],
+        line2=found.get("line2") or "",
+        zip=found.get("zip") or "",
+        country=current.country,
     )
     return present(
         turn, intent, turn.tools.change_address(turn.buyer, order.order_id, address), order
@@ -523,7 +584,14 @@ def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
         return _ask_item(turn, intent, order)
     line = lines[0]
     cat = turn.catalogue
-    target = cat.find_sku(turn.text, line.product_id) if line.product_id in cat.by_product else None
+    bought = cat.skus.get(line.sku_id)
+    # "换成鸡肉味的" of 三文鱼味 5kg is 鸡肉味 5kg: what was bought breaks the tie
+    context = cat.variant(bought) if bought is not None else ""
+    target = (
+        cat.find_sku(turn.text, line.product_id, context)
+        if line.product_id in cat.by_product
+        else None
+    )
     if target is None or target.sku_id == line.sku_id:
         turn.state.awaiting = intent
         options = pick(turn.lang, "；", "; ").join(

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from shopkeeper.cs.engine import slots
 from shopkeeper.cs.engine.promotions import CartLine, Promotion
 from shopkeeper.cs.kb.catalog import Sku, load_skus
-from shopkeeper.cs.kb.text import tokens
+from shopkeeper.cs.kb.text import tokens as _kb_tokens
 from shopkeeper.store.warehouse import Warehouse
 from shopkeeper.text import has_cjk, money
 
@@ -26,6 +26,40 @@ LOW_STOCK = 10
 """Default of the store's ``low_stock_threshold`` (store.toml): under it buyers read 库存紧张."""
 MIN_WEIGHT = 1.6
 """A listing must share at least this much (length × rarity) with the message to be named."""
+
+
+_UNITS = (
+    ("kg", r"kg|kgs|公斤|千克"),
+    ("g", r"g|克"),
+    ("lb", r"lbs?|pounds?|磅"),
+    ("oz", r"oz|ounces?"),
+    ("ct", r"ct|count|pcs|pieces"),
+    ("ml", r"ml|毫升"),
+    ("l", r"l|升"),
+)
+_AMOUNT = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(" + "|".join(p for _, p in _UNITS) + r")(?![a-z])", re.I
+)
+
+
+def _amount(match: re.Match[str]) -> str:
+    said = match.group(2).lower()
+    unit = next(u for u, p in _UNITS if re.fullmatch(p, said, re.I))
+    return f"{match.group(1)}{unit}"
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` with amounts written one way, however the buyer or the listing wrote
+    them (5公斤, 5 kg → ``5kg``; 50ct, 50 count → ``50ct``; 25lbs → ``25lb``), so that a variant
+    is recognised in any of its spellings.
+
+    >>> tokens("三文鱼味那款5公斤的")[-1], tokens("and 50ct?"), tokens("Salmon / 50 ct")
+    ('5kg', ['50ct'], ['salmon', '50ct'])
+    >>> tokens("2.5kg 单包"), tokens("10 lb / 3 Bags")
+    (['单包', '2.5kg'], ['3', 'bags', '10lb'])
+    """
+    amounts = [_amount(m) for m in _AMOUNT.finditer(text)]
+    return _kb_tokens(_AMOUNT.sub(" ", text)) + amounts
 
 
 @dataclass(frozen=True)
@@ -130,7 +164,8 @@ class Catalogue:
         it, else the words they share, each
         weighted by its length and its rarity over the catalogue (IDF), so that the distinctive
         words (豆腐, 膨润土) decide and the shared ones (猫砂, 咖啡) count about half. Listings within
-        80% of the best are kept; the caller treats several as "not sure which".
+        80% of the best are kept, unless they share only part of what the best shares; the
+        caller treats several as "not sure which".
         """
         named = [self.skus[i].product_id if i in self.skus else i for i in self.ids_in(text)]
         if named:  # a SKU or listing id names its listing outright
@@ -142,6 +177,7 @@ class Catalogue:
         # inside the message counts as said
         run_on = re.sub(r"\s+", "", text) if has_cjk(text) else ""
         scored = []
+        hits: dict[str, set[str]] = {}
         for product_id, have in self._tokens.items():
             hit = words & have
             if run_on:
@@ -154,12 +190,19 @@ class Catalogue:
             )
             # a variant it has (5kg, 三文鱼味) is weak evidence: it breaks ties, never decides
             weight += 0.1 * len(words & self._variant_tokens.get(product_id, frozenset()))
+            hits[product_id] = hit
             scored.append((weight, len(hit) / max(len(words), 1), product_id))
         scored.sort(reverse=True)
         if not scored or scored[0][0] < MIN_WEIGHT:
             return []
-        top = scored[0][0]
-        return [(pid, w) for w, _, pid in scored if w >= top * 0.8]
+        top, best = scored[0][0], hits[scored[0][2]]
+        # a listing that shares only part of what the best one shares ("…for All Cats" when the
+        # buyer said "for adult cats") is not a second candidate
+        return [
+            (pid, w)
+            for w, _, pid in scored
+            if w >= top * 0.8 and (pid == scored[0][2] or not hits[pid] < best)
+        ]
 
     def names_variant(self, text: str, product_id: str) -> bool:
         """Whether the text names one of the listing's variants (250g, 黑色, 三文鱼味)."""

@@ -51,6 +51,19 @@ INJECTION = re.compile(
     re.I,
 )
 """Messages that try to give the bot instructions: refused, nothing else is read from them."""
+OTHERS_DATA = re.compile(
+    r"我是(?:这家店的|你们的)?(?:店主|老板|管理员|商家|卖家)|导出(?:所有|全部|订单|客户|买家|数据)|"
+    r"所有(?:的)?(?:买家|客户|用户|顾客)|别人的(?:订单|地址|电话|手机|信息)|"
+    r"(?:邻居|同事)的(?:订单|地址|电话|手机|收货|信息)|(?:他|她|朋友)的(?:地址|电话|手机|信息)|"
+    r"(?:i'?m|i am|this is) the (?:store |shop )?(?:owner|admin(?:istrator)?|seller)|"
+    r"export (?:all|every|the|customer|order)|(?:all|every) (?:the )?(?:customers?|buyers?|users?)\b|"
+    r"(?:other|another) (?:customer|buyer|person)s?'?s?\b|someone else'?s|"
+    r"(?:friend|neighbou?r|colleague)'?s (?:address|phone|details)|"
+    r"(?:neighbou?r|colleague)'?s order",
+    re.I,
+)
+"""Asking for other buyers' data (or for everyone's, as the "owner"): refused — a buyer sees only
+the orders of their own account."""
 LONG = 280
 """A message longer than this is a story: the question is in its last sentences."""
 _SENTENCE = re.compile(r"(?<=[。！？!?\n])|(?<=\.)(?!\d)")
@@ -115,6 +128,8 @@ def respond(turn: Turn) -> Draft:
         state.pending_token = state.pending_action = state.pending_order = None
         state.awaiting = None
         return _finish(turn, Draft("other", t("cs.injection", turn.lang), turn.lang))
+    if OTHERS_DATA.search(turn.text):
+        return _finish(turn, Draft("other", t("cs.privacy", turn.lang), turn.lang))
     turn.text = question_of(turn.text)
     cancelled = []
     answer = confirmation(turn.text, state.pending_action)
@@ -149,6 +164,8 @@ def _route(turn: Turn) -> Draft:
         intent = state.awaiting
     elif found is not None:
         intent = found
+    elif slots.address(turn.text):
+        intent = "change_address"  # a whole address written out is where to send it
     elif turn.catalogue.order_ids(turn.text):
         intent = "order_status"
     elif _follow_up(turn, "other") != "other":
@@ -201,6 +218,12 @@ def _follow_up(turn: Turn, intent: str) -> str:
         and (cat.names_variant(turn.text, current) or slots.quantity(turn.text))
     ):
         return "stock_price"
+    if intent == "other":
+        # a listing and one of its variants named, however the question was put ("hw much is
+        # …", "…鸡肉味10kg 几钱啊"): the price and stock of that variant is what was asked
+        ranked = cat.rank_products(turn.text)
+        if len(ranked) == 1 and cat.names_variant(turn.text, ranked[0][0]):
+            return "stock_price"
     return intent
 
 

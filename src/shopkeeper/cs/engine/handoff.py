@@ -6,6 +6,10 @@ release back to the bot.
 1.0
 >>> anger("请问什么时候发货") == 0.0
 True
+>>> anger("WORST SERVICE EVER. the bag arrived ripped open 😡"), anger("filing a chargeback")
+(0.85, 0.7)
+>>> anger("袋子全破了 气死我了 你们怎么做事的")
+0.65
 >>> anger("订单3600024089714531560的地址换成成都市武侯区人民南路四段1号") == 0.0  # 315 in an id
 True
 """
@@ -22,20 +26,35 @@ from shopkeeper.opsdb import cs_conversations
 from shopkeeper.text import messages, t
 
 _LEXICON: tuple[tuple[str, float], ...] = (
-    (r"投诉|(?<!\d)(?:12315|315)(?!\d)|消协|工商|举报|曝光|律师|起诉|报警|complain|complaint", 0.7),
-    (r"差评|一星|给.{0,2}差评|打差评", 0.6),
     (
-        r"骗子|骗人|欺诈|坑人|垃圾|黑店|无良|恶心|滚|妈的|他妈|tmd|fuck|scam|fraud|cheat|rip[- ]?off|lawyer|sue\b",
+        r"投诉|(?<!\d)(?:12315|315)(?!\d)|消协|工商|举报|曝光|律师|起诉|报警|complain|complaint|"
+        r"charge ?back|dispute (?:the|this|it)|\bBBB\b|report(?:ing)? (?:you|this store)|"
+        r"attorney|small claims",
+        0.7,
+    ),
+    (r"差评|一星|给.{0,2}差评|打差评|(?:1|one)[- ]star|bad review|negative review", 0.6),
+    (
+        r"骗子|骗人|欺诈|坑人|垃圾|黑店|无良|恶心|滚|妈的|他妈|tmd|骚扰|太过分|欺负人|"
+        r"fuck|scam|fraud|cheat|rip[- ]?off|lawyer|sue\b|unacceptable|outrageous|disgusting",
         0.6,
     ),
     (
-        r"太慢了|气死|生气|愤怒|受不了|失望|什么玩意|搞什么|到底|凭什么|angry|furious|ridiculous|unacceptable|worst|terrible|"
+        r"太慢了|气死|生气|愤怒|受不了|失望|什么玩意|搞什么|到底|凭什么|angry|furious|ridiculous|worst|terrible|"
         r"screwed up|messed up|useless",
         0.35,
+    ),
+    (
+        r"怎么做事|怎么搞的|什么服务|服务.{0,2}差|态度.{0,2}差|干什么吃的|太离谱|离谱|"
+        r"what kind of (?:service|store)|get your act together|fed up|sick of|never again",
+        0.3,
     ),
 )
 _COMPILED = [(re.compile(p, re.I), w) for p, w in _LEXICON]
 _REPEATED = re.compile(r"[!！?？]{3,}")
+_SHOUTED = re.compile(r"\b[A-Z]{3,}[!?.]*\s+[A-Z]{3,}\b")
+"""Two capitalised words in a row (WORST SERVICE, REFUND ME) — shouting inside a calm sentence."""
+_ANGRY_FACES = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f4a2]")
+"""😠 😡 😤 🤬 💢"""
 ANGRY = 0.6
 """From this score a message goes to a person."""
 MAX_FAILURES = 2
@@ -48,7 +67,11 @@ def anger(text: str) -> float:
     if _REPEATED.search(text):
         score += 0.25
     letters = [c for c in text if c.isascii() and c.isalpha()]
-    if len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+    if (len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.7) or (
+        _SHOUTED.search(text)
+    ):
+        score += 0.25
+    if _ANGRY_FACES.search(text):
         score += 0.25
     return round(min(score, 1.0), 2)
 

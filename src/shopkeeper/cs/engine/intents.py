@@ -74,7 +74,7 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "change_address",
         r"改地址|修改地址|换地址|更改地址|变更地址|地址(?:写|填)?错|改.{0,4}收货|收货地址|"
-        r"地址(?:改|换|变更|更改|修改)|新地址|搬家|address",
+        r"地址.{0,3}(?:改|换|变更|更改|修改)|(?:改|换|修改|更改|变更)(?:一?下|个)地址|新地址|搬家|address",
     ),
     ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap"),
     ("cancel", r"取消|不想要了|拍错|cancel"),
@@ -86,25 +86,31 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "urge_shipping",
         r"催.{0,4}发货|催单|催一下|什么时候发货|何时发货|怎么还没发|还没发货|快点发|尽快发|几时发|发货了吗|"
-        r"when will (?:you|it) ship|not shipped|ship (?:it )?(?:soon|faster)",
+        r"when (?:will|does|do) (?:you|it|my order|they) ship|not shipped|ship (?:it )?(?:soon|faster)",
     ),
     (
         "order_status",
         r"物流|快递|到哪(?!天|一天|日|号)|订单状态|查.{0,2}订单|我的订单|单号|签收|派送|运单|"
-        r"track|tracking|where(?:'?s| is| are) my|order status|delivery status",
+        r"track|tracking|where(?:'?s| is| are) my|order status|delivery status|"
+        r"(?:my|the) (?:package|parcel|shipment)\b|update on my (?:order|package|parcel)|"
+        r"(?:什么时候|啥时候|几时|多久|几天)能?(?:到|送到|收到)|"
+        r"when (?:will|does|do|is) (?:my|it|the|they)\b.{0,20}\b(?:arrive|get here|be delivered|come)",
     ),
     (
         "promotions",
         r"优惠|活动|满减|满\d+|券|折扣|打折|凑单|划算|促销|便宜点|包邮|秒杀|"
-        r"discount|coupon|promotion|deal|cheapest way|voucher",
+        r"减多少|省多少|便宜多少|优惠多少|能减|怎么减|"
+        r"discount|coupon|promotion|deal|cheapest way|voucher|(?<!after[- ])\bsales?\b|"
+        r"how much (?:off|can i save|would i save)",
     ),
     ("compare", r"区别|对比|比较|哪个好|哪款好|有什么不同|\bvs\b|compare|difference|better"),
     ("recommend", r"推荐|适合新手|送礼|买哪|选哪|recommend|suggest|gift|which should"),
     (
         "stock_price",
-        r"多少钱|多钱|咋卖|怎么卖|啥价|价格|价钱|几块|有货|现货|库存|没货|缺货|还有吗|卖完|"
-        r"price|how much|cost|"
-        r"in stock|available|sold out",
+        r"多少钱|多钱|咋卖|怎么卖|啥价|价格|价钱|几块|几钱|卖多少|(?<!差)多少[\s?？~。!！]*$|有货|现货|库存|没货|"
+        r"缺货|还有吗|卖完|货够|够不够|"
+        r"price|how much(?! (?:is |for |does )?(?:the )?(?:shipping|delivery|postage))|cost|"
+        r"in stock|available|sold out|have enough|do (?:you|u|ya) (?:have|carry|sell)\b",
     ),
     (
         "product_question",
@@ -119,21 +125,25 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
 
 _YES = (
     r"是的?|确认|确定|好的?|可以|行|嗯+|对的?|没问题|同意|就这样|麻烦了?|办吧|办理吧|ok(?:ay)?|"
-    r"yes|yep|yeah|sure|confirm(?:ed)?|go ahead|do it|please (?:go ahead|do it|confirm|proceed)"
+    r"yes|yep|yeah|yup|sure|confirm(?:ed)?|go ahead|do it|please (?:go ahead|do it|confirm|proceed)|"
+    r"好滴|好嘞|嗯呢|没错|正确|就这个|就是这个|ok+k|no problem|no worries|alright|all right|sounds good|go for it|(?:pls|please) do|"
+    "\U0001f44d|\U0001f44c"
 )
 _CONFIRM = re.compile(rf"^(?:{_YES})(?![a-z])", re.I)
 _DENY = re.compile(
-    r"^(?:不用|不要|算了|先不|不了|取消|不是|不对|别|不确认|no\b|nope|cancel|never ?mind|don'?t|"
-    r"forget it|stop)",
+    r"^(?:不用|不要|算了|先不|不了|取消|不是|不对|别|不确认|no\b(?! problem| worries)|nope|nah\b|cancel|never ?mind|don'?t|"
+    r"forget it|stop|还是算了|还是不|不(?:退|改|换|取消|办|要)了|(?:我)?再想想|考虑一下|"
+    r"let me think|hold off|leave it|keep it|actually,? no|i(?:'ve)? changed my mind|not now)",
     re.I,
 )
 _NEGATED = re.compile(
-    r"不用|不要|算了|不办|先不|别|不确认|不了|\bno\b|\bnot\b|don'?t|never ?mind|forget it|"
-    r"\bstop\b|wait",
+    r"不用|不要|算了|不办|先不|别|不确认|不了|\bno\b(?! problem| worries)|\bnot\b|don'?t|never ?mind|forget it|"
+    r"\bstop\b|wait|\bnah\b",
     re.I,
 )
 _FILLER = re.compile(
-    r"^(?:嗯+|哦+|噢+|啊|呃|那|那就|亲|等下|等等|等一下|well|oh|um+|hmm+|wait|hold on)[\s,，.。!！~]*",
+    r"^(?:嗯+|哦+|噢+|啊|呃|那|那就|亲|等下|等等|等一下|well|oh|um+|hmm+|wait|hold on|actually)"
+    r"[\s,，.。!！~]*",
     re.I,
 )
 _CANCEL_IT = re.compile(
@@ -142,11 +152,25 @@ _CANCEL_IT = re.compile(
     re.I,
 )
 """Cancelling, said as the answer to a proposed cancellation: a yes to it (取消吧, cancel it)."""
+_DO_IT = re.compile(
+    r"^(?:那就|就|那|直接|帮我)?(退款|退货|退|改|换|补发|办)(?:吧|了吧|呗|啦)[\s!！。.~]*$"
+)
+"""The pending action's own verb, said as the answer to it (行吧退吧 → 退吧, 那就改吧)."""
+_VERB_OF = {
+    "退款": ("return_refund", "refund_deposit", "cancel_order"),
+    "退货": ("return_refund",),
+    "退": ("return_refund", "refund_deposit", "cancel_order"),
+    "改": ("change_address",),
+    "换": ("exchange",),
+    "补发": ("reship",),
+}
 _ASKING = re.compile(
     r"\d{3,}|[?？]|[吗呢么嘛](?:[\s!！。.~]*)$|是不是|可不可以|能不能|行不行|怎么|什么|多少|多久|"
     r"\b(?:how|what|when|why|where|can i|could i)\b",
     re.I,
 )
+_BUT = re.compile(r"但是|不过|可是|\bbut\b|\bexcept\b", re.I)
+"""A yes with a condition ("好的 但是换个地址") is a new request, not an answer."""
 _MAX_ANSWER = 24
 """A yes or no longer than this (after fillers) is a new message, not an answer."""
 
@@ -168,19 +192,29 @@ def confirmation(text: str, pending: str | None = None) -> Literal["confirm", "d
     ('confirm', 'deny')
     >>> confirmation("wait no, keep it"), confirmation("取消吧")
     ('deny', 'deny')
+    >>> confirmation("那就退吧", "cs.return_refund"), confirmation("改吧", "cs.return_refund")
+    ('confirm', None)
+    >>> confirmation("sounds good"), confirmation("👍"), confirmation("还是算了吧"), confirmation("不退了")
+    ('confirm', 'confirm', 'deny', 'deny')
+    >>> confirmation("no problem"), confirmation("嗯呢"), confirmation("好的 但是换个地址")
+    ('confirm', 'confirm', None)
     """
     stripped = text.strip()
+    if re.fullmatch(r"(?:嗯+|哦+|好+)[呢哒滴嘞啦]?[\s!！。.~]*", stripped):
+        return "confirm"
     while (m := _FILLER.match(stripped)) and m.end() and m.end() < len(stripped):
         stripped = stripped[m.end() :]
-    if len(stripped) > _MAX_ANSWER or _ASKING.search(stripped):
+    if len(stripped) > _MAX_ANSWER or _ASKING.search(stripped) or _BUT.search(stripped):
         return None
-    if (pending or "").removeprefix("cs.") == "cancel_order" and _CANCEL_IT.match(stripped):
+    action = (pending or "").removeprefix("cs.")
+    if action == "cancel_order" and _CANCEL_IT.match(stripped):
+        return "confirm"
+    verb = _DO_IT.match(stripped)
+    if verb and action and (verb.group(1) == "办" or action in _VERB_OF[verb.group(1)]):
         return "confirm"
     if _DENY.match(stripped):
         return "deny"
     if _CONFIRM.match(stripped) and not _NEGATED.search(stripped):
-        return "confirm"
-    if re.fullmatch(r"(?:嗯+|哦+|好+)[\s!！。.~]*", text.strip()):
         return "confirm"
     return None
 

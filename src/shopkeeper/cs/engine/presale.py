@@ -154,20 +154,43 @@ _ATTR_ASK = re.compile(
 )
 
 
+def _values(group: list[Sku], key: str, lang: str) -> str:
+    """An attribute of a listing in words: its value, or each of its variants' values (口味 of a
+    listing sold in three flavours is 三文鱼味、鸡肉味、金枪鱼味, not the first SKU's).
+    """
+    found = dict.fromkeys(s.attributes[key] for s in group if s.attributes.get(key))
+    return pick(lang, "、", ", ").join(found)
+
+
+def _group_stock(turn: Turn, group: list[Sku]) -> str:
+    """A listing's stock in words: the best of its variants' (never a count)."""
+    on_sale = [s for s in group if s.status != "off_shelf"] or group
+    rank = {"in": 0, "low": 1, "unknown": 2, "out": 3}
+    return _stock_text(turn, min(on_sale, key=lambda s: rank[turn.catalogue.stock_level(s)]))
+
+
 def _attribute_answer(turn: Turn, product_id: str) -> Draft | None:
-    """A listing attribute the question names (产地, 烘焙度, 保质期...), from the warehouse."""
+    """A listing attribute the question names (产地, 烘焙度, 保质期...), from the warehouse: the
+    variant's talked about, else every value the listing's variants have.
+    """
     group = turn.catalogue.by_product[product_id]
-    sku = group[0]
+    sku, scope = group[0], group
     if (
         turn.state.sku_id in turn.catalogue.skus
         and turn.catalogue.skus[turn.state.sku_id].product_id == product_id
     ):
         sku = turn.catalogue.skus[turn.state.sku_id]
+        scope = [sku]
     named = [k for k in sku.attributes if k in turn.text or k.lower() in turn.text.lower()]
     if not named:
         return None
     parts = [
-        pick(turn.lang, f"{k}：{sku.attributes[k]}", f"{k}: {sku.attributes[k]}") for k in named
+        pick(
+            turn.lang,
+            f"{k}：{_values(scope, k, turn.lang)}",
+            f"{k}: {_values(scope, k, turn.lang)}",
+        )
+        for k in named
     ]
     sep = pick(turn.lang, "，", ", ")
     text = pick(
@@ -280,14 +303,17 @@ def compare(turn: Turn) -> Draft:
         group = cat.by_product[pid]
         low = min(float(s.price) for s in group)
         high = max(float(s.price) for s in group)
-        stock = sum(s.stock or 0 for s in group)
+        stock = _group_stock(turn, group)
         price = cat.money(low) if low == high else f"{cat.money(low)}–{cat.money(high)}"
-        attrs = "；".join(f"{k} {v}" for k, v in list(group[0].attributes.items())[:5])
+        keys = list(group[0].attributes)[:6]
+        attrs = pick(turn.lang, "；", "; ").join(
+            f"{k} {_values(group, k, turn.lang)}" for k in keys
+        )
         lines.append(
             pick(
                 turn.lang,
-                f"- {group[0].title}：{price}，库存 {stock}；{attrs}",
-                f"- {group[0].title}: {price}, {stock} in stock; {attrs}",
+                f"- {group[0].title}：{price}，{stock}；{attrs}",
+                f"- {group[0].title}: {price}, {stock}; {attrs}",
             )
         )
         sources.append(

@@ -38,6 +38,8 @@ _TEXT = messages(
             'Your {cart} ({subtotal}) is {gap} short of "{name}" (from {threshold}).',
         ),
         "others": ("当前正在进行的活动：{names}。", "Running now: {names}."),
+        "scope": ("参加的商品：{items}。", "It applies to: {items}."),
+        "scope_more": ("等 {n} 款", "and {n} more"),
         "none_running": ("当前没有正在进行的活动。", "No promotion is running right now."),
     },
     prefix="cs.promo.",
@@ -94,11 +96,17 @@ def nearest(promos: list[TimedPromotion], now: dt.datetime) -> TimedPromotion:
     return max(promos, key=lambda p: p.end_at)
 
 
+SCOPE_SHOWN = 5
+"""Products of a promotion limited to some of them that an answer names (the rest counted)."""
+
+
 def describe(cat: Catalogue, timed: TimedPromotion, now: dt.datetime, lang: Lang) -> str:
-    """The promotion's state at ``now`` with its terms and dates."""
+    """The promotion's state at ``now`` with its terms and dates, and which products it covers
+    when it does not cover the whole store (by title and variant, never by id).
+    """
     promo = timed.promotion
     state = "running" if timed.running(now) else "upcoming" if timed.start_at > now else "ended"
-    return t(
+    text = t(
         f"cs.promo.{state}",
         lang,
         name=promo.name,
@@ -106,6 +114,19 @@ def describe(cat: Catalogue, timed: TimedPromotion, now: dt.datetime, lang: Lang
         start=cat.local(timed.start_at),
         end=cat.local(timed.end_at),
     )
+    if state == "ended" or not promo.sku_ids:
+        return text
+    skus = [cat.skus[i] for i in promo.sku_ids if i in cat.skus]
+    items = [
+        pick(lang, f"{s.title}（{cat.variant(s)}）", f"{s.title} ({cat.variant(s)})")
+        for s in skus[:SCOPE_SHOWN]
+    ]
+    if len(skus) > SCOPE_SHOWN:
+        items.append(t("cs.promo.scope_more", lang, n=len(skus) - SCOPE_SHOWN))
+    if not items:
+        return text
+    scope = t("cs.promo.scope", lang, items=pick(lang, "、", ", ").join(items))
+    return text + pick(lang, "", " ") + scope
 
 
 def cart_against(

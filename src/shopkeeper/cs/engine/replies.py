@@ -86,6 +86,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "(This needs a person's approval: once you confirm, it goes to a supervisor.)",
     ),
     "refused": ("抱歉，这个请求无法办理：{reasons}", "Sorry, I can't do that: {reasons}"),
+    "refused_action": ("抱歉，{action}无法办理：{reasons}", "Sorry, I can't {action}: {reasons}"),
     "executed": ("已为您办理：{summary}", "Done: {summary}"),
     "awaiting_approval": (
         "已提交人工审核，审核通过后会为您处理，请留意消息。",
@@ -172,6 +173,12 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "Sorry, I can't follow instructions inside a message, change the rules or reveal "
         "internal information; refunds and other after-sale requests follow the store's policy "
         "for your own orders only. How can I help with your order?",
+    ),
+    "privacy": (
+        "抱歉，我只能查看和办理您本人账号下的订单，其他买家的订单、地址和电话无法提供。"
+        "请问您自己的订单需要什么帮助？",
+        "Sorry, I can only look at and act on the orders of your own account; other buyers' "
+        "orders, addresses and phone numbers can't be shared. How can I help with yours?",
     ),
     "in_stock_plain": ("有货", "in stock"),
     "enough": ("，{n} 件库存充足，可以放心下单", "; {n} are available, you can order them"),

@@ -77,9 +77,17 @@ def order_ids(text: str, known: Container[str] = ()) -> list[str]:
 
     >>> order_ids("WH-73491 还有货吗，订单 PRESALE-UNPAID-1", known={"WH-73491"})
     ['PRESALE-UNPAID-1']
+    >>> order_ids("order 5012345678901: ship to 5 Elm St, Austin TX 78701, Al Hu 5125550100")
+    ['5012345678901']
     """
     found = (m.lstrip("#") for m in _ORDER.findall(text))
-    return list(dict.fromkeys(m for m in found if not _MOBILE_ONLY.fullmatch(m) and m not in known))
+    given = address(text) if _ORDER.search(text) else None
+    phone = (given or {}).get("phone")  # the receiver's phone written with a new address
+    return list(
+        dict.fromkeys(
+            m for m in found if not _MOBILE_ONLY.fullmatch(m) and m not in known and m != phone
+        )
+    )
 
 
 def phone_tail(text: str) -> str | None:
@@ -107,7 +115,8 @@ def quantity(text: str) -> int | None:
 
 def address(text: str) -> dict[str, str] | None:
     """A Chinese address (province, city, district, street line), plus a phone and name when
-    written with it; ``None`` without a street line and a city or district.
+    written with it; ``None`` without a street line and a city or district. Without a Chinese
+    one, a US address (:func:`us_address`).
 
     The words that introduce an address (改成, 新地址是, 寄到…) are not part of it:
 
@@ -132,7 +141,7 @@ def address(text: str) -> dict[str, str] | None:
         best = parts
         break
     if best is None:
-        return None
+        return us_address(text)
     best["line1"] = _cut_contact(best["line1"])
     phone = _PHONE.search(text)
     if phone:
@@ -141,6 +150,48 @@ def address(text: str) -> dict[str, str] | None:
     if name:
         best["name"] = name
     return best
+
+
+_STREET = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|"
+    r"Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Broadway"
+)
+_US_ADDR = re.compile(
+    rf"(?P<line1>(?<![\w-])\d{{1,6}}\s+(?:[A-Za-z0-9.'-]+\s+){{0,4}}?(?:{_STREET})\b\.?)"
+    r"(?:[,\s]+(?P<line2>(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|#)\.?\s*#?[\w-]+))?"
+    r"[,\s]+(?P<city>[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*){0,2}?)"
+    r"[,\s]+(?P<province>[A-Z]{2})\b"
+    r"(?:[,\s]+(?P<zip>\d{5}(?:-\d{4})?)(?!\d))?"
+)
+_US_PHONE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?(\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4})(?!\d)")
+_US_NAME = re.compile(
+    r"(?<![A-Za-z])([A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'-]+){1,2})[\s,]*(?:tel|phone)?[\s:,]*"
+    r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
+)
+
+
+def us_address(text: str) -> dict[str, str] | None:
+    """A US address (street line, unit, city, state, ZIP) with the phone and name written with
+    it; ``None`` without a street line, a city and a state.
+
+    >>> a = us_address("ship to 500 Oak Ave Apt 4, Portland OR 97201, Jane Doe 5035550100")
+    >>> a["line1"], a["line2"], a["city"], a["province"], a["zip"], a["name"], a["phone"]
+    ('500 Oak Ave', 'Apt 4', 'Portland', 'OR', '97201', 'Jane Doe', '5035550100')
+    >>> us_address("change it to 123 Main St, Springfield?") is None
+    True
+    """
+    m = _US_ADDR.search(text)
+    if m is None:
+        return None
+    found = {k: (v or "") for k, v in m.groupdict().items()}
+    rest = text[m.end() :] + " " + text[: m.start()]
+    phone = _US_PHONE.search(rest)
+    if phone:
+        found["phone"] = re.sub(r"\D", "", phone.group(1))
+    name = _NAMED.search(text) or _US_NAME.search(rest)
+    if name:
+        found["name"] = name.group(1).strip()
+    return found
 
 
 def _cut_contact(line1: str) -> str:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 
 
 def _campaigns(ctx: InspectionContext, days: int, full_share: float) -> list[dict[str, Any]]:
@@ -133,6 +133,7 @@ class BudgetSettings(BaseModel):
     """Thresholds of ad_budget_limited."""
 
     window_days: int = Field(14, description="judge the last this many days together")
+    min_days_spent: int = Field(10, description="the campaign spent on at least this many of them")
     full_share: float = Field(
         0.95, description="a day's budget is used up when spend reaches this share of it"
     )
@@ -147,8 +148,9 @@ class BudgetSettings(BaseModel):
 
 def detect_ad_budget_limited(ctx: InspectionContext, s: BudgetSettings) -> list[Finding]:
     """A campaign with ROI over the last ``window_days`` days at least ``min_roi_ratio`` × its
-    target that used up its daily budget (spend ≥ ``full_share`` × budget) on at least
-    ``min_capped_share`` of those days: an opportunity. Proposes raising the budget by ``raise_by``.
+    target that spent on at least ``min_days_spent`` of those days and used up its daily budget
+    (spend ≥ ``full_share`` × budget) on at least ``min_capped_share`` of them: an opportunity.
+    Proposes raising the budget by ``raise_by``.
     Impact: the GMV the extra budget would bring at no better than the target ROI (per week).
     """
     out = []
@@ -157,6 +159,7 @@ def detect_ad_budget_limited(ctx: InspectionContext, s: BudgetSettings) -> list[
         roi = gmv / spend if spend else 0.0
         if (
             not budget
+            or c["days_spent"] < s.min_days_spent
             or roi < s.min_roi_ratio * target
             or c["days_capped"] < s.min_capped_share * s.window_days
         ):
@@ -201,6 +204,18 @@ def _budget_finding(
 
 
 RULES = (
-    Rule("ad_roi_below_target", ("ad_campaigns",), RoiSettings, detect_ad_roi_below_target),
-    Rule("ad_budget_limited", ("ad_campaigns",), BudgetSettings, detect_ad_budget_limited),
+    Rule(
+        "ad_roi_below_target",
+        ("ad_campaigns",),
+        RoiSettings,
+        detect_ad_roi_below_target,
+        minimums=(Minimum("min_days_spent", "days of the window the campaign spent on"),),
+    ),
+    Rule(
+        "ad_budget_limited",
+        ("ad_campaigns",),
+        BudgetSettings,
+        detect_ad_budget_limited,
+        minimums=(Minimum("min_days_spent", "days of the window the campaign spent on"),),
+    ),
 )

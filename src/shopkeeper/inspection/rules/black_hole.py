@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.stats import Z_99, wilson_upper
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.listing import _listing_traffic, peer_conversions
 
 
@@ -106,4 +106,15 @@ def detect_traffic_black_hole(ctx: InspectionContext, s: BlackHoleSettings) -> l
     return out
 
 
-RULES = (Rule("traffic_black_hole", ("traffic",), BlackHoleSettings, detect_traffic_black_hole),)
+RULES = (
+    Rule(
+        "traffic_black_hole",
+        ("traffic",),
+        BlackHoleSettings,
+        detect_traffic_black_hole,
+        minimums=(
+            Minimum("min_expected_buyers", "buyers the listing would have had at its peers' rate"),
+            Minimum("min_visitors_per_day", "visitors a day over the window"),
+        ),
+    ),
+)

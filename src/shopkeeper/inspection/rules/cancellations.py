@@ -15,14 +15,16 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
-from shopkeeper.inspection.models import Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
-from shopkeeper.inspection.rules.complaints import topics_of
+from shopkeeper.inspection.models import Finding, Impact
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.rates import rise
-from shopkeeper.store.metrics import available, order_gmv, paid
+from shopkeeper.store.metrics import available, paid, valued_orders
+from shopkeeper.store.topic_tags import tagged_topics
 
 CANCELLED = "(o.status = 'cancelled' OR (o.status = 'closed' AND o.paid_at IS NOT NULL))"
 """An order cancelled by either side (an unpaid order that closed is not one)."""
+WINDOW = "o.created_at >= $lo::TIMESTAMPTZ AND o.created_at < $hi::TIMESTAMPTZ"
+"""Orders placed in the window whose bounds ``$lo``, ``$hi`` bind (see ``ctx.window_params``)."""
 
 
 class CancellationSettings(BaseModel):
@@ -50,20 +52,16 @@ class CancellationSettings(BaseModel):
 
 def _counts(ctx: InspectionContext, s: CancellationSettings, days: int) -> dict[str, Any]:
     start = ctx.as_of - dt.timedelta(days=days - 1)
+    lo, hi = ctx.window_params(days + s.baseline_days)
     return ctx.rows(
         f"""SELECT count(*) FILTER (WHERE recent) AS n, count(*) FILTER (WHERE recent AND c) AS k,
                    count(*) FILTER (WHERE NOT recent) AS nb, count(*) FILTER (WHERE NOT recent AND c) AS kb,
                    coalesce(sum(value) FILTER (WHERE recent AND c), 0)::DOUBLE AS value,
                    coalesce(sum(value) FILTER (WHERE recent AND NOT c), 0)::DOUBLE AS kept
             FROM (SELECT CAST(o.created_at AS DATE) >= $start AS recent, {CANCELLED} AS c,
-                         coalesce({order_gmv()}, 0) AS value
-                  FROM orders o
-                  WHERE CAST(o.created_at AS DATE) BETWEEN $first AND $as_of AND ({paid()} OR {CANCELLED}))""",
-        {
-            "start": start,
-            "first": start - dt.timedelta(days=s.baseline_days),
-            "as_of": ctx.as_of,
-        },
+                         coalesce(o.gmv, 0) AS value
+                  FROM {valued_orders(f"{WINDOW} AND ({paid()} OR {CANCELLED})")} o)""",
+        {"start": start, "lo": lo, "hi": hi},
     )[0]
 
 
@@ -96,7 +94,8 @@ def _reasons(ctx: InspectionContext, days: int) -> dict[str, Any]:
             params,
         )
         said = Counter(str(r["reason"]).strip() for r in texts if str(r["reason"]).strip())
-        topics = Counter(t.label(ctx.lang) for r in texts for t in topics_of(str(r["reason"])))
+        read = tagged_topics(ctx, [str(r["reason"]) for r in texts])
+        topics = Counter(t.label(ctx.lang) for found in read for t in found)
         out["reasons"] = dict(said.most_common(5))
         out["reason_topics"] = dict(topics.most_common(5))
     if ctx.has("inventory"):
@@ -183,7 +182,7 @@ def _finding(
         kind="cancellation_spike",
         as_of=ctx.as_of,
         severity="high" if share >= s.high_share and share >= 2 * normal else "medium",
-        entity=Entity(type="store", id=ctx.store),
+        entity=ctx.store_entity,
         title=title,
         evidence={
             "orders": n,
@@ -204,4 +203,15 @@ def _finding(
     )
 
 
-RULES = (Rule("cancellation_spike", (), CancellationSettings, detect_cancellation_spike),)
+RULES = (
+    Rule(
+        "cancellation_spike",
+        (),
+        CancellationSettings,
+        detect_cancellation_spike,
+        minimums=(
+            Minimum("min_orders", "orders placed in the window judged"),
+            Minimum("min_cancelled", "cancelled orders among them"),
+        ),
+    ),
+)

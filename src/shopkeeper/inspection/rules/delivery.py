@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.stats import wilson_lower
 from shopkeeper.inspection.context import InspectionContext
-from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.models import Action, Finding, Impact
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.promises import (
     delivery_promise_sql,
     end_of_day,
@@ -68,36 +68,63 @@ class DeliverySettings(BaseModel):
     )
 
 
-def _orders_sql(ctx: InspectionContext, promise: str) -> str:
+def _orders_sql(ctx: InspectionContext, promise: str, *, rated: bool = False) -> str:
     """Orders shipped by ``$cutoff`` whose promise fell in the ``$days`` before it: on time, late,
     or undelivered at ``$cutoff``, with their value and worst review (orders whose delivery time is
-    unknown — delivered by status only — are left out).
+    unknown — delivered by status only — are left out). ``rated``: only the reviewed orders, with
+    their worst review and no value (a join with the reviews per order, not a subquery per order).
     """
     reviews = (
         "(SELECT min(r.rating) FROM reviews r WHERE r.order_id = o.order_id)"
         if ctx.has("reviews")
         else "NULL"
     )
+    value = f"coalesce({order_gmv()}, 0)::DOUBLE"
+    joined = ""
+    if rated:
+        reviews, value = "rv.rating", "NULL::DOUBLE"
+        joined = "JOIN (SELECT order_id, min(rating) AS rating FROM reviews GROUP BY 1) rv USING (order_id)"
     return f"""WITH o AS (
                 SELECT *, {promise} AS promise FROM orders
                 WHERE shipped_at <= $cutoff AND {not_cancelled("")}
                   AND created_at >= $cutoff::TIMESTAMPTZ - INTERVAL ($days + 120) DAY)
             SELECT order_id, promise, shipped_at, delivered_at, status, carrier,
-                   coalesce({order_gmv()}, 0)::DOUBLE AS value, {reviews} AS rating,
+                   {value} AS value, {reviews} AS rating,
                    CASE WHEN delivered_at <= $cutoff AND delivered_at <= promise THEN 'on_time'
                         WHEN delivered_at <= $cutoff THEN 'late'
                         WHEN delivered_at IS NULL AND NOT {delivered_status("")} OR delivered_at > $cutoff
                         THEN 'undelivered' END AS outcome,
                    (epoch(least(coalesce(delivered_at, $cutoff), $cutoff)) - epoch(promise)) / 86400.0 AS days_late
-            FROM o
+            FROM o {joined}
             WHERE promise BETWEEN $cutoff::TIMESTAMPTZ - INTERVAL ($days) DAY AND $cutoff"""
 
 
-def _orders(
-    ctx: InspectionContext, promise: str, cutoff: dt.datetime, days: int
-) -> list[dict[str, Any]]:
-    """The rows of :func:`_orders_sql`."""
-    return ctx.rows(_orders_sql(ctx, promise), {"cutoff": cutoff, "days": days})
+def _failed_orders(
+    ctx: InspectionContext, promise: str, cutoff: dt.datetime, days: int, windows: list[int]
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The late and undelivered orders of :func:`_orders_sql` over ``days`` (``in<d>``: whether
+    its promise fell in the last ``d`` days of ``windows``), and how many orders each of those
+    windows judges (on-time orders are only counted, in SQL).
+    """
+    judged = ", ".join(
+        f"count(*) FILTER (WHERE promise >= $cutoff::TIMESTAMPTZ - INTERVAL ({int(d)}) DAY) AS n{int(d)}"
+        for d in windows
+    )
+    ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE judged_orders AS SELECT * FROM ({_orders_sql(ctx, promise)}) "
+        "WHERE outcome IS NOT NULL",
+        {"cutoff": cutoff, "days": days},
+    )
+    counts = ctx.rows(f"SELECT {judged} FROM judged_orders", {"cutoff": cutoff})[0]
+    within = ", ".join(
+        f"promise >= $cutoff::TIMESTAMPTZ - INTERVAL ({int(d)}) DAY AS in{int(d)}" for d in windows
+    )
+    failed = ctx.rows(  # what the finding reads, and in which windows (no timestamps to convert)
+        f"""SELECT order_id, value, carrier, outcome, days_late, {within}
+            FROM judged_orders WHERE outcome <> 'on_time'""",
+        {"cutoff": cutoff},
+    )
+    return failed, {d: int(counts[f"n{int(d)}"]) for d in windows}
 
 
 def _ratings(
@@ -111,7 +138,7 @@ def _ratings(
         for r in ctx.rows(
             f"""SELECT outcome <> 'on_time' AS late, count(rating) AS rated,
                        count(*) FILTER (WHERE rating <= 2) AS low
-                FROM ({_orders_sql(ctx, promise)}) WHERE outcome IS NOT NULL GROUP BY 1""",
+                FROM ({_orders_sql(ctx, promise, rated=True)}) WHERE outcome IS NOT NULL GROUP BY 1""",
             {"cutoff": cutoff, "days": s.rating_days},
         )
     }
@@ -131,7 +158,8 @@ def _ratings(
 class LateDeliveries:
     """The judged orders of the window that failed, and the late ones among them."""
 
-    rows: list[dict[str, Any]]
+    judged: int
+    """Orders the window judges (on time, late or undelivered)."""
     late: list[dict[str, Any]]
     window_days: int
     promise: str
@@ -155,18 +183,17 @@ def _late_deliveries(ctx: InspectionContext, s: DeliverySettings) -> LateDeliver
     )
     if promise is None:
         return None
-    judged = [r for r in _orders(ctx, promise, cutoff, s.window_days) if r["outcome"]]
-    explained = frozenset(str(r["order_id"]) for r in judged if r["outcome"] != "on_time")
+    windows = sorted({s.recent_days, s.window_days})
+    failed, judged = _failed_orders(ctx, promise, cutoff, s.window_days, windows)
+    explained = frozenset(str(r["order_id"]) for r in failed)
     best: tuple[float, LateDeliveries] | None = None
-    for days in sorted({s.recent_days, s.window_days}):
-        since = cutoff - dt.timedelta(days=days)
-        rows = [r for r in judged if r["promise"] >= since]
-        late = [r for r in rows if r["outcome"] != "on_time"]
-        if len(rows) < s.min_orders or len(late) < s.min_late:
+    for days in windows:
+        late = [r for r in failed if r[f"in{int(days)}"]]
+        if judged[days] < s.min_orders or len(late) < s.min_late:
             continue
-        lower = float(wilson_lower(len(late), len(rows)))
+        lower = float(wilson_lower(len(late), judged[days]))
         if lower > s.max_late_share and (best is None or lower > best[0]):
-            best = (lower, LateDeliveries(rows, late, days, promise, explained))
+            best = (lower, LateDeliveries(judged[days], late, days, promise, explained))
     return best[1] if best else None
 
 
@@ -194,19 +221,19 @@ def detect_delivery_late(ctx: InspectionContext, s: DeliverySettings) -> list[Fi
 def _finding(
     ctx: InspectionContext, s: DeliverySettings, found: LateDeliveries, ratings: dict[str, Any]
 ) -> Finding:
-    rows, late, days = (
-        found.rows,
+    judged, late, days = (
+        found.judged,
         sorted(found.late, key=lambda r: (-r["value"], str(r["order_id"]))),
         found.window_days,
     )
-    share = len(late) / len(rows)
+    share = len(late) / judged
     undelivered = sum(1 for r in late if r["outcome"] == "undelivered")
     value = sum(float(r["value"]) for r in late)
     source = "promised_delivery_at" if has_promised_dates(ctx) else "derived"
     title = ctx.text(
-        f"近 {days} 天 {share:.0%} 的订单未按承诺送达（{len(late)}/{len(rows)}，其中 {undelivered} 单至今未签收）",
+        f"近 {days} 天 {share:.0%} 的订单未按承诺送达（{len(late)}/{judged}，其中 {undelivered} 单至今未签收）",
         f"{share:.0%} of orders missed their delivery promise in {days} days "
-        f"({len(late)}/{len(rows)}, {undelivered} never delivered)",
+        f"({len(late)}/{judged}, {undelivered} never delivered)",
     )
     if ratings:
         title += ctx.text(
@@ -218,7 +245,7 @@ def _finding(
     for r in late:
         carriers[str(r["carrier"] or "-")] = carriers.get(str(r["carrier"] or "-"), 0) + 1
     evidence = {
-        "orders_judged": len(rows),
+        "orders_judged": judged,
         "late_orders": len(late),
         "delivered_late": len(late) - undelivered,
         "undelivered_past_promise": undelivered,
@@ -234,7 +261,7 @@ def _finding(
         kind="delivery_late",
         as_of=ctx.as_of,
         severity="high" if share >= s.high_late_share else "medium",
-        entity=Entity(type="store", id=ctx.store),
+        entity=ctx.store_entity,
         title=title,
         evidence=evidence,
         impact=Impact(metric="order_value", value=round(value, 2)),
@@ -252,4 +279,15 @@ def _finding(
     )
 
 
-RULES = (Rule("delivery_late", (), DeliverySettings, detect_delivery_late),)
+RULES = (
+    Rule(
+        "delivery_late",
+        (),
+        DeliverySettings,
+        detect_delivery_late,
+        minimums=(
+            Minimum("min_orders", "shipped orders whose promise fell in the window judged"),
+            Minimum("min_late", "late or undelivered orders among them"),
+        ),
+    ),
+)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact, Severity
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.addresses import FIELDS, address_issues, describe
 from shopkeeper.inspection.rules.delivery import DeliverySettings, late_deliveries
 from shopkeeper.inspection.rules.promises import DEFAULT_PROMISE_HOURS, end_of_day
@@ -266,7 +266,7 @@ def _delay_summary(ctx: InspectionContext, rows: list[dict[str, Any]]) -> Findin
         kind="shipping_delay",
         as_of=ctx.as_of,
         severity="high",
-        entity=Entity(type="store", id=ctx.store),
+        entity=ctx.store_entity,
         title=ctx.text(
             f"共 {len(rows)} 单发货超时或物流停滞，涉及 {ctx.money(value)}",
             f"{len(rows)} orders late or stalled in transit, worth {ctx.money(value)}",
@@ -299,16 +299,26 @@ class AddressSettings(BaseModel):
     min_street_chars: int = Field(
         3, description="a street address shorter than this (regions removed) is missing"
     )
+    min_fill_orders: int = Field(
+        20,
+        description="orders of the last week needed to learn which columns the store fills in "
+        "(fewer: no column is reported missing)",
+    )
 
 
 def _judged_columns(ctx: InspectionContext, cutoff: dt.datetime, s: AddressSettings) -> list[str]:
-    """The receiver columns the store fills in (in at least ``min_fill_rate`` of last week's orders)."""
+    """The receiver columns the store fills in (in at least ``min_fill_rate`` of last week's orders,
+    of which there are at least ``min_fill_orders``).
+    """
     fills = ", ".join(f"avg(({c} IS NOT NULL AND {c} <> '')::INT) AS {c}" for c in FIELDS)
     row = ctx.rows(
-        f"SELECT {fills} FROM orders WHERE created_at BETWEEN ?::TIMESTAMPTZ - INTERVAL 7 DAY AND ?",
+        f"""SELECT count(*) AS n_orders, {fills} FROM orders
+            WHERE created_at BETWEEN ?::TIMESTAMPTZ - INTERVAL 7 DAY AND ?""",
         [cutoff, cutoff],
     )
-    return [c for c in FIELDS if row and (row[0][c] or 0) >= s.min_fill_rate]
+    if not row or row[0]["n_orders"] < s.min_fill_orders:
+        return []
+    return [c for c in FIELDS if (row[0][c] or 0) >= s.min_fill_rate]
 
 
 def detect_abnormal_address(ctx: InspectionContext, s: AddressSettings) -> list[Finding]:
@@ -318,7 +328,8 @@ def detect_abnormal_address(ctx: InspectionContext, s: AddressSettings) -> list[
     city, a district or ZIP that does not belong to the city or state (judged only against the
     reference of real places: unknown places never fire), or a phone that is not a valid (possibly
     masked) number. A column is reported missing only when the store fills it in for at least
-    ``min_fill_rate`` of its orders. Impact: the order value.
+    ``min_fill_rate`` of its orders of the last week, and those are at least ``min_fill_orders``;
+    the other issues rest on the order alone. Impact: the order value.
     """
     cutoff = end_of_day(ctx)
     judged = _judged_columns(ctx, cutoff, s)
@@ -372,6 +383,25 @@ def _address_finding(ctx: InspectionContext, r: dict[str, Any], issues: list[str
 
 
 RULES = (
-    Rule("shipping_delay", (), DelaySettings, detect_shipping_delay),
-    Rule("abnormal_address", (), AddressSettings, detect_abnormal_address),
+    Rule(
+        "shipping_delay",
+        (),
+        DelaySettings,
+        detect_shipping_delay,
+        minimums=(
+            Minimum(None, "one paid order past its shipping promise: the order is the evidence"),
+            Minimum("min_deliveries", "deliveries normal transit is learned from (a stall)"),
+            Minimum("min_deliveries_small", "…by a robust bound, from fewer deliveries"),
+        ),
+    ),
+    Rule(
+        "abnormal_address",
+        (),
+        AddressSettings,
+        detect_abnormal_address,
+        minimums=(
+            Minimum(None, "one unshipped order: its own address is the evidence"),
+            Minimum("min_fill_orders", "orders a missing column's fill rate is learned from"),
+        ),
+    ),
 )

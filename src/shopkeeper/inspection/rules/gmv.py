@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.analytics.stats import z_score
 from shopkeeper.inspection.context import InspectionContext
-from shopkeeper.inspection.models import Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.models import Finding, Impact
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.traffic import day_pairs, noisy_variance, recent_days, traffic_days
-from shopkeeper.store.metrics import order_gmv, paid_or_deposit
+from shopkeeper.store.metrics import paid_or_deposit, valued_orders
 
 
 class GmvDropSettings(BaseModel):
@@ -46,6 +46,11 @@ class GmvDropSettings(BaseModel):
     )
 
 
+WHERE = f"""{paid_or_deposit()} AND o.created_at >= CAST($lo::DATE AS TIMESTAMPTZ)
+            AND o.created_at < CAST($hi::DATE + INTERVAL 1 DAY AS TIMESTAMPTZ)"""
+"""The orders :func:`_gmv_days` counts: paid (or deposit paid) from day ``$lo`` to ``$hi``."""
+
+
 def _gmv_days(
     ctx: InspectionContext, left: list[dt.date], right: list[dt.date]
 ) -> list[dict[str, Any]]:
@@ -57,17 +62,15 @@ def _gmv_days(
         "(SELECT sum(visitors)::DOUBLE FROM traffic t WHERE t.date = d.day)" if covered else "NULL"
     )
     return ctx.rows(
-        f"""WITH d AS (SELECT DISTINCT unnest(?::DATE[] || ?::DATE[]) AS day),
+        f"""WITH d AS (SELECT DISTINCT unnest($left::DATE[] || $right::DATE[]) AS day),
             o AS (SELECT CAST(o.created_at AS DATE) AS day, count(*)::DOUBLE AS orders,
-                         sum(coalesce({order_gmv()}, 0))::DOUBLE AS gmv,
-                         sum(coalesce({order_gmv()}, 0)::DOUBLE ^ 2) AS gmv2
-                  FROM orders o WHERE {paid_or_deposit()}
-                    AND o.created_at >= CAST(?::DATE AS TIMESTAMPTZ)
-                    AND o.created_at < CAST(?::DATE + INTERVAL 1 DAY AS TIMESTAMPTZ) GROUP BY 1)
+                         sum(coalesce(o.gmv, 0))::DOUBLE AS gmv,
+                         sum(coalesce(o.gmv, 0)::DOUBLE ^ 2) AS gmv2
+                  FROM {valued_orders(WHERE)} o GROUP BY 1)
             SELECT d.day, coalesce(o.orders, 0) AS orders, coalesce(o.gmv, 0) AS gmv, coalesce(o.gmv2, 0) AS gmv2,
                    {visitors} AS visitors
             FROM d LEFT JOIN o USING (day)""",
-        [left, right, min(right), max(left)],
+        {"left": left, "right": right, "lo": min(right), "hi": max(left)},
     )
 
 
@@ -143,7 +146,8 @@ def detect_gmv_drop(ctx: InspectionContext, s: GmvDropSettings) -> list[Finding]
     Days during a promotion or in the week after one are not judged at all, so the slump after
     Double 11 is never a "drop". The fall is decomposed as GMV = visitors × conversion (orders /
     visitors) × average order value: each factor's current and usual value and its share of the lost
-    GMV (by log change). Impact: the GMV lost over the days judged.
+    GMV (by log change). A store with fewer than ``min_orders_per_day`` paid orders a day on the
+    comparable days is not judged (its GMV is noise). Impact: the GMV lost over the days judged.
     """
     sd = _store_days(ctx, s)
     if sd is None:
@@ -203,7 +207,7 @@ def detect_gmv_drop(ctx: InspectionContext, s: GmvDropSettings) -> list[Finding]
             kind="gmv_drop",
             as_of=ctx.as_of,
             severity="high" if pct >= 35 else "medium",
-            entity=Entity(type="store", id=ctx.config.name, name=ctx.config.name),
+            entity=ctx.store_entity,
             title=ctx.text(
                 f"店铺 GMV 近 {n} 天比平时少 {pct:.0f}%（日均 {ctx.money(now['gmv'] / n)}，平时 {ctx.money(base['gmv'] / n)}），主要因为{label[0]}下降",
                 f"Store GMV {pct:.0f}% below normal over {n} days ({ctx.money(now['gmv'] / n)}/day vs "
@@ -242,4 +246,15 @@ def detect_gmv_drop(ctx: InspectionContext, s: GmvDropSettings) -> list[Finding]
     ]
 
 
-RULES = (Rule("gmv_drop", (), GmvDropSettings, detect_gmv_drop),)
+RULES = (
+    Rule(
+        "gmv_drop",
+        (),
+        GmvDropSettings,
+        detect_gmv_drop,
+        minimums=(
+            Minimum("min_orders_per_day", "paid orders a day on the comparable days"),
+            Minimum("min_days", "non-promotion days judged, and days down"),
+        ),
+    ),
+)

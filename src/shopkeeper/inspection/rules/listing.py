@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.stats import rate_test, z_score
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.traffic import recent_days
 
 LISTINGS = """SELECT product_id, any_value(title) AS title, any_value(category) AS category,
@@ -525,7 +525,29 @@ def _conversion_finding(ctx: InspectionContext, r: dict[str, Any], w: _Window) -
 
 
 RULES = (
-    Rule("listing_quality", (), ListingQualitySettings, detect_listing_quality),
-    Rule("keyword_opportunity", ("search_terms",), KeywordSettings, detect_keyword_opportunity),
-    Rule("conversion_drop", ("traffic",), ConversionDropSettings, detect_conversion_drop),
+    Rule(
+        "listing_quality",
+        (),
+        ListingQualitySettings,
+        detect_listing_quality,
+        minimums=(Minimum("min_peers", "other listings a category's norms are learned from"),),
+    ),
+    Rule(
+        "keyword_opportunity",
+        ("search_terms",),
+        KeywordSettings,
+        detect_keyword_opportunity,
+        minimums=(Minimum("min_buyers", "buyers the search term brought in the window"),),
+    ),
+    Rule(
+        "conversion_drop",
+        ("traffic",),
+        ConversionDropSettings,
+        detect_conversion_drop,
+        minimums=(
+            Minimum(
+                "min_expected_buyers", "buyers expected in the shortest window at normal conversion"
+            ),
+        ),
+    ),
 )

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 
 
 class CompetitorSettings(BaseModel):
@@ -255,4 +255,12 @@ def _finding(
     )
 
 
-RULES = (Rule("competitor_loss", ("competitors",), CompetitorSettings, detect_competitor_loss),)
+RULES = (
+    Rule(
+        "competitor_loss",
+        ("competitors",),
+        CompetitorSettings,
+        detect_competitor_loss,
+        minimums=(Minimum("min_lost", "buyers the listing lost to rivals in the window"),),
+    ),
+)

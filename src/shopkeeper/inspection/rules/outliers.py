@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Entity, Finding
-from shopkeeper.inspection.registry import Rule
-from shopkeeper.store.metrics import order_gmv, paid
+from shopkeeper.inspection.registry import Minimum, Rule
+from shopkeeper.store.metrics import paid, valued_orders
 from shopkeeper.store.outliers import OutlierRule, outlier_orders
 
 
@@ -52,16 +52,22 @@ def _top_line(ctx: InspectionContext, order_id: str) -> dict[str, Any]:
     return rows[0] if rows else {}
 
 
-def _gmv_since(ctx: InspectionContext, days: int) -> float:
-    start = ctx.as_of - dt.timedelta(days=days - 1)
-    return float(
-        ctx.scalar(
-            f"""SELECT coalesce(sum({order_gmv()}), 0)::DOUBLE FROM orders o
-                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?""",
-            [start, ctx.as_of],
-        )
-        or 0.0
+def _gmv_totals(ctx: InspectionContext, windows: list[int]) -> dict[int, float]:
+    """The store's GMV of the last ``d`` days up to the inspected day, for each ``d`` of
+    ``windows`` (one pass over the longest window).
+    """
+    sums = ", ".join(
+        f"coalesce(sum(gmv) FILTER (WHERE day > $as_of::DATE - INTERVAL ({int(d)}) DAY), 0)::DOUBLE"
+        for d in windows
     )
+    lo, hi = ctx.window_params(max(windows))
+    where = f"{paid()} AND o.created_at >= $lo::TIMESTAMPTZ AND o.created_at < $hi::TIMESTAMPTZ"
+    row = ctx.con.execute(
+        f"""WITH v AS (SELECT CAST(o.created_at AS DATE) AS day, o.gmv FROM {valued_orders(where)} o)
+            SELECT {sums} FROM v""",
+        {"lo": lo, "hi": hi, "as_of": ctx.as_of},
+    ).fetchone()
+    return {d: float(v or 0.0) for d, v in zip(windows, row or [0.0] * len(windows), strict=True)}
 
 
 def detect_outlier_order(ctx: InspectionContext, s: OutlierSettings) -> list[Finding]:
@@ -81,7 +87,7 @@ def detect_outlier_order(ctx: InspectionContext, s: OutlierSettings) -> list[Fin
     rows = outlier_orders(ctx, start, ctx.as_of, rule)[: s.max_orders]
     if not rows:
         return []
-    totals = {28: _gmv_since(ctx, 28), s.window_days: _gmv_since(ctx, s.window_days)}
+    totals = _gmv_totals(ctx, sorted({28, s.window_days}))
     return [_finding(ctx, s, r, totals) for r in rows]
 
 
@@ -142,4 +148,14 @@ def _finding(
     )
 
 
-RULES = (Rule("outlier_order", (), OutlierSettings, detect_outlier_order),)
+RULES = (
+    Rule(
+        "outlier_order",
+        (),
+        OutlierSettings,
+        detect_outlier_order,
+        minimums=(
+            Minimum("min_orders", "paid orders of the year the normal order is learned from"),
+        ),
+    ),
+)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.store.metrics import not_cancelled
 
 
@@ -194,6 +194,7 @@ def detect_price_anomaly(ctx: InspectionContext, s: PriceAnomalySettings) -> lis
             "cost": round(cost, 2) if cost is not None else None,
             "ratio_to_usual": round(ratio, 3) if ratio else None,
             "below_cost": below_cost,
+            "far_from_usual": anomalous,
             "order_lines_at_current_price": at_price,
             "lines_behind_usual_price": int(r["n_lines"]),
         }
@@ -255,4 +256,16 @@ def _title(
     )
 
 
-RULES = (Rule("price_anomaly", (), PriceAnomalySettings, detect_price_anomaly, current_only=True),)
+RULES = (
+    Rule(
+        "price_anomaly",
+        (),
+        PriceAnomalySettings,
+        detect_price_anomaly,
+        current_only=True,
+        minimums=(
+            Minimum("min_lines", "order lines the usual price is learned from (a jump or drop)"),
+            Minimum(None, "one SKU listed below its cost: the price is the evidence"),
+        ),
+    ),
+)

@@ -16,10 +16,10 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Entity, Finding, Impact
-from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY, TOPICS
-from shopkeeper.inspection.rules.complaints import topics_of
 from shopkeeper.inspection.rules.rates import category_rates, rise
+from shopkeeper.store.complaint_lexicon import BY_KEY, TOPICS
 from shopkeeper.store.metrics import presale_paid, shipped
+from shopkeeper.store.topic_tags import tagged_topics
 
 
 class RefundSettings(BaseModel):
@@ -152,8 +152,7 @@ def _reasons(ctx: InspectionContext, sku: str, start: dt.date) -> list[tuple[str
         [sku, start],
     )
     counts: Counter[str] = Counter()
-    for r in rows:
-        found = topics_of(r["reason"])
+    for r, found in zip(rows, tagged_topics(ctx, [r["reason"] for r in rows]), strict=True):
         counts[found[0].label(ctx.lang) if found else r["reason"]] += int(r["n"])
     return counts.most_common()
 
@@ -161,10 +160,10 @@ def _reasons(ctx: InspectionContext, sku: str, start: dt.date) -> list[tuple[str
 def _reason_topics(ctx: InspectionContext, s: RefundSettings) -> list[dict[str, Any]]:
     """Per SKU and complaint topic of the stated reasons: cases recent and normal."""
     mapping: dict[str, str] = {}
-    for r in ctx.rows(
+    reasons = ctx.rows(
         "SELECT reason, count(*) AS n FROM refund_cases WHERE reason IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 500"
-    ):
-        found = topics_of(r["reason"])
+    )
+    for r, found in zip(reasons, tagged_topics(ctx, [r["reason"] for r in reasons]), strict=True):
         if found and not any(t.buyer_side for t in found):
             mapping[r["reason"]] = found[0].key
     if not mapping:

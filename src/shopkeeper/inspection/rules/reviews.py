@@ -1,8 +1,8 @@
 """negative_reviews (product): a rise in 1-2★ reviews or in one complaint topic on a listing.
 
 The recent window's share is compared with the listing's normal share over the weeks before
-(:func:`.rates.rise`). Only the few texts of flagged listings are read for topics
-(:mod:`.complaints`, jieba for Chinese).
+(:func:`.rates.rise`). Complaint topics are the ones the importer read in each text
+(:mod:`shopkeeper.store.topic_tags`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,10 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.rules.complaint_lexicon import BY_KEY, TOPICS
-from shopkeeper.inspection.rules.complaints import (
-    complaint_pattern,
-    hit_vocabulary,
-    topics_of,
-)
 from shopkeeper.inspection.rules.delivery import DeliverySettings, late_deliveries
 from shopkeeper.inspection.rules.rates import category_rates, rise
+from shopkeeper.store.complaint_lexicon import BY_KEY, TOPICS
+from shopkeeper.store.topic_tags import join_tags, tagged_topics
 
 
 class ReviewSettings(BaseModel):
@@ -66,24 +62,22 @@ def _review_counts(
     """Per listing: reviews and 1-2★ reviews, recent and normal; per listing and complaint topic:
     reviews mentioning the topic, recent and normal (one regex pass; negated mentions removed).
     """
-    negated, complaint = complaint_pattern()
-    words, keys = hit_vocabulary()
     start = ctx.as_of - dt.timedelta(days=s.window_days - 1)
     ctx.con.execute(
-        """CREATE OR REPLACE TEMP TABLE review_hits AS
+        f"""CREATE OR REPLACE TEMP TABLE review_hits AS
            SELECT coalesce(r.product_id, p.product_id) AS product_id, c.category, r.review_id, r.rating <= 2 AS low,
                   CAST(r.created_at AS DATE) >= ? AS recent,
-                  CASE WHEN r.rating <= 3 THEN regexp_extract_all(regexp_replace(lower(coalesce(r.text, '')), ?, '', 'g'), ?)
+                  CASE WHEN r.rating <= 3 THEN list_filter(coalesce(tt.topics, []), lambda k: NOT list_contains(?, k))
                        ELSE [] END AS hits
            FROM reviews r LEFT JOIN products p USING (sku_id)
                 LEFT JOIN (SELECT product_id, any_value(category) AS category FROM products GROUP BY 1) c
                        ON c.product_id = coalesce(r.product_id, p.product_id)
+                {join_tags("r.text")}
            WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND coalesce(r.product_id, p.product_id) IS NOT NULL
              AND NOT list_contains(?, coalesce(r.order_id, ''))""",
         [
             start,
-            negated,
-            complaint,
+            BUYER_SIDE,
             start - dt.timedelta(days=s.baseline_days),
             ctx.as_of,
             explained,
@@ -96,12 +90,10 @@ def _review_counts(
            FROM review_hits GROUP BY product_id ORDER BY product_id"""
     )
     topics = ctx.rows(
-        """WITH vocab AS (SELECT unnest(?::VARCHAR[]) AS hit, unnest(?::VARCHAR[]) AS topic),
-                h AS (SELECT product_id, review_id, recent, unnest(hits) AS hit FROM review_hits WHERE len(hits) > 0)
-           SELECT h.product_id, v.topic, count(DISTINCT review_id) FILTER (WHERE recent) AS k,
+        """WITH h AS (SELECT product_id, review_id, recent, unnest(hits) AS topic FROM review_hits WHERE len(hits) > 0)
+           SELECT product_id, topic, count(DISTINCT review_id) FILTER (WHERE recent) AS k,
                   count(DISTINCT review_id) FILTER (WHERE NOT recent) AS k_base
-           FROM h JOIN vocab v USING (hit) GROUP BY ALL""",
-        [words, keys],
+           FROM h GROUP BY ALL"""
     )
     return totals, topics
 
@@ -222,8 +214,8 @@ def _topics(
     )
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
-    for r in rows:
-        for topic in topics_of(r["text"]):
+    for r, found in zip(rows, tagged_topics(ctx, [r["text"] for r in rows]), strict=True):
+        for topic in found:
             if topic.buyer_side:
                 continue
             counts[topic.key] += 1
@@ -359,6 +351,9 @@ def _review_finding(
     )
 
 
+BUYER_SIDE = sorted(t.key for t in TOPICS if t.buyer_side)
+"""Topics that name the buyer's choice, not a complaint about the product or the delivery."""
+
 DELIVERY_TOPICS = frozenset({"late", "missing"})
 """Complaint topics a late or lost parcel explains (slow delivery; "not received")."""
 
@@ -372,17 +367,14 @@ def _late_delivery_orders(ctx: InspectionContext) -> list[str]:
     failed = late_deliveries(ctx, ctx.settings("delivery_late", DeliverySettings))
     if failed is None:
         return []
-    rows = ctx.rows(  # a 4-5★ review names no complaint worth reading for (the lexicon's
-        # topics are complaints), so only the low and middling ones are tokenized
-        "SELECT order_id, text FROM reviews WHERE list_contains(?, order_id) AND rating <= 3",
-        [sorted(failed.explained)],
+    other = ctx.rows(  # a 4-5★ review names no complaint worth reading for (the lexicon's
+        # topics are complaints), so only the low and middling ones count
+        f"""SELECT DISTINCT r.order_id FROM reviews r {join_tags("r.text")}
+            WHERE list_contains(?, r.order_id) AND r.rating <= 3
+              AND len(list_filter(coalesce(tt.topics, []), lambda k: NOT list_contains(?, k))) > 0""",
+        [sorted(failed.explained), sorted(DELIVERY_TOPICS | set(BUYER_SIDE))],
     )
-    other = {
-        str(r["order_id"])
-        for r in rows
-        if any(t.key not in DELIVERY_TOPICS and not t.buyer_side for t in topics_of(r["text"]))
-    }
-    return sorted(failed.explained - other)
+    return sorted(failed.explained - {str(r["order_id"]) for r in other})
 
 
 def _store_counts(
@@ -461,8 +453,8 @@ def _store_finding(
     topics: Counter[str] = Counter()
     examples: list[str] = []
     for r in lows:
-        for text in r["texts"]:
-            found = [t for t in topics_of(text) if not t.buyer_side]
+        for text, read in zip(r["texts"], tagged_topics(ctx, r["texts"]), strict=True):
+            found = [t for t in read if not t.buyer_side]
             topics.update(t.label(ctx.lang) for t in found)
             if text and len(examples) < s.examples:
                 examples.append(_snippet(str(text)))
@@ -484,7 +476,7 @@ def _store_finding(
         kind="negative_reviews",
         as_of=ctx.as_of,
         severity="high" if share >= 0.3 else "medium",
-        entity=Entity(type="store", id=ctx.store),
+        entity=ctx.store_entity,
         title=title,
         evidence={
             "reviews_recent": n,

@@ -11,11 +11,26 @@ negation (:mod:`.complaints`, jieba for Chinese), only for the few flagged listi
 
 from __future__ import annotations
 
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 from shopkeeper.inspection.rules.refunds import RefundSettings, detect_refund_spike
 from shopkeeper.inspection.rules.reviews import ReviewSettings, detect_negative_reviews
 
 RULES = (
-    Rule("negative_reviews", ("reviews",), ReviewSettings, detect_negative_reviews),
-    Rule("refund_spike", ("refunds",), RefundSettings, detect_refund_spike),
+    Rule(
+        "negative_reviews",
+        ("reviews",),
+        ReviewSettings,
+        detect_negative_reviews,
+        minimums=(
+            Minimum("min_low", "recent 1-2★ (or same-topic) reviews of the listing"),
+            Minimum("store_min_low", "recent 1-2★ reviews of the store (its alarm)"),
+        ),
+    ),
+    Rule(
+        "refund_spike",
+        ("refunds",),
+        RefundSettings,
+        detect_refund_spike,
+        minimums=(Minimum("min_refunds", "after-sale cases of the SKU in the window"),),
+    ),
 )

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 
 
 def _stock(ctx: InspectionContext) -> list[dict[str, Any]]:
@@ -118,6 +118,11 @@ def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Fi
     (days of cover = available / normal daily sales) by at least ``min_gap_days`` and
     ``min_gap_share`` of the lead time (stock dipping just under the lead time at the reorder point is
     normal), and what is in transit does not close the gap.
+    The daily sales are the normal rate (:meth:`~shopkeeper.store.sales.Sales.sku_rates`: capped
+    at the higher of the SKU's mean over its 28 comparable days and over the last 14 days, so a
+    slow SKU's few units in a last normal week weeks back after a long promotion do not make a
+    shortage). Selling: as for ``out_of_stock``
+    (≥ ``min_units_28d`` units on ≥ ``min_days_sold_28d`` days).
     High severity when cover is under 3 days or under half the lead time. Impact: sales lost between
     the stock-out and the arrival of a replenishment ordered today.
     """
@@ -187,17 +192,26 @@ class SlowMovingSettings(BaseModel):
     )
     min_stock_value: float = Field(500.0, description="ignore stock worth less than this (at cost)")
     min_listed_days: int = Field(30, description="newly listed SKUs are not judged")
+    min_history_days: int = Field(
+        28,
+        description="days of paid orders the store needs (a shorter history cannot tell a slow "
+        "SKU from a new store)",
+    )
 
 
 def detect_slow_moving(ctx: InspectionContext, s: SlowMovingSettings) -> list[Finding]:
-    """An on-sale SKU listed at least ``min_listed_days`` ago holding at least ``min_units`` units
+    """On a store with at least ``min_history_days`` days of paid orders (no sale in a shorter
+    history is not slow), an on-sale SKU listed at least ``min_listed_days`` ago holding at least
+    ``min_units`` units
     worth at least ``min_stock_value`` (at cost, or half the price without cost) that either has not
     sold for ``idle_days`` calendar days, or holds at least ``min_units_cover`` units and more than
     ``max_cover_days`` of sales (at the higher of the normal rate and the last 14 days' rate, so
     stock bought for a promotion is not called excess during it).
     Off-shelf SKUs are not expected to sell and are not reported. Impact: the capital tied up.
     """
-    out = []
+    out: list[Finding] = []
+    if ctx.history_days < max(s.min_history_days, 1):
+        return out
     for r in _stock(ctx):
         if r["status"] != "on_sale" or r["on_hand"] < s.min_units:
             continue
@@ -256,13 +270,20 @@ class ExpirySettings(BaseModel):
     min_surplus_units: int = Field(
         10, description="units expected to expire unsold before it is reported"
     )
+    min_history_days: int = Field(
+        28, description="days of paid orders the store needs to know a sales rate"
+    )
 
 
 def detect_expiry_risk(ctx: InspectionContext, s: ExpirySettings) -> list[Finding]:
     """Perishable stock (inventory rows with an expiry date within ``horizon_days``) of which at
     least ``min_surplus_units`` will not sell before it expires at the normal daily sales rate
-    (lots are consumed earliest-expiry first). Impact: the value of the units expected to expire.
+    (lots are consumed earliest-expiry first), on a store with at least ``min_history_days`` days
+    of paid orders (on a shorter history every rate reads as zero). Impact: the value of the units
+    expected to expire.
     """
+    if ctx.history_days < max(s.min_history_days, 1):
+        return []
     rate = ctx.sales.sku_rates()
     rows = ctx.rows(
         f"""WITH snap AS (SELECT sku_id, max(date) AS d FROM inventory WHERE date <= ? GROUP BY sku_id)
@@ -323,9 +344,30 @@ def detect_expiry_risk(ctx: InspectionContext, s: ExpirySettings) -> list[Findin
     return out
 
 
+SELLING = (
+    Minimum("min_units_28d", "units the SKU sold in its last 28 comparable days"),
+    Minimum("min_days_sold_28d", "days among them it sold on"),
+)
+HISTORY = Minimum("min_history_days", "days of the store's paid orders up to the day")
 RULES = (
-    Rule("out_of_stock", ("inventory",), StockoutSettings, detect_out_of_stock),
-    Rule("stockout_risk", ("inventory",), StockoutSettings, detect_stockout_risk),
-    Rule("slow_moving", ("inventory",), SlowMovingSettings, detect_slow_moving),
-    Rule("expiry_risk", ("inventory",), ExpirySettings, detect_expiry_risk),
+    Rule("out_of_stock", ("inventory",), StockoutSettings, detect_out_of_stock, minimums=SELLING),
+    Rule("stockout_risk", ("inventory",), StockoutSettings, detect_stockout_risk, minimums=SELLING),
+    Rule(
+        "slow_moving",
+        ("inventory",),
+        SlowMovingSettings,
+        detect_slow_moving,
+        minimums=(
+            HISTORY,
+            Minimum("min_listed_days", "days since the SKU was listed"),
+            Minimum("min_units", "units in stock"),
+        ),
+    ),
+    Rule(
+        "expiry_risk",
+        ("inventory",),
+        ExpirySettings,
+        detect_expiry_risk,
+        minimums=(HISTORY, Minimum("min_surplus_units", "units expected to expire unsold")),
+    ),
 )

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 from shopkeeper.analytics.stats import z_score
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.registry import Rule
+from shopkeeper.inspection.registry import Minimum, Rule
 
 
 def recent_days(ctx: InspectionContext, n: int) -> list[dt.date]:
@@ -408,7 +408,7 @@ def _store_drop(
         for n, src in sources.items()
         if src.e - src.o >= 0.25 * lost and src.ratio() <= 1 - s.store_drop
     ]
-    entity = Entity(type="store", id=ctx.config.name, name=ctx.config.name)
+    entity = ctx.store_entity
     return [_drop_finding(ctx, entity, total, sources, fallen, judged, vpv.get("", 0.0))]
 
 
@@ -425,7 +425,8 @@ def detect_traffic_drop(ctx: InspectionContext, s: TrafficDropSettings) -> list[
     drop) and clearly: an over-dispersed Poisson z-score — the day-to-day noise φ estimated from how
     much the comparable days vary — below the normal quantile of ``family_alpha`` / (2 × listings).
     **Store:** the store's visitors on non-promotion recent days against their comparable days,
-    ``store_drop`` below normal by the same tests (z at ``family_alpha``, noise ``store_day_noise``).
+    ``store_drop`` below normal by the same tests (z at ``family_alpha``, noise ``store_day_noise``),
+    when at least ``min_store_visitors_per_day`` are expected a day.
     Evidence names the fallen sources with their current, expected and usual visitors a day.
     Impact: lost visitors × GMV per visitor over the last 28 days.
     """
@@ -433,4 +434,15 @@ def detect_traffic_drop(ctx: InspectionContext, s: TrafficDropSettings) -> list[
     return _listing_drops(ctx, s, vpv) + _store_drop(ctx, s, vpv)
 
 
-RULES = (Rule("traffic_drop", ("traffic",), TrafficDropSettings, detect_traffic_drop),)
+RULES = (
+    Rule(
+        "traffic_drop",
+        ("traffic",),
+        TrafficDropSettings,
+        detect_traffic_drop,
+        minimums=(
+            Minimum("min_visitors_per_day", "visitors a day a listing is expected to have"),
+            Minimum("min_store_visitors_per_day", "visitors a day the store is expected to have"),
+        ),
+    ),
+)
