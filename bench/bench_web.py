@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 
 from shopkeeper.api.app import create_app
 from shopkeeper.api.tokens import create_token
+from shopkeeper.api.web.i18n import NAV
 from shopkeeper.api.web.today import refresh
 from shopkeeper.clock import Clock
 from shopkeeper.context import AppContext
@@ -42,18 +43,7 @@ END = dt.date(2026, 11, 30)
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 TARGET_MS = {"demo": 150.0, "large": 400.0}
 TARGET_KB = 300.0
-PAGES = (
-    "today",
-    "findings",
-    "approvals",
-    "ask",
-    "reports",
-    "schedules",
-    "memory",
-    "cs",
-    "data",
-    "settings",
-)
+PAGES = tuple(item.path for item in NAV)
 JSON_ROUTES = (
     "today",
     "findings",

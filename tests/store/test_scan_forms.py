@@ -104,7 +104,7 @@ class _Counted(Query):
 def _outlier_store() -> duckdb.DuckDBPyConnection:
     c = duckdb.connect()
     c.execute("SET TimeZone = 'Asia/Shanghai'")
-    c.execute("CREATE TABLE _imports AS SELECT 1 AS import_id")
+    c.execute("CREATE TABLE _imports AS SELECT 1 AS import_id, now() AS finished_at")
     c.execute(
         """CREATE TABLE orders AS
            SELECT 'o' || i AS order_id, 'c' || i AS customer_id, 'paid' AS status,

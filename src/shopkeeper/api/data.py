@@ -29,11 +29,11 @@ from pydantic import BaseModel
 
 from shopkeeper.api.auth import BearerCredentials, Principal, StorePath, authenticate, require
 from shopkeeper.api.deps import Services, ServicesDep
-from shopkeeper.api.memo import import_key
 from shopkeeper.api.tokens import TokenInfo, bind_store, verify_token
 from shopkeeper.errors import ConfigError, ShopkeeperError, StoreNotFound
 from shopkeeper.inspection.tables import table_coverage
 from shopkeeper.settings import Settings
+from shopkeeper.store.memo import import_key
 from shopkeeper.store.quarantine import QuarantinedRow, export_csv, quarantined_rows
 from shopkeeper.store.report import ImportReport
 from shopkeeper.store.service import import_path
@@ -356,7 +356,7 @@ def coverage(store: StorePath, _caller: DataUser, services: ServicesDep) -> list
     per import of the store: it reads every row).
     """
     with _warehouse(services, store) as wh:
-        found = services.memo.get(store, import_key(wh.con), "coverage", lambda: table_coverage(wh))
+        found = services.memo.get((store, "coverage"), import_key(wh.con), lambda: table_coverage(wh))
     return [
         Coverage(
             table=c.table,

@@ -10,11 +10,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from shopkeeper.api.memo import ImportMemo
 from shopkeeper.context import AppContext
 from shopkeeper.ops.connectors import OutboxConnector
 from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillRegistry
+from shopkeeper.store.memo import ImportMemo
 
 
 @dataclass(frozen=True)

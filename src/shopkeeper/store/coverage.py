@@ -27,15 +27,15 @@ datetime.date(2026, 4, 30)
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import quantiles
-from typing import Any, Literal
+from typing import Literal
 
 import duckdb
 
 from shopkeeper.analytics.stats import poisson_cdf
+from shopkeeper.store.memo import connection_memo, import_key
 from shopkeeper.store.metrics import paid
 from shopkeeper.store.schema import TABLES
 
@@ -109,43 +109,23 @@ def last_trading_day(daily: dict[dt.date, int]) -> dt.date | None:
     return last
 
 
-_DAILY: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[Any, dict[dt.date, int]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def data_version(con: duckdb.DuckDBPyConnection) -> Any:
-    """What a connection's answers depend on besides the question: the warehouse's last import
-    and the session's time zone (``None``: not a warehouse, whose answers are never kept).
-    """
-    try:
-        row = con.execute("SELECT max(import_id) FROM _imports").fetchone()
-        return (
-            row[0] if row else None,
-            con.execute("SELECT current_setting('TimeZone')").fetchone(),
-        )
-    except duckdb.CatalogException:  # not a warehouse (a bare connection in a test)
-        return None
-
-
 def paid_orders_per_day(con: duckdb.DuckDBPyConnection) -> dict[dt.date, int]:
     """Paid orders per store-local day (every order when none is paid).
 
     Read once per connection and import (the default day, the stop and the gaps all start from
     it); the caller must not change the dict.
     """
-    version = data_version(con)
-    known = _DAILY.get(con)
-    if version is not None and known is not None and known[0] == version:
-        return known[1]
+    return connection_memo(con).get(
+        "paid_orders_per_day", import_key(con), lambda: _paid_orders_per_day(con)
+    )
+
+
+def _paid_orders_per_day(con: duckdb.DuckDBPyConnection) -> dict[dt.date, int]:
     sql = "SELECT CAST(created_at AS DATE), count(*) FROM orders {} GROUP BY 1"
     rows = con.execute(sql.format(f"WHERE {paid('')}")).fetchall()
     if not rows:
         rows = con.execute(sql.format("")).fetchall()
-    daily = {r[0]: int(r[1]) for r in rows if r[0] is not None}
-    if version is not None:
-        _DAILY[con] = (version, daily)
-    return daily
+    return {r[0]: int(r[1]) for r in rows if r[0] is not None}
 
 
 def day_range(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dt.date | None, dt.date | None]:

@@ -13,13 +13,10 @@ A store needs ``min_orders`` paid orders in that history before anything is an o
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-import duckdb
-
-from shopkeeper.store.coverage import data_version
+from shopkeeper.store.memo import connection_memo, import_key
 from shopkeeper.store.metrics import line_gmv, order_gmv, paid
 from shopkeeper.store.query import Query
 
@@ -49,11 +46,6 @@ def _order_values(end: dt.date, days: int) -> str:
                      AND o.created_at < '{end + dt.timedelta(days=1)} 00:00:00'::TIMESTAMPTZ"""
 
 
-_FOUND: weakref.WeakKeyDictionary[
-    duckdb.DuckDBPyConnection, dict[Any, tuple[dt.date, list[dict[str, Any]]]]
-] = weakref.WeakKeyDictionary()
-
-
 def outlier_orders(
     q: Query, start: dt.date, end: dt.date, rule: OutlierRule = DEFAULT
 ) -> list[dict[str, Any]]:
@@ -67,13 +59,11 @@ def outlier_orders(
     later question with a later ``start`` (the report's movers after the inspection's year) is
     the kept answer's orders from ``start`` on, not another scan of the year.
     """
-    version = data_version(q.con)
-    key = (version, end, rule)
-    known = _FOUND.get(q.con, {}).get(key) if version is not None else None
+    memo, key, name = connection_memo(q.con), import_key(q.con), ("outlier_orders", end, rule)
+    known = cast("tuple[dt.date, list[dict[str, Any]]] | None", memo.peek(name, key))
     if known is None or start < known[0]:
         known = (start, _outlier_rows(q, start, end, rule))
-        if version is not None:
-            _FOUND.setdefault(q.con, {})[key] = known
+        memo.put(name, key, known)
     return [dict(r) for r in known[1] if r["day"] >= start]
 
 

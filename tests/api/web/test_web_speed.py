@@ -15,27 +15,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shopkeeper.api import data as data_api
-from shopkeeper.api.memo import ImportMemo, import_key
+from shopkeeper.api.web.i18n import NAV
 from shopkeeper.inspection.tables import table_coverage
 from shopkeeper.settings import Settings
 from shopkeeper.store.importer import import_store
+from shopkeeper.store.memo import ImportMemo, import_key
 from shopkeeper.store.warehouse import Warehouse, store_dir
 
 from ...store.corpus import write_store
 from .conftest import DEMO, WebApp
 
-PAGES = (
-    "today",
-    "findings",
-    "approvals",
-    "ask",
-    "reports",
-    "schedules",
-    "memory",
-    "cs",
-    "data",
-    "settings",
-)
+PAGES = tuple(item.path for item in NAV)
 ASSET = re.compile(r"""<(?:link|script|img)\b[^>]*?\b(?:href|src)="(/[^"]+)\"""")
 FIRST_LOAD_BUDGET = 300_000
 
@@ -64,14 +54,14 @@ def test_a_new_import_is_a_new_key(tmp_path: Path) -> None:
     memo = ImportMemo()
     with Warehouse.open(store_dir(settings, "shop"), read_only=True) as wh:
         first = import_key(wh.con)
-        assert memo.get("shop", first, "coverage", lambda: "one") == "one"
-        assert memo.get("shop", import_key(wh.con), "coverage", lambda: "two") == "one"
+        assert memo.get(("shop", "coverage"), first, lambda: "one") == "one"
+        assert memo.get(("shop", "coverage"), import_key(wh.con), lambda: "two") == "one"
     import_store(folder, "shop", settings=settings)
     with Warehouse.open(store_dir(settings, "shop"), read_only=True) as wh:
         second = import_key(wh.con)
     assert second != first
-    assert memo.get("shop", second, "coverage", lambda: "two") == "two"
-    assert memo.get("other", second, "coverage", lambda: "three") == "three"
+    assert memo.get(("shop", "coverage"), second, lambda: "two") == "two"
+    assert memo.get(("other", "coverage"), second, lambda: "three") == "three"
 
 
 def test_pages_go_compressed_and_their_files_are_cached(web: WebApp) -> None:
