@@ -22,7 +22,6 @@ that is not about one file ends the import with one sentence (:class:`ImportFail
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import time
 from collections.abc import Callable
@@ -30,15 +29,16 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import numpy.typing as npt
-import pyarrow as pa
 
 from shopkeeper.clock import now as clock_now
 from shopkeeper.errors import ImportFailed, MissingFileError, UnreadableFileError
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig, load_store_config
-from shopkeeper.store.lines import good_row_records, record_start_lines
+from shopkeeper.store.lines import good_row_records
 from shopkeeper.store.locks import import_lock
+from shopkeeper.store.merge import check_foreign_keys, resolve_duplicates, upsert
+from shopkeeper.store.quarantine_writer import ERR as _ERR
+from shopkeeper.store.quarantine_writer import quarantine_bad_rows
 from shopkeeper.store.report import ImportReport, TableResult
 from shopkeeper.store.schema import EXTRA_COLUMN, REQUIRED_TABLES, TABLES, Table, import_order
 from shopkeeper.store.sources import (
@@ -48,7 +48,6 @@ from shopkeeper.store.sources import (
     discover,
     fetch_rejects,
     plan_csv,
-    raw_text_table,
     stage_file,
     table_of,
 )
@@ -65,8 +64,6 @@ from shopkeeper.store.warehouse import Warehouse, store_dir
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(description, done, total)`` with sizes in bytes."""
 
-_ERR = "__errors"
-_DUP = "__duplicate__"
 _BAD = "__bad"
 
 
@@ -290,12 +287,12 @@ def _import_table(
     _mark_converter_errors(wh, staged, typed)
     if table.name == "order_items":
         _default_line_numbers(wh, typed)
-    _check_foreign_keys(wh, table, typed)
-    duplicates = _resolve_duplicates(wh, table, typed)
-    bad = _quarantine(wh, table, staged, typed, report.import_id)
+    check_foreign_keys(wh, table, typed)
+    duplicates = resolve_duplicates(wh, table, typed)
+    bad = quarantine_bad_rows(wh, table, staged, typed, report.import_id)
     for s in staged:  # the raw text is only needed for quarantined rows: free it before the upsert
         con.execute(f"DROP TABLE {s.staging}")
-    imported = _upsert(wh, table, typed)
+    imported = upsert(wh, table, typed)
     con.execute(f"DROP TABLE {typed}")
     rows = sum(s.rows + len({r[0] for r in s.rejects}) for s in staged)
     if bad:
@@ -452,12 +449,6 @@ def _clean(wh: Warehouse, table: Table, new: str) -> bool:
     return not any(row[0])
 
 
-def _add_error(wh: Warehouse, typed: str, column: str, reason_sql: str, where: str) -> None:
-    wh.con.execute(
-        f"UPDATE {typed} SET {_ERR} = list_append(coalesce({_ERR}, []), {{'column': {sql_str(column)}, 'reason': {reason_sql}}}) WHERE {where}"
-    )
-
-
 def _mark_converter_errors(wh: Warehouse, staged: list[StagedFile], typed: str) -> None:
     for s in staged:
         if not s.bad_lines:
@@ -483,169 +474,6 @@ def _default_line_numbers(wh: Warehouse, typed: str) -> None:
                 FROM {typed}) n
                 WHERE t.line_no IS NULL AND t.__file = n.__file AND t.__rid = n.__rid"""
         )
-
-
-def _check_foreign_keys(wh: Warehouse, table: Table, typed: str) -> None:
-    for fk in table.foreign_keys:
-        if not fk.strict:
-            continue
-        col = ident(fk.column)
-        reason = f"'no {fk.ref_table} row with {fk.ref_column} = ' || '\"' || {col} || '\"'"
-        missing = f"NOT EXISTS (SELECT 1 FROM main.{ident(fk.ref_table)} r WHERE r.{ident(fk.ref_column)} = {typed}.{col})"
-        _add_error(wh, typed, fk.column, reason, f"{col} IS NOT NULL AND {col} <> '' AND {missing}")
-
-
-def _resolve_duplicates(wh: Warehouse, table: Table, typed: str) -> int:
-    keys = ", ".join(ident(k) for k in table.key)
-    con = wh.con
-    row = con.execute(
-        # A hash collision only sends us down the exact path below, which compares real keys.
-        f"SELECT count(*) FROM (SELECT 1 FROM {typed} WHERE {_ERR} IS NULL GROUP BY hash({keys}) HAVING count(*) > 1)"
-    ).fetchone()
-    if not row or not row[0]:
-        return 0
-    values = ", ".join(ident(c.name) for c in table.columns) + f", {EXTRA_COLUMN}"
-    con.execute(
-        f"""CREATE TEMP TABLE dup_rank AS SELECT __file, __rid,
-            row_number() OVER w AS rk, hash({values}) AS h, first_value(hash({values})) OVER w AS winner_h
-            FROM {typed} WHERE {_ERR} IS NULL
-            WINDOW w AS (PARTITION BY {keys} ORDER BY __file DESC, __rid DESC)"""
-    )
-    dup_row = f"EXISTS (SELECT 1 FROM dup_rank d WHERE d.__file = {typed}.__file AND d.__rid = {typed}.__rid AND d.rk > 1"
-    _add_error(wh, typed, _DUP, "'exact duplicate'", f"{dup_row} AND d.h = d.winner_h)")
-    key_text = " || ', ' || ".join(f"{sql_str(k + '=')} || {ident(k)}::VARCHAR" for k in table.key)
-    _add_error(
-        wh,
-        typed,
-        table.key[0],
-        f"'duplicate key (' || {key_text} || '): a later row with the same key was kept'",
-        f"{dup_row} AND d.h <> d.winner_h)",
-    )
-    exact = con.execute("SELECT count(*) FROM dup_rank WHERE rk > 1 AND h = winner_h").fetchone()
-    con.execute("DROP TABLE dup_rank")
-    return int(exact[0]) if exact else 0
-
-
-def _upsert(wh: Warehouse, table: Table, typed: str) -> int:
-    con = wh.con
-    target = f"main.{ident(table.name)}"
-    good = f"{_ERR} IS NULL"
-    if wh.count(table.name):
-        match = " AND ".join(f"g.{ident(k)} = {target}.{ident(k)}" for k in table.key)
-        con.execute(
-            f"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {typed} g WHERE {good} AND {match})"
-        )
-    cols = ", ".join(ident(c.name) for c in table.columns) + f", {EXTRA_COLUMN}"
-    con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {typed} WHERE {good}")
-    row = con.execute(f"SELECT count(*) FROM {typed} WHERE {good}").fetchone()
-    return int(row[0]) if row else 0
-
-
-def _record_lines(s: StagedFile, records: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    if s.line_mode == "mapped":
-        return np.asarray(s.record_lines, dtype=np.int64)[records - 1]
-    assert s.read_path is not None
-    starts = record_start_lines(s.read_path)
-    return starts[np.minimum(records - 1, len(starts) - 1)]
-
-
-def _quarantine(
-    wh: Warehouse, table: Table, staged: list[StagedFile], typed: str, import_id: int
-) -> int:
-    con = wh.con
-    files = [str(s.source.path) for s in staged]
-    con.execute(
-        "DELETE FROM _quarantine WHERE table_name = ? AND list_contains(?, file)",
-        [table.name, files],
-    )
-    bad_where = (
-        f"{_ERR} IS NOT NULL AND len(list_filter({_ERR}, lambda e: e.column <> '{_DUP}')) > 0"
-    )
-    total = 0
-    for s in staged:
-        rids = con.execute(
-            f"SELECT __rid FROM {typed} WHERE __file = {s.index} AND {bad_where} ORDER BY __rid"
-        ).fetchnumpy()["__rid"]
-        rids = np.asarray(rids, dtype=np.int64)
-        if s.line_mode == "row":
-            lines = rids + 2
-        elif len(rids):
-            records = good_row_records(s.rows, [r[0] for r in s.rejects])[rids]
-            lines = _record_lines(s, records)
-        else:
-            lines = np.zeros(0, dtype=np.int64)
-        raw = (
-            "json_object("
-            + ", ".join(f"{sql_str(h)}, s.h{i}" for i, h in enumerate(s.headers))
-            + ")"
-        )
-        if len(rids):
-            text, offset = raw_text_table(con, s)
-            con.register("bad_lines", pa.table({"rid": pa.array(rids), "line": pa.array(lines)}))
-            con.execute(
-                f"""INSERT INTO _quarantine SELECT ?, ?, ?, b.line, t.{_ERR}[1].column, t.{_ERR}[1].reason,
-                    to_json(t.{_ERR}), {raw}
-                    FROM bad_lines b JOIN {typed} t ON t.__file = {s.index} AND t.__rid = b.rid
-                    JOIN {text} s ON s.rowid = b.rid + {offset}""",
-                [import_id, table.name, str(s.source.path)],
-            )
-            con.unregister("bad_lines")
-            if text != s.staging:
-                con.execute(f"DROP TABLE {text}")
-        total += len(rids) + _quarantine_rejects(wh, table, s, import_id)
-    return total
-
-
-_REJECT_REASONS = {
-    "TOO MANY COLUMNS": "the row has more fields than the header",
-    "MISSING COLUMNS": "the row has fewer fields than the header (truncated?)",
-    "UNQUOTED VALUE": "a quote is opened but never closed; everything up to the end of the file is one cell",
-    "UNTERMINATED QUOTES": "a quote is opened but never closed; everything up to the end of the file is one cell",
-    "LINE SIZE OVER MAXIMUM": "the line is longer than the 16 MB limit",
-    "INVALID UNICODE": "the line is not valid text in the file's encoding",
-    "INVALID ENCODING": "the line is not valid text in the file's encoding",
-}
-
-
-def _quarantine_rejects(wh: Warehouse, table: Table, s: StagedFile, import_id: int) -> int:
-    if not s.rejects:
-        return 0
-    by_record: dict[int, tuple[str | None, str, str]] = {}
-    for record, column, kind, raw in s.rejects:
-        header = (
-            s.headers[int(column[1:])]
-            if column and column[1:].isdigit() and int(column[1:]) < len(s.headers)
-            else column
-        )
-        by_record.setdefault(record, (header, kind, raw))
-    records = np.asarray(sorted(by_record), dtype=np.int64)
-    lines = _record_lines(s, records)
-    rows = []
-    for record, line in zip(records.tolist(), lines.tolist(), strict=True):
-        column, kind, raw = by_record[record]
-        reason = _REJECT_REASONS.get(kind, kind.lower())
-        errors = [{"column": column or "*", "reason": reason}]
-        rows.append(
-            (
-                import_id,
-                table.name,
-                str(s.source.path),
-                line,
-                column or "*",
-                reason,
-                errors,
-                {"_raw_line": raw},
-            )
-        )
-    wh.con.executemany(
-        "INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON)",
-        [(*r[:6], _json(r[6]), _json(r[7])) for r in rows],
-    )
-    return len(rows)
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 __all__ = ["ImportReport", "Progress", "TableResult", "import_store"]
