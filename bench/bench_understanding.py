@@ -1,10 +1,10 @@
 """Benchmark: how well the offline team understands merchants — requests in their own words (zh
 and en, apart from the router's examples) on the zh and en demo stores.
 
-Two sets, each printed on its own: the tuned set (``tests/agents/requests_set.py``, whose misses
-were fixed as they were found) and the held-out set (``tests/agents/requests_heldout.py``, written
-before reading the router's examples; its misses were fixed in kind only), so the held-out figure
-says how the team does on questions it has not seen. For each: the share routed to exactly the
+Three sets, each printed on its own: the tuned set (``tests/agents/requests_set.py``, whose misses
+were fixed as they were found) and two held-out sets (``tests/agents/requests_heldout.py`` and
+``requests_heldout2.py``, written before reading the router's examples; their misses were fixed in
+kind only), so the held-out figures say how the team does on questions it has not seen. For each: the share routed to exactly the
 expected skills and arguments (target ≥ 90%), the in-scope requests refused (target 0), the action
 requests that became a proposal or a precise question (target 100%), and each miss.
 
@@ -37,12 +37,14 @@ NOW = "2026-11-21T10:00:00+00:00"
 STORES = {"zh": "bench-zh", "en": "bench-en"}
 
 
-def _load_sets() -> tuple[ModuleType, ModuleType]:
-    """``tests.agents.requests_set`` and ``requests_heldout`` (which imports the first)."""
+def _load_sets() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """``tests.agents.requests_set``, ``requests_heldout`` and ``requests_heldout2`` (which
+    import the first)."""
     sys.path.insert(0, str(ROOT))
     return (
         importlib.import_module("tests.agents.requests_set"),
         importlib.import_module("tests.agents.requests_heldout"),
+        importlib.import_module("tests.agents.requests_heldout2"),
     )
 
 
@@ -64,7 +66,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.2)
     parser.add_argument("--keep", action="store_true")
     opts = parser.parse_args()
-    requests_set, heldout = _load_sets()
+    requests_set, heldout, heldout2 = _load_sets()
     home = Path(tempfile.mkdtemp(prefix="sk-bench-understanding-"))
     try:
         settings = Settings(home=home, now=dt.datetime.fromisoformat(NOW))
@@ -78,6 +80,7 @@ def main() -> None:
         for name, requests in (
             ("tuned set (requests_set.py)", requests_set.REQUESTS),
             ("held-out set (requests_heldout.py)", heldout.HELDOUT),
+            ("second held-out set (requests_heldout2.py)", heldout2.HELDOUT2),
         ):
             started = time.perf_counter()
             figures = requests_set.evaluate(model, contexts, ids, requests)

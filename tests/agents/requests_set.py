@@ -68,7 +68,7 @@ REQUESTS: tuple[Request, ...] = (
     _zh("下个月主推哪几款比较好？", *PUSH),
     _zh("这次活动重点推什么品", *PUSH),
     _zh("前天卖了多少钱", "sales_summary", days=1),
-    _zh("这个月到现在成交多少", "sales_summary", days=30),
+    _zh("这个月到现在成交多少", "sales_summary", days=20),  # month to date: Nov 1-20
     _zh("近两周的营业额", "sales_summary", days=14),
     _zh("客单价最近有变化吗", "sales_summary"),
     _zh("销量最高的三款是哪些", "top_products", limit=3),

@@ -33,7 +33,7 @@ KINDS = ("traffic_drop", "conversion_drop", "gmv_drop")
 MODULES = (
     "shopkeeper.inspection.rules.traffic",
     "shopkeeper.inspection.rules.gmv",
-    "shopkeeper.inspection.rules.listing",
+    "shopkeeper.inspection.rules.conversion",
 )
 END = dt.date(2026, 10, 20)
 STORES: dict[str, dict[str, Any]] = {

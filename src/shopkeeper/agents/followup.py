@@ -95,6 +95,8 @@ def follow_up(
     before = previous.decision
     if before is None or before.decision != "plan" or not before.steps or out_of_scope(request):
         return []
+    if (why := _why(router, request, routed, before.steps, owner)) is not None:
+        return [why]
     marked = is_marked(request)
     if routed and routed[0].intent.action:
         step = _act_on_previous(routed[0], request, previous, owner)
@@ -116,6 +118,39 @@ def follow_up(
     return steps[:6]
 
 
+_WHY = re.compile(
+    r"^\W*(?:那|那么|and|so)?\s*(?:为什么|为啥|怎么回事|咋回事|什么原因|原因呢?|啥原因|why|how come|what caused|"
+    r"what happened|what's behind)",
+    re.I,
+)
+"""A bare "why" after a figure ("为什么", "why the difference?"): explain that figure's change."""
+
+
+def _why(
+    router: Router,
+    request: str,
+    routed: list[Routed],
+    steps: Sequence[PlannedStep],
+    owner: Callable[[Intent], EmployeeName],
+) -> PlannedStep | None:
+    """``explain_change`` over the previous step's period, when ``request`` asks why and names no
+    question of its own.
+    """
+    if not _WHY.search(request) or (routed and routed[0].intent.skill != "explain_change"):
+        return None
+    why = next((i for i in router.intents if i.skill == "explain_change"), None)
+    last = next((s for s in steps if s.skill and s.skill != "explain_change"), None)
+    if why is None or last is None:
+        return None
+    fields = router.registry.get(why.skill).input_model.model_fields
+    arguments = {k: v for k, v in last.arguments.items() if k in _PERIOD_KEYS and k in fields}
+    if routed:  # "为什么掉了": its own premise (and period, if it names one)
+        arguments |= routed[0].arguments
+    else:
+        arguments |= {k: v for k, v in slots.premise(request).items() if k == "premise"}
+    return PlannedStep(employee=owner(why), task=request, skill=why.skill, arguments=arguments)
+
+
 def _refined(
     skill: str, arguments: dict[str, Any], request: str, fields: set[str]
 ) -> list[dict[str, Any]]:
@@ -127,8 +162,10 @@ def _refined(
     if _DAY_BEFORE_YESTERDAY.search(request):
         period = {"days": 1, "offset_days": 1}
     shift = 0
-    if _SAME_DAY_LAST_WEEK.search(request):
+    if _SAME_DAY_LAST_WEEK.search(request) and _COMPARE.search(request):
         shift = 7
+    elif _SAME_DAY_LAST_WEEK.search(request):  # "那上周同一天呢": that day instead
+        args["offset_days"] = int(args.get("offset_days", 0)) + 7
     elif _BEFORE.search(request):
         args["offset_days"] = int(args.get("offset_days", 0)) + int(args.get("days", 1))
     elif _COMPARE.search(request):

@@ -276,6 +276,11 @@ INTENTS: tuple[Intent, ...] = (
         "change_price",
         "propose_action",
         "ads",
+        # a change by an amount or a share: "价格降5块", "涨价一成", "打9折", "raise X price 10%"
+        "re:(?<!出)(?:价格?|售价)[^，,。？?]{0,4}(?:降低|下调|降|减|便宜|提高|上调|涨|加|贵)了?\\s*[¥￥$]?[\\d一二两三四五六七八九十百]+(?:\\.\\d+)?\\s*(?:%|％|个点|成|块|元|毛)|"
+        "re:(?:降|涨)价?\\s*[\\d一二两三四五六七八九十]+(?:\\.\\d+)?\\s*(?:%|％|个点|成|块|元)|re:打\\s*[\\d一二两三四五六七八九.]+\\s*折|"
+        "re:\\b(?:raise|cut|drop|lower|increase|reduce|bump|hike|trim|slash|mark\\s+(?:up|down))\\b[^,.?!]{0,40}\\bprices?\\b[^,.?!]{0,12}(?:\\bby\\s+)?[$¥]?\\d+(?:\\.\\d+)?\\s*%|"
+        "re:\\bprices?\\b[^,.?!]{0,30}\\b(?:up|down|by)\\s+[$¥]?\\d|"
         "改价|调价|降价到|涨价到|价格改成|change price|set price|reprice|lower the price|raise the price|"
         "re:(?:改|调|降|涨)[^，,。？?]{0,3}价|re:价格?[^，,。？?]{0,8}(?:改成|改为|改回|改到|调到|调成|调为|调整[为到]|降到|涨到|设[为成]|定[为成]|变成)|"
         "re:(?:change|set|lower|raise|adjust|update|cut|drop|reduce|increase)\\s+(?:the\\s+)?(?:list\\s+)?price|"
@@ -304,6 +309,9 @@ INTENTS: tuple[Intent, ...] = (
         "change_budget",
         "propose_action",
         "ads",
+        "re:\\b(?:bump|boost|up|trim|slash|scale|double|halve|top up)\\s+(?:up\\s+|down\\s+)?(?:the\\s+)?(?:[\\w%-]+\\s+){0,5}budget|"
+        "re:\\bbudget\\b[^,.?!]{0,40}\\b(?:by|up|down)\\s+[$¥]?\\d|"
+        "re:预算\\s*(?:加|减|砍|提|降|涨|多|少)了?\\s*[\\d一二两三四五六七八九十百千]|"
         "加预算|预算调到|提高预算|降低预算|改预算|raise budget|increase budget|set budget|lower budget|"
         "re:预算[^，,。？?]{0,6}(?:调到|调成|改成|改为|加到|提到|降到|减到|设[为成]|提高|降低|增加|减少|翻倍)|"
         "re:(?:加|提高|降低|增加|减少|调整|调|改|砍)[^，,。？?]{0,3}预算|"
@@ -316,6 +324,7 @@ INTENTS: tuple[Intent, ...] = (
         "change_bid",
         "propose_action",
         "ads",
+        "re:出价\\s*(?:加|减|提|降|涨|高|低)了?\\s*[\\d一二两三四五六七八九十]|"
         "出价调到|调出价|提高出价|降低出价|改出价|raise bid|lower bid|set bid|change bid|"
         "re:出价[^，,。？?]{0,6}(?:调到|调成|改成|改为|降到|提到|设[为成]|提高|降低)|"
         "re:\\b(?:set|raise|increase|lower|cut|change|reduce)\\s+(?:the\\s+)?(?:[\\w-]+\\s+){0,4}bid\\b",
@@ -347,6 +356,13 @@ INTENTS: tuple[Intent, ...] = (
         "event_plan",
         "event_plan",
         "analyst",
+        # any named sales day or festival with a plan ask: "38女王节要准备啥", "Mother's Day prep"
+        "re:(?:女王节|女神节|妇女节|情人节|七夕|中秋|国庆|开学季|周年庆|年中大促|[\\d一二三四五六七八九十]+(?:大促|节))"
+        ".{0,8}(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备|计划|方案|备货|活动)|"
+        "re:\\b(?:ready|prepare|prep|plan)\\w*\\b.{0,30}\\b(?:mother's day|father's day|valentine'?s?|christmas|"
+        "holiday season|back to school|memorial day|labor day|boxing day|halloween)|"
+        "re:\\b(?:mother's day|father's day|valentine'?s?|christmas|holiday season|back to school|"
+        "memorial day|labor day|boxing day|halloween)\\b.{0,20}\\b(?:prep|plan|ready|promo)|"
         "双11|双十一|双12|双十二|618|年货节|黑五|大促|备战|black friday|cyber monday|bfcm|prime day|singles day|"
         "re:(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备|备战).{0,8}(?:双1[12]|双十[一二]|618|年货节|大促|黑五)|"
         "re:(?:双1[12]|双十[一二]|618|年货节|大促|黑五).{0,8}(?:准备|筹备|规划|安排|要做|该做|做哪些|怎么做|怎么备|计划|方案)|"
@@ -359,6 +375,7 @@ INTENTS: tuple[Intent, ...] = (
         "why",
         "explain_change",
         "analyst",
+        "re:(?:为什么|为啥|怎么(?!样)).{0,15}(?:单量|客单价)|re:(?:单量|客单价).{0,15}(?:为什么|为啥|怎么(?!样))|"
         "怎么掉了|怎么少了|怎么降了|怎么跌了|怎么下滑|what caused|how come|"
         "re:(?:为什么|为啥|怎么(?!样)|咋).{0,15}(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得)|"
         "re:(?:成交额|销售额|销量|营业额|业绩|订单|生意|gmv|卖得).{0,15}(?:为什么|为啥|怎么(?!样)|咋)|"
@@ -395,6 +412,30 @@ INTENTS: tuple[Intent, ...] = (
     ),
 )
 """The catalogue, in no particular order (the router scores them all)."""
+
+REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"咋样|咋个样"), "怎么样"),
+    (re.compile(r"咋整|咋办|咋弄"), "怎么办"),
+    (re.compile(r"咋回事|咋的了"), "怎么回事"),
+    (re.compile(r"为啥|为嘛|干嘛"), "为什么"),
+    (re.compile(r"咋"), "怎么"),
+    (re.compile(r"啥"), "什么"),
+    (re.compile(r"客单(?!价)"), "客单价"),
+    (re.compile(r"\buv\b|(?<![a-z])uv(?![a-z])", re.I), "访客"),
+    (re.compile(r"\bpv\b|(?<![a-z])pv(?![a-z])", re.I), "浏览量"),
+    (re.compile(r"渠到|渠导"), "渠道"),
+    (re.compile(r"库纯|库从"), "库存"),
+    (re.compile(r"\bmtd\b", re.I), "month to date"),
+    (re.compile(r"\bwtd\b", re.I), "week to date"),
+    (re.compile(r"\byday\b|\byest\b", re.I), "yesterday"),
+    (re.compile(r"\bw/", re.I), "with "),
+    (re.compile(r"\bwhats\b", re.I), "what's"),
+    (re.compile(r"\bu\b", re.I), "you"),
+    (re.compile(r"\br\b", re.I), "are"),
+)
+"""How merchants type on a phone, rewritten to the words the catalogue knows: colloquial zh
+(咋整, 啥), abbreviations (客单, UV, MTD, yday) and common typos (渠到)."""
+
 
 OUT_OF_SCOPE_MARKERS = re.compile(
     r"股价|股票|股市|大盘|基金|汇率|天气|气温|下雨|新闻|头条|笑话|写诗|作诗|写一首|翻译|机票|火车票|酒店|菜谱|"

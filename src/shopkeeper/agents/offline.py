@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
+from shopkeeper import clock
 from shopkeeper.agents.followup import follow_up, previous_turn
 from shopkeeper.agents.intents import Intent, small_talk
 from shopkeeper.agents.router import Router
@@ -61,7 +62,11 @@ class OfflineModel:
     @cached_property
     def router(self) -> Router:
         """The router over this registry (example embeddings cached in the home folder)."""
-        return Router(self.registry, cache_dir=self.settings.home / "cache")
+        return Router(
+            self.registry,
+            cache_dir=self.settings.home / "cache",
+            today=lambda: clock.now(self.settings).date(),
+        )
 
     def request(
         self,

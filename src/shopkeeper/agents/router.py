@@ -12,7 +12,9 @@ examples' embeddings are shipped (:data:`PACKAGED`) or computed once and cached 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ import numpy as np
 
 from shopkeeper import embedding
 from shopkeeper.agents import slots
-from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, Intent, out_of_scope
+from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, REWRITES, Intent, out_of_scope
 from shopkeeper.classify import ExampleClassifier, ExampleVectors, Label
 from shopkeeper.skills.registry import SkillRegistry
 
@@ -35,12 +37,15 @@ KEYWORD_BONUS = 0.03
 """Added to the similarity per matched keyword (at most three)."""
 ACTION_BONUS = 0.1
 """Added when an action's own phrasing ("调到", "change the price") is in the request: a request
-to act on a campaign is not a question about campaigns."""
+to act on a campaign is not a question about campaigns. A "why" phrasing gets it too: "上个月GMV
+咋涨的" asks for the cause, not the figure."""
 
 _SPLIT = re.compile(
     r"(?:[，；;。！？!?\n、]|,(?!\d{3}\b))+|\s+(?:and then|and also|then|also)\s+|以及|还有|并且|然后|同时|另外"
+    r"|\s+(?:and|&)\s+(?=(?:what|which|how|where|who|why|when|is|are|do|does|did|can|should|will|any)\b)"
 )
-"""Where a request splits into clauses (not inside an amount: "¥1,299")."""
+"""Where a request splits into clauses (not inside an amount: "¥1,299"; "and" only before a new
+question: "how much did we sell and what do I need to reorder")."""
 
 
 PACKAGED = Path(__file__).with_name("router_examples.npz")
@@ -74,7 +79,8 @@ class Scored:
     @property
     def score(self) -> float:
         """Similarity plus the keyword bonus (no keyword at all costs one bonus)."""
-        bonus = ACTION_BONUS if self.keywords and self.intent.action else 0.0
+        leads = self.intent.action or self.intent.skill == "explain_change"
+        bonus = ACTION_BONUS if self.keywords and leads else 0.0
         return (
             self.similarity
             + bonus
@@ -107,11 +113,22 @@ class Router:
 
     registry: SkillRegistry
     cache_dir: Path | None = None
+    today: Callable[[], dt.date] | None = None
+    """The store clock's date, for periods counted from it ("月初到现在", "MTD")."""
     intents: list[Intent] = field(init=False)
     _classifier: ExampleClassifier = field(init=False)
+    _vocabulary: frozenset[str] = field(init=False)
+    _missing_one: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.intents = [i for i in INTENTS if i.skill in self.registry]
+        self._vocabulary = frozenset(
+            w
+            for i in self.intents
+            for text in (*i.examples, *(k for k in i.keywords if not k.startswith("re:")))
+            for w in re.findall(r"[a-z]{4,}", text.lower())
+        )
+        self._missing_one = {_drop(w, n): w for w in self._vocabulary for n in range(len(w))}
         self._classifier = ExampleClassifier(
             [Label(i.name, i.keywords, i.examples) for i in self.intents],
             off_topic=OUT_OF_SCOPE,
@@ -119,8 +136,33 @@ class Router:
         )
         self._classifier.example_vectors()  # ready before the first request
 
+    def normalize(self, text: str) -> str:
+        """``text`` in the catalogue's words: :data:`~shopkeeper.agents.intents.REWRITES` applied,
+        and each unknown English word of five letters or more spelled as the nearest known one
+        ("trafic comming" → "traffic coming"): one letter missing, one too many or two swapped —
+        never one letter for another, which makes another word ("sending", not "pending").
+        """
+        for pattern, replacement in REWRITES:
+            text = pattern.sub(replacement, text)
+        return re.sub(r"[A-Za-z]{5,}", self._spelled, text)
+
+    def _spelled(self, m: re.Match[str]) -> str:
+        word = m.group(0).lower()
+        if word in self._vocabulary:
+            return m.group(0)
+        if word in self._missing_one:
+            return self._missing_one[word]
+        for n in range(len(word)):
+            if (shorter := _drop(word, n)) in self._vocabulary:
+                return shorter
+            swapped = word[:n] + word[n + 1 : n + 2] + word[n : n + 1] + word[n + 2 :]
+            if n + 1 < len(word) and swapped in self._vocabulary:
+                return swapped
+        return m.group(0)
+
     def score(self, text: str, *, skills: set[str] | None = None) -> list[Scored]:
         """Every intent scored against ``text`` (optionally only those of ``skills``), best first."""
+        text = self.normalize(text)
         best, off_topic = self._classifier.similarities(text)
         scored = [
             Scored(intent, float(best[n]), self._classifier.keywords(text, n), off_topic)
@@ -137,7 +179,8 @@ class Router:
         ``context`` is the whole request when ``text`` is one part of it: slots missing from the
         part (a period, say) are taken from the whole.
         """
-        whole_text = context or text
+        text = self.normalize(text)
+        whole_text = self.normalize(context) if context else text
         if skills is None and out_of_scope(text):
             return []
         whole = self.score(text, skills=skills)
@@ -157,12 +200,38 @@ class Router:
                     steps.append(self._routed(own, clause, whole_text))
             if len(steps) > 1:
                 return steps
+        if (both := self._compared(text, whole, skills)) is not None:
+            return both
         if whole and whole[0].confident:
             return self.expand(self._routed(whole[0], text, whole_text), whole_text, skills)
         if picks:
             clause, top, _ = picks[0]
             return self.expand(self._routed(top, clause, whole_text), whole_text, skills)
         return []
+
+    def _compared(
+        self, text: str, whole: list[Scored], skills: set[str] | None
+    ) -> list[Routed] | None:
+        """Two steps for "A vs B" over two periods: the same question (sales when it names
+        none) for each.
+        """
+        periods = slots.compared(text, self.today() if self.today is not None else None)
+        if periods is None:
+            return None
+        top = whole[0] if whole and whole[0].confident else None
+        if top is None:
+            top = next((s for s in whole if s.intent.name == "sales"), None)
+        if top is None or top.intent.action or top.intent.plan:
+            return None
+        fields = self.registry.get(top.intent.skill).input_model.model_fields
+        if "offset_days" not in fields:
+            return None
+        base = {
+            k: v
+            for k, v in self.arguments(top.intent, text, text).items()
+            if k not in ("start", "end", "days", "offset_days")
+        }
+        return [Routed(top.intent, text, base | p, top.score) for p in periods]
 
     def expand(self, step: Routed, whole: str, skills: set[str] | None = None) -> list[Routed]:
         """A plan intent's steps (its :attr:`Intent.plan`, each with its own arguments), else the
@@ -191,8 +260,11 @@ class Router:
         kept only where the skill accepts them.
         """
         found: dict[str, Any] = dict(intent.arguments)
-        found.update(slots.period(clause) or slots.period(whole))
+        today = self.today() if self.today is not None else None
+        found.update(slots.period(clause, today) or slots.period(whole, today))
         found.update(slots.ranking(clause))
+        if intent.skill == "product_performance":
+            found.update(slots.performance_order(clause))
         if (n := slots.limit(clause)) is not None:
             found["limit"] = n
         if (h := slots.horizon(clause) or slots.horizon(whole)) is not None:
@@ -209,6 +281,10 @@ class Router:
             found.update(slots.event(clause) or slots.event(whole))
         fields = self.registry.get(intent.skill).input_model.model_fields
         return {k: v for k, v in found.items() if k in fields}
+
+
+def _drop(word: str, n: int) -> str:
+    return word[:n] + word[n + 1 :]
 
 
 _TARGET = {
@@ -233,6 +309,8 @@ def action_params(action: str, text: str) -> dict[str, Any]:
     {'sku_id': '090427', 'price': 25.0}
     >>> action_params("replenish", "给耶加雪菲补200件"), action_params("pause_campaign", "暂停它")
     ({'quantity': 200}, {})
+    >>> action_params("change_budget", "曼特宁挂耳那个计划预算提高20%")
+    {'change_pct': 20.0}
     """
     params: dict[str, Any] = {}
     found = slots.ids(text)
@@ -242,6 +320,10 @@ def action_params(action: str, text: str) -> dict[str, Any]:
     if field == "quantity":
         if (units := slots.quantity(text)) is not None:
             params[field] = units
+    elif (
+        field is not None and (relative := slots.change(text)) and slots.marked_amount(text) is None
+    ):
+        params.update(relative)  # "降5块", "by 20%": resolved against the current amount
     elif field is not None and (value := slots.amount(text)) is not None:
         params[field] = value
     return params

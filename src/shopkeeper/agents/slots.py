@@ -19,6 +19,7 @@ accepts, so a skill's own defaults apply to everything else.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -85,8 +86,24 @@ def _iso(y: str, m: str, d: str) -> str:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
-def period(text: str) -> dict[str, Any]:
-    """A period: explicit dates, "最近N天"/"last N days", or 昨天/上周/本月-style words."""
+_MONTH_TO_DATE = re.compile(
+    r"月初(?:到|至|以来)|(?:本月|这个?月)(?:到现在|到今天|至今|以来|迄今)|\bmtd\b|month[- ]to[- ]date|"
+    r"so far this month|this month so far",
+    re.I,
+)
+"""The month so far: from the 1st through yesterday, however many days that is."""
+
+
+def period(text: str, today: dt.date | None = None) -> dict[str, Any]:
+    """A period: explicit dates, "最近N天"/"last N days", 昨天/上周/本月-style words, or the
+    month so far ("月初到现在", "MTD": the days since the 1st, through yesterday, when ``today`` is
+    known).
+
+    >>> period("月初到现在成交额", dt.date(2026, 11, 21)), period("MTD revenue", dt.date(2026, 11, 1))
+    ({'days': 20}, {'days': 1})
+    """
+    if today is not None and _MONTH_TO_DATE.search(text):
+        return {"days": max(1, today.day - 1)}
     if m := _RANGE.search(text):
         g = m.groups()
         return {"start": _iso(*g[:3]), "end": _iso(*g[3:])}
@@ -107,6 +124,42 @@ def period(text: str) -> dict[str, Any]:
         if re.search(pattern, lowered):
             return {"days": days}
     return {}
+
+
+_VERSUS = re.compile(r"\s*(?:\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|对比)\s*", re.I)
+_SAME_DAY = re.compile(r"same (?:day|weekday)|同一天|上周的?今天|上周同天", re.I)
+_SAME_PERIOD = (
+    (re.compile(r"(?:last|a) week|上周|上星期", re.I), 7),
+    (re.compile(r"(?:last|a) month|上个?月", re.I), 28),
+    (re.compile(r"(?:last|a) year|去年", re.I), 364),
+)
+"""How far back "the same day/period last week, month, year" is (whole weeks: same weekdays)."""
+
+
+def compared(
+    text: str, today: dt.date | None = None
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The two periods of "A vs B" ("yesterday vs same day last week"), when B is not simply the
+    period before A (which every period answer compares with already).
+
+    >>> compared("yesterday vs same day last week")
+    ({'days': 1}, {'days': 1, 'offset_days': 7})
+    >>> compared("this week vs last week revenue"), compared("昨天卖了多少")
+    (None, None)
+    """
+    parts = _VERSUS.split(text, maxsplit=1)
+    if len(parts) != 2 or not (first := period(parts[0], today)) or "days" not in first:
+        return None
+    days, offset = int(first["days"]), int(first.get("offset_days", 0))
+    second: dict[str, Any] = {}
+    if _SAME_DAY.search(parts[1]) or re.search(r"same (?:period|time)|同期", parts[1], re.I):
+        back = next((n for pattern, n in _SAME_PERIOD if pattern.search(parts[1])), 0)
+        second = {"days": days, "offset_days": offset + back} if back else {}
+    else:
+        second = period(parts[1], today)
+    if not second or second == first or second == {"days": days, "offset_days": offset + days}:
+        return None
+    return first, second
 
 
 _LIMIT = re.compile(
@@ -208,16 +261,27 @@ def amount(text: str) -> float | None:
     >>> amount("调到25块"), amount("二十五块"), amount("预算加到$1,000.50")
     (25.0, 25.0, 1000.5)
     """
+    if (value := marked_amount(text)) is not None:
+        return value
+    for m in _PRICED.finditer(text):
+        number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        unit_at = m.end() if m.group(1) else m.end(4) if m.group(4) else m.end(3)
+        if (value := _money(text, number, scale, unit_at)) is not None and value > 0:
+            return value
+    return None
+
+
+def marked_amount(text: str) -> float | None:
+    """The amount after a "改成/调到/to" marker only (a target, not a change by an amount).
+
+    >>> marked_amount("预算调到6百"), marked_amount("降5块")
+    (600.0, None)
+    """
     for m in _AMOUNT.finditer(text):
         after = text[m.end() : m.end() + 1]
         if not m.group(1)[0].isdigit() and after and has_cjk(after) and after not in "元块":
             continue  # "调到一个合适的价格": a word, not a number
         if (value := _money(text, m.group(1), m.group(2), m.end())) is not None and value > 0:
-            return value
-    for m in _PRICED.finditer(text):
-        number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        unit_at = m.end() if m.group(1) else m.end(4) if m.group(4) else m.end(3)
-        if (value := _money(text, number, scale, unit_at)) is not None and value > 0:
             return value
     return None
 
@@ -242,6 +306,30 @@ def ranking(text: str) -> dict[str, Any]:
         found["order"] = "bottom"
     if re.search(r"销量|件数|units|quantity", text, re.I):
         found["by"] = "units"
+    return found
+
+
+_PERFORMANCE_SORT = (
+    ("conversion_rate", r"转化|conversion|convert"),
+    ("refund_rate", r"退款率|退货率|refund rate|return rate"),
+    ("visitors", r"访客|流量|visitors|traffic"),
+    ("gmv_change_pct", r"涨得|跌得|增长最|下滑最|growing|falling|grew|fell"),
+    ("orders", r"订单|单量|orders"),
+)
+
+
+def performance_order(text: str) -> dict[str, Any]:
+    """How a per-listing table is sorted: by the figure the request names, worst first when it
+    asks for the worst.
+
+    >>> performance_order("转化最差的几个品"), performance_order("which listings get the most traffic")
+    ({'order': 'asc', 'sort_by': 'conversion_rate'}, {'order': 'desc', 'sort_by': 'visitors'})
+    """
+    found: dict[str, Any] = {"order": "asc" if ranking(text).get("order") == "bottom" else "desc"}
+    for field, pattern in _PERFORMANCE_SORT:
+        if re.search(pattern, text, re.I):
+            found["sort_by"] = field
+            break
     return found
 
 
@@ -386,3 +474,67 @@ def premise(text: str) -> dict[str, Any]:
     else:
         found["metric"] = "gmv"
     return found
+
+
+_DOWN = (
+    r"降低|下调|降|减少|减|少|便宜|砍|cut|drop|lower|reduce|decrease|trim|slash|down|minus|markdown"
+)
+_UP = r"提高|上调|增加|提|涨|加|贵|raise|increase|bump|boost|up|plus|add|hike"
+_REL_NUMBER = rf"[¥￥$]?\s*({_NUMBER})"
+_REL_ZH = re.compile(
+    rf"({_DOWN}|{_UP})(?:价|了|个)?\s*{_REL_NUMBER}\s*(%|％|个点|成|块|元|毛|角)?(?![\d.])", re.I
+)
+_REL_BY = re.compile(rf"\bby\s+{_REL_NUMBER}\s*(%|percent|pct)?", re.I)
+_REL_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|percent\b|pct\b)", re.I)
+_DISCOUNT = re.compile(r"打?\s*(\d(?:\.\d)?|[一二两三四五六七八九]{1,2})\s*折")
+_DIRECTION = re.compile(rf"({_DOWN})|({_UP})", re.I)
+
+
+def _sign(text: str) -> int:
+    """+1 for a raise, -1 for a cut, 0 when the request says neither (or both first-equal)."""
+    for m in _DIRECTION.finditer(text):
+        if re.fullmatch(r"[a-z]+", m.group(0), re.I) and not re.search(
+            rf"\b{m.group(0)}\b", text, re.I
+        ):
+            continue  # "up" inside "update"
+        return -1 if m.group(1) else 1
+    return 0
+
+
+def change(text: str) -> dict[str, float]:
+    """A change relative to the current amount: ``change_pct`` (per cent, signed) or ``change_by``
+    (an amount, signed) — "降5块", "预算提高20%", "涨价一成", "打9折", "by $2", "bump ... by 20%".
+    An absolute target ("降到25") is not a change.
+
+    >>> change("把挂耳的价格降5块"), change("预算提高20%"), change("涨价一成"), change("打九折")
+    ({'change_by': -5.0}, {'change_pct': 20.0}, {'change_pct': 10.0}, {'change_pct': -10.0})
+    >>> change("cut the price of RI-82115 by $2"), change("raise Earl Grey 4 oz price 10%")
+    ({'change_by': -2.0}, {'change_pct': 10.0})
+    >>> change("降价到75"), change("把价格调到25块"), change("补200件"), change("update SKU 1 to 10")
+    ({}, {}, {}, {})
+    """
+    if m := _REL_ZH.search(text):
+        value = cn_number(m.group(2))
+        unit = (m.group(3) or "").lower()
+        if value is not None and value > 0:
+            sign = -1 if re.fullmatch(_DOWN, m.group(1), re.I) else 1
+            if unit in ("%", "％", "个点", "成"):
+                return {"change_pct": sign * value * (10 if unit == "成" else 1)}
+            if unit in ("毛", "角"):
+                return {"change_by": sign * value / 10}
+            if unit or has_cjk(m.group(1)):
+                return {"change_by": float(sign * value)}
+    if m := _DISCOUNT.search(text):
+        tenths = cn_number(m.group(1)) if not m.group(1)[0].isdigit() else float(m.group(1))
+        if tenths is not None and 0 < tenths < 10:
+            factor = tenths if tenths >= 1 else tenths * 10
+            return {"change_pct": round(factor * 10 - 100, 2)}
+    sign = _sign(text)
+    if sign and (m := _REL_BY.search(text)):
+        value = cn_number(m.group(1))
+        if value is not None and value > 0:
+            key = "change_pct" if m.group(2) else "change_by"
+            return {key: sign * value}
+    if sign and (m := _REL_PCT.search(text)):
+        return {"change_pct": sign * float(m.group(1))}
+    return {}

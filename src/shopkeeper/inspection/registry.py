@@ -24,6 +24,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "shopkeeper.inspection.rules.stock",
     "shopkeeper.inspection.rules.pricing",
     "shopkeeper.inspection.rules.listing",
+    "shopkeeper.inspection.rules.conversion",
     "shopkeeper.inspection.rules.black_hole",
     "shopkeeper.inspection.rules.traffic",
     "shopkeeper.inspection.rules.gmv",

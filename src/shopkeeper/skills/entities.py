@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import duckdb
 
@@ -109,7 +110,21 @@ def _terms(text: str) -> tuple[set[str], set[str]]:
     return grams, words
 
 
+SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"re-?targeting|remarketing|retarget|再营销|重定向", re.I), "past purchasers 老客"),
+    (
+        re.compile(r"老客|老顾客|回头客|复购|past (?:buyers|customers)", re.I),
+        "past purchasers 老客",
+    ),
+    (re.compile(r"look-?alike|相似人群|类似人群", re.I), "lookalike"),
+    (re.compile(r"\bpmax\b|全站|整店|全店", re.I), "performance max all products 全站"),
+)
+"""What merchants call a campaign or product, added to the name words they typed ("the
+retargeting campaign" is the one aimed at past purchasers)."""
+
+
 def _query_terms(text: str) -> tuple[set[str], set[str]]:
+    text = " ".join([text, *(also for pattern, also in SYNONYMS if pattern.search(text))])
     grams, _ = _terms(ACTION_WORDS.sub(" ", _CN_AMOUNT.sub(" ", text)))
     _, words = _terms(_ID_LIKE.sub(" ", text))
     kept = {w for w in words if w not in STOP_WORDS and len(w) > 1}
@@ -165,7 +180,12 @@ def match(text: str, candidates: Sequence[Candidate]) -> list[Candidate]:
         return []
     scored = [(_score(grams, words, c.name), c) for c in candidates]
     best = max((s for s, _ in scored), default=0)
-    return [c for s, c in scored if s == best] if best > 0 else []
+    tied = [c for s, c in scored if s == best] if best > 0 else []
+    if len(tied) > 1:  # "250g咖啡豆": the one whose name repeats the words (its variant too)
+        counts = [(sum(c.name.lower().count(g) for g in grams), c) for c in tied]
+        most = max(n for n, _ in counts)
+        tied = [c for n, c in counts if n == most]
+    return tied
 
 
 def skus(con: duckdb.DuckDBPyConnection) -> list[Candidate]:
@@ -178,11 +198,13 @@ def skus(con: duckdb.DuckDBPyConnection) -> list[Candidate]:
     return [Candidate(str(i), str(n), v) for i, n, v in rows]
 
 
-def campaigns(con: duckdb.DuckDBPyConnection) -> list[Candidate]:
-    """Every campaign: its latest name and daily budget."""
+def campaigns(
+    con: duckdb.DuckDBPyConnection, value: Literal["daily_budget", "bid"] = "daily_budget"
+) -> list[Candidate]:
+    """Every campaign: its latest name and daily budget (or bid)."""
     rows = con.execute(
-        """SELECT campaign_id, arg_max(coalesce(campaign_name, campaign_id), date),
-                  arg_max(daily_budget, date)::DOUBLE
+        f"""SELECT campaign_id, arg_max(coalesce(campaign_name, campaign_id), date),
+                  arg_max({value}, date)::DOUBLE
            FROM ad_campaigns GROUP BY campaign_id ORDER BY campaign_id"""
     ).fetchall()
     return [Candidate(str(i), str(n), v) for i, n, v in rows]

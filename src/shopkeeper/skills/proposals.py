@@ -63,10 +63,12 @@ Asked = tuple[str, list[Named]]
 """A question for the merchant, and the candidates to choose from."""
 
 
-def _candidates(ctx: SkillContext, kind: Kind) -> list[entities.Candidate]:
+def _candidates(
+    ctx: SkillContext, kind: Kind, field: str | None = None
+) -> list[entities.Candidate]:
     with Warehouse.open(existing_store_dir(ctx.settings, ctx.store), read_only=True) as wh:
         if kind == "campaign":
-            return entities.campaigns(wh.con)
+            return entities.campaigns(wh.con, value="bid" if field == "bid" else "daily_budget")
         found = entities.skus(wh.con)
         if kind == "sku":
             return found
@@ -116,7 +118,7 @@ def fill_target(
         key, kind = TARGETS[action]
         what = tr(lang, *_KIND_TEXT[kind])
         given = str(params.get(key) or "").strip()
-        candidates = _candidates(ctx, kind)
+        candidates = _candidates(ctx, kind, AMOUNTS.get(action))
         chosen = next((c for c in candidates if c.id == given), None)
         if chosen is None:
             words = " ".join(w for w in (given, target.strip()) if w)
@@ -149,6 +151,7 @@ def _missing_amount(
     action: str, params: dict[str, Any], chosen: entities.Candidate | None, lang: Lang
 ) -> Asked | None:
     field = AMOUNTS.get(action)
+    _apply_change(params, field, chosen)
     if field is None or params.get(field) is not None:
         return None
     zh, en = _AMOUNT_TEXT[field]
@@ -161,6 +164,22 @@ def _missing_amount(
         f"把{name}的{zh}改成多少？{now}",
         f"What should the {en} of {chosen.name + ' (' + chosen.id + ')' if chosen else 'it'} be?{now}",
     ), ([_named(chosen)] if chosen else [])
+
+
+def _apply_change(
+    params: dict[str, Any], field: str | None, chosen: entities.Candidate | None
+) -> None:
+    """Turn ``change_pct``/``change_by`` into the amount ``field`` sets, from the chosen thing's
+    current value (left unset when that is unknown: the question then says what it is now).
+    """
+    pct, by = params.pop("change_pct", None), params.pop("change_by", None)
+    if field is None or field == "quantity" or params.get(field) is not None:
+        return
+    if chosen is None or chosen.value is None or (pct is None and by is None):
+        return
+    value = chosen.value * (1 + float(pct) / 100) if pct is not None else chosen.value + float(by)
+    if value > 0:
+        params[field] = round(value, 2)
 
 
 def invalid_params(exc: ValidationError, lang: Lang) -> str:
