@@ -8,7 +8,7 @@ chat. Names, SKU ids and campaigns are the demo stores' own (the 花魁 drip bag
 RI-82115 Kenya AA 12 oz, "Meta - Lookalike 1%"...). A miss here is fixed in kind (a synonym, an
 amount format, entity resolution, follow-up context), never by adding the sentence to the router.
 
-``test_heldout.py`` runs it; ``bench/bench_understanding.py`` prints its figures apart from the
+``test_understanding.py`` runs it; ``bench/bench_understanding.py`` prints its figures apart from the
 tuned set's.
 """
 

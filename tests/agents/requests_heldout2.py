@@ -18,7 +18,7 @@ the fixes in kind (changes by an amount or a share resolved against the current 
 shorthand, colloquial zh and one-letter typos rewritten; campaign synonyms; festival plans):
 100% (40 of 40), 0 refused, 7 of 7 actions as expected — the other two sets stay at 100%.
 
-``test_heldout2.py`` runs it; ``bench/bench_understanding.py`` prints its figures apart from the
+``test_understanding.py`` runs it; ``bench/bench_understanding.py`` prints its figures apart from the
 other two sets'.
 """
 

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shopkeeper.agents import slots
-from shopkeeper.agents.intents import Intent, out_of_scope
+from shopkeeper.agents.intents import Intent
 from shopkeeper.agents.router import Routed, Router, action_params
 from shopkeeper.agents.routing import (
     PREVIOUS_CALL_ID,
@@ -29,6 +29,7 @@ from shopkeeper.agents.routing import (
     RouteDecision,
     Turn,
 )
+from shopkeeper.agents.scope import out_of_scope
 from shopkeeper.llm.base import Message
 from shopkeeper.ops.memory import EmployeeName
 

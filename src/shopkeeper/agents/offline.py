@@ -14,9 +14,10 @@ from functools import cached_property
 
 from shopkeeper import clock
 from shopkeeper.agents.followup import follow_up, previous_turn
-from shopkeeper.agents.intents import Intent, small_talk
+from shopkeeper.agents.intents import Intent
 from shopkeeper.agents.router import Router
 from shopkeeper.agents.routing import ROUTE_TOOL, PlannedStep, RouteDecision, Turn, planned_call
+from shopkeeper.agents.scope import small_talk
 from shopkeeper.agents.team import EMPLOYEES, EmployeeName, employee
 from shopkeeper.agents.tools import tool_names
 from shopkeeper.llm.base import (

@@ -23,7 +23,8 @@ import numpy as np
 
 from shopkeeper import embedding
 from shopkeeper.agents import slots
-from shopkeeper.agents.intents import INTENTS, OUT_OF_SCOPE, REWRITES, Intent, out_of_scope
+from shopkeeper.agents.intents import INTENTS, REWRITES, Intent
+from shopkeeper.agents.scope import OUT_OF_SCOPE, out_of_scope
 from shopkeeper.classify import ExampleClassifier, ExampleVectors, Label
 from shopkeeper.skills.registry import SkillRegistry
 
