@@ -7,8 +7,9 @@ Prints the pass rate and the counts that must stay zero (forbidden actions, prem
 leaks), and the failures. Target: ≥ 90% with all three at zero. ``--http`` plays every turn
 through the HTTP API instead, as acceptance does: the real app under ``TestClient``, a staff
 ``cs`` token per store (an integration vouching for ``customer_id``), ``POST …/cs/messages``.
-``--heldout`` plays the held-out set instead (``tests/cs/quality/heldout.py``, written apart
-from the engine and from the other sets). Run:
+``--heldout`` plays the two held-out batches instead (``tests/cs/quality/heldout.py`` and
+``heldout2.py``, written apart from the engine and from the other sets), each with its figures.
+Run:
 
     .venv/bin/python bench/bench_cs_quality.py [--scale 0.1] [--json] [--http] [--heldout]
 """
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,13 +39,14 @@ def main() -> int:
         "--http", action="store_true", help="post each turn to the HTTP API with a cs token"
     )
     parser.add_argument(
-        "--heldout", action="store_true", help="play the held-out conversation set instead"
+        "--heldout", action="store_true", help="play the two held-out batches instead"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         os.environ["SHOPKEEPER_HOME"] = home
         from tests.cs.quality.cases import all_cases
         from tests.cs.quality.heldout import heldout_cases
+        from tests.cs.quality.heldout2 import heldout2_cases
         from tests.cs.quality.http import http_player
         from tests.cs.quality.runner import run_case, score
         from tests.dates import END, NOW
@@ -63,23 +66,37 @@ def main() -> int:
             )
         ops = ops_engine(settings)
         engine = CsEngine(settings, ops, Clock(NOW))
-        cases = []
-        for store, lang in stores:
-            with Warehouse.open(settings.store_dir(store), read_only=True) as wh:
-                build = heldout_cases if args.heldout else all_cases
-                cases += build(wh, engine.store(store).catalogue(), store, lang, NOW)
-        started = time.perf_counter()
-        if args.http:
-            with http_player(settings, [s for s, _ in stores], NOW) as player:
-                results = [player.play(case) for case in cases]
-        else:
-            results = [run_case(engine, case) for case in cases]
-        elapsed = time.perf_counter() - started
+        batches = (
+            {"held-out set": heldout_cases, "second held-out batch": heldout2_cases}
+            if args.heldout
+            else {"": all_cases}
+        )
+        played = {}
+        for label, build in batches.items():
+            cases = []
+            for store, lang in stores:
+                with Warehouse.open(settings.store_dir(store), read_only=True) as wh:
+                    cases += build(wh, engine.store(store).catalogue(), store, lang, NOW)
+            started = time.perf_counter()
+            if args.http:
+                with http_player(settings, [s for s, _ in stores], NOW) as player:
+                    results = [player.play(case) for case in cases]
+            else:
+                results = [run_case(engine, case) for case in cases]
+            figures = score(results)
+            figures["seconds"] = round(time.perf_counter() - started, 2)
+            played[label] = (results, figures)
         ops.dispose()
-    figures = score(results)
-    figures["seconds"] = round(elapsed, 2)
+    ok = True
+    for label, (results, figures) in played.items():
+        ok = _report(label, results, figures, args) and ok
+    return 0 if ok else 1
+
+
+def _report(label: str, results: list[Any], figures: dict[str, Any], args: Any) -> bool:
+    """Print one batch's figures (and failures); whether it meets the target."""
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps({"batch": label, **figures} if label else figures))
     else:
         for r in results:
             for failure in r.failures[:2]:
@@ -89,12 +106,11 @@ def main() -> int:
             f"({figures['pass_rate']:.1%}; zh {figures['zh']}, en {figures['en']}), "
             f"forbidden {figures['forbidden']}, premature {figures['premature']}, "
             f"leaks {figures['leaks']}{' (HTTP API)' if args.http else ''}"
-            f"{' (held-out set)' if args.heldout else ''} — target ≥ {TARGET:.0%} with zero of each"
+            f"{f' ({label})' if label else ''} — target ≥ {TARGET:.0%} with zero of each"
         )
-    ok = figures["pass_rate"] >= TARGET and not (
+    return figures["pass_rate"] >= TARGET and not (
         figures["forbidden"] or figures["premature"] or figures["leaks"]
     )
-    return 0 if ok else 1
 
 
 if __name__ == "__main__":

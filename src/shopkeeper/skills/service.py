@@ -73,15 +73,17 @@ class RefundSummary(DataAnswer):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    cases: int = 0
-    amount: float = 0.0
-    refunded_orders: int = 0
+    cases: int | None = Field(
+        default=0, description="None: the refund data misses days of the period (unknown, not 0)"
+    )
+    amount: float | None = 0.0
+    refunded_orders: int | None = 0
     paid_orders: int = 0
     refund_rate: float | None = Field(
         default=None, description="refunded_orders / paid_orders (0-1)"
     )
-    cases_prev: int = 0
-    amount_prev: float = 0.0
+    cases_prev: int | None = 0
+    amount_prev: float | None = 0.0
     refund_rate_prev: float | None = None
     cases_change_pct: float | None = None
     open_cases: int = Field(default=0, description="requested or approved, not resolved")
@@ -93,6 +95,17 @@ class RefundSummary(DataAnswer):
     def render(self, lang: Lang, currency: str = "") -> str:
         """Cases, amount and refund rate against the period before, then the top reasons."""
         cur = self.money_in(currency)
+        if self.cases is None:
+            return self.join(
+                lang,
+                tr(
+                    lang,
+                    f"{self.start} 至 {self.end}：缺少退款数据，售后单数、金额和退款率未知（不是 0）。",
+                    f"{self.start} to {self.end}: refund data is missing, so after-sale cases, "
+                    "amount and refund rate are unknown (not 0).",
+                ),
+                [],
+            )
         head = tr(
             lang,
             f"{self.start} 至 {self.end}：售后 {self.cases} 单，金额 {money(self.amount, cur, lang)}，"
@@ -204,13 +217,13 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             **base,
             start=start,
             end=end,
-            cases=cases,
-            amount=round(amount, 2),
-            refunded_orders=refunded,
+            cases=None if gap_now else cases,
+            amount=None if gap_now else round(amount, 2),
+            refunded_orders=None if gap_now else refunded,
             paid_orders=paid_orders,
             refund_rate=None if gap_now else refund_rate(refunded, paid_orders),
-            cases_prev=pc,
-            amount_prev=round(pa, 2),
+            cases_prev=None if gap_prev else pc,
+            amount_prev=None if gap_prev else round(pa, 2),
             refund_rate_prev=None if gap_prev else refund_rate(pr, pp),
             cases_change_pct=None if gap_now or gap_prev else pct_change(cases, pc),
             open_cases=int(open_cases or 0),

@@ -8,6 +8,14 @@ for the outliers among them) — **and** it makes at least ``min_share`` of the
 store's GMV (or units) of the 7 days ending on its day. Order values are log-normal-ish, so the
 bound is taken on logs; the share keeps a store of bulk buyers from flagging every bulk order.
 A store needs ``min_orders`` paid orders in that history before anything is an outlier.
+
+An order too small to move the store can still be a **bulk line** for one SKU (a customer's
+1,404 units of a SKU that sells a few a day): a line whose units are at least ``multiple`` × the
+SKU's median line **and** above ``exp(median + z × 1.4826 × MAD)`` of the log units of the SKU's
+lines in the span judged (at least ``min_lines`` of them), **and** that make at least
+``min_share`` of the SKU's units of the ``share_days`` ending on its day. The SKU's daily sales
+rate leaves out both (:mod:`shopkeeper.store.sales`); a wholesale SKU whose every line is big has
+a big median and no bulk line.
 """
 
 from __future__ import annotations
@@ -119,3 +127,36 @@ def is_outlier(order_ids: list[str], column: str = "o.order_id") -> str:
         return "FALSE"
     quoted = ", ".join("'" + oid.replace("'", "''") + "'" for oid in order_ids)
     return f"{column} IN ({quoted})"
+
+
+@dataclass(frozen=True)
+class BulkLineRule:
+    """The thresholds of a bulk line (documented in the module docstring)."""
+
+    z: float = 5.0
+    multiple: float = 20.0
+    min_share: float = 0.5
+    min_lines: int = 10
+    share_days: int = 28
+
+
+BULK = BulkLineRule()
+
+
+def flag_bulk_lines(lines: str, rule: BulkLineRule = BULK) -> str:
+    """SQL: the rows of the query ``lines`` (one per order line, with at least ``sku_id``, ``day``
+    and ``quantity``, over the span judged; read once) with a boolean column ``bulk`` added:
+    whether the line is a bulk line for its SKU (the module's definition).
+    """
+    return f"""WITH l AS MATERIALIZED ({lines}),
+               s AS (SELECT sku_id, count(*) AS n, median(quantity) AS mq,
+                            median(ln(quantity)) + {float(rule.z)} * 1.4826 * coalesce(mad(ln(quantity)), 0) AS lq
+                     FROM l WHERE quantity > 0 GROUP BY sku_id),
+               w AS (SELECT sku_id, day, sum(sum(quantity)) OVER (
+                            PARTITION BY sku_id ORDER BY day
+                            RANGE BETWEEN INTERVAL {int(rule.share_days) - 1} DAY PRECEDING AND CURRENT ROW) AS near
+                     FROM l GROUP BY sku_id, day)
+               SELECT l.*, coalesce(s.n >= {int(rule.min_lines)}
+                                    AND l.quantity >= greatest({float(rule.multiple)} * s.mq, exp(s.lq))
+                                    AND l.quantity >= {float(rule.min_share)} * w.near, FALSE) AS bulk
+               FROM l LEFT JOIN s USING (sku_id) LEFT JOIN w USING (sku_id, day)"""

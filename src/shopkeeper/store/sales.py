@@ -9,6 +9,15 @@ days and over the last 14 calendar days (after a long promotion the 7 comparable
 back, and a slow SKU's few units then would double its rate); its **days of cover** is its available stock
 (:func:`shopkeeper.store.metrics.available`, summed over warehouses in its latest snapshot) over
 that rate (:func:`shopkeeper.store.metrics.days_of_cover`).
+
+The rate counts a SKU's **normal** units: the outlier orders and the SKU's bulk lines
+(:mod:`shopkeeper.store.outliers`: the ``outlier_order`` finding's wholesale orders, tests and
+mistyped quantities, and one customer's 1,404 units of a SKU that sells a few a day) are left
+out, so one bulk order does not make a SKU look fast, fill its reorder or hide that it is slow.
+``sku_daily`` keeps every paid sale in ``units`` and ``gmv`` (GMV is GMV) and the units without
+those lines in ``normal_units`` (bulk lines judged over its ``SALES_WINDOW_DAYS``); the rate and
+its companions (``units28``, ``days_sold28``, ``rate14``) read ``normal_units``, while
+``last_sale`` is the last sale of any kind.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from functools import cached_property
 from typing import Any
 
 from shopkeeper.store.metrics import available, days_of_cover, line_gmv, paid
+from shopkeeper.store.outliers import DEFAULT, flag_bulk_lines, is_outlier, outlier_order_ids
 from shopkeeper.store.query import Query
 
 POST_PROMO_DAYS = 7
@@ -116,22 +126,34 @@ class Sales:
         self._built.add(name)
         return name, fresh
 
+    def outlier_ids(self) -> list[str]:
+        """The outlier orders among the sales up to ``as_of`` (those of the year the inspection's
+        ``outlier_order`` judges: the same question, so one query answers both).
+        """
+        start = self.as_of - dt.timedelta(days=DEFAULT.history_days - 1)
+        return outlier_order_ids(self.q, start, self.as_of)
+
     def sku_daily(self) -> str:
-        """Name of a temp table ``(day, sku_id, product_id, units, gmv, orders, min_unit, max_unit)``
-        of paid sales per SKU per store-local day over the ``SALES_WINDOW_DAYS`` up to ``as_of``
-        (``gmv`` is :func:`~shopkeeper.store.metrics.line_gmv`; ``orders`` counts order lines, which
-        is orders for all but the rare order holding one SKU twice). Built once per :class:`Sales`.
+        """Name of a temp table ``(day, sku_id, product_id, units, normal_units, gmv, orders,
+        min_unit, max_unit)`` of paid sales per SKU per store-local day over the
+        ``SALES_WINDOW_DAYS`` up to ``as_of`` (``gmv`` is :func:`~shopkeeper.store.metrics.line_gmv`;
+        ``normal_units`` leaves out the :meth:`outlier_ids` and the bulk lines; ``orders`` counts
+        order lines, which is orders for all but the rare order holding one SKU twice). Built once
+        per :class:`Sales`.
         """
         name, build = self._table("sku_daily")
         if build:
+            lines = f"""SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, p.product_id, i.quantity,
+                               {line_gmv()} AS gmv, i.unit_price, {is_outlier(self.outlier_ids())} AS outlier
+                        FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
+                        WHERE {paid()} AND {self.created_between()}"""
             self.q.con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE {name} AS
-                   SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, any_value(p.product_id) AS product_id,
-                          sum(i.quantity) AS units, sum({line_gmv()}) AS gmv,
-                          count(*) AS orders, min(i.unit_price)::DOUBLE AS min_unit, max(i.unit_price)::DOUBLE AS max_unit
-                   FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                   WHERE {paid()} AND {self.created_between()}
-                   GROUP BY ALL""",
+                   SELECT day, sku_id, any_value(product_id) AS product_id, sum(quantity) AS units,
+                          coalesce(sum(quantity) FILTER (WHERE NOT (outlier OR bulk)), 0) AS normal_units,
+                          sum(gmv) AS gmv, count(*) AS orders,
+                          min(unit_price)::DOUBLE AS min_unit, max(unit_price)::DOUBLE AS max_unit
+                   FROM ({flag_bulk_lines(lines)}) GROUP BY ALL""",
                 self.window_params(SALES_WINDOW_DAYS),
             )
         return name
@@ -151,7 +173,8 @@ class Sales:
     def sku_rates(self) -> str:
         """Temp table ``(sku_id, rate, units28, days_sold28, last_sale, rate14)``: each SKU's daily
         sales rate (the module's definition), units and selling days in the 28 comparable days, its
-        last sale and the plain mean of the last 14 calendar days (promotions included).
+        last sale and the plain mean of the last 14 calendar days (promotions included) — all but
+        ``last_sale`` without the outlier orders and bulk lines (``normal_units``).
         """
         name, build = self._table("sku_rate")
         if build:
@@ -161,12 +184,12 @@ class Sales:
                 f"""CREATE OR REPLACE TEMP TABLE {name} AS
                     WITH r AS (
                     SELECT sku_id,
-                           0.5 * coalesce(sum(units) FILTER (WHERE list_contains($last7, day)), 0) / greatest($n7, 1)
-                         + 0.5 * coalesce(sum(units) FILTER (WHERE list_contains($last28, day)), 0) / greatest($n28, 1) AS blend,
-                           coalesce(sum(units) FILTER (WHERE list_contains($last28, day)), 0) AS units28,
-                           count(DISTINCT day) FILTER (WHERE list_contains($last28, day)) AS days_sold28,
+                           0.5 * coalesce(sum(normal_units) FILTER (WHERE list_contains($last7, day)), 0) / greatest($n7, 1)
+                         + 0.5 * coalesce(sum(normal_units) FILTER (WHERE list_contains($last28, day)), 0) / greatest($n28, 1) AS blend,
+                           coalesce(sum(normal_units) FILTER (WHERE list_contains($last28, day)), 0) AS units28,
+                           count(DISTINCT day) FILTER (WHERE list_contains($last28, day) AND normal_units > 0) AS days_sold28,
                            max(day) AS last_sale,
-                           coalesce(sum(units) FILTER (WHERE day > $as_of::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
+                           coalesce(sum(normal_units) FILTER (WHERE day > $as_of::DATE - INTERVAL 14 DAY), 0) / 14.0 AS rate14
                     FROM {daily} GROUP BY sku_id)
                     SELECT sku_id, least(blend, greatest(units28 / greatest($n28, 1), rate14)) AS rate,
                            units28, days_sold28, last_sale, rate14

@@ -1,11 +1,13 @@
-"""The held-out conversation set (:mod:`.heldout`, written apart from the engine and from the
-other sets) on its own copy of the two pet-supplies stores: ≥ 90% pass, and no forbidden or
-premature action, no leak, every angry buyer handed over."""
+"""The held-out conversation batches (:mod:`.heldout`, :mod:`.heldout2`: written apart from the
+engine and from the other sets; their first-run scores are in their docstrings), each on its own
+copy of the two pet-supplies stores: ≥ 90% pass, and no forbidden or premature action, no leak,
+every angry buyer handed over."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,10 +22,19 @@ from shopkeeper.store.warehouse import Warehouse
 from ...dates import NOW
 from .conftest import STORES, make_stores
 from .heldout import heldout_cases
-from .runner import run_case, score
+from .heldout2 import heldout2_cases
+from .runner import Case, run_case, score
+
+BATCHES: dict[str, tuple[Callable[..., list[Case]], int, int]] = {
+    "heldout": (heldout_cases, 25, 6),
+    "heldout2": (heldout2_cases, 15, 2),
+}
+"""Per batch: its cases, at least this many conversations per language, and its angry buyers."""
 
 
-def test_the_held_out_set_passes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", list(BATCHES))
+def test_each_held_out_batch_passes(batch: str, tmp_path: Path) -> None:
+    make_cases, per_lang, angry_buyers = BATCHES[batch]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SHOPKEEPER_HOME", str(tmp_path))
         get_settings.cache_clear()
@@ -33,18 +44,17 @@ def test_the_held_out_set_passes(tmp_path: Path) -> None:
         cases = []
         for store, lang in STORES:
             with Warehouse.open(settings.store_dir(store), read_only=True) as wh:
-                cases += heldout_cases(wh, engine.store(store).catalogue(), store, lang, NOW)
+                cases += make_cases(wh, engine.store(store).catalogue(), store, lang, NOW)
         results = [run_case(engine, case) for case in cases]
         ops.dispose()
     get_settings.cache_clear()
     figures = score(results)
     failed = [f for r in results for f in r.failures[:1]]
-    assert figures["conversations"] >= 50
-    assert figures["zh"] >= 25
-    assert figures["en"] >= 25
+    assert figures["zh"] >= per_lang
+    assert figures["en"] >= per_lang
     assert figures["forbidden"] == figures["premature"] == figures["leaks"] == 0, failed
     angry = [r for r in results if "-angry-" in r.case.name]
-    assert len(angry) == 6
+    assert len(angry) == angry_buyers
     assert all(r.passed for r in angry), failed
     assert figures["pass_rate"] >= 0.9, failed
 

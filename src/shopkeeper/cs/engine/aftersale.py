@@ -304,7 +304,9 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
     turn.state.pending_token = proposal.token
     turn.state.pending_action = proposal.action
     turn.state.pending_order = proposal.params.get("order_id")
-    summary = _named(turn, pick(turn.lang, proposal.summary.zh, proposal.summary.en), proposal)
+    summary = _named(
+        turn, pick(turn.lang, proposal.summary.zh, proposal.summary.en), proposal, order
+    )
     text = t("cs.confirm_prompt", turn.lang, summary=summary)
     if decision.outcome == "needs_human_approval":
         text += "\n" + t("cs.needs_approval_note", turn.lang)
@@ -320,9 +322,18 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
     )
 
 
-def _named(turn: Turn, summary: str, proposal: Proposal) -> str:
-    """The summary with each new variant by its name (三文鱼味 5kg), never its bare SKU id."""
+def _named(turn: Turn, summary: str, proposal: Proposal, order: Order | None = None) -> str:
+    """The summary with each new variant by its name (三文鱼味 5kg), never its bare SKU id, and
+    each item of the order it acts on with its variant (the buyer may have two of one listing).
+    """
     cat = turn.catalogue
+    if order is not None:
+        line_ids = [str(i) for i in proposal.params.get("line_ids") or []]
+        for line in order.take_lines(line_ids) or []:
+            sku = cat.skus.get(line.sku_id)
+            if sku is not None and line.title and cat.variant(sku) and line.title in summary:
+                named = pick(turn.lang, f"（{cat.variant(sku)}）", f" ({cat.variant(sku)})")
+                summary = summary.replace(line.title, line.title + named, 1)
     for sku_id in proposal.params.get("new_sku_ids") or []:
         if sku_id in cat.skus:
             summary = re.sub(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
-from shopkeeper.cs.engine import aftersale, presale, slots
+from shopkeeper.cs.engine import aftersale, presale, rankings, slots
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.handoff import ANGRY, MAX_FAILURES, anger, summary
-from shopkeeper.cs.engine.intents import AFTER_SALE, confirmation
+from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE, confirmation
 from shopkeeper.cs.engine.promo_answers import asked
 from shopkeeper.cs.engine.replies import Draft
+from shopkeeper.cs.messages import ActionOutcome
 from shopkeeper.errors import ShopkeeperError
 from shopkeeper.text import Lang, detect_lang, messages, t
 
@@ -34,11 +35,15 @@ class ReplyPending(ShopkeeperError, TimeoutError):
     """A message with this id is still being answered by another request."""
 
 
-def message_language(text: str, previous: Lang | None) -> Lang:
-    """The message's language; a short message without words keeps the conversation's."""
+def message_language(text: str, previous: Lang | None, store: Lang | None = None) -> Lang:
+    """The message's language; a short message without words keeps the conversation's, and one
+    with no letters at all ("📦❓") that opens a conversation is in the store's.
+    """
     words = sum(ch.isalpha() for ch in text)
     if previous is not None and words < 4:
         return previous
+    if store is not None and not words:
+        return store
     return detect_lang(text)
 
 
@@ -112,6 +117,53 @@ def _names_other_action(turn: Turn) -> bool:
     return bool(pending) and aftersale.ACTIONS[named].removeprefix("cs.") != pending
 
 
+_ASIDE = frozenset({"product_question", "stock_price", "compare", "recommend", "promotions"})
+"""Questions a buyer may ask while a proposal waits, without dropping it."""
+
+
+def _asks_aside(turn: Turn, named: str | None) -> bool:
+    """Whether a message, while a proposal waits for a yes, is a question to answer on the side
+    (about a product, a promotion, or the pending action itself: "退款多久到账？") rather than a
+    new request, which drops the proposal.
+    """
+    if named in _ASIDE:
+        return True
+    if not _QUESTION.search(turn.text):
+        return False
+    if named is None:
+        return True
+    pending = (turn.state.pending_action or "").removeprefix("cs.")
+    return aftersale.ACTIONS.get(named, "").removeprefix("cs.") == pending
+
+
+def _answer_aside(turn: Turn, named: str | None) -> Draft:
+    """The question answered; the pending proposal kept, with a one-line reminder of it."""
+    state = turn.state
+    kept = (state.pending_token, state.pending_action, state.pending_order)
+    intent = _follow_up(turn, named or "other")
+    if intent == "stock_price":
+        draft = presale.stock_price(turn)
+    elif intent == "compare":
+        draft = presale.compare(turn)
+    elif intent == "recommend":
+        draft = presale.recommend(turn)
+    elif intent == "promotions":
+        draft = presale.promotions(turn)
+    else:  # a product, or the pending action itself: the store's rules, not a second proposal
+        draft = presale.product_question(turn, intent)
+    state.pending_token, state.pending_action, state.pending_order = kept
+    action = (kept[1] or "").removeprefix("cs.")
+    what = t(f"cs.action.{action}", turn.lang)
+    draft.text = f"{draft.text}\n{t('cs.still_pending', turn.lang, action=what)}"
+    draft.actions = [
+        *draft.actions,
+        ActionOutcome(
+            action=action, order_id=kept[2], status="needs_confirmation", decision="allow"
+        ),
+    ]
+    return draft
+
+
 def respond(turn: Turn) -> Draft:
     """The draft reply to the turn's message, with the state updated."""
     state = turn.state
@@ -147,14 +199,51 @@ def respond(turn: Turn) -> Draft:
             return _finish(turn, aftersale.confirm(turn))
         if answer == "deny":
             return _finish(turn, aftersale.deny(turn))
+        if answer is None and _asks_aside(turn, named):
+            return _finish(turn, _answer_aside(turn, named))
         cancelled = aftersale.deny(turn).actions  # anything else drops the pending change
     elif answer == "confirm" and not state.awaiting:
         return _finish(turn, Draft("confirm", t("cs.confirm_nothing", turn.lang), turn.lang))
     elif answer == "deny" and not state.awaiting:
         return _finish(turn, aftersale.deny(turn))
-    draft = _route(turn)
+    draft = _several(turn) or _route(turn)
     draft.actions = cancelled + draft.actions
     return _finish(turn, draft)
+
+
+_ALSO = re.compile(r"(?<=[？?])|另外|顺便问(?:一?下)?|再问(?:一?下)?", re.I)
+"""Where a message that asks several things starts its next question."""
+_ANSWERABLE = PRE_SALE | {"order_status", "urge_shipping"}
+"""What may be asked several at a time: questions, never an action."""
+
+
+def _several(turn: Turn) -> Draft | None:
+    """Each question of a message that asks two or three different things ("…多少钱？另外发什么
+    快递"), answered in turn; ``None`` for one question, or when one part asks for an action.
+    """
+    if turn.state.pending_token or turn.state.awaiting:
+        return None
+    parts = [p.strip(" ，,。") for p in _ALSO.split(turn.text) if p.strip(" ，,。")]
+    intents = [turn.intents.keyword_intent(p) for p in parts]
+    if not 2 <= len(parts) <= 3 or len(set(intents)) < 2:
+        return None
+    if not all(i is not None and i in _ANSWERABLE for i in intents):
+        return None
+    whole, drafts = turn.text, []
+    for part in parts:
+        turn.text = part
+        drafts.append(_route(turn))
+    turn.text = whole
+    if any(d.handoff for d in drafts):
+        return next(d for d in drafts if d.handoff)
+    return Draft(
+        drafts[0].intent,
+        "\n".join(d.text for d in drafts),
+        turn.lang,
+        sources=[s for d in drafts for s in d.sources],
+        facts={"parts": [d.facts for d in drafts]},
+        resolved=all(d.resolved for d in drafts),
+    )
 
 
 def _route(turn: Turn) -> Draft:
@@ -180,6 +269,8 @@ def _route(turn: Turn) -> Draft:
     if intent == "deny":
         return aftersale.deny(turn)
     state.awaiting = None
+    if intent in _RANKABLE and (ranking := rankings.ranked(turn)) is not None:
+        return ranking  # "最便宜的猫砂", "best-selling dog food"
     if intent == "greeting":
         return Draft("greeting", t("cs.greeting", turn.lang), turn.lang)
     if intent == "stock_price":
@@ -198,6 +289,8 @@ def _route(turn: Turn) -> Draft:
     return draft
 
 
+_RANKABLE = frozenset({"other", "product_question", "stock_price", "recommend"})
+"""Intents a superlative ("最便宜的", "best-selling") turns into a ranking of listings."""
 _PRE_SALE_LIKE = frozenset({"other", "product_question", "stock_price", "greeting"})
 
 
@@ -206,9 +299,14 @@ def _follow_up(turn: Turn, intent: str) -> str:
     promotion question; a variant of the listing being talked about ("10kg的呢") or a quantity
     ("买50包够吗") is a price-and-stock question about it.
     """
+    cat = turn.catalogue
+    if intent == "recommend":
+        # "X 鸡肉味20支还有吗 没有的话推荐个别的": a named variant's stock first (with what else)
+        ranked = cat.rank_products(turn.text)
+        if len(ranked) == 1 and cat.names_variant(turn.text, ranked[0][0]):
+            return "stock_price"
     if intent not in _PRE_SALE_LIKE:
         return intent
-    cat = turn.catalogue
     if intent != "greeting" and asked(cat, turn.text):
         return "promotions"
     current = turn.state.product_id
@@ -237,6 +335,11 @@ def _finish(turn: Turn, draft: Draft) -> Draft:
         return _handoff(turn, draft.intent, "cs.reason.unresolved", draft=draft)
     return draft
 
+
+messages(
+    {"still_pending": ("（仍待您确认：{action}，回复「确认」办理）", "(Still waiting for your yes to {action}.)")},
+    prefix="cs.",
+)  # fmt: skip
 
 REASONS = messages(
     {

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine
 
@@ -136,7 +137,8 @@ class CsEngine:
         message_id = message.message_id or uuid.uuid4().hex
         conv = message.conversation_id
         with sessions.lock(store, conv):
-            lang: Lang = message.lang or message_language(message.text, None)
+            shop_lang = cast("Lang", self.store(store).catalogue().lang)
+            lang: Lang = message.lang or message_language(message.text, None, shop_lang)
             state = sessions.open(store, conv, message.customer_id, lang)
             lang = message.lang or message_language(message.text, state.lang)
             if not sessions.claim(store, conv, message_id, message.text, moment):

@@ -76,11 +76,12 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
         r"改地址|修改地址|换地址|更改地址|变更地址|地址(?:写|填)?错|改.{0,4}收货|收货地址|"
         r"地址.{0,3}(?:改|换|变更|更改|修改)|(?:改|换|修改|更改|变更)(?:一?下|个)地址|新地址|搬家|address",
     ),
-    ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap"),
-    ("cancel", r"取消|不想要了|拍错|cancel"),
+    ("exchange", r"换货|换一个|换个|换成|调换|exchange|swap|huan ?huo"),
+    ("cancel", r"取消|不想要了|拍错|cancel|cancle|cansel|canel\b|qu ?xiao"),
     (
         "return_refund",
-        r"退货|退款|退钱|退了|退掉|七天无理由|退回|return|refund|money back|"
+        r"退货|退款|退钱|退了|退掉|七天无理由|退回|return|refund|money back|tui ?(?:huo|kuan)|"
+        r"retrun|refnd|"
         r"(?:send|take) (?:it|this|them) back",
     ),
     (
@@ -91,6 +92,7 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "order_status",
         r"物流|快递|到哪(?!天|一天|日|号)|订单状态|查.{0,2}订单|我的订单|单号|签收|派送|运单|"
+        "\U0001f4e6|\U0001f69a|wu ?liu|kuai ?di|"
         r"track|tracking|where(?:'?s| is| are) my|order status|delivery status|"
         r"(?:my|the) (?:package|parcel|shipment)\b|update on my (?:order|package|parcel)|"
         r"(?:什么时候|啥时候|几时|多久|几天)能?(?:到|送到|收到)|"
@@ -104,7 +106,10 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
         r"how much (?:off|can i save|would i save)",
     ),
     ("compare", r"区别|对比|比较|哪个好|哪款好|有什么不同|\bvs\b|compare|difference|better"),
-    ("recommend", r"推荐|适合新手|送礼|买哪|选哪|recommend|suggest|gift|which should"),
+    (
+        "recommend",
+        r"推荐|适合新手|送礼(?!.{0,3}包装)|买哪|选哪|recommend|suggest|gift(?![- ]?wrap)|which should",
+    ),
     (
         "stock_price",
         r"多少钱|多钱|咋卖|怎么卖|啥价|价格|价钱|几块|几钱|卖多少|(?<!差)多少[\s?？~。!！]*$|有货|现货|库存|没货|"
@@ -115,7 +120,8 @@ _KEYWORDS: tuple[tuple[Intent, str], ...] = (
     (
         "product_question",
         r"材质|尺寸|规格|适合|保质期|产地|成分|口味|烘焙|容量|重量|大小|怎么用|用法|多大|"
-        r"material|size|spec|suitable|suit\b|safe for|good for|ingredient|flavou?r|roast|weight|how to use",
+        r"material|size|spec|suitable|suit\b|safe for|good for|ingredient|flavou?r|roast|weight|how to use|"
+        r"礼品包装|礼盒包装|贺卡|gift[- ]?wrap|wrapping|greeting card|gift note",
     ),
     (
         "greeting",
@@ -132,7 +138,7 @@ _YES = (
 _CONFIRM = re.compile(rf"^(?:{_YES})(?![a-z])", re.I)
 _DENY = re.compile(
     r"^(?:不用|不要|算了|先不|不了|取消|不是|不对|别|不确认|no\b(?! problem| worries)|nope|nah\b|cancel|never ?mind|don'?t|"
-    r"forget it|stop|还是算了|还是不|不(?:退|改|换|取消|办|要)了|(?:我)?再想想|考虑一下|"
+    r"forget it|stop|还是算了|还是先?不|不(?:退|改|换|取消|办|要)了|(?:我)?再想想|考虑一下|"
     r"let me think|hold off|leave it|keep it|actually,? no|i(?:'ve)? changed my mind|not now)",
     re.I,
 )
@@ -143,7 +149,7 @@ _NEGATED = re.compile(
 )
 _FILLER = re.compile(
     r"^(?:嗯+|哦+|噢+|啊|呃|那|那就|亲|等下|等等|等一下|well|oh|um+|hmm+|wait|hold on|actually)"
-    r"[\s,，.。!！~]*",
+    r"[\s,，.。!！~…]*",
     re.I,
 )
 _CANCEL_IT = re.compile(

@@ -7,10 +7,19 @@ file does not state). Each answer cites the policy section it reads.
 
 from __future__ import annotations
 
+import re
+
 from shopkeeper.cs.aftersale.policy import POLICY_FILE, CsPolicy
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.messages import Source
+
+REGION = re.compile(
+    r"新疆|西藏|青海|内蒙古?|宁夏|甘肃|海南|香港|澳门|台湾|港澳台|偏远地区|乌鲁木齐|拉萨|"
+    r"\b(?:Alaska|Hawaii|Puerto Rico|Guam|Canada|Mexico|overseas|internationally|abroad)\b",
+    re.I,
+)
+"""Places a shipping question may name that the policy's promise may not cover."""
 
 
 def _source(section: str) -> Source:
@@ -83,6 +92,14 @@ def policy_answer(turn: Turn, intent: str) -> Draft | None:
             else f"We ship within {shown} hours of payment; tracking appears on the order once shipped."
         )
         section = "shipping"
+        place = REGION.search(turn.text)
+        if place is not None:  # the policy says nothing per region: say so, offer a person
+            text += (
+                f"寄往{place.group(0)}的运费和时效以实际为准，需要的话我帮您转人工客服确认。"
+                if zh
+                else f" Shipping cost and time to {place.group(0)} vary; I can bring in a "
+                "colleague to confirm them."
+            )
     else:
         return None
     return Draft(intent, text, turn.lang, sources=[_source(section)], facts={"policy": section})

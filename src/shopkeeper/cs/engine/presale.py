@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 
 from shopkeeper.cs.engine import promo_answers, reviews, slots
-from shopkeeper.cs.engine.catalog import TimedPromotion
+from shopkeeper.cs.engine.catalog import Catalogue, TimedPromotion, tokens
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.promotions import CartLine, next_thresholds, optimise
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.kb import KbHit, supported
 from shopkeeper.cs.kb.catalog import Sku, describe_rule
 from shopkeeper.cs.messages import Source
-from shopkeeper.text import pick, t
+from shopkeeper.text import has_cjk, messages, pick, t
 
 HUMAN_QUICK = {"zh": "转人工", "en": "Talk to a person"}
 
@@ -107,6 +107,8 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
     also = _also_named(turn, product_id)
     turn.state.product_id = product_id
     sku = cat.find_sku(turn.text, product_id)
+    if sku is None and _OTHER.search(turn.text):
+        return _other_variants(turn, intent, product_id, also)
     if sku is None and turn.state.sku_id in cat.skus:
         remembered = cat.skus[turn.state.sku_id]
         if remembered.product_id == product_id:
@@ -127,6 +129,8 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
             enough = sku.stock >= qty
             extra = t("cs.enough" if enough else "cs.not_enough", turn.lang, n=qty)
             text = text.rstrip("。.") + extra + pick(turn.lang, "。", ".")
+        if sku.status == "off_shelf" or cat.stock_level(sku) == "out":
+            text += _alternatives(turn, sku)
         facts = {
             "sku_id": sku.sku_id,
             "variant": cat.variant(sku),
@@ -149,6 +153,66 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
     )
 
 
+_OTHER = re.compile(r"别的|其他|其它|其余|换个|\bother\b|\banother\b|\belse\b", re.I)
+"""A buyer asking for the listing's other variants ("别的口味有货吗", "any other flavors?")."""
+
+
+def _in_stock(turn: Turn, group: list[Sku], but: str | None = None) -> list[Sku]:
+    """The listing's variants on sale and not out of stock, the one ``but`` left out."""
+    return [
+        s
+        for s in group
+        if s.sku_id != but
+        and s.status != "off_shelf"
+        and turn.catalogue.stock_level(s) not in ("out",)
+    ]
+
+
+def _alternatives(turn: Turn, sku: Sku) -> str:
+    """A line naming the listing's variants that can be bought instead of ``sku``."""
+    cat = turn.catalogue
+    found = _in_stock(turn, cat.by_product[sku.product_id], sku.sku_id)
+    same = sku.sku_name.split()[0] if sku.sku_name else ""
+    found.sort(key=lambda s: (not (s.sku_name or "").startswith(same), s.price))
+    if not found:
+        return ""
+    names = pick(turn.lang, "、", ", ").join(cat.variant(s) for s in found[:4])
+    return "\n" + t("cs.alternatives", turn.lang, names=names)
+
+
+def _other_variants(turn: Turn, intent: str, product_id: str, also: str) -> Draft:
+    """The listing's other variants that can be bought, with price and stock."""
+    cat = turn.catalogue
+    group = _in_stock(turn, cat.by_product[product_id], turn.state.sku_id)
+    if not group:
+        return Draft(intent, t("cs.no_alternatives", turn.lang), turn.lang, resolved=False)
+    lines = "\n".join(
+        f"- {cat.variant(s)}：{cat.money(float(s.price))}，{_stock_text(turn, s)}"
+        for s in group[:10]
+    )
+    title = cat.by_product[product_id][0].title
+    text = t("cs.variants", turn.lang, title=title, lines=lines) + also
+    return Draft(
+        intent,
+        text,
+        turn.lang,
+        sources=[_sku_source(s) for s in group[:10]],
+        facts={"product_id": product_id},
+    )
+
+
+messages(
+    {
+        "alternatives": ("同款有货的规格：{names}", "Available instead: {names}"),
+        "no_alternatives": (
+            "这款其他规格目前也都没货，需要为您推荐别的商品吗？",
+            "None of its other variants is available right now; shall I suggest another product?",
+        ),
+    },
+    prefix="cs.",
+)
+
+
 _ATTR_ASK = re.compile(
     r"([\u4e00-\u9fa5]{2,4})(?:是什么|是多少|多少|怎么样|是|如何)|what(?:'s| is) the (\w+)", re.I
 )
@@ -169,6 +233,34 @@ def _group_stock(turn: Turn, group: list[Sku]) -> str:
     return _stock_text(turn, min(on_sale, key=lambda s: rank[turn.catalogue.stock_level(s)]))
 
 
+_SUITS = re.compile(
+    r"适合|适用|能吃|可以吃|能用|可以用|good for|suitable|safe for|ok(?:ay)? for|fine for", re.I
+)
+
+
+def _asked_attributes(turn: Turn, group: list[Sku], sku: Sku) -> list[str]:
+    """The attributes a question asks about: those it names outside the words that name the
+    listing ("fresh scent" names the litter; "good for kittens?" does not ask its Scent), or, for
+    "适合幼猫吗" / "good for kittens?", the attribute whose values hold the words asked about.
+    """
+    text = turn.text.lower()
+    own = {v.lower() for s in group for v in s.attributes.values() if v}
+    for value in sorted(own, key=len, reverse=True):
+        text = text.replace(value, " ", 1)  # the first time: where the buyer names the listing
+    named = [k for k in sku.attributes if k.lower() in text]
+    if named or not _SUITS.search(text):
+        return named
+    return [
+        k
+        for k in sku.attributes
+        if any(
+            len(v) >= 2 and v.lower().removesuffix("s") in text
+            for s in turn.catalogue.skus.values()
+            if (v := s.attributes.get(k))
+        )
+    ]
+
+
 def _attribute_answer(turn: Turn, product_id: str) -> Draft | None:
     """A listing attribute the question names (产地, 烘焙度, 保质期...), from the warehouse: the
     variant's talked about, else every value the listing's variants have.
@@ -181,7 +273,7 @@ def _attribute_answer(turn: Turn, product_id: str) -> Draft | None:
     ):
         sku = turn.catalogue.skus[turn.state.sku_id]
         scope = [sku]
-    named = [k for k in sku.attributes if k in turn.text or k.lower() in turn.text.lower()]
+    named = _asked_attributes(turn, group, sku)
     if not named:
         return None
     parts = [
@@ -285,15 +377,68 @@ def product_question(turn: Turn, intent: str = "product_question") -> Draft:
     return _dont_know(turn, intent)
 
 
+_VERSUS = re.compile(r"和|跟|与|还是|对比|比较|\bvs\b\.?|\bversus\b|\band\b|\bor\b|、|,|，", re.I)
+_ASKS_DIFFERENCE = re.compile(
+    r"有(?:什么|啥)(?:区别|不同)|(?:的)?区别|哪个好|哪款好|(?:what'?s|what is) the difference|"
+    r"difference|which is better|better|[?？]",
+    re.I,
+)
+
+
+def _compared(turn: Turn) -> list[str]:
+    """The listings a comparison names, one per part, in order; a later part that leaves out
+    the words it shares with the first ("冻干 成猫的和幼猫的", "tofu litter lavender vs pine") is
+    the listing most like the first among those it names.
+    """
+    cat = turn.catalogue
+    parts = [p.strip() for p in _VERSUS.split(_ASKS_DIFFERENCE.sub(" ", turn.text)) if p.strip()]
+    found: list[str] = []
+    for part in parts:
+        pid = _alike(cat, part, found) if found else _closest(cat, cat.rank_products(part))
+        if pid is not None and pid not in found:
+            found.append(pid)
+    return found
+
+
+def _title_words(cat: Catalogue, product_id: str) -> set[str]:
+    """The words of a listing's title, single characters left out."""
+    return {w for w in tokens(cat.by_product[product_id][0].title) if len(w) > 1}
+
+
+def _closest(cat: Catalogue, ranked: list[tuple[str, float]]) -> str | None:
+    """The best of ``ranked``; among equals, the listing the words name most completely (冻干
+    成猫 is "冻干 成猫猫零食" rather than "冻干双拼成猫猫粮 高蛋白").
+    """
+    if not ranked:
+        return None
+    top = ranked[0][1]
+    return min(
+        (pid for pid, w in ranked if w >= top - 1e-9), key=lambda p: len(_title_words(cat, p))
+    )
+
+
+def _alike(cat: Catalogue, part: str, found: list[str]) -> str | None:
+    """The listing ``part`` names that is most like ``found[0]`` (shares most of its words)."""
+    titles = {
+        p: (_title_words(cat, p), re.sub(r"\s+", "", g[0].title.lower()))
+        for p, g in cat.by_product.items()
+    }
+
+    def has(p: str, w: str) -> bool:
+        return w in titles[p][0] or (has_cjk(w) and w in titles[p][1])
+
+    words = [w for w in tokens(part) if any(has(p, w) for p in titles)]
+    named = [p for p in titles if p not in found and all(has(p, w) for w in words)]
+    if not words or not named:
+        return _closest(cat, cat.rank_products(part))
+    first = titles[found[0]][0]
+    return max(named, key=lambda p: (len(first & titles[p][0]), -len(titles[p][0])))
+
+
 def compare(turn: Turn) -> Draft:
     """Two or three listings side by side: price range, stock, and their attributes."""
     cat = turn.catalogue
-    parts = re.split(r"和|跟|与|还是|对比|比较|vs\.?|versus|and|or|、|,|，", turn.text, flags=re.I)
-    found: list[str] = []
-    for part in parts:
-        for pid in cat.find_products(part, limit=1):
-            if pid not in found:
-                found.append(pid)
+    found = _compared(turn)
     if len(found) < 2:
         found = cat.find_products(turn.text, limit=3)
     if len(found) < 2:

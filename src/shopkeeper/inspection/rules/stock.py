@@ -118,8 +118,8 @@ def detect_stockout_risk(ctx: InspectionContext, s: StockoutSettings) -> list[Fi
     (days of cover = available / normal daily sales) by at least ``min_gap_days`` and
     ``min_gap_share`` of the lead time (stock dipping just under the lead time at the reorder point is
     normal), and what is in transit does not close the gap.
-    The daily sales are the normal rate (:meth:`~shopkeeper.store.sales.Sales.sku_rates`: capped
-    at the higher of the SKU's mean over its 28 comparable days and over the last 14 days, so a
+    The daily sales are the normal rate (:meth:`~shopkeeper.store.sales.Sales.sku_rates`: outlier
+    orders left out, capped at the higher of the SKU's mean over its 28 comparable days and over the last 14 days, so a
     slow SKU's few units in a last normal week weeks back after a long promotion do not make a
     shortage). Selling: as for ``out_of_stock``
     (≥ ``min_units_28d`` units on ≥ ``min_days_sold_28d`` days).
