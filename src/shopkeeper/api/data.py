@@ -356,7 +356,9 @@ def coverage(store: StorePath, _caller: DataUser, services: ServicesDep) -> list
     per import of the store: it reads every row).
     """
     with _warehouse(services, store) as wh:
-        found = services.memo.get((store, "coverage"), import_key(wh.con), lambda: table_coverage(wh))
+        found = services.memo.get(
+            (store, "coverage"), import_key(wh.con), lambda: table_coverage(wh)
+        )
     return [
         Coverage(
             table=c.table,
