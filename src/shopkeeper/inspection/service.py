@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import threading
 
 from shopkeeper.context import StoreContext
 from shopkeeper.inspection.engine import inspect_store
-from shopkeeper.inspection.history import record, split_dismissed
 from shopkeeper.inspection.models import SEVERITY_ORDER, InspectionReport
 from shopkeeper.store.warehouse import Warehouse, existing_store_dir
 from shopkeeper.text import Lang
@@ -29,11 +30,18 @@ def run_inspection(
     store's ``warehouse`` passes it (it is not opened twice).
     """
     store = ctx.store
+    history = threading.Thread(  # the findings history (SQLAlchemy) loads while the rules' SQL runs
+        target=importlib.import_module, args=("shopkeeper.inspection.history",), daemon=True
+    )
+    history.start()
     if warehouse is not None:
         report = inspect_store(warehouse, store, as_of=as_of, lang=lang)
     else:
         with Warehouse.open(existing_store_dir(ctx.settings, store), read_only=True) as wh:
             report = inspect_store(wh, store, as_of=as_of, lang=lang)
+    history.join()
+    from shopkeeper.inspection.history import record, split_dismissed
+
     shown, hidden = split_dismissed(ctx.engine, store, report.findings)
     report.findings = shown
     report.summary.dismissed = len(hidden)
