@@ -8,6 +8,7 @@ import pytest
 
 from shopkeeper.agents.offline import OfflineModel
 from shopkeeper.agents.routing import Turn
+from shopkeeper.ops.connectors import mirror
 from shopkeeper.settings import Settings
 from shopkeeper.skills import entities
 from shopkeeper.skills.ops import ProposeArgs, propose_action
@@ -119,3 +120,27 @@ def test_that_day_instead_is_one_step_and_against_it_is_two(model: OfflineModel)
     (step,) = model.decide("那上周同一天呢", "zh", previous).steps
     assert step.arguments == {"days": 1, "offset_days": 7}
     assert len(model.decide("那跟上周同一天比呢", "zh", previous).steps) == 2
+
+
+def test_a_change_by_an_amount_starts_from_the_price_an_approved_change_set(
+    demo: Settings,
+) -> None:
+    """Once an executed change set a price, "降5块" starts from it, not from the imported price."""
+    ctx = app_context(demo).store(DEMO)
+    args = ProposeArgs(action="change_price", params={"change_by": -5.0}, target="花魁深烘10片")
+    before = propose_action(ctx, args)
+    assert before.action is not None
+    sku, listed = before.action.params["sku_id"], before.action.params["price"] + 5.0
+    mirror(ctx.engine, DEMO, "test-mirrored-price", "change_price", {"sku_id": sku, "price": 30.0})
+    try:
+        after = propose_action(ctx, args)
+        assert after.action is not None
+        assert after.action.params == {"sku_id": sku, "price": 25.0}
+    finally:  # the state back at the list price, as the other tests expect
+        mirror(
+            ctx.engine,
+            DEMO,
+            "test-mirrored-price",
+            "change_price",
+            {"sku_id": sku, "price": listed},
+        )

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from shopkeeper.ops.approvals import current_state
 from shopkeeper.skills import entities
 from shopkeeper.skills.registry import SkillContext
 from shopkeeper.skills.render import Lang, num, tr
@@ -144,6 +145,12 @@ def fill_target(
                 ), [_named(c) for c in found]
             chosen = found[0]
             params[key] = chosen.id
+    if chosen is not None and (field := AMOUNTS.get(action)) is not None:
+        # what executed actions set wins over the imported value: "降5块" after an approved
+        # change to 25 starts from 25, as the policy's limits do
+        mirrored = current_state(ctx.engine, ctx.store, action, params).get(field)
+        if isinstance(mirrored, int | float):
+            chosen = entities.Candidate(chosen.id, chosen.name, float(mirrored))
     return _missing_amount(action, params, chosen, lang)
 
 
