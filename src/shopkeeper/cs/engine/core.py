@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from shopkeeper.cs.engine import aftersale, presale, rankings, slots
+from shopkeeper.cs.engine import aftersale, compare, presale, rankings, slots
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.handoff import ANGRY, MAX_FAILURES, anger, summary
 from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE, confirmation
@@ -144,9 +144,9 @@ def _answer_aside(turn: Turn, named: str | None) -> Draft:
     if intent == "stock_price":
         draft = presale.stock_price(turn)
     elif intent == "compare":
-        draft = presale.compare(turn)
+        draft = compare.compare(turn)
     elif intent == "recommend":
-        draft = presale.recommend(turn)
+        draft = compare.recommend(turn)
     elif intent == "promotions":
         draft = presale.promotions(turn)
     else:  # a product, or the pending action itself: the store's rules, not a second proposal
@@ -276,9 +276,9 @@ def _route(turn: Turn) -> Draft:
     if intent == "stock_price":
         return presale.stock_price(turn)
     if intent == "compare":
-        return presale.compare(turn)
+        return compare.compare(turn)
     if intent == "recommend":
-        return presale.recommend(turn)
+        return compare.recommend(turn)
     if intent == "promotions":
         return presale.promotions(turn)
     if intent == "product_question":

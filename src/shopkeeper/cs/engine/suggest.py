@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 
 from shopkeeper.cs.aftersale.service import NotAllowed
-from shopkeeper.cs.engine import presale
+from shopkeeper.cs.engine import compare, presale
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.handoff import ANGRY, anger
 from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE
@@ -126,8 +126,8 @@ def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
     if intent in PRE_SALE or intent == "other":
         handlers: dict[str, Callable[[Turn], Draft]] = {
             "stock_price": presale.stock_price,
-            "compare": presale.compare,
-            "recommend": presale.recommend,
+            "compare": compare.compare,
+            "recommend": compare.recommend,
             "promotions": presale.promotions,
         }
         handler = handlers.get(intent)
@@ -138,7 +138,7 @@ def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
     good = supported(hits, turn.text)
     for hit in hits[: 3 if good else 1]:
         if good or hit.entry.kind in ("faq", "chat_qa", "policy"):
-            found.append(("kb", presale._kb_text(hit), [presale._hit_source(hit)]))
+            found.append(("kb", presale.kb_text(hit), [presale.hit_source(hit)]))
     if intent in AFTER_SALE:
         found.extend(_order_view(turn))
     template = t("cs.ask_order", turn.lang) if intent in AFTER_SALE else t("cs.greeting", turn.lang)
