@@ -139,15 +139,21 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
             "stock": turn.catalogue.stock_level(sku),
         }
         return Draft(intent, text + also, turn.lang, sources=[_sku_source(sku)], facts=facts)
-    group = cat.by_product[product_id]
+    return _variants(turn, intent, product_id, cat.by_product[product_id], also)
+
+
+def _variants(turn: Turn, intent: str, product_id: str, group: list[Sku], also: str) -> Draft:
+    """A listing's variants (the first ten of ``group``), each with its price and stock."""
+    cat = turn.catalogue
+    colon, comma = pick(turn.lang, "：", ": "), pick(turn.lang, "，", ", ")
     lines = "\n".join(
-        f"- {cat.variant(s)}：{cat.money(float(s.price))}，{_stock_text(turn, s)}"
+        f"- {cat.variant(s)}{colon}{cat.money(float(s.price))}{comma}{_stock_text(turn, s)}"
         for s in group[:10]
     )
-    text = t("cs.variants", turn.lang, title=group[0].title, lines=lines) + also
+    title = cat.by_product[product_id][0].title
     return Draft(
         intent,
-        text,
+        t("cs.variants", turn.lang, title=title, lines=lines) + also,
         turn.lang,
         sources=[_sku_source(s) for s in group[:10]],
         facts={"product_id": product_id},
@@ -187,19 +193,7 @@ def _other_variants(turn: Turn, intent: str, product_id: str, also: str) -> Draf
     group = _in_stock(turn, cat.by_product[product_id], turn.state.sku_id)
     if not group:
         return Draft(intent, t("cs.no_alternatives", turn.lang), turn.lang, resolved=False)
-    lines = "\n".join(
-        f"- {cat.variant(s)}：{cat.money(float(s.price))}，{_stock_text(turn, s)}"
-        for s in group[:10]
-    )
-    title = cat.by_product[product_id][0].title
-    text = t("cs.variants", turn.lang, title=title, lines=lines) + also
-    return Draft(
-        intent,
-        text,
-        turn.lang,
-        sources=[_sku_source(s) for s in group[:10]],
-        facts={"product_id": product_id},
-    )
+    return _variants(turn, intent, product_id, group, also)
 
 
 messages(
