@@ -62,11 +62,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspection.py
 	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/quality_inspection.py --quick
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_ask.py
+	$(BIN)/python bench/bench_understanding.py
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_kb.py
 	$(BIN)/python bench/bench_cs.py
+	$(BIN)/python bench/bench_cs_quality.py
+	$(BIN)/python bench/bench_cs_quality.py --heldout
 	$(BIN)/python bench/bench_bundles.py
 	$(BIN)/python bench/bench_forecast.py
 
