@@ -12,7 +12,7 @@ from shopkeeper.cs.engine import CsEngine
 from shopkeeper.cs.messages import CsMessage, CsReply
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import Warehouse
-from shopkeeper.text import has_cjk
+from shopkeeper.text import has_cjk, t
 
 from ...dates import NOW
 from .cases import buyers
@@ -167,3 +167,23 @@ def test_returning_one_item_of_two_names_it_by_its_variant(
     assert [a.status for a in proposed.actions] == ["needs_confirmation"], proposed.reply
     assert f"{title}（{variant}）" in proposed.reply
     say("不用了")
+
+
+def test_a_count_in_the_variants_own_name_is_not_a_quantity(
+    pets: tuple[Settings, CsEngine],
+) -> None:
+    """ "10 lb / 1 Bag price?" names a variant; it does not ask whether one bag is in stock."""
+    _, engine = pets
+    cat = engine.store("pets-en").catalogue()
+    sku = next(
+        s
+        for s in cat.skus.values()
+        if s.sku_name and re.search(r"\b1 Bag\b", s.sku_name) and s.status != "off_shelf"
+    )
+    question = f"{cat.by_product[sku.product_id][0].title} {sku.sku_name} price?"
+    reply = _say(engine, "pets-en", "gap-bag", "gap-9", question)
+    checks = [t(key, "en", n=1).strip("; .") for key in ("cs.enough", "cs.not_enough")]
+    assert not any(c in reply.reply for c in checks), reply.reply
+    more = _say(engine, "pets-en", "gap-bag", "gap-9", "ok, are 3 packs in stock?")
+    checks = [t(key, "en", n=3).strip("; .") for key in ("cs.enough", "cs.not_enough")]
+    assert any(c in more.reply for c in checks), more.reply

@@ -125,7 +125,7 @@ def stock_price(turn: Turn, intent: str = "stock_price") -> Draft:
             price=cat.money(float(sku.price)),
             stock=_stock_text(turn, sku),
         )
-        qty = slots.quantity(turn.text)
+        qty = slots.quantity(turn.text, cat.variant(sku))
         if qty and sku.stock is not None and sku.status != "off_shelf":
             enough = sku.stock >= qty
             extra = t("cs.enough" if enough else "cs.not_enough", turn.lang, n=qty)
@@ -401,7 +401,8 @@ _SHIPPING_FEE = re.compile(r"包邮|运费|邮费|偏远|free shipping|shipping 
 def _conversation_cart(turn: Turn) -> list[CartLine]:
     """The SKU the conversation is about as a cart (with the quantity the message says)."""
     sku = turn.catalogue.skus.get(turn.state.sku_id or "")
-    return [turn.catalogue.cart_line(sku, slots.quantity(turn.text) or 1)] if sku else []
+    cat = turn.catalogue
+    return [cat.cart_line(sku, slots.quantity(turn.text, cat.variant(sku)) or 1)] if sku else []
 
 
 def _asked_promotion(turn: Turn, named: list[TimedPromotion], cart: list[CartLine]) -> Draft:

@@ -104,13 +104,22 @@ def sku_ids(text: str) -> list[str]:
     return list(dict.fromkeys(_SKU.findall(text)))
 
 
-def quantity(text: str) -> int | None:
-    """A quantity with its unit (两袋, 3件, 2 bags)."""
-    m = _QTY.search(text)
-    if not m:
-        return None
-    raw = m.group(1)
-    return int(raw) if raw.isdigit() else CN_DIGITS.get(raw)
+def quantity(text: str, variant: str = "") -> int | None:
+    """A quantity with its unit (两袋, 3件, 2 bags) — not one that is part of the ``variant``'s
+    own name, which a buyer copies when naming it ("10 lb / 1 Bag", "3袋装").
+
+    >>> quantity("我要两袋"), quantity("Tofu litter 10 lb 1 Bag price?", "10 lb / 1 Bag")
+    (2, None)
+    >>> quantity("2 bags of the 10 lb / 1 Bag one", "10 lb / 1 Bag")
+    2
+    """
+    named = re.sub(r"\s+", "", variant).lower()
+    for m in _QTY.finditer(text):
+        if named and re.sub(r"\s+", "", m.group(0)).lower() in named:
+            continue
+        raw = m.group(1)
+        return int(raw) if raw.isdigit() else CN_DIGITS.get(raw)
+    return None
 
 
 def address(text: str) -> dict[str, str] | None:
