@@ -4,31 +4,32 @@ confirms, and only then does anything run (or wait for a person). The engine nev
 
 A buyer only ever sees their own orders: an order id of another buyer reads "not found". A guest
 (nobody vouched for their ``customer_id``) sees only an order they prove: its id and the last four
-digits of its delivery phone, in one message (:func:`_guest_order`).
+digits of its delivery phone, in one message (:func:`shopkeeper.cs.engine.orders.find_order`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
 from shopkeeper.cs.aftersale.ledger import Proposal
-from shopkeeper.cs.aftersale.models import Address, Order, OrderLine
+from shopkeeper.cs.aftersale.models import Address, Order
 from shopkeeper.cs.aftersale.reasons import Decision
-from shopkeeper.cs.aftersale.service import NotAllowed, Outcome
-from shopkeeper.cs.engine import presale, slots
+from shopkeeper.cs.aftersale.service import Outcome
+from shopkeeper.cs.engine import slots
 from shopkeeper.cs.engine.context import Turn
-from shopkeeper.cs.engine.policy_answers import policy_answer
+from shopkeeper.cs.engine.orders import (
+    ask_item,
+    find_order,
+    local_time,
+    order_lines,
+    order_source,
+    stage_label,
+)
 from shopkeeper.cs.engine.replies import Draft
-from shopkeeper.cs.kb import supported
 from shopkeeper.cs.messages import ActionOutcome, Source
-from shopkeeper.cs.status_words import is_known_status, status_word
+from shopkeeper.cs.status_words import status_word
 from shopkeeper.text import messages, pick, t
-
-_GENERAL_TOO = frozenset({"order_status", "urge_shipping", "return_refund", "exchange"})
-"""Intents whose words (快递, 发货, 退, 换) also make general questions about the store's rules."""
-_MINE = re.compile(r"我的|我买的|我下的|我的单|订单|单号|运单|my order|my package|my parcel", re.I)
 
 ACTIONS = {
     "change_address": "cs.change_address",
@@ -38,60 +39,15 @@ ACTIONS = {
     "deposit_refund": "cs.refund_deposit",
     "reship": "cs.reship",
 }
-_RELEVANT: dict[str, tuple[str, ...]] = {
-    "urge_shipping": ("awaiting_shipment", "unpaid"),
-    "change_address": ("awaiting_shipment", "unpaid"),
-    "cancel": ("awaiting_shipment", "unpaid"),
-    "return_refund": ("delivered", "completed", "shipped"),
-    "exchange": ("delivered", "completed", "shipped"),
-    "missing_item": ("delivered", "completed", "shipped"),
-    "reship": ("delivered", "completed", "shipped"),
-    "order_status": ("awaiting_shipment", "shipped", "delivered", "unpaid"),
-}
 _QUALITY = re.compile(
     r"坏|破损|质量|发霉|变质|过期|漏|碎|异味|broken|damaged|defect|expired|leak", re.I
 )
 _OPENED = re.compile(r"拆封|打开|开封|喝了|用过|opened|used", re.I)
 _MERCHANT = re.compile(r"缺货|发不了|商家原因|你们的问题|延迟发货|out of stock|your fault", re.I)
-_PICK = re.compile(r"^\s*(?:第)?([1-9一二三四五])\s*(?:个|单)?\s*$")
-_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
-MAX_CHOICES = 5
-MAX_PROOFS = 5
-"""Wrong order-id + phone-tail pairs a guest may send in one conversation."""
 
 
 def _reasons(decision: Decision, lang: str) -> list[str]:
     return [r.text(lang) for r in decision.reasons]
-
-
-_STAGE = {
-    "unpaid": ("待付款", "awaiting payment"),
-    "awaiting_shipment": ("已付款，待发货", "paid, awaiting shipment"),
-    "shipped": ("已发货，运输中", "shipped, on its way"),
-    "delivered": ("已签收", "delivered"),
-    "completed": ("交易完成", "completed"),
-    "cancelled": ("已取消", "cancelled"),
-    "closed": ("已关闭", "closed"),
-    "after_sale": ("售后处理中", "in an after-sale case"),
-}
-
-
-def stage_label(order: Order, lang: str) -> str:
-    """The order's stage in words (the backend's own status when it says more)."""
-    zh, en = _STAGE.get(order.stage, (order.status, order.status))
-    label = pick(lang, zh, en)
-    if not is_known_status(order.status) and order.status not in label:
-        label = pick(lang, f"{label}（{order.status}）", f"{label} ({order.status})")
-    return label
-
-
-def local_time(turn: Turn, moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """An instant in the store's time zone (``-`` for none)."""
-    return turn.catalogue.local(moment, fmt)
-
-
-def _order_source(order: Order, lang: str = "zh") -> Source:
-    return Source(type="order", ref=order.order_id, title=stage_label(order, lang))
 
 
 def by_state(intent: str, order: Order) -> str:
@@ -114,160 +70,6 @@ def by_state(intent: str, order: Order) -> str:
     return intent
 
 
-def _guest_order(turn: Turn, intent: str) -> Draft | None:
-    """For a guest naming an order they have not proved: prove it now (the order id and the
-    delivery phone's last four digits in this message), else the question asking for both.
-    """
-    state = turn.state
-    ids = turn.catalogue.order_ids(turn.text)
-    if turn.verified or not ids or ids[0] == state.proven_order:
-        return None
-    tail = slots.phone_tail(turn.text)
-    order = turn.tools.backend.order(ids[0]) if tail and state.proof_failures < MAX_PROOFS else None
-    if tail and order is not None and order.address.phone.endswith(tail):
-        state.proven_order, state.proven_customer = order.order_id, order.customer_id
-        state.order_id, state.choices = None, []
-        return None
-    state.proof_failures += bool(tail)
-    state.awaiting = intent
-    return Draft(intent, t("cs.prove_order", turn.lang), turn.lang, resolved=False)
-
-
-def _my_orders(turn: Turn) -> list[Order]:
-    """The buyer's orders; a guest's is the one they proved (or none)."""
-    if not turn.verified and not turn.state.proven_order:
-        return []
-    orders = turn.tools.my_orders(turn.buyer)
-    if turn.verified:
-        return orders
-    return [o for o in orders if o.order_id == turn.state.proven_order]
-
-
-def _find_order(turn: Turn, intent: str) -> Order | Draft:
-    """The order the message is about, or the question/answer to send instead."""
-    guest = _guest_order(turn, intent)
-    if guest is not None:
-        return guest
-    ids = turn.catalogue.order_ids(turn.text)
-    if ids:
-        try:
-            order = turn.tools.order_status(turn.buyer, ids[0])
-        except NotAllowed:
-            return Draft(
-                intent, t("cs.not_found", turn.lang, order_id=ids[0]), turn.lang, resolved=False
-            )
-        turn.state.order_id, turn.state.choices = order.order_id, []
-        return order
-    pick = _PICK.match(turn.text)
-    if pick and turn.state.choices:
-        raw = pick.group(1)
-        n = int(raw) if raw.isdigit() else _CN[raw]
-        if 1 <= n <= len(turn.state.choices):
-            return _own(turn, intent, turn.state.choices[n - 1])
-    if turn.state.order_id and (turn.state.awaiting or not turn.state.choices):
-        return _own(turn, intent, turn.state.order_id)
-    orders = _my_orders(turn)
-    if not orders:
-        if intent in _GENERAL_TOO and not _MINE.search(turn.text):
-            # "拆封了还能退吗" / "多久发货" / "发什么快递" from a visitor: a pre-sale question about
-            # the store's rules — the policy file answers returns, exchanges and when orders ship;
-            # the knowledge base (then the shipping promise) answers questions about delivery
-            general = policy_answer(turn, intent) if intent != "order_status" else None
-            if general is None:
-                hits = presale.kb_hits(turn)
-                if hits and supported(hits, turn.text):
-                    return presale.product_question(turn, intent)
-                general = policy_answer(turn, intent)
-            if general is not None:
-                return general
-        if not turn.verified:
-            turn.state.awaiting = intent
-            return Draft(intent, t("cs.prove_order", turn.lang), turn.lang, resolved=False)
-        return Draft(intent, t("cs.no_orders", turn.lang), turn.lang, resolved=False)
-    tail = slots.phone_tail(turn.text)
-    if tail:
-        orders = [o for o in orders if o.address.phone.endswith(tail)] or orders
-    relevant = [o for o in orders if o.stage in _RELEVANT.get(intent, ())]
-    if intent == "deposit_refund":
-        relevant = [o for o in orders if o.presale is not None]
-    candidates = relevant or orders[:MAX_CHOICES]
-    if len(candidates) == 1:
-        turn.state.order_id, turn.state.choices = candidates[0].order_id, []
-        return candidates[0]
-    shown = candidates[:MAX_CHOICES]
-    turn.state.choices = [o.order_id for o in shown]
-    turn.state.awaiting = intent
-    lines = "\n".join(
-        f"{i}. {o.order_id}  {local_time(turn, o.created_at, '%Y-%m-%d') if o.created_at else ''}  "
-        f"{stage_label(o, turn.lang)}  {'、'.join(ln.title[:14] for ln in o.lines[:2])}"
-        for i, o in enumerate(shown, start=1)
-    )
-    return Draft(intent, t("cs.choose_order", turn.lang, lines=lines), turn.lang, resolved=True)
-
-
-def _own(turn: Turn, intent: str, order_id: str) -> Order | Draft:
-    try:
-        order = turn.tools.order_status(turn.buyer, order_id)
-    except NotAllowed:
-        return Draft(
-            intent, t("cs.not_found", turn.lang, order_id=order_id), turn.lang, resolved=False
-        )
-    turn.state.order_id, turn.state.choices = order.order_id, []
-    return order
-
-
-def _lines(turn: Turn, order: Order) -> list[OrderLine] | None:
-    """The order lines the message names, every line of a one-line order, else ``None``."""
-    if len(order.lines) == 1:
-        return list(order.lines)
-    text = turn.text.lower()
-    named = [ln for ln in order.lines if ln.sku_id in text or ln.line_id == text.strip()]
-    if not named:
-        pids = set(turn.catalogue.find_products(turn.text, limit=3))
-        named = [ln for ln in order.lines if ln.product_id in pids]
-    if len(named) != 1:
-        # "the chicken one" / "30磅那个": the line whose variant the buyer names
-        by_variant = [ln for ln in named or order.lines if _names_line(turn, ln)]
-        named = by_variant if len(by_variant) == 1 else named
-    if not named and re.search(r"全部|都|所有|整单|all|everything|whole", text):
-        named = list(order.lines)
-    return named or None
-
-
-def _names_line(turn: Turn, line: OrderLine) -> bool:
-    """Whether the text names the variant this order line bought."""
-    cat = turn.catalogue
-    if line.product_id not in cat.by_product or not cat.names_variant(turn.text, line.product_id):
-        return False
-    found = cat.find_sku(turn.text, line.product_id)
-    return found is not None and found.sku_id == line.sku_id
-
-
-def _ask_item(turn: Turn, intent: str, order: Order) -> Draft:
-    turn.state.awaiting = intent
-    cat = turn.catalogue
-    lines = "\n".join(
-        f"- {ln.title}"
-        + (
-            pick(
-                turn.lang,
-                f"（{cat.variant(cat.skus[ln.sku_id])}）",
-                f" ({cat.variant(cat.skus[ln.sku_id])})",
-            )
-            if ln.sku_id in cat.skus
-            else ""
-        )
-        + f" ×{ln.quantity}"
-        for ln in order.lines
-    )
-    return Draft(
-        intent,
-        t("cs.ask_item", turn.lang, lines=lines),
-        turn.lang,
-        sources=[_order_source(order, turn.lang)],
-    )
-
-
 def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) -> Draft:
     """Show the policy's decision: a refusal with its reasons, or the summary to confirm."""
     decision = proposal.decision
@@ -284,7 +86,7 @@ def present(turn: Turn, intent: str, proposal: Proposal, order: Order | None) ->
         Source(type="policy", ref=r.code, excerpt=r.text(turn.lang)) for r in decision.reasons
     ]
     if order is not None:
-        sources.insert(0, _order_source(order, turn.lang))
+        sources.insert(0, order_source(order, turn.lang))
     turn.state.awaiting, turn.state.awaiting_slots = None, {}
     if proposal.refused:
         text = t(
@@ -435,7 +237,7 @@ def deny(turn: Turn) -> Draft:
 
 def handle(turn: Turn, intent: str) -> Draft:
     """Run the after-sale flow of ``intent`` for the message."""
-    found = _find_order(turn, intent)
+    found = find_order(turn, intent)
     if isinstance(found, Draft):
         return found
     order = found
@@ -482,7 +284,7 @@ def _status(turn: Turn, intent: str, order: Order) -> Draft:
         "status": order.status,
         "parcels": [p.shipment.model_dump(mode="json") for p in logistics.parcels],
     }
-    return Draft(intent, text, turn.lang, sources=[_order_source(order, turn.lang)], facts=facts)
+    return Draft(intent, text, turn.lang, sources=[order_source(order, turn.lang)], facts=facts)
 
 
 def _urge(turn: Turn, intent: str, order: Order) -> Draft:
@@ -520,7 +322,7 @@ def _urge(turn: Turn, intent: str, order: Order) -> Draft:
         text,
         turn.lang,
         actions=actions,
-        sources=[_order_source(order, turn.lang)],
+        sources=[order_source(order, turn.lang)],
         facts=promise.model_dump(mode="json"),
     )
 
@@ -541,7 +343,7 @@ def _change_address(turn: Turn, intent: str, order: Order) -> Draft:
             intent,
             t("cs.ask_address", turn.lang),
             turn.lang,
-            sources=[_order_source(order, turn.lang)],
+            sources=[order_source(order, turn.lang)],
         )
     current = order.address
     same_city = found.get("city", "") in ("", current.city)  # never a new city in the old province
@@ -574,9 +376,9 @@ def _cancel(turn: Turn, intent: str, order: Order) -> Draft:
 
 
 def _return(turn: Turn, intent: str, order: Order) -> Draft:
-    lines = _lines(turn, order)
+    lines = order_lines(turn, order)
     if lines is None:
-        return _ask_item(turn, intent, order)
+        return ask_item(turn, intent, order)
     quality = bool(_QUALITY.search(turn.text))
     proposal = turn.tools.return_refund(
         turn.buyer,
@@ -590,9 +392,9 @@ def _return(turn: Turn, intent: str, order: Order) -> Draft:
 
 
 def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
-    lines = _lines(turn, order)
+    lines = order_lines(turn, order)
     if lines is None:
-        return _ask_item(turn, intent, order)
+        return ask_item(turn, intent, order)
     line = lines[0]
     cat = turn.catalogue
     bought = cat.skus.get(line.sku_id)
@@ -614,7 +416,7 @@ def _exchange(turn: Turn, intent: str, order: Order) -> Draft:
             intent,
             t("cs.ask_variant", turn.lang, options=options or "-"),
             turn.lang,
-            sources=[_order_source(order, turn.lang)],
+            sources=[order_source(order, turn.lang)],
             resolved=bool(options),
         )
     proposal = turn.tools.exchange(turn.buyer, order.order_id, [line.line_id], [target.sku_id])
@@ -635,9 +437,9 @@ def _evidence(turn: Turn) -> list[str]:
 
 
 def _missing(turn: Turn, intent: str, order: Order) -> Draft:
-    lines = _lines(turn, order)
+    lines = order_lines(turn, order)
     if lines is None:
-        return _ask_item(turn, intent, order)
+        return ask_item(turn, intent, order)
     report = turn.tools.missing_item(
         turn.buyer, order.order_id, [ln.line_id for ln in lines], evidence=_evidence(turn)
     )
@@ -662,15 +464,15 @@ def _missing(turn: Turn, intent: str, order: Order) -> Draft:
         intent,
         text,
         turn.lang,
-        sources=[_order_source(order, turn.lang)],
+        sources=[order_source(order, turn.lang)],
         facts=report.model_dump(mode="json"),
     )
 
 
 def _reship(turn: Turn, intent: str, order: Order) -> Draft:
-    lines = _lines(turn, order)
+    lines = order_lines(turn, order)
     if lines is None:
-        return _ask_item(turn, intent, order)
+        return ask_item(turn, intent, order)
     proposal = turn.tools.reship(
         turn.buyer,
         order.order_id,
