@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from shopkeeper import embedding
-from shopkeeper.agents import slots
+from shopkeeper.agents import amounts, slots
 from shopkeeper.agents.intents import INTENTS, REWRITES, Intent
 from shopkeeper.agents.scope import OUT_OF_SCOPE, out_of_scope
 from shopkeeper.classify import ExampleClassifier, ExampleVectors, Label
@@ -322,10 +322,12 @@ def action_params(action: str, text: str) -> dict[str, Any]:
         if (units := slots.quantity(text)) is not None:
             params[field] = units
     elif (
-        field is not None and (relative := slots.change(text)) and slots.marked_amount(text) is None
+        field is not None
+        and (relative := amounts.change(text))
+        and amounts.marked_amount(text) is None
     ):
         params.update(relative)  # "降5块", "by 20%": resolved against the current amount
-    elif field is not None and (value := slots.amount(text)) is not None:
+    elif field is not None and (value := amounts.amount(text)) is not None:
         params[field] = value
     return params
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from shopkeeper.agents.slots import CN_DIGITS
+from shopkeeper.agents.amounts import CN_DIGITS
 
 _ORDER = re.compile(
     r"(?<![A-Za-z0-9])(\d{10,24}|[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|#\d{4,})(?![A-Za-z0-9])"
