@@ -418,3 +418,6 @@ NEGATIONS_EN = frozenset(
         "hardly",
     }
 )
+
+BUYER_SIDE = sorted(t.key for t in TOPICS if t.buyer_side)
+"""Topics that name the buyer's choice, not a complaint about the product or the delivery."""

@@ -25,7 +25,9 @@ from shopkeeper.inspection.rules.promises import (
     end_of_day,
     has_promised_dates,
 )
+from shopkeeper.store.complaint_lexicon import BUYER_SIDE
 from shopkeeper.store.metrics import delivered_status, not_cancelled, order_gmv
+from shopkeeper.store.topic_tags import join_tags
 
 
 class DeliverySettings(BaseModel):
@@ -195,6 +197,29 @@ def _late_deliveries(ctx: InspectionContext, s: DeliverySettings) -> LateDeliver
         if lower > s.max_late_share and (best is None or lower > best[0]):
             best = (lower, LateDeliveries(judged[days], late, days, promise, explained))
     return best[1] if best else None
+
+
+DELIVERY_TOPICS = frozenset({"late", "missing"})
+"""Complaint topics a late or lost parcel explains (slow delivery; "not received")."""
+
+
+def reviews_explained(ctx: InspectionContext) -> list[str]:
+    """Orders a ``delivery_late`` finding counts as late whose reviews complain of nothing but the
+    delivery (none when it does not fire): their low ratings are that finding's.
+    """
+    if not ctx.has_column("reviews", "order_id"):
+        return []
+    failed = late_deliveries(ctx, ctx.settings("delivery_late", DeliverySettings))
+    if failed is None:
+        return []
+    other = ctx.rows(  # a 4-5★ review names no complaint worth reading for (the lexicon's
+        # topics are complaints), so only the low and middling ones count
+        f"""SELECT DISTINCT r.order_id FROM reviews r {join_tags("r.text")}
+            WHERE list_contains(?, r.order_id) AND r.rating <= 3
+              AND len(list_filter(coalesce(tt.topics, []), lambda k: NOT list_contains(?, k))) > 0""",
+        [sorted(failed.explained), sorted(DELIVERY_TOPICS | set(BUYER_SIDE))],
+    )
+    return sorted(failed.explained - {str(r["order_id"]) for r in other})
 
 
 def detect_delivery_late(ctx: InspectionContext, s: DeliverySettings) -> list[Finding]:

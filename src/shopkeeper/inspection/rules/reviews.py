@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Action, Entity, Finding, Impact
-from shopkeeper.inspection.rules.delivery import DeliverySettings, late_deliveries
+from shopkeeper.inspection.rules.delivery import reviews_explained
 from shopkeeper.inspection.rules.rates import category_rates, rise
-from shopkeeper.store.complaint_lexicon import BY_KEY, TOPICS
+from shopkeeper.store.complaint_lexicon import BUYER_SIDE, BY_KEY, TOPICS
 from shopkeeper.store.topic_tags import join_tags, tagged_topics
 
 
@@ -262,7 +262,7 @@ def detect_negative_reviews(ctx: InspectionContext, s: ReviewSettings) -> list[F
     nothing but the delivery are left out of both: their low ratings are that finding's (it reports
     how much worse late orders are rated).
     """
-    explained = _late_delivery_orders(ctx)
+    explained = reviews_explained(ctx)
     flagged, risen = _flag(ctx, s, explained)
     alarm = _store_alarm(ctx, s, [str(r["product_id"]) for r in flagged], explained)
     if not flagged:
@@ -349,32 +349,6 @@ def _review_finding(
         ),
         actions=actions,
     )
-
-
-BUYER_SIDE = sorted(t.key for t in TOPICS if t.buyer_side)
-"""Topics that name the buyer's choice, not a complaint about the product or the delivery."""
-
-DELIVERY_TOPICS = frozenset({"late", "missing"})
-"""Complaint topics a late or lost parcel explains (slow delivery; "not received")."""
-
-
-def _late_delivery_orders(ctx: InspectionContext) -> list[str]:
-    """Orders a ``delivery_late`` finding counts as late whose reviews complain of nothing but the
-    delivery (none when it does not fire): their low ratings are that finding's.
-    """
-    if not ctx.has_column("reviews", "order_id"):
-        return []
-    failed = late_deliveries(ctx, ctx.settings("delivery_late", DeliverySettings))
-    if failed is None:
-        return []
-    other = ctx.rows(  # a 4-5★ review names no complaint worth reading for (the lexicon's
-        # topics are complaints), so only the low and middling ones count
-        f"""SELECT DISTINCT r.order_id FROM reviews r {join_tags("r.text")}
-            WHERE list_contains(?, r.order_id) AND r.rating <= 3
-              AND len(list_filter(coalesce(tt.topics, []), lambda k: NOT list_contains(?, k))) > 0""",
-        [sorted(failed.explained), sorted(DELIVERY_TOPICS | set(BUYER_SIDE))],
-    )
-    return sorted(failed.explained - {str(r["order_id"]) for r in other})
 
 
 def _store_counts(
