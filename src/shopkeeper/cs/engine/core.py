@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from shopkeeper.cs.engine import aftersale, compare, presale, rankings, slots
+from shopkeeper.cs.engine import aftersale, compare, presale, promo_answers, rankings, slots
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.handoff import ANGRY, MAX_FAILURES, anger, summary
 from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE, confirmation
@@ -148,7 +148,7 @@ def _answer_aside(turn: Turn, named: str | None) -> Draft:
     elif intent == "recommend":
         draft = compare.recommend(turn)
     elif intent == "promotions":
-        draft = presale.promotions(turn)
+        draft = promo_answers.promotions(turn)
     else:  # a product, or the pending action itself: the store's rules, not a second proposal
         draft = presale.product_question(turn, intent)
     state.pending_token, state.pending_action, state.pending_order = kept
@@ -280,7 +280,7 @@ def _route(turn: Turn) -> Draft:
     if intent == "recommend":
         return compare.recommend(turn)
     if intent == "promotions":
-        return presale.promotions(turn)
+        return promo_answers.promotions(turn)
     if intent == "product_question":
         return presale.product_question(turn)
     draft = presale.product_question(turn, "other")

@@ -1,20 +1,18 @@
-"""Pre-sale answers: price and stock per SKU and comparisons straight from the warehouse,
-product questions from the knowledge base (only when it really supports an answer), the
-promotions running now, and the cart optimiser. Every answer cites where its facts come from; an
-unsupported question gets "I don't know" and the offer of a human.
+"""Pre-sale answers: price and stock per SKU and its variants straight from the warehouse, and
+product questions from the knowledge base (only when it really supports an answer); comparisons
+are in :mod:`.compare`, promotions in :mod:`.promo_answers`. Every answer cites where its facts
+come from; an unsupported question gets "I don't know" and the offer of a human.
 """
 
 from __future__ import annotations
 
 import re
 
-from shopkeeper.cs.engine import promo_answers, reviews, slots
-from shopkeeper.cs.engine.catalog import TimedPromotion
+from shopkeeper.cs.engine import reviews, slots
 from shopkeeper.cs.engine.context import Turn
-from shopkeeper.cs.engine.promotions import CartLine, next_thresholds, optimise
 from shopkeeper.cs.engine.replies import Draft
 from shopkeeper.cs.kb import KbHit, supported
-from shopkeeper.cs.kb.catalog import Sku, describe_rule
+from shopkeeper.cs.kb.catalog import Sku
 from shopkeeper.cs.messages import Source
 from shopkeeper.text import messages, pick, t
 
@@ -372,148 +370,3 @@ def product_question(turn: Turn, intent: str = "product_question") -> Draft:
             kind="kb",
         )
     return dont_know(turn, intent)
-
-
-def _cart(turn: Turn) -> list[CartLine]:
-    cat = turn.catalogue
-    lines: list[CartLine] = []
-    for part in re.split(r"和|跟|以及|、|，|,|;|；|\+|and", turn.text):
-        pids = cat.find_products(part, limit=1)
-        if not pids:
-            continue
-        sku = cat.find_sku(part, pids[0]) or min(cat.by_product[pids[0]], key=lambda s: s.price)
-        lines.append(cat.cart_line(sku, slots.quantity(part) or 1))
-    return lines
-
-
-def _is_new_customer(turn: Turn) -> bool:
-    with turn.shop.reader.cursor() as con:
-        row = con.execute(
-            "SELECT count(*) FROM orders WHERE customer_id = ? AND status NOT IN ('closed', 'cancelled')",
-            [turn.customer_id],
-        ).fetchone()
-    return not row or int(row[0]) == 0
-
-
-_SHIPPING_FEE = re.compile(r"包邮|运费|邮费|偏远|free shipping|shipping (?:fee|cost)", re.I)
-
-
-def _conversation_cart(turn: Turn) -> list[CartLine]:
-    """The SKU the conversation is about as a cart (with the quantity the message says)."""
-    sku = turn.catalogue.skus.get(turn.state.sku_id or "")
-    cat = turn.catalogue
-    return [cat.cart_line(sku, slots.quantity(turn.text, cat.variant(sku)) or 1)] if sku else []
-
-
-def _asked_promotion(turn: Turn, named: list[TimedPromotion], cart: list[CartLine]) -> Draft:
-    """The promotion(s) the buyer named: their state and dates, the cart against them, and what
-    runs now when they do not.
-    """
-    cat, now, lang = turn.catalogue, turn.now, turn.lang
-    by_name: dict[str, list[TimedPromotion]] = {}
-    for timed in named:
-        by_name.setdefault(timed.promotion.name, []).append(timed)
-    picked = [promo_answers.nearest(group, now) for group in by_name.values()][:3]
-    lines = [promo_answers.describe(cat, p, now, lang) for p in picked]
-    running = [p for p in picked if p.running(now)]
-    for timed in running:
-        line = promo_answers.cart_against(cat, cart, timed, lang)
-        if line:
-            lines.append(line)
-    if not running:
-        lines.append(promo_answers.running_names(cat, now, lang))
-        for timed in cat.promotions:
-            if timed.running(now) and timed.promotion.kind != "presale":
-                line = promo_answers.cart_against(cat, cart, timed, lang)
-                if line:
-                    lines.append(line)
-    sources = [
-        Source(
-            type="promotion",
-            ref=f"promotions:promotion_id={p.promotion.promotion_id}",
-            title=p.promotion.name,
-        )
-        for p in picked
-    ]
-    facts = {
-        "asked": [
-            {
-                "name": p.promotion.name,
-                "running": p.running(now),
-                "start_at": cat.local(p.start_at),
-                "end_at": cat.local(p.end_at),
-            }
-            for p in picked
-        ]
-    }
-    return Draft("promotions", "\n".join(lines), lang, sources=sources, facts=facts)
-
-
-def promotions(turn: Turn) -> Draft:
-    """The promotions running now; for a cart the buyer describes, the cheapest way to use them
-    and the cheapest item that reaches the next threshold.
-    """
-    cat = turn.catalogue
-    named = promo_answers.asked(cat, turn.text)
-    if not named and _SHIPPING_FEE.search(turn.text):
-        # "新疆包邮吗": the store's own shipping rules answer, not the promotions list
-        hits = kb_hits(turn)
-        if hits and supported(hits, turn.text):
-            return product_question(turn, "promotions")
-    cart = _cart(turn)
-    if named:
-        return _asked_promotion(turn, named, cart or _conversation_cart(turn))
-    running = cat.running(turn.now)
-    sources = [
-        Source(type="promotion", ref=f"promotions:promotion_id={p.promotion_id}", title=p.name)
-        for p in running
-    ]
-    if not running:
-        return Draft(
-            "promotions", t("cs.no_promotions", turn.lang), turn.lang, facts={"running": []}
-        )
-    if not cart:
-        ends = {p.promotion.promotion_id: p.end_at for p in cat.promotions}
-        until = pick(turn.lang, "，至 ", ", until ")
-        lines = "\n".join(
-            f"- {p.name}：{describe_rule(p.kind, dict(p.rule), turn.lang, cat.currency)}"
-            f"{until}{cat.local(ends.get(p.promotion_id))}"
-            for p in running
-        )
-        return Draft(
-            "promotions", t("cs.promotions", turn.lang, lines=lines), turn.lang, sources=sources
-        )
-    new = _is_new_customer(turn)
-    plan = optimise(cart, running, new_customer=new)
-    names = {p.promotion_id: p.name for p in running}
-    how = "、".join(names[a] for a in plan.applied) or (
-        pick(turn.lang, "现有活动都用不上", "none of the running promotions applies")
-    )
-    text = t(
-        "cs.cart_best",
-        turn.lang,
-        subtotal=cat.money(plan.subtotal / 100),
-        how=how,
-        total=cat.money(plan.total / 100),
-        saving=cat.money(plan.saving / 100),
-    )
-    catalogue_lines = [cat.cart_line(s) for s in cat.on_sale()]
-    nxt = next_thresholds(cart, running, catalogue_lines, new_customer=new)
-    if nxt and nxt[0].total_after < plan.total + nxt[0].add.unit_price:
-        n = nxt[0]
-        text += "\n" + t(
-            "cs.cart_next",
-            turn.lang,
-            title=n.add.title,
-            price=cat.money(n.add.unit_price / 100),
-            threshold=cat.money(n.threshold / 100),
-            name=n.name,
-            after=cat.money(n.total_after / 100),
-        )
-    used = [s for s in sources if s.ref.split("=", 1)[1] in plan.applied] or sources
-    facts = {
-        "subtotal": plan.subtotal / 100,
-        "total": plan.total / 100,
-        "applied": list(plan.applied),
-    }
-    return Draft("promotions", text, turn.lang, sources=used, facts=facts)

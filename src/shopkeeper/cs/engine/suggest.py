@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 
 from shopkeeper.cs.aftersale.service import NotAllowed
-from shopkeeper.cs.engine import compare, presale
+from shopkeeper.cs.engine import compare, presale, promo_answers
 from shopkeeper.cs.engine.context import Turn
 from shopkeeper.cs.engine.handoff import ANGRY, anger
 from shopkeeper.cs.engine.intents import AFTER_SALE, PRE_SALE
@@ -128,7 +128,7 @@ def _candidates(turn: Turn, intent: str) -> list[tuple[str, str, list[Source]]]:
             "stock_price": presale.stock_price,
             "compare": compare.compare,
             "recommend": compare.recommend,
-            "promotions": presale.promotions,
+            "promotions": promo_answers.promotions,
         }
         handler = handlers.get(intent)
         draft = handler(turn) if handler else presale.product_question(turn, intent)
