@@ -23,6 +23,8 @@ import numpy as np
 from shopkeeper import embedding
 from shopkeeper.store.complaint_lexicon import BY_KEY
 from shopkeeper.store.complaints import topics_of
+from shopkeeper.store.query import Query
+from shopkeeper.store.topic_tags import tagged_topics
 from shopkeeper.text import pick
 
 FLOOR = 0.9
@@ -145,11 +147,13 @@ def nearest(texts: Sequence[str]) -> list[str | None]:
     return out
 
 
-def topics_of_texts(texts: Sequence[str | None]) -> list[list[str]]:
-    """The complaint topic keys of each text: the lexicon's (buyer-side reasons left out), else
-    the nearest prototype's for the first :data:`MAX_EMBEDDED` texts the lexicon cannot read.
+def topics_of_texts(texts: Sequence[str | None], q: Query | None = None) -> list[list[str]]:
+    """The complaint topic keys of each text: the lexicon's (buyer-side reasons left out; read
+    from the warehouse's tags when ``q`` is given), else the nearest prototype's for the first
+    :data:`MAX_EMBEDDED` texts the lexicon cannot read.
     """
-    found = [[t.key for t in topics_of(text) if not t.buyer_side] for text in texts]
+    read = tagged_topics(q, texts) if q is not None else [topics_of(text) for text in texts]
+    found = [[t.key for t in topics if not t.buyer_side] for topics in read]
     todo = [i for i, (text, hit) in enumerate(zip(texts, found, strict=True)) if text and not hit]
     todo = todo[:MAX_EMBEDDED]
     for i, key in zip(todo, nearest([texts[i] or "" for i in todo]), strict=True):

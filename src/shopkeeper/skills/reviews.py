@@ -131,10 +131,10 @@ def review_summary(ctx: SkillContext, args: ReviewArgs) -> ReviewSummary:
                ORDER BY r.created_at DESC, r.review_id""",
             {"s": start, "e": end, "max": args.negative_max_rating, "pid": args.product_id},
         )
+        found = topics_of_texts([r["text"] for r in neg], d)  # while the warehouse is open
     total = sum(now.values())
     n_neg = sum(n for star, n in now.items() if star <= args.negative_max_rating)
     prev_neg = sum(n for star, n in before.items() if star <= args.negative_max_rating)
-    found = topics_of_texts([r["text"] for r in neg])
     counts = tally(found)
     topics = [
         TopicRow(topic=k, label=label(k, d.lang), reviews=n, share_of_negative=round(n / n_neg, 4))

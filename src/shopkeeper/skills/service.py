@@ -24,9 +24,9 @@ from shopkeeper.skills.common import (
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, skill
 from shopkeeper.skills.render import Lang, money, pct, tr
 from shopkeeper.skills.reviews import review_summary
-from shopkeeper.store.complaint_lexicon import BY_KEY
-from shopkeeper.store.complaints import topics_of
+from shopkeeper.store.complaint_lexicon import BY_KEY, Topic
 from shopkeeper.store.metrics import paid, refund_rate
+from shopkeeper.store.topic_tags import tagged_topics
 
 
 class RefundArgs(PeriodArgs):
@@ -139,8 +139,7 @@ def _window_totals(d: StoreData, s: dt.date, e: dt.date) -> tuple[int, float, in
     return int(row["cases"]), float(row["amount"]), int(row["refunded"]), int(row["paid"])
 
 
-def _reason_row(r: dict[str, Any], total: int) -> ReasonRow:
-    topics = topics_of(r["reason"])
+def _reason_row(r: dict[str, Any], topics: list[Topic], total: int) -> ReasonRow:
     return ReasonRow(
         reason=r["reason"],
         cases=int(r["cases"]),
@@ -190,7 +189,9 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             f"SELECT CAST(created_at AS DATE) AS day, count(*) AS cases, coalesce(sum(amount), 0)::DOUBLE AS amount {cur} GROUP BY 1 ORDER BY 1",
             span,
         )
-        by_reason = [_reason_row(r, cases) for r in reasons[: args.limit]]
+        shown = reasons[: args.limit]
+        read = tagged_topics(d, [r["reason"] for r in shown])
+        by_reason = [_reason_row(r, topics, cases) for r, topics in zip(shown, read, strict=True)]
         recs = []
         product = [r for r in by_reason if r.topic and not r.buyer_side]
         if product:
