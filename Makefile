@@ -10,9 +10,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-installs only when pyproject.toml changes, so a second `make demo` starts at once.
+# Re-installs only when pyproject.toml changes, so a second `make demo` starts at once. The sources
+# are compiled as a wheel's would be at install: a command never compiles them itself (not even where
+# PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles).
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -78,6 +78,10 @@ def main() -> None:
         base_src = _checkout(opts.baseline, tmp / "baseline")
         if base_src is not None:
             trees[f"baseline {opts.baseline}"] = {**env, "PYTHONPATH": str(base_src)}
+        for src in [ROOT / "src", *([base_src] if base_src is not None else [])]:
+            # compiled as an installed wheel is (and as `make` does): both trees time running, not
+            # compiling, even where PYTHONDONTWRITEBYTECODE keeps Python from caching bytecode
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True)
         cli = [sys.executable, "-m", "shopkeeper.cli"]
         commands = {"--version": [*cli, "--version"], "inspect": [*cli, "inspect", "-s", "bench"]}
         print(f"{'command':<12} {'tree':<22} {'median s':>9} {'max s':>7}  target")

@@ -4,13 +4,15 @@ a store's context answers its currency, time zone and language from ``store.toml
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import click
 import pytest
+from sqlalchemy import Engine
 
 from shopkeeper.cli.common import app_context
-from shopkeeper.context import AppContext, StoreContext
+from shopkeeper.context import AppContext, StoreContext, in_background
 from shopkeeper.errors import ConfigError
 from shopkeeper.opsdb import ops_engine
 from shopkeeper.settings import Settings
@@ -76,3 +78,34 @@ def test_a_cli_command_builds_one_context_and_closes_it(
         assert app_context() is first  # a second use in the same command: the same engine
         assert closed == []
     assert closed == [first]
+
+
+def test_an_engine_built_in_the_background_is_waited_for_at_first_use(sk_home: Settings) -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow() -> Engine:
+        started.set()
+        release.wait(5)
+        return ops_engine(sk_home)
+
+    app = AppContext(sk_home, in_background(slow))
+    assert started.wait(5), "the engine starts building at once, on its own thread"
+    release.set()
+    engine = app.engine  # waits for it
+    assert app.engine is engine
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    app.close()
+
+
+def test_an_engine_that_fails_to_build_fails_its_first_user_not_the_edge(
+    sk_home: Settings,
+) -> None:
+    def broken() -> Engine:
+        raise ConfigError("SHOPKEEPER_OPS_URL is not a database URL")
+
+    app = AppContext(sk_home, in_background(broken))
+    with pytest.raises(ConfigError, match="OPS_URL"):
+        _ = app.engine
+    app.close()  # nothing to dispose of: closing does not raise again

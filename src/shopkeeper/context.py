@@ -22,14 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from shopkeeper.clock import Clock
 from shopkeeper.errors import ConfigError
 from shopkeeper.settings import Settings
 from shopkeeper.text import pick
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the engine and the readers load SQLAlchemy and DuckDB: only when used
     from sqlalchemy import Engine
@@ -42,21 +45,31 @@ class AppContext:
     """Resources of one process edge: settings, clock, operational database, warehouse readers.
 
     It opens nothing itself: the edge hands it the engine it built
-    (:func:`~shopkeeper.opsdb.ops_engine`); :meth:`close` disposes of the engine and closes the
-    readers when the edge shuts down.
+    (:func:`~shopkeeper.opsdb.ops_engine`) — or the engine still being built
+    (:func:`in_background`), which the first use of :attr:`engine` waits for; :meth:`close`
+    disposes of the engine and closes the readers when the edge shuts down.
     """
 
     def __init__(
         self,
         settings: Settings,
-        engine: Engine,
+        engine: Engine | Future[Engine],
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.settings = settings
-        self.engine = engine
+        self._engine = engine
         self.clock: Callable[[], dt.datetime] = clock or Clock.from_settings(settings)
         self._readers: dict[str, SharedReader] = {}
         self._guard = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The operational database (waited for when the edge is still building it; a failure to
+        build it is raised here, at first use).
+        """
+        if isinstance(self._engine, Future):
+            self._engine = self._engine.result()
+        return self._engine
 
     def reader(self, store: str) -> SharedReader:
         """The store's shared read-only warehouse connection (one per store and process)."""
@@ -78,7 +91,26 @@ class AppContext:
             readers, self._readers = list(self._readers.values()), {}
         for reader in readers:
             reader.close()
+        if isinstance(self._engine, Future) and self._engine.exception() is not None:
+            return  # never built: nothing to dispose of (the failure was raised at first use)
         self.engine.dispose()
+
+
+def in_background(work: Callable[[], T]) -> Future[T]:
+    """``work()`` started on a daemon thread, as a future: an edge builds a slow resource (the
+    operational database loads SQLAlchemy and runs its migrations) while the command does its own
+    work, and the first use waits for it.
+    """
+    done: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(work())
+        except BaseException as exc:  # handed to whoever waits, raised there  # noqa: BLE001
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="shopkeeper-edge", daemon=True).start()
+    return done
 
 
 @dataclass(frozen=True)

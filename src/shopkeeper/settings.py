@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic.fields import FieldInfo
-from pydantic_settings import (
-    BaseSettings,
-    NoDecode,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
 )
+from pydantic.fields import FieldInfo
 
 from shopkeeper.errors import ConfigError
 from shopkeeper.private import private_dir, write_private
 
+ENV_PREFIX = "SHOPKEEPER_"
+"""Prefix of the environment variables a field is read from (any case; see :class:`Settings`)."""
+
 LLM_FILE = "llm.toml"
-"""The owner's LLM choice in the home (0600), below the environment (see :class:`LlmFileSource`)."""
+"""The owner's LLM choice in the home (0600), below the environment (see :func:`llm_file_values`)."""
 
 
 class LlmFile(BaseModel):
@@ -65,33 +71,79 @@ def save_llm_file(home: Path, config: LlmFile) -> None:
     write_private(private_dir(home) / LLM_FILE, "".join(lines).encode("utf-8"))
 
 
-class LlmFileSource(PydanticBaseSettingsSource):
-    """``model``, ``model_base_url`` and ``model_api_key`` from ``llm.toml`` in the home the
-    sources above chose; the environment overrides each field.
+def llm_file_values(home: Path) -> dict[str, Any]:
+    """The fields the owner's ``llm.toml`` in ``home`` sets: ``model``, ``model_base_url`` and
+    ``model_api_key``, each only when the file gives it a non-empty value.
+    """
+    stored = load_llm_file(home)
+    values = {
+        "model": stored.model,
+        "model_base_url": stored.base_url,
+        "model_api_key": stored.api_key,
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def _names(name: str, field: FieldInfo) -> tuple[str, ...]:
+    """The names a field is given by, first the one it is validated under: its alias choices
+    (``DASHSCOPE_API_KEY``...), else the field name.
+    """
+    alias = field.validation_alias
+    if alias is None:
+        return (name,)
+    choices = alias.choices if isinstance(alias, AliasChoices) else [alias]
+    if not all(isinstance(c, str) for c in choices):
+        raise TypeError(f"setting {name!r}: only plain names can be read from the environment")
+    return tuple(str(c) for c in choices)
+
+
+def _env_names(name: str, field: FieldInfo) -> tuple[str, ...]:
+    """The environment variables a field is read from (lower case), first match wins."""
+    if field.validation_alias is None:
+        return ((ENV_PREFIX + name).lower(),)
+    return tuple(n.lower() for n in _names(name, field))
+
+
+def _gather(fields: dict[str, FieldInfo], given: dict[str, Any]) -> dict[str, Any]:
+    """The raw values of the settings, highest source first: the keyword arguments, the
+    environment (names in any case; values are strings that validation converts), then the
+    owner's ``llm.toml`` in the home those two chose (else the default home). Keys are the names
+    the fields validate under; unknown names are ignored, as unrelated variables are.
+    """
+    env = {k.lower(): v for k, v in os.environ.items()}
+    values: dict[str, Any] = {}
+    keys: dict[str, str] = {}  # field name → the key its value is under
+    for name, field in fields.items():
+        names = _names(name, field)
+        keys[name] = names[0]
+        given_as = next((n for n in names if n in given), None)
+        if given_as is not None:
+            values[names[0]] = given[given_as]
+            continue
+        env_as = next((n for n in _env_names(name, field) if n in env), None)
+        if env_as is not None:
+            values[names[0]] = env[env_as]
+    home = values.get(keys["home"]) or fields["home"].get_default(call_default_factory=True)
+    for name, value in llm_file_values(Path(home)).items():
+        values.setdefault(keys[name], value)
+    return values
+
+
+class Settings(BaseModel):
+    """Process-wide settings: keyword arguments, else ``SHOPKEEPER_<FIELD>`` environment variables
+    (any case; a field with alias choices is read from those names instead, e.g.
+    ``DASHSCOPE_API_KEY``), else the owner's ``llm.toml`` in the home, else the defaults. A bad
+    value raises :class:`pydantic.ValidationError` naming the field.
+
+    >>> Settings(home="/srv/sk", model_retries="3").model_retries
+    3
     """
 
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        """Unused: :meth:`__call__` reads the whole file at once."""
-        return None, field_name, False
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
-    def __call__(self) -> dict[str, Any]:
-        """The fields the file sets."""
-        home = self.current_state.get("home") or self.settings_cls.model_fields["home"].get_default(
-            call_default_factory=True
-        )
-        stored = load_llm_file(Path(home))
-        values = {
-            "model": stored.model,
-            "model_base_url": stored.base_url,
-            "model_api_key": stored.api_key,
-        }
-        return {k: v for k, v in values.items() if v}
-
-
-class Settings(BaseSettings):
-    """Process-wide settings from ``SHOPKEEPER_*`` environment variables."""
-
-    model_config = SettingsConfigDict(env_prefix="SHOPKEEPER_", extra="ignore")
+    def __init__(self, **values: Any) -> None:
+        """Read the settings from ``values``, the environment and ``llm.toml``, in that order."""
+        super().__init__(**_gather(type(self).model_fields, values))
 
     home: Path = Field(
         default_factory=lambda: Path.home() / ".shopkeeper",
@@ -171,7 +223,7 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
     smtp_from: str | None = Field(default=None, description="Sender address (default: smtp_user).")
     smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
-    delivery_allow_hosts: Annotated[list[str], NoDecode] = Field(
+    delivery_allow_hosts: list[str] = Field(
         default_factory=list,
         description="Hosts webhooks may reach even though they are not public addresses "
         "(comma-separated, e.g. '127.0.0.1,erp.lan'); every other host must resolve to public "
@@ -182,24 +234,6 @@ class Settings(BaseSettings):
         description="Folder that file: deliveries may write under (default: the store's own "
         "folder under home).",
     )
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The usual sources, then the owner's ``llm.toml`` (lowest: the environment wins)."""
-        return (
-            init_settings,
-            env_settings,
-            dotenv_settings,
-            file_secret_settings,
-            LlmFileSource(settings_cls),
-        )
 
     @field_validator("delivery_allow_hosts", mode="before")
     @classmethod

@@ -1349,7 +1349,8 @@ def read_warehouse(settings: Settings, store: str) -> Iterator[duckdb.DuckDBPyCo
 
 
 def dump(settings: Settings, store: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every contract table, the quarantine (without import ids) and the config, fully sorted."""
+    """Every contract table, the quarantine (without import ids) and the config, fully sorted (the
+    day counts' stamp names its import, like the quarantine's ids: left out)."""
     if not (settings.store_dir(store) / "warehouse.duckdb").exists():
         return {}
     quarantine = "SELECT table_name, file, line, column_name, reason, errors::VARCHAR, raw::VARCHAR FROM _quarantine"
@@ -1357,7 +1358,7 @@ def dump(settings: Settings, store: str) -> dict[str, list[tuple[Any, ...]]]:
         out = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in TABLES}
         out["_quarantine"] = con.execute(quarantine + " ORDER BY ALL").fetchall()
         out["_store"] = con.execute(
-            "SELECT key, value::VARCHAR FROM _store ORDER BY ALL"
+            "SELECT key, value::VARCHAR FROM _store WHERE key <> 'day_counts' ORDER BY ALL"
         ).fetchall()
     return out
 

@@ -23,6 +23,8 @@ from shopkeeper.store.schema import TABLES
 from shopkeeper.store.service import create_demo
 from shopkeeper.store.warehouse import Warehouse
 
+from .counting import Counting
+
 END = dt.date(2026, 8, 20)
 """A summer day without promotions: the wholesale order (planted in the last days) falls in the
 rate's comparable days — around Double 11 the post-promotion days are left out of it anyway."""
@@ -107,6 +109,38 @@ def test_the_bulk_skus_cover_is_the_same_everywhere(settings: Settings, wh: Ware
     for f in report.findings:
         if f.kind == "stockout_risk" and f.entity.id == bulk["sku_id"]:
             assert f.evidence["daily_sales_forecast"] == pytest.approx(row["rate"], abs=0.006)
+
+
+def test_stock_is_queried_once_per_sales(wh: Warehouse) -> None:
+    """The inspection's stock rules each ask for the fresh snapshots: one query answers them all,
+    each caller gets rows of its own (the rules fill in a missing lead time)."""
+    counted = Counting(wh.con)
+    sales = Sales(Query(counted.typed, wh.counts(TABLES)), END)
+    every = sales.stock()
+    fresh = [sales.stock(fresh_days=3) for _ in range(3)]
+    assert counted.ran("WITH snap AS") == 1
+    assert fresh[0]
+    assert [r["sku_id"] for r in every] == sorted(r["sku_id"] for r in every)
+    fresh[0][0]["lead_time_days"] = -1
+    assert fresh[1][0]["lead_time_days"] != -1
+    assert sales.stock(fresh_days=3) == fresh[1]
+
+
+@pytest.mark.parametrize(("after", "days"), [(0, 3), (0, 0), (2, 2), (2, 1), (5, 3)])
+def test_fresh_stock_is_the_snapshots_at_most_fresh_days_old(
+    wh: Warehouse, after: int, days: int
+) -> None:
+    as_of = END + dt.timedelta(days=after)
+    sales = Sales(_q(wh), as_of)
+    rows = sales.stock(fresh_days=days)
+    assert rows == [r for r in sales.stock() if r["snap_date"] >= as_of - dt.timedelta(days=days)]
+    skus = wh.con.execute(
+        """SELECT sku_id FROM (SELECT sku_id, max(date) AS d FROM inventory WHERE date <= ?
+           GROUP BY 1) JOIN products USING (sku_id) WHERE d >= ?::DATE - INTERVAL (?) DAY ORDER BY 1""",
+        [as_of, as_of, days],
+    ).fetchall()
+    assert [r["sku_id"] for r in rows] == [s for (s,) in skus]
+    assert bool(rows) == (after <= days)
 
 
 def _bulk_flags(lines: list[tuple[str, int, int]]) -> list[tuple[str, int, int, bool]]:

@@ -1,4 +1,5 @@
-"""Small-number statistics for rates and counts, vectorised with NumPy (no SciPy).
+"""Small-number statistics for rates and counts, in plain Python (no NumPy, no SciPy: the
+inspection imports this and must start fast).
 
 A listing with 12 visitors cannot "drop 50%" meaningfully: detectors compare rates with the
 Wilson score interval and counts with a Poisson tail, and only fire when the evidence is strong.
@@ -6,11 +7,11 @@ Wilson score interval and counts with a Poisson tail, and only fire when the evi
 References: Wilson (1927), "Probable inference, the law of succession, and statistical
 inference"; Brown, Cai & DasGupta (2001), "Interval estimation for a binomial proportion".
 
->>> round(float(wilson_upper(0, 10)), 3), round(float(wilson_lower(10, 10)), 3)
+>>> round(wilson_upper(0, 10), 3), round(wilson_lower(10, 10), 3)
 (0.278, 0.722)
->>> bool(rate_rose(successes=60, trials=400, base_successes=2, base_trials=1200))
+>>> rate_rose(successes=60, trials=400, base_successes=2, base_trials=1200)
 True
->>> bool(rate_rose(successes=1, trials=12, base_successes=3, base_trials=60))
+>>> rate_rose(successes=1, trials=12, base_successes=3, base_trials=60)
 False
 """
 
@@ -18,57 +19,59 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import numpy.typing as npt
-
 Z_95 = 1.959963984540054
 Z_99 = 2.5758293035489004
-ArrayLike = npt.ArrayLike
-Floats = npt.NDArray[np.float64]
 
 
-def _bounds(successes: ArrayLike, trials: ArrayLike, z: float) -> tuple[Floats, Floats]:
-    s = np.asarray(successes, dtype=np.float64)
-    n = np.asarray(trials, dtype=np.float64)
-    safe = np.maximum(n, 1.0)
-    p = np.clip(s / safe, 0.0, 1.0)
+def _clip01(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
+
+
+def wilson_bounds(successes: float, trials: float, z: float = Z_95) -> tuple[float, float]:
+    """Both ends of the Wilson score interval of ``successes / trials`` ((0, 1) when no trials).
+
+    >>> tuple(round(x, 4) for x in wilson_bounds(3, 40))
+    (0.0258, 0.1986)
+    """
+    if not trials > 0:
+        return 0.0, 1.0
+    n = max(float(trials), 1.0)
+    p = _clip01(float(successes) / n)
     z2 = z * z
-    centre = (p + z2 / (2 * safe)) / (1 + z2 / safe)
-    half = z * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe)) / (1 + z2 / safe)
-    low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
-    high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), 1.0)
-    return low, high
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return _clip01(centre - half), _clip01(centre + half)
 
 
-def wilson_lower(successes: ArrayLike, trials: ArrayLike, z: float = Z_95) -> Floats:
+def wilson_lower(successes: float, trials: float, z: float = Z_95) -> float:
     """Lower end of the Wilson score interval of ``successes / trials`` (0 when no trials)."""
-    return _bounds(successes, trials, z)[0]
+    return wilson_bounds(successes, trials, z)[0]
 
 
-def wilson_upper(successes: ArrayLike, trials: ArrayLike, z: float = Z_95) -> Floats:
+def wilson_upper(successes: float, trials: float, z: float = Z_95) -> float:
     """Upper end of the Wilson score interval of ``successes / trials`` (1 when no trials)."""
-    return _bounds(successes, trials, z)[1]
+    return wilson_bounds(successes, trials, z)[1]
 
 
-def _rate(successes: ArrayLike, trials: ArrayLike) -> Floats:
-    return np.asarray(successes, np.float64) / np.maximum(np.asarray(trials, np.float64), 1.0)
+def _rate(successes: float, trials: float) -> float:
+    return float(successes) / max(float(trials), 1.0)
 
 
 def rate_rose(
-    successes: ArrayLike,
-    trials: ArrayLike,
-    base_successes: ArrayLike,
-    base_trials: ArrayLike,
+    successes: float,
+    trials: float,
+    base_successes: float,
+    base_trials: float,
     *,
     z: float = Z_95,
     min_ratio: float = 2.0,
-) -> npt.NDArray[np.bool_]:
+) -> bool:
     """Whether a rate clearly rose: the whole current interval lies above the baseline's interval,
     and the current rate is at least ``min_ratio`` × the baseline rate.
     """
     lower = wilson_lower(successes, trials, z)
     rises_far = _rate(successes, trials) >= min_ratio * _rate(base_successes, base_trials)
-    return (lower > wilson_upper(base_successes, base_trials, z)) & rises_far
+    return lower > wilson_upper(base_successes, base_trials, z) and rises_far
 
 
 def poisson_sf(k: int, mu: float) -> float:

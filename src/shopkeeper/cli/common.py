@@ -27,6 +27,7 @@ from shopkeeper.text import Lang
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from sqlalchemy import Engine
 
     from shopkeeper.context import AppContext
 
@@ -134,22 +135,27 @@ _APP_CONTEXT = "shopkeeper.app_context"
 
 def app_context(s: Settings | None = None) -> AppContext:
     """The command's application context: built on first use (on ``s``, default the process's
-    settings), once per command invocation (the operational database opened and migrated once),
-    closed when the command ends.
+    settings), once per command invocation (the operational database opened and migrated once, on
+    a thread while the command starts its own work), closed when the command ends.
     """
-    from shopkeeper.context import AppContext
-    from shopkeeper.opsdb import ops_engine  # loads SQLAlchemy: only for commands that use it
+    from shopkeeper.context import AppContext, in_background
 
     command = click.get_current_context(silent=True)
     held = command.meta.get(_APP_CONTEXT) if command is not None else None
     if held is None:
         s = s or settings()
-        held = AppContext(s, ops_engine(s))
+        held = AppContext(s, in_background(lambda: _ops_engine(s)))
         if command is not None:
             command.meta[_APP_CONTEXT] = held
             command.call_on_close(held.close)
     assert isinstance(held, AppContext)
     return held
+
+
+def _ops_engine(s: Settings) -> Engine:
+    from shopkeeper.opsdb import ops_engine  # loads SQLAlchemy: only for commands that use it
+
+    return ops_engine(s)
 
 
 def print_json(data: Any) -> None:

@@ -22,7 +22,8 @@ from typing import Any
 
 from shopkeeper.errors import DateOutOfRange
 from shopkeeper.inspection.models import Entity, Finding
-from shopkeeper.store.coverage import DAILY_TABLES, Gap, Stop, day_range
+from shopkeeper.store.coverage import Gap, Stop, day_range
+from shopkeeper.store.day_counts import DAILY_TABLES
 from shopkeeper.store.warehouse import Warehouse
 from shopkeeper.text import Lang, pick
 

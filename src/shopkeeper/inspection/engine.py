@@ -161,7 +161,7 @@ def inspect_store(
     config = wh.store_config()
     assert config is not None, "a store with a warehouse always has its store.toml"
     language = lang or config.language
-    tables = {name: wh.count(name) for name in TABLES}
+    tables = wh.counts(TABLES)
     rng = data_range(wh)
     if as_of is not None and rng is not None:
         check_day(rng, as_of, store, language)

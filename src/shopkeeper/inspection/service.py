@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import threading
 
 from shopkeeper.context import StoreContext
 from shopkeeper.inspection.engine import inspect_store
@@ -30,16 +28,11 @@ def run_inspection(
     store's ``warehouse`` passes it (it is not opened twice).
     """
     store = ctx.store
-    history = threading.Thread(  # the findings history (SQLAlchemy) loads while the rules' SQL runs
-        target=importlib.import_module, args=("shopkeeper.inspection.history",), daemon=True
-    )
-    history.start()
     if warehouse is not None:
         report = inspect_store(warehouse, store, as_of=as_of, lang=lang)
     else:
         with Warehouse.open(existing_store_dir(ctx.settings, store), read_only=True) as wh:
             report = inspect_store(wh, store, as_of=as_of, lang=lang)
-    history.join()
     from shopkeeper.inspection.history import record, split_dismissed
 
     shown, hidden = split_dismissed(ctx.engine, store, report.findings)

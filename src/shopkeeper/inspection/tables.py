@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shopkeeper.store.coverage import DAILY_TABLES, day_range
+from shopkeeper.store.coverage import day_range
+from shopkeeper.store.day_counts import DAILY_TABLES
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse

@@ -182,6 +182,21 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+_MIGRATION_LOCK = 0x5348_4B50
+"""PostgreSQL advisory lock key of the migrations ("SHKP")."""
+
+
+def _serialize_migrations(conn: Connection) -> None:
+    """Hold the database's write lock for the rest of the transaction, so that two processes
+    starting at once (a command and the scheduler, two commands) never both find a migration
+    missing and both apply it: the second waits (SQLite's busy timeout), then finds it applied.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the driver begins only before DML, not DDL
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+
+
 def ops_engine(settings: Settings) -> Engine:
     """The operational database, migrated to the current schema."""
     url = settings.ops_url or f"sqlite:///{(settings.home / 'ops.sqlite').as_posix()}"
@@ -193,6 +208,7 @@ def ops_engine(settings: Settings) -> Engine:
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     with engine.begin() as conn:
+        _serialize_migrations(conn)
         metadata.create_all(conn, tables=[schema_version])
         applied = set(conn.execute(select(schema_version.c.version)).scalars())
         for version in sorted(MIGRATIONS):

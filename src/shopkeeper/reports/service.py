@@ -171,7 +171,7 @@ def build_report(
     """The report of the day (or the 7 days) ending on ``as_of`` (default: the last complete day)."""
     config = wh.store_config()
     assert config is not None, "a store with a warehouse always has its store.toml"
-    db = Query(wh.con, {name: wh.count(name) for name in TABLES})
+    db = Query(wh.con, wh.counts(TABLES))
     language: Lang = lang or config.language
     end = as_of or default_as_of(wh, config.timezone) or today(config.timezone)
     periods = plan_periods(kind, end)

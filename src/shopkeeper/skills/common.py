@@ -222,10 +222,7 @@ class SegmentFilter(BaseModel):
         for column, value in wanted.items():
             if value is None:
                 continue
-            if not d.scalar(
-                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = ?",
-                [column],
-            ):
+            if not d.column_exists("orders", column):
                 raise SegmentUnavailable(
                     f"the store's orders have no {column!r} column, so they cannot be filtered "
                     f"by {value!r}; re-import the store with that column"

@@ -322,9 +322,7 @@ def _by(
                   FROM orders o JOIN order_items i USING (order_id) LEFT JOIN products p USING (sku_id)
                   WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1"""
     elif dimension == "channel":
-        if not d.scalar(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'channel'"
-        ):
+        if not d.column_exists("orders", "channel"):
             return {}
         per_order = {
             "gmv": f"{order_gmv('o', f'sum({line_gmv()})')}",

@@ -35,6 +35,13 @@ from typing import Literal
 import duckdb
 
 from shopkeeper.analytics.stats import poisson_cdf
+from shopkeeper.store.day_counts import (
+    DAILY_TABLES,
+    PAID_ORDERS,
+    DayCounts,
+    count_live,
+    kept_counts,
+)
 from shopkeeper.store.memo import connection_memo, import_key
 from shopkeeper.store.metrics import paid
 from shopkeeper.store.schema import TABLES
@@ -56,13 +63,6 @@ MIN_GAP_DAYS = 7
 GAP_ALPHA = 1e-4
 """…and so many trading days without a row would happen by luck less often than this (rows come in
 clumps, so luck is judged by the share of trading days that have rows, not by the row count)."""
-DAILY_TABLES: tuple[str, ...] = tuple(
-    name
-    for name, table in TABLES.items()
-    if table.time_column and name not in ("products", "customers", "promotions", "creatives")
-)
-"""Tables with rows per day of trading — not listing dates, first visits, planned promotions or
-the days creatives were made (``creative_stats`` is the creatives' daily table)."""
 GAP_TABLES: tuple[str, ...] = tuple(n for n in DAILY_TABLES if n not in ("orders", "inventory"))
 """Daily tables whose gaps are looked for (stock is a snapshot: its age is judged by the stock
 checks)."""
@@ -109,29 +109,30 @@ def last_trading_day(daily: dict[dt.date, int]) -> dt.date | None:
     return last
 
 
-def paid_orders_per_day(con: duckdb.DuckDBPyConnection) -> dict[dt.date, int]:
-    """Paid orders per store-local day (every order when none is paid).
-
-    Read once per connection and import (the default day, the stop and the gaps all start from
-    it); the caller must not change the dict.
+def table_days(con: duckdb.DuckDBPyConnection, key: str) -> DayCounts:
+    """Rows per store-local day of a daily table, or of the paid orders (:data:`PAID_ORDERS`):
+    the import's counts when they hold for this session (:mod:`shopkeeper.store.day_counts`),
+    else counted once per connection and import. The caller must not change the dict.
     """
-    return connection_memo(con).get(
-        "paid_orders_per_day", import_key(con), lambda: _paid_orders_per_day(con)
-    )
+    memo, key_now = connection_memo(con), import_key(con)
+    kept = memo.get("day_counts", key_now, lambda: (kept_counts(con),))[0]
+    if kept is not None:
+        return kept.get(key, {})
+    return memo.get(("day_counts", key), key_now, lambda: count_live(con, key))
 
 
-def _paid_orders_per_day(con: duckdb.DuckDBPyConnection) -> dict[dt.date, int]:
-    sql = "SELECT CAST(created_at AS DATE), count(*) FROM orders {} GROUP BY 1"
-    rows = con.execute(sql.format(f"WHERE {paid('')}")).fetchall()
-    if not rows:
-        rows = con.execute(sql.format("")).fetchall()
-    return {r[0]: int(r[1]) for r in rows if r[0] is not None}
+def paid_orders_per_day(con: duckdb.DuckDBPyConnection) -> DayCounts:
+    """Paid orders per store-local day (every order when none is paid): the default day, the stop
+    and the gaps all start from it. The caller must not change the dict.
+    """
+    return table_days(con, PAID_ORDERS) or table_days(con, "orders")
 
 
 def day_range(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last store-local day of ``table``'s rows (``None`` without rows): the min and
-    max of its time column, each converted once (not a date per row).
-    """
+    """The first and last store-local day of ``table``'s rows (``None`` without rows)."""
+    if table in DAILY_TABLES:
+        days = table_days(con, table)
+        return (min(days), max(days)) if days else (None, None)
     column = TABLES[table].time_column
     assert column is not None, f"{table} has no time column"
     row = con.execute(
@@ -205,14 +206,6 @@ class Gap:
         return self.start <= end and start <= self.end
 
 
-def _table_days(con: duckdb.DuckDBPyConnection, table: str) -> dict[dt.date, int]:
-    column = TABLES[table].time_column
-    rows = con.execute(
-        f'SELECT CAST("{column}" AS DATE), count(*) FROM "{table}" GROUP BY 1'
-    ).fetchall()
-    return {r[0]: int(r[1]) for r in rows if r[0] is not None}
-
-
 def _gaps_of(
     table: str, rows: dict[dt.date, int], orders: dict[dt.date, int], end: dt.date
 ) -> list[Gap]:
@@ -257,9 +250,7 @@ class Coverage:
             return cls(end=end or dt.date.min)
         last = end or max(orders)
         gaps = [
-            g
-            for table in GAP_TABLES
-            for g in _gaps_of(table, _table_days(con, table), orders, last)
+            g for table in GAP_TABLES for g in _gaps_of(table, table_days(con, table), orders, last)
         ]
         return cls(end=last, gaps=gaps)
 

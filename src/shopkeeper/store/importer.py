@@ -34,6 +34,7 @@ from shopkeeper.clock import now as clock_now
 from shopkeeper.errors import ImportFailed, MissingFileError, UnreadableFileError
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig, load_store_config
+from shopkeeper.store.day_counts import count_days
 from shopkeeper.store.lines import good_row_records
 from shopkeeper.store.locks import import_lock
 from shopkeeper.store.merge import check_foreign_keys, resolve_duplicates, upsert
@@ -189,6 +190,7 @@ def _import_all(wh: Warehouse, run: _Run, report: ImportReport, source: Path) ->
         if run.progress and any(table in files for table, _, _ in TAGGED):
             run.progress("reading review texts", done, total)
         tag_texts(con)
+        count_days(con, report.import_id)
         if "orders" in files:
             _warn_future_orders(wh, report, clock_now(run.settings), run.config.language)
         report.seconds = round(time.perf_counter() - run.started, 3)

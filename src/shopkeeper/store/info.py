@@ -120,8 +120,9 @@ def _missing_days(
 def store_info(wh: Warehouse, store: str) -> StoreInfo:
     """Describe a store's warehouse."""
     tables: dict[str, TableInfo] = {}
+    rows = wh.counts(TABLES)
     for name, spec in TABLES.items():
-        info = TableInfo(rows=wh.count(name))
+        info = TableInfo(rows=rows[name])
         if info.rows and spec.time_column:
             info.from_, info.to = _date_range(wh, name, spec.time_column)
             if name in GAP_TABLES and info.from_ and info.to:

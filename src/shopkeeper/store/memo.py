@@ -39,11 +39,12 @@ def import_key(con: duckdb.DuckDBPyConnection) -> Hashable | None:
     a warehouse: its answers are never kept.
     """
     try:
-        row = con.execute("SELECT max(import_id), max(finished_at) FROM _imports").fetchone()
-        zone = con.execute("SELECT current_setting('TimeZone')").fetchone()
+        row = con.execute(
+            "SELECT max(import_id), max(finished_at), current_setting('TimeZone') FROM _imports"
+        ).fetchone()
     except (duckdb.CatalogException, duckdb.BinderException):  # no import log of ours
         return None
-    return (row[0], str(row[1]), zone[0] if zone else None) if row else None
+    return (row[0], str(row[1]), row[2]) if row else None
 
 
 class ImportMemo:

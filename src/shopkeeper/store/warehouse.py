@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from shopkeeper.errors import StoreNotFound
 from shopkeeper.private import FILE_MODE, private_dir
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig
+from shopkeeper.store.day_counts import count_days, counts_current
 from shopkeeper.store.locks import connect
 from shopkeeper.store.names import check_store_name as check_store_name
 from shopkeeper.store.schema import EXTRA_COLUMN, TABLES, Table
@@ -96,10 +97,16 @@ def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
     tag_texts(con)
 
 
+def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
+    """The rows per day of the data already imported (:mod:`shopkeeper.store.day_counts`)."""
+    _recount(con)
+
+
 MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 )
 """Schema changes, numbered by position (1-based). Append only; never edit a released one."""
 
@@ -129,14 +136,39 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return len(MIGRATIONS)
 
 
+def _config_value(con: duckdb.DuckDBPyConnection, key: str) -> Any:
+    try:
+        row = con.execute("SELECT value FROM _store WHERE key = 'config'").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return json.loads(row[0]).get(key) if row else None
+
+
 def _needs_upkeep(con: duckdb.DuckDBPyConnection) -> bool:
-    return schema_version(con) < len(MIGRATIONS) or not tags_current(con)
+    return schema_version(con) < len(MIGRATIONS) or not tags_current(con) or not counts_current(con)
 
 
-def _retag(con: duckdb.DuckDBPyConnection) -> None:
+def _recount(con: duckdb.DuckDBPyConnection) -> None:
+    """Count the rows per day of the latest import in the store's time zone (the importer counts
+    in its own session; an upkeep connection starts in UTC).
+    """
+    row = con.execute("SELECT max(import_id) FROM _imports").fetchone()
+    if row is None or row[0] is None:
+        return
+    zone = _config_value(con, "timezone") or "UTC"
+    con.execute(f"SET TimeZone = '{zone}'")
+    count_days(con, int(row[0]))
+
+
+def _upkeep(con: duckdb.DuckDBPyConnection) -> None:
+    """Tags and counts of this release, for a warehouse last written by another."""
     if not tags_current(con):
         con.execute("BEGIN TRANSACTION")
         tag_texts(con)
+        con.execute("COMMIT")
+    if not counts_current(con):
+        con.execute("BEGIN TRANSACTION")
+        _recount(con)
         con.execute("COMMIT")
 
 
@@ -177,13 +209,14 @@ class Warehouse:
             config["threads"] = threads
         con = connect(path, read_only=read_only, config=config, wait_s=1.0 if read_only else 10.0)
         if read_only and not created and _needs_upkeep(con):
-            # a warehouse of an older version (or its texts read with an older lexicon):
+            # a warehouse of an older version (or its texts read with an older lexicon, or its
+            # days counted otherwise):
             # bring it up to date once, then read it as asked
             con.close()
             migrating = connect(path, read_only=False, config=config, wait_s=10.0)
             try:
                 migrate(migrating)
-                _retag(migrating)
+                _upkeep(migrating)
             finally:
                 migrating.close()
             con = connect(path, read_only=True, config=config, wait_s=1.0)
@@ -207,11 +240,7 @@ class Warehouse:
 
     def config_value(self, key: str) -> Any:
         """A value of the stored ``store.toml`` (``None`` before the first import)."""
-        try:
-            row = self.con.execute("SELECT value FROM _store WHERE key = 'config'").fetchone()
-        except duckdb.CatalogException:
-            return None
-        return json.loads(row[0]).get(key) if row else None
+        return _config_value(self.con, key)
 
     def store_config(self) -> StoreConfig | None:
         """The store's configuration as last imported."""
@@ -228,6 +257,17 @@ class Warehouse:
         """Rows in a table."""
         row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
         return int(row[0]) if row else 0
+
+    def counts(self, tables: Iterable[str]) -> dict[str, int]:
+        """Rows in each table, in one statement (:meth:`count` of each; a missing table raises
+        ``duckdb.CatalogException`` as there).
+        """
+        names = list(tables)
+        if not names:
+            return {}
+        parts = ", ".join(f'(SELECT count(*) FROM "{t}")' for t in names)
+        row = self.con.execute(f"SELECT {parts}").fetchone()
+        return {t: int(n) for t, n in zip(names, row or (0,) * len(names), strict=True)}
 
 
 def store_dir(settings: Settings, store: str) -> Path:

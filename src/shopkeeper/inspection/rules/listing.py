@@ -203,7 +203,13 @@ def detect_listing_quality(ctx: InspectionContext, s: ListingQualitySettings) ->
 
 
 def _listing_traffic(ctx: InspectionContext, days: int = 28) -> list[dict[str, Any]]:
-    """Per listing over the last ``days`` days: visitors, buyers, GMV, with its category."""
+    """Per listing over the last ``days`` days: visitors, buyers, GMV, with its category (queried
+    once per inspection for each ``days``: the rows are shared, read them without changing them).
+    """
+    return ctx.shared(("listing_traffic", days), lambda: _query_listing_traffic(ctx, days))
+
+
+def _query_listing_traffic(ctx: InspectionContext, days: int) -> list[dict[str, Any]]:
     return ctx.rows(
         f"""WITH t AS (SELECT product_id, sum(visitors)::DOUBLE AS v, sum(coalesce(buyers, 0))::DOUBLE AS b,
                               sum(coalesce(gmv, 0))::DOUBLE AS g

@@ -51,40 +51,56 @@ def own_shops(ctx: InspectionContext) -> set[str]:
     return set(ctx.config.own_shops) | {ctx.config.name.strip()}
 
 
-def _losses(ctx: InspectionContext, s: CompetitorSettings, lag: int = 0) -> list[dict[str, Any]]:
-    """Per watched listing and rival: buyers lost, recent and on normal days (the ``baseline_days``
-    ending ``lag`` days before the window); the listing's own buyers and GMV; the rival's shop,
-    title and price (latest, and average before the window).
+def _losses(ctx: InspectionContext, s: CompetitorSettings) -> dict[int, list[dict[str, Any]]]:
+    """Per baseline ``k`` (0 the latest, up to ``earlier_baselines``), per watched listing and
+    rival: buyers lost, recent and on normal days (the ``baseline_days`` ending
+    ``k × baseline_days`` days before the window); the listing's own buyers and GMV; the rival's
+    shop, title and price (latest, and average before the window). Each baseline reads the
+    competitor rows from its first normal day on; all of them in one statement.
     """
     start = ctx.as_of - dt.timedelta(days=s.window_days - 1)
-    base = [start - dt.timedelta(days=k) for k in range(1 + lag, lag + s.baseline_days + 1)]
-    normal = [d for d in base if d not in ctx.promo_days]
-    if len(normal) < 7:
-        normal = base
+    normals: list[list[dt.date]] = []
+    for k in range(1 + s.earlier_baselines):
+        lag = k * s.baseline_days
+        base = [start - dt.timedelta(days=j) for j in range(1 + lag, lag + s.baseline_days + 1)]
+        normal = [d for d in base if d not in ctx.promo_days]
+        normals.append(normal if len(normal) >= 7 else base)
     daily = ctx.sku_daily()
-    return ctx.rows(
-        f"""WITH c AS (SELECT * FROM competitors WHERE date BETWEEN $first AND $as_of),
+    rows = ctx.rows(
+        f"""WITH b AS (SELECT unnest($ks) AS k, unnest($firsts) AS first, unnest($normals) AS normal),
+            c AS (SELECT b.k, b.normal, x.* FROM competitors x JOIN b ON x.date BETWEEN b.first AND $as_of),
             own AS (
-                SELECT product_id, sum(orders) FILTER (WHERE day >= $start) AS buyers,
-                       sum(gmv) FILTER (WHERE day >= $start)::DOUBLE AS gmv,
-                       sum(orders) FILTER (WHERE list_contains($normal, day)) AS buyers_base
-                FROM {daily} WHERE day BETWEEN $first AND $as_of GROUP BY product_id),
+                SELECT b.k, d.product_id, sum(d.orders) FILTER (WHERE d.day >= $start) AS buyers,
+                       sum(d.gmv) FILTER (WHERE d.day >= $start)::DOUBLE AS gmv,
+                       sum(d.orders) FILTER (WHERE list_contains(b.normal, d.day)) AS buyers_base
+                FROM {daily} d JOIN b ON d.day BETWEEN b.first AND $as_of GROUP BY 1, 2),
             days AS (
-                SELECT our_product_id AS product_id, count(DISTINCT date) FILTER (WHERE date >= $start) AS days,
-                       count(DISTINCT date) FILTER (WHERE list_contains($normal, date)) AS days_base
-                FROM c GROUP BY 1)
-            SELECT c.our_product_id AS product_id, c.competitor_product_id, any_value(c.competitor_shop) AS shop,
+                SELECT k, our_product_id AS product_id, count(DISTINCT date) FILTER (WHERE date >= $start) AS days,
+                       count(DISTINCT date) FILTER (WHERE list_contains(normal, date)) AS days_base
+                FROM c GROUP BY 1, 2)
+            SELECT c.k, c.our_product_id AS product_id, c.competitor_product_id, any_value(c.competitor_shop) AS shop,
                    any_value(c.competitor_title) AS title, arg_max(c.competitor_price, c.date)::DOUBLE AS price,
                    avg(c.competitor_price) FILTER (WHERE c.date < $start)::DOUBLE AS price_before,
                    coalesce(sum(c.lost_buyers) FILTER (WHERE c.date >= $start), 0) AS lost,
-                   coalesce(sum(c.lost_buyers) FILTER (WHERE list_contains($normal, c.date)), 0) AS lost_base,
+                   coalesce(sum(c.lost_buyers) FILTER (WHERE list_contains(c.normal, c.date)), 0) AS lost_base,
                    any_value(d.days) AS days, any_value(d.days_base) AS days_base,
                    coalesce(any_value(o.buyers), 0) AS buyers, coalesce(any_value(o.buyers_base), 0) AS buyers_base,
                    coalesce(any_value(o.gmv), 0) AS gmv
-            FROM c JOIN days d ON d.product_id = c.our_product_id LEFT JOIN own o ON o.product_id = c.our_product_id
-            GROUP BY ALL ORDER BY ALL""",
-        {"first": min(normal), "as_of": ctx.as_of, "start": start, "normal": normal},
+            FROM c JOIN days d ON d.k = c.k AND d.product_id = c.our_product_id
+                 LEFT JOIN own o ON o.k = c.k AND o.product_id = c.our_product_id
+            GROUP BY c.k, c.our_product_id, c.competitor_product_id ORDER BY ALL""",
+        {
+            "ks": list(range(len(normals))),
+            "firsts": [min(n) for n in normals],
+            "normals": normals,
+            "as_of": ctx.as_of,
+            "start": start,
+        },
     )
+    out: dict[int, list[dict[str, Any]]] = {k: [] for k in range(len(normals))}
+    for r in rows:
+        out[r.pop("k")].append(r)
+    return out
 
 
 def _baselined(ctx: InspectionContext, s: CompetitorSettings) -> list[dict[str, Any]]:
@@ -93,8 +109,8 @@ def _baselined(ctx: InspectionContext, s: CompetitorSettings) -> list[dict[str, 
     days), so a loss that set in weeks ago is measured against the time before it.
     """
     best: dict[tuple[str, str], dict[str, Any]] = {}
-    for k in range(1 + s.earlier_baselines):
-        for r in _losses(ctx, s, k * s.baseline_days):
+    for k, losses in _losses(ctx, s).items():
+        for r in losses:
             if k and (r["days_base"] or 0) < s.min_baseline_days:
                 continue
             r = r | {

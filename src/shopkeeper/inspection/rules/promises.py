@@ -22,12 +22,16 @@ def end_of_day(ctx: InspectionContext) -> dt.datetime:
 
 
 def has_promised_dates(ctx: InspectionContext) -> bool:
-    """Whether ``orders`` has a ``promised_delivery_at`` column holding any value (contract v1.1)."""
-    exists = ctx.scalar(
-        """SELECT count(*) FROM information_schema.columns
-           WHERE table_name = 'orders' AND column_name = 'promised_delivery_at'"""
+    """Whether ``orders`` has a ``promised_delivery_at`` column holding any value (contract v1.1);
+    asked once per inspection.
+    """
+    return ctx.shared(
+        "has_promised_dates",
+        lambda: (
+            ctx.column_exists("orders", "promised_delivery_at")
+            and ctx.has_column("orders", "promised_delivery_at")
+        ),
     )
-    return bool(exists) and ctx.has_column("orders", "promised_delivery_at")
 
 
 def median_transit(ctx: InspectionContext, cutoff: dt.datetime) -> tuple[float, int]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from shopkeeper.analytics.stats import Z_99, beta_binomial_sf, rate_rose
 
 
@@ -43,26 +41,25 @@ def rise(
     ...      min_excess=2, tests=100, alpha=0.01)[0]
     [True, False]
     """
-    k_ = np.asarray(k, dtype=np.float64)
-    n_ = np.maximum(np.asarray(n, dtype=np.float64), k_)
-    prior = np.maximum(np.asarray(prior_rate, dtype=np.float64), 1e-4)
-    strength = np.asarray(nb, dtype=np.float64) + prior_weight
-    a = np.maximum(
-        np.asarray(kb, dtype=np.float64) + prior_weight * prior, floor * prior * strength
-    )
-    b = np.maximum(strength - a, 1.0)
-    expected = n_ * a / (a + b)
-    candidate = (
-        (k_ >= min_count)
-        & (k_ - expected >= min_excess)
-        & rate_rose(k_, n_, a, a + b, z=Z_99, min_ratio=min_ratio)
-    )
-    flags = [
-        bool(c)
-        and beta_binomial_sf(int(kk), max(round(nn), int(kk)), aa, bb) < alpha / max(tests, 1)
-        for c, kk, nn, aa, bb in zip(candidate, k_, n_, a, b, strict=True)
-    ]
-    return flags, [float(e) for e in expected]
+    priors = [prior_rate] * len(k) if isinstance(prior_rate, float | int) else prior_rate
+    flags: list[bool] = []
+    expected: list[float] = []
+    for kk, nn, kkb, nnb, pr in zip(k, n, kb, nb, priors, strict=True):
+        k_ = float(kk)
+        n_ = max(float(nn), k_)
+        prior = max(float(pr), 1e-4)
+        strength = float(nnb) + prior_weight
+        a = max(float(kkb) + prior_weight * prior, floor * prior * strength)
+        b = max(strength - a, 1.0)
+        e = n_ * a / (a + b)
+        flags.append(
+            k_ >= min_count
+            and k_ - e >= min_excess
+            and rate_rose(k_, n_, a, a + b, z=Z_99, min_ratio=min_ratio)
+            and beta_binomial_sf(int(k_), max(round(n_), int(k_)), a, b) < alpha / max(tests, 1)
+        )
+        expected.append(e)
+    return flags, expected
 
 
 def category_rates(

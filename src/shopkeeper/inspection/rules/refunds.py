@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from itertools import accumulate
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from shopkeeper.inspection.context import InspectionContext
@@ -79,7 +79,7 @@ def _maturity(ctx: InspectionContext, s: RefundSettings) -> list[float]:
     total = sum(counts)
     if total < 20:  # too few cases to learn from: assume they arrive evenly over two weeks
         return [min(1.0, (a + 1) / 14) for a in range(s.max_age_days + 1)]
-    return [float(x) for x in np.cumsum(counts) / total]
+    return [x / total for x in accumulate(counts)]
 
 
 def _opened(day_diff: str) -> str:

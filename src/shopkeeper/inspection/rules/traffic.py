@@ -42,7 +42,10 @@ def recent_days(ctx: InspectionContext, n: int) -> list[dt.date]:
 
 def traffic_days(ctx: InspectionContext, days: list[dt.date]) -> list[dt.date]:
     """The days the traffic table covers (an export may end a day before the orders do)."""
-    last = ctx.scalar("SELECT max(date) FROM traffic WHERE date <= ?", [ctx.as_of])
+    last = ctx.shared(
+        "traffic_last_day",
+        lambda: ctx.scalar("SELECT max(date) FROM traffic WHERE date <= ?", [ctx.as_of]),
+    )
     return [d for d in days if last is not None and d <= last]
 
 
