@@ -18,6 +18,7 @@ from shopkeeper.inspection.rules.promises import has_promised_dates
 from shopkeeper.inspection.rules.traffic import traffic_days
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
+from shopkeeper.store.zone import use_zone
 
 from ..store.counting import Counting
 from .stores import build_store
@@ -35,7 +36,9 @@ def directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def counted(directory: Path) -> Iterator[tuple[Warehouse, Counting]]:
     with Warehouse.open(directory, read_only=True) as wh:
         counting = Counting(wh.con)
-        yield Warehouse(wh.path, counting.typed), counting
+        use_zone(counting.typed, wh.zone)  # the proxy is a session set up as the warehouse's
+        counting.sql.clear()
+        yield Warehouse(wh.path, counting.typed, wh.zone), counting
 
 
 def _ctx(wh: Warehouse) -> InspectionContext:
@@ -104,3 +107,22 @@ def test_competitor_baselines_come_from_one_statement(
 
 def _pair(r: dict[str, object]) -> tuple[str, str]:
     return str(r["product_id"]), str(r["competitor_product_id"])
+
+
+def test_the_two_lanes_answer_as_one_after_the_other(directory: Path) -> None:
+    from dataclasses import replace
+
+    from shopkeeper.inspection.engine import run_rules
+    from shopkeeper.inspection.registry import MAIN_LANE, SIDE_LANE, load_rules
+
+    rules = load_rules()
+    assert {r.lane for r in rules} == {MAIN_LANE, SIDE_LANE}
+    with Warehouse.open(directory, read_only=True) as wh:
+        side_by_side = run_rules(_ctx(wh), rules)
+    with Warehouse.open(directory, read_only=True) as wh:
+        one_lane = run_rules(_ctx(wh), [replace(r, lane=MAIN_LANE) for r in rules])
+    found, ran, skipped = side_by_side
+    assert found, "the generated store has problems to find"
+    assert [f.model_dump() for f in found] == [f.model_dump() for f in one_lane[0]]
+    assert (ran, skipped) == one_lane[1:]
+    assert ran == [r.kind for r in rules if r.kind in ran]  # in the rules' order

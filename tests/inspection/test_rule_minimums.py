@@ -27,6 +27,7 @@ from tests.dates import END
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.models import Finding
 from shopkeeper.inspection.registry import Rule, load_rules
+from shopkeeper.store.day_counts import recount
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
 
@@ -231,6 +232,7 @@ def cut_store(
             shutil.copytree(stores[store], directory)
             with Warehouse.open(directory) as wh:
                 CUTS[cut][0](wh.con)
+                recount(wh.con)  # rows removed outside an import: count the days again
             made[cut, store] = directory
         return made[cut, store]
 

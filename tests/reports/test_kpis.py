@@ -14,6 +14,7 @@ from shopkeeper.reports.models import Report
 from shopkeeper.reports.service import build_report
 from shopkeeper.settings import Settings
 from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse
+from shopkeeper.store.zone import use_zone
 
 from .conftest import DEMO
 
@@ -27,7 +28,7 @@ def reports(demo_home: Settings) -> dict[str, Report]:
 @pytest.fixture(scope="module")
 def con(demo_home: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     c = duckdb.connect(str(demo_home.store_dir(DEMO) / WAREHOUSE_FILE), read_only=True)
-    c.execute("SET TimeZone = 'Asia/Shanghai'")
+    use_zone(c, "Asia/Shanghai")
     yield c
     c.close()
 

@@ -9,12 +9,14 @@ import duckdb
 from shopkeeper.reports.movers import MIN_ORDERS, find_movers
 from shopkeeper.reports.periods import plan_periods
 from shopkeeper.store.query import Query
+from shopkeeper.store.zone import use_zone
 
 END = dt.date(2026, 11, 21)
 
 
 def test_one_past_sale_is_not_a_fall_and_one_order_not_a_rise() -> None:
     con = duckdb.connect()
+    use_zone(con, "UTC")
     con.execute("CREATE TABLE products (sku_id VARCHAR, product_id VARCHAR, title VARCHAR)")
     con.execute(
         "CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, created_at TIMESTAMP, status VARCHAR, pay_amount DOUBLE)"

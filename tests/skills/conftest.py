@@ -17,6 +17,7 @@ from shopkeeper.settings import Settings
 from shopkeeper.skills.registry import SkillContext, SkillRegistry, load_registry
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.service import SOURCE_DIR, create_demo
+from shopkeeper.store.zone import use_zone
 
 from ..contexts import app_context
 from ..dates import END
@@ -92,7 +93,7 @@ class Stores:
             tz = con.execute(
                 "SELECT json_extract_string(value, '$.timezone') FROM _store WHERE key = 'config'"
             ).fetchone()
-            con.execute(f"SET TimeZone = '{tz[0] if tz else 'UTC'}'")
+            use_zone(con, tz[0] if tz else "UTC")
             return con.execute(query, params or []).fetchall()
         finally:
             con.close()

@@ -20,6 +20,7 @@ from shopkeeper.reports.ops import listings_section
 from shopkeeper.reports.trend import top_sellers
 from shopkeeper.store.outliers import outlier_order_ids
 from shopkeeper.store.query import Query
+from shopkeeper.store.zone import use_zone
 
 from .conftest import Stores
 
@@ -32,7 +33,7 @@ def _warehouse(stores: Stores) -> Iterator[Query]:
     path: Path = stores.settings.store_dir("zh") / "warehouse.duckdb"
     con = duckdb.connect(str(path), read_only=True)
     try:
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        use_zone(con, "Asia/Shanghai")
         yield Query(con, {"orders": 1, "order_items": 1, "products": 1})
     finally:
         con.close()

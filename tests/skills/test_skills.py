@@ -18,6 +18,7 @@ from shopkeeper.skills.registry import SkillContext, load_registry
 from shopkeeper.store.demo import generate_store
 from shopkeeper.store.importer import import_store
 from shopkeeper.store.warehouse import store_dir
+from shopkeeper.store.zone import use_zone
 
 from ..contexts import app_context
 from ..dates import END
@@ -36,7 +37,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> SkillContext:
 def _sql(ctx: SkillContext, sql: str, params: list[object]) -> tuple[object, ...]:
     con = duckdb.connect(str(store_dir(ctx.settings, "shop") / "warehouse.duckdb"), read_only=True)
     try:
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        use_zone(con, "Asia/Shanghai")
         return con.execute(sql, params).fetchall()[0]
     finally:
         con.close()

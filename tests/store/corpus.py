@@ -53,6 +53,7 @@ from shopkeeper.settings import Settings
 from shopkeeper.store.encoding import SAMPLE_BYTES
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.sources import MAX_LINE_BYTES
+from shopkeeper.store.zone import use_zone
 
 Rows = list[list[str]]
 Files = dict[str, bytes | None]
@@ -1342,7 +1343,7 @@ def read_warehouse(settings: Settings, store: str) -> Iterator[duckdb.DuckDBPyCo
     """A read-only DuckDB connection to ``store``'s warehouse, in UTC."""
     con = duckdb.connect(str(settings.store_dir(store) / "warehouse.duckdb"), read_only=True)
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        use_zone(con, "UTC")
         yield con
     finally:
         con.close()

@@ -18,6 +18,12 @@ class Counting:
         self.sql.append(" ".join(sql.split()))
         return self.con.execute(sql, params or [])
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor whose statements are recorded here too (the inspection's side lane)."""
+        counted = Counting(self.con.cursor())
+        counted.sql = self.sql
+        return counted.typed
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.con, name)
 

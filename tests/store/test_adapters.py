@@ -22,6 +22,7 @@ from shopkeeper.store.adapters import (
 from shopkeeper.store.adapters.online_retail import I1_FILE, II_FILE
 from shopkeeper.store.adapters.shopify_csv import synth_sku
 from shopkeeper.store.config import load_store_config
+from shopkeeper.store.zone import use_zone
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shopify"
 ORDERS, PRODUCTS = FIXTURES / "orders_export.csv", FIXTURES / "products_export.csv"
@@ -470,7 +471,7 @@ def test_retail_store_is_consistent(con: duckdb.DuckDBPyConnection, retail: Adap
 
 @pytest.mark.dataset
 def test_retail_times_are_london_local(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("SET TimeZone = 'UTC'")
+    use_zone(con, "UTC")
     mismatched = """SELECT count(*) FROM t_orders o JOIN (SELECT Invoice, min(InvoiceDate) AS local FROM ii
                     GROUP BY Invoice) s ON s.Invoice = o.order_id
                     WHERE o.created_at <> timezone('Europe/London', CAST(s.local AS TIMESTAMP))"""

@@ -12,6 +12,7 @@ from shopkeeper.store.memo import import_key
 from shopkeeper.store.query import Query
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse, migrate
+from shopkeeper.store.zone import use_zone
 
 from .counting import Counting
 
@@ -20,7 +21,7 @@ from .counting import Counting
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
     migrate(con)
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    use_zone(con, "Asia/Shanghai")
     yield con
     con.close()
 
@@ -34,7 +35,7 @@ def test_import_key_is_one_statement(con: duckdb.DuckDBPyConnection) -> None:
     key = import_key(counted.typed)
     assert len(counted.sql) == 1
     assert key == (2, "2026-11-02 10:00:00+08:00", "Asia/Shanghai")
-    con.execute("SET TimeZone = 'UTC'")
+    use_zone(con, "UTC")
     assert import_key(con) != key  # store days are local days: another zone, another key
 
 

@@ -18,12 +18,13 @@ from shopkeeper.store.coverage import day_range
 from shopkeeper.store.metrics import order_gmv, valued_orders
 from shopkeeper.store.outliers import OutlierRule, outlier_orders
 from shopkeeper.store.query import Params, Query
+from shopkeeper.store.zone import use_zone
 
 
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     c = duckdb.connect()
-    c.execute("SET TimeZone = 'Asia/Shanghai'")
+    use_zone(c, "Asia/Shanghai")
     c.execute(
         """CREATE TABLE orders (order_id VARCHAR, created_at TIMESTAMPTZ, status VARCHAR,
                                 pay_amount DECIMAL(18, 4))"""
@@ -103,7 +104,7 @@ class _Counted(Query):
 
 def _outlier_store() -> duckdb.DuckDBPyConnection:
     c = duckdb.connect()
-    c.execute("SET TimeZone = 'Asia/Shanghai'")
+    use_zone(c, "Asia/Shanghai")
     c.execute("CREATE TABLE _imports AS SELECT 1 AS import_id, now() AS finished_at")
     c.execute(
         """CREATE TABLE orders AS

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, TypeVar, cast
 
@@ -15,6 +16,7 @@ from shopkeeper.inspection.models import Entity
 from shopkeeper.store.config import StoreConfig
 from shopkeeper.store.query import Query
 from shopkeeper.store.sales import Sales
+from shopkeeper.store.zone import session_zone, use_zone
 from shopkeeper.text import Lang, money, pick
 
 T = TypeVar("T")
@@ -38,6 +40,23 @@ class InspectionContext(Query):
     def sales(self) -> Sales:
         """The store's paid sales up to the day inspected (shared by every rule)."""
         return Sales(self, self.as_of)
+
+    @contextmanager
+    def fork(self) -> Iterator[InspectionContext]:
+        """The same inspection on a new cursor of the warehouse, for another thread (a DuckDB
+        connection is used by one thread at a time): in the session's time zone, with its own
+        working tables and shared results; the cursor is closed when the block ends.
+        """
+        zone = session_zone(self.con)
+        if zone is None:  # a session not set up by use_zone (a test's own connection)
+            row = self.con.execute("SELECT current_setting('TimeZone')").fetchone()
+            zone = str(row[0]) if row else "UTC"
+        cursor = self.con.cursor()
+        try:
+            use_zone(cursor, zone)
+            yield replace(self, con=cursor, memo={})
+        finally:
+            cursor.close()
 
     def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per inspection for ``key``: what several rules read (the late

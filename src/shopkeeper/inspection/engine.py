@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shopkeeper.clock import today, utcnow
+from shopkeeper.context import in_background
 from shopkeeper.inspection.context import InspectionContext
 from shopkeeper.inspection.coverage import (
     check_day,
@@ -25,7 +26,7 @@ from shopkeeper.inspection.models import (
     SkippedCheck,
     Summary,
 )
-from shopkeeper.inspection.registry import Rule, load_rules
+from shopkeeper.inspection.registry import SIDE_LANE, Rule, load_rules
 from shopkeeper.store.coverage import Coverage, default_day, trading_stop
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.warehouse import Warehouse
@@ -111,11 +112,46 @@ def run_rules(
     the checks needing it do not run rather than read the missing days as zero. A rule reading
     today's snapshot (``current_only``) does not run more than ``SNAPSHOT_DAYS`` before
     ``snapshot_day`` (the data's last day): the store has no history of that snapshot.
+
+    The rules of the side lane (:data:`~.registry.SIDE_LANE_MODULES`) run on a thread of their
+    own, on a cursor of the same warehouse, while the others run here: DuckDB runs the two lanes'
+    queries side by side. The answer is the same as one after the other, in the rules' order.
     """
+    lanes: list[list[tuple[int, Rule]]] = [[], []]
+    for i, rule in enumerate(rules):
+        lanes[rule.lane == SIDE_LANE].append((i, rule))
+    outcomes: dict[int, _Outcome] = {}
+    if lanes[1] and lanes[0]:
+        with ctx.fork() as other:
+            second = in_background(lambda: _run_lane(other, lanes[1], stale, snapshot_day))
+            outcomes.update(_run_lane(ctx, lanes[0], stale, snapshot_day))
+            outcomes.update(second.result())
+    else:
+        outcomes.update(_run_lane(ctx, lanes[0] + lanes[1], stale, snapshot_day))
     findings: list[Finding] = []
     ran: list[str] = []
     skipped: list[SkippedCheck] = []
-    for rule in rules:
+    for i in sorted(outcomes):
+        kind, found, skip = outcomes[i]
+        if skip is not None:
+            skipped.append(skip)
+        else:
+            findings.extend(found)
+            ran.append(kind)
+    return findings, ran, skipped
+
+
+_Outcome = tuple[str, list[Finding], SkippedCheck | None]
+
+
+def _run_lane(
+    ctx: InspectionContext,
+    rules: list[tuple[int, Rule]],
+    stale: frozenset[str],
+    snapshot_day: dt.date | None,
+) -> dict[int, _Outcome]:
+    outcomes: dict[int, _Outcome] = {}
+    for i, rule in rules:
         missing = [t for t in rule.needs if not ctx.has(t)]
         gaps = [t for t in rule.needs if t in stale]
         if missing or gaps:
@@ -127,18 +163,17 @@ def run_rules(
                     f"{', '.join(gaps)} has a gap in the days inspected",
                 )
             )
-            skipped.append(SkippedCheck(kind=rule.kind, reason=reason))
+            outcomes[i] = (rule.kind, [], SkippedCheck(kind=rule.kind, reason=reason))
             continue
         if rule.current_only and snapshot_day and ctx.as_of < snapshot_day - SNAPSHOT_AGE:
             reason = ctx.text(
                 f"只有 {snapshot_day} 的商品价格快照，没有 {ctx.as_of} 当时的价格",
                 f"the store has list prices as of {snapshot_day} only, not as of {ctx.as_of}",
             )
-            skipped.append(SkippedCheck(kind=rule.kind, reason=reason))
+            outcomes[i] = (rule.kind, [], SkippedCheck(kind=rule.kind, reason=reason))
             continue
-        findings.extend(rule.run(ctx))
-        ran.append(rule.kind)
-    return findings, ran, skipped
+        outcomes[i] = (rule.kind, rule.run(ctx), None)
+    return outcomes
 
 
 def inspect_store(

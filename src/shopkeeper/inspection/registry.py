@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -38,6 +38,26 @@ BUILTIN_MODULES: tuple[str, ...] = (
 )
 
 
+MAIN_LANE = "main"
+SIDE_LANE = "side"
+SIDE_LANE_MODULES: frozenset[str] = frozenset(
+    {
+        "shopkeeper.inspection.rules.listing",
+        "shopkeeper.inspection.rules.conversion",
+        "shopkeeper.inspection.rules.black_hole",
+        "shopkeeper.inspection.rules.traffic",
+        "shopkeeper.inspection.rules.gmv",
+        "shopkeeper.inspection.rules.cancellations",
+        "shopkeeper.inspection.rules.ads",
+    }
+)
+"""The rules that run beside the others, on a cursor of their own
+(:func:`~shopkeeper.inspection.engine.run_rules`): they read traffic, ads and cancellations and
+build none of the working tables the main lane's rules share (the daily SKU sales and the outlier
+orders behind them, the judged deliveries, the refund cases, the review hits), nor read one — so
+neither lane waits for the other, and nothing is computed twice."""
+
+
 @dataclass(frozen=True)
 class Minimum:
     """The fewest observations a rule judges on, so that noise cannot make a finding.
@@ -61,6 +81,7 @@ class Rule:
     rule reads a snapshot of today (``products.price``), not history, so it does not run on a day
     well before the data's last day (its comparison would mix today's snapshot with old sales).
     ``minimums``: the evidence it needs before it reports anything (see :class:`Minimum`).
+    ``lane``: :data:`MAIN_LANE` or :data:`SIDE_LANE` (set by :func:`load_rules`).
     """
 
     kind: str
@@ -69,6 +90,7 @@ class Rule:
     detect: Callable[[InspectionContext, Any], list[Finding]]
     current_only: bool = False
     minimums: tuple[Minimum, ...] = ()
+    lane: str = MAIN_LANE
 
     @property
     def doc(self) -> str:
@@ -84,5 +106,6 @@ def load_rules(modules: tuple[str, ...] = BUILTIN_MODULES) -> list[Rule]:
     """All rules of the given modules, in order."""
     rules: list[Rule] = []
     for name in modules:
-        rules.extend(importlib.import_module(name).RULES)
+        lane = SIDE_LANE if name in SIDE_LANE_MODULES else MAIN_LANE
+        rules.extend(replace(r, lane=lane) for r in importlib.import_module(name).RULES)
     return rules

@@ -26,7 +26,7 @@ def refunds_section(db: Query, period: Window, lang: str) -> RefundsSection:
     unknown = pick(lang, "未填写", "not given")
     rows = db.rows(
         f"""SELECT coalesce(nullif(trim(reason), ''), ?) AS reason, count(*) AS n, coalesce(sum(amount), 0) AS amount
-           FROM refunds WHERE CAST(created_at AS DATE) BETWEEN ? AND ?
+           FROM refunds WHERE local_day(created_at) BETWEEN ? AND ?
              AND {refund_counted("")}
            GROUP BY 1 ORDER BY n DESC, reason""",
         [unknown, period.start, period.end],
@@ -51,7 +51,7 @@ def reviews_section(db: Query, period: Window) -> ReviewsSection:
     """Reviews written in the period: average, low ratings, unanswered ones, the latest three."""
     if not db.has("reviews"):
         return ReviewsSection(available=False, missing=["reviews"])
-    where = "CAST(r.created_at AS DATE) BETWEEN ? AND ?"
+    where = "local_day(r.created_at) BETWEEN ? AND ?"
     head = db.rows(
         f"""SELECT count(*) AS n, avg(rating) AS avg, count(*) FILTER (WHERE rating <= {LOW_RATING}) AS low,
                    count(*) FILTER (WHERE rating <= {LOW_RATING} AND coalesce(trim(reply), '') = '') AS unreplied
@@ -90,7 +90,7 @@ def chat_section(db: Query, period: Window, lang: str) -> ChatSection:
     case, params = topic_case("text")
     rows = db.rows(
         f"""WITH m AS (SELECT conversation_id, text, {case} AS topic FROM messages
-                       WHERE sender = 'customer' AND CAST(sent_at AS DATE) BETWEEN ? AND ?)
+                       WHERE sender = 'customer' AND local_day(sent_at) BETWEEN ? AND ?)
             SELECT topic, count(DISTINCT conversation_id) AS n, mode(text) AS example,
                    (SELECT count(DISTINCT conversation_id) FROM m) AS total, (SELECT count(*) FROM m) AS messages
             FROM m GROUP BY topic ORDER BY n DESC, topic""",

@@ -57,8 +57,8 @@ def order_components(db: Query, windows: list[Window]) -> list[Components]:
     """GMV, orders, buyers and units per window."""
     lo, hi = min(w.start for w in windows), max(w.end for w in windows)
     sql = f"""WITH {windows_cte(windows)},
-        o AS (SELECT order_id, customer_id, pay_amount, CAST(created_at AS DATE) AS d FROM orders
-              WHERE {paid("")} AND CAST(created_at AS DATE) BETWEEN DATE '{lo}' AND DATE '{hi}'),
+        o AS (SELECT order_id, customer_id, pay_amount, local_day(created_at) AS d FROM orders
+              WHERE {paid("")} AND local_day(created_at) BETWEEN DATE '{lo}' AND DATE '{hi}'),
         i AS (SELECT order_id, sum({line_gmv("")}) AS total, sum(quantity) AS units
               FROM order_items WHERE order_id IN (SELECT order_id FROM o) GROUP BY 1)
         SELECT k, coalesce(sum({order_gmv("o", "i.total")}), 0) AS gmv, count(*) AS orders,
@@ -79,7 +79,7 @@ def refund_components(db: Query, windows: list[Window]) -> list[Components]:
     """After-sale cases (not rejected or cancelled) and their amount per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, count(*) AS refund_cases, coalesce(sum(amount), 0) AS refund_amount FROM refunds
-        JOIN w ON CAST(refunds.created_at AS DATE) BETWEEN w.s AND w.e
+        JOIN w ON local_day(refunds.created_at) BETWEEN w.s AND w.e
         WHERE {refund_counted("")} GROUP BY k"""
     return _by_window(db, sql, ("refund_cases", "refund_amount"), len(windows))
 
@@ -110,7 +110,7 @@ def shipping_components(db: Query, windows: list[Window], hours: float) -> list[
                 AND paid_at < '{hi} 00:00:00'::TIMESTAMPTZ - {promise}
                 AND (shipped_at IS NOT NULL OR {paid("")}))
         SELECT k, count(*) AS due, count(*) FILTER (WHERE shipped_at <= due) AS on_time
-        FROM o JOIN w ON CAST(o.due AS DATE) BETWEEN w.s AND w.e GROUP BY k"""
+        FROM o JOIN w ON local_day(o.due) BETWEEN w.s AND w.e GROUP BY k"""
     return _by_window(db, sql, ("due", "on_time"), len(windows))
 
 
@@ -118,7 +118,7 @@ def review_components(db: Query, windows: list[Window]) -> list[Components]:
     """Reviews, the sum of their ratings and the low ones per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, count(*) AS reviews, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= {LOW_RATING}) AS low_ratings
-        FROM reviews JOIN w ON CAST(reviews.created_at AS DATE) BETWEEN w.s AND w.e GROUP BY k"""
+        FROM reviews JOIN w ON local_day(reviews.created_at) BETWEEN w.s AND w.e GROUP BY k"""
     return _by_window(db, sql, ("reviews", "rating_sum", "low_ratings"), len(windows))
 
 
@@ -126,7 +126,7 @@ def chat_components(db: Query, windows: list[Window]) -> list[Components]:
     """Conversations in which a customer wrote, per window."""
     sql = f"""WITH {windows_cte(windows)}
         SELECT k, count(DISTINCT conversation_id) AS conversations FROM messages
-        JOIN w ON CAST(messages.sent_at AS DATE) BETWEEN w.s AND w.e WHERE sender = 'customer' GROUP BY k"""
+        JOIN w ON local_day(messages.sent_at) BETWEEN w.s AND w.e WHERE sender = 'customer' GROUP BY k"""
     return _by_window(db, sql, ("conversations",), len(windows))
 
 

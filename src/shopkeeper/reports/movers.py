@@ -59,9 +59,9 @@ def _sales_sql(now: Window, ref: Window, scale: float, skip: list[str]) -> str:
           count(DISTINCT customer_id) FILTER (WHERE d >= DATE '{now.start}') AS buyers,
           count(DISTINCT customer_id) FILTER (WHERE d <= DATE '{ref.end}') * {scale} AS buyers_before
         FROM (SELECT p.product_id, any_value(p.title) AS title, o.order_id, any_value(o.customer_id) AS customer_id,
-                     CAST(o.created_at AS DATE) AS d, sum({line_gmv()}) AS v
+                     local_day(o.created_at) AS d, sum({line_gmv()}) AS v
               FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-              WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN DATE '{ref.start}' AND DATE '{now.end}'
+              WHERE {paid()} AND local_day(o.created_at) BETWEEN DATE '{ref.start}' AND DATE '{now.end}'
                 AND NOT list_contains([{excluded}]::VARCHAR[], o.order_id)
               GROUP BY p.product_id, o.order_id, d) s
         GROUP BY product_id"""

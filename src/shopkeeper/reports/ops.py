@@ -74,14 +74,14 @@ def shipping_section(
     interval = f"to_microseconds(CAST({hours} * 3600e6 AS BIGINT))"
     overdue = db.scalar(
         f"""SELECT count(*) FROM orders WHERE {paid("")} AND paid_at IS NOT NULL
-              AND CAST(paid_at AS DATE) >= ?::DATE - INTERVAL 30 DAY
-              AND CAST(paid_at + {interval} AS DATE) <= ?
-              AND (shipped_at IS NULL OR CAST(shipped_at AS DATE) > ?)""",
+              AND local_day(paid_at) >= ?::DATE - INTERVAL 30 DAY
+              AND local_day(paid_at + {interval}) <= ?
+              AND (shipped_at IS NULL OR local_day(shipped_at) > ?)""",
         [period.end, period.end, period.end],
     )
     avg_hours = db.scalar(
         """SELECT avg(epoch(shipped_at - paid_at)) / 3600 FROM orders
-           WHERE shipped_at IS NOT NULL AND paid_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN ? AND ?""",
+           WHERE shipped_at IS NOT NULL AND paid_at IS NOT NULL AND local_day(shipped_at) BETWEEN ? AND ?""",
         [period.start, period.end],
     )
     return ShippingSection(
@@ -114,7 +114,7 @@ def listings_section(db: Query, period: Window) -> ListingsSection:
                               sum({line_gmv()}) AS gmv,
                               count(DISTINCT o.order_id) AS orders, count(DISTINCT o.customer_id) AS buyers
                        FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-                       WHERE {paid()} AND NOT {big} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                       WHERE {paid()} AND NOT {big} AND local_day(o.created_at) BETWEEN ? AND ?
                        GROUP BY 1)
             SELECT s.*, {visitors} AS visitors, count(*) OVER () AS selling FROM s {traffic}
             ORDER BY gmv DESC LIMIT 5""",

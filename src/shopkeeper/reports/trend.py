@@ -17,10 +17,10 @@ def daily_trend(db: Query, window: Window) -> list[TrendPoint]:
     """GMV, orders, visitors, ad spend and refund cases per day (every day, zero when nothing sold)."""
     s, e = f"DATE '{window.start}'", f"DATE '{window.end}'"
     parts = {
-        "o": f"""SELECT CAST(o.created_at AS DATE) AS d, sum(coalesce({order_gmv("o", "i.total")}, 0)) AS gmv, count(*) AS orders
+        "o": f"""SELECT local_day(o.created_at) AS d, sum(coalesce({order_gmv("o", "i.total")}, 0)) AS gmv, count(*) AS orders
                  FROM orders o LEFT JOIN (SELECT order_id, sum({line_gmv("")}) AS total
                                           FROM order_items GROUP BY 1) i USING (order_id)
-                 WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1""",
+                 WHERE {paid()} AND local_day(o.created_at) BETWEEN {s} AND {e} GROUP BY 1""",
     }
     cols = {"visitors": "NULL", "ad_spend": "NULL", "ad_gmv": "NULL", "refunds": "NULL"}
     if db.has("traffic"):
@@ -35,9 +35,9 @@ def daily_trend(db: Query, window: Window) -> list[TrendPoint]:
                          WHERE date BETWEEN {s} AND {e} GROUP BY 1"""
         cols["ad_spend"], cols["ad_gmv"] = "coalesce(a.ad_spend, 0)", "coalesce(a.ad_gmv, 0)"
     if db.has("refunds"):
-        parts["r"] = f"""SELECT CAST(created_at AS DATE) AS d, count(*) AS refunds FROM refunds
+        parts["r"] = f"""SELECT local_day(created_at) AS d, count(*) AS refunds FROM refunds
                          WHERE {refund_counted("")}
-                           AND CAST(created_at AS DATE) BETWEEN {s} AND {e} GROUP BY 1"""
+                           AND local_day(created_at) BETWEEN {s} AND {e} GROUP BY 1"""
         cols["refunds"] = "coalesce(r.refunds, 0)"
     ctes = ", ".join(f"{name} AS ({sql})" for name, sql in parts.items())
     joins = " ".join(f"LEFT JOIN {name} USING (d)" for name in parts)
@@ -79,8 +79,8 @@ def upcoming_promotions(db: Query, end: dt.date) -> list[UpcomingPromotion]:
     if not db.has("promotions"):
         return []
     rows = db.rows(
-        f"""SELECT promotion_id, name, kind, CAST(start_at AS DATE) AS start FROM promotions
-            WHERE kind <> 'coupon' AND CAST(start_at AS DATE) > ? AND CAST(start_at AS DATE) <= ?::DATE + INTERVAL {PROMO_HORIZON_DAYS} DAY
+        f"""SELECT promotion_id, name, kind, local_day(start_at) AS start FROM promotions
+            WHERE kind <> 'coupon' AND local_day(start_at) > ? AND local_day(start_at) <= ?::DATE + INTERVAL {PROMO_HORIZON_DAYS} DAY
             ORDER BY start, promotion_id""",
         [end, end],
     )
@@ -104,7 +104,7 @@ def top_sellers(db: Query, period: Window, n: int = 3) -> list[str]:
     big = is_outlier(outlier_order_ids(db, period.start, period.end))
     rows = db.rows(
         f"""SELECT any_value(p.title) AS title FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-            WHERE {paid()} AND NOT {big} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+            WHERE {paid()} AND NOT {big} AND local_day(o.created_at) BETWEEN ? AND ?
             GROUP BY p.product_id ORDER BY sum(i.quantity) DESC, p.product_id LIMIT {n}""",
         [period.start, period.end],
     )
@@ -118,12 +118,12 @@ def promotions_during(db: Query, windows: list[Window]) -> list[str]:
     if not db.has("promotions") or not windows:
         return []
     overlaps = " OR ".join(
-        f"(CAST(start_at AS DATE) <= DATE '{w.end}' AND CAST(end_at AS DATE) >= DATE '{w.start}')"
+        f"(local_day(start_at) <= DATE '{w.end}' AND local_day(end_at) >= DATE '{w.start}')"
         for w in windows
     )
     rows = db.rows(
         f"""SELECT name FROM promotions WHERE kind <> 'coupon'
-              AND CAST(end_at AS DATE) - CAST(start_at AS DATE) < 31 AND ({overlaps})
+              AND local_day(end_at) - local_day(start_at) < 31 AND ({overlaps})
               AND coalesce(CAST(sku_ids AS VARCHAR), '') IN ('', '[]')
               AND name NOT IN (SELECT name FROM promotions GROUP BY name HAVING count(*) > 2)
             GROUP BY name ORDER BY min(start_at)"""

@@ -133,7 +133,7 @@ def copurchase_bundles(ctx: SkillContext, args: BundleArgs) -> CopurchaseBundles
             d,
             f"""SELECT o.order_id, {key} AS item FROM orders o JOIN order_items i USING (order_id)
                 JOIN products p USING (sku_id)
-                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $start AND $end
+                WHERE {paid()} AND local_day(o.created_at) BETWEEN $start AND $end
                   AND {line_gmv()} >= 0 AND {where}""",
             {**params, "start": start, "end": end},
             min_support=args.min_support,

@@ -172,9 +172,9 @@ def customer_segments(ctx: SkillContext, args: SegmentArgs) -> CustomerSegments:
         recent = end - dt.timedelta(days=args.recent_days - 1)
         where, params = args.segment_sql(d)
         paid_orders = f"""SELECT o.order_id, nullif(trim(o.customer_id), '') AS customer_id,
-                            CAST(o.created_at AS DATE) AS day, {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS paid
+                            local_day(o.created_at) AS day, {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS paid
                      FROM orders o JOIN order_items i USING (order_id)
-                     WHERE {paid()} AND CAST(o.created_at AS DATE) <= $end AND {where}
+                     WHERE {paid()} AND local_day(o.created_at) <= $end AND {where}
                      GROUP BY o.order_id, o.customer_id, day, o.pay_amount"""
         params |= {"end": end, "start": start}
         rows = d.rows(

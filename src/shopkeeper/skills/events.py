@@ -266,7 +266,7 @@ def _promotions(d: StoreData, as_of: dt.date) -> tuple[float | None, list[Promot
     row = d.rows(
         """SELECT sum(i.quantity * p.cost)::DOUBLE AS cost, sum(i.quantity * i.unit_price)::DOUBLE AS sales
            FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
-           WHERE p.cost IS NOT NULL AND CAST(o.created_at AS DATE) BETWEEN ?::DATE - 27 AND ?""",
+           WHERE p.cost IS NOT NULL AND local_day(o.created_at) BETWEEN ?::DATE - 27 AND ?""",
         [as_of, as_of],
     )
     if not row or not row[0]["sales"]:

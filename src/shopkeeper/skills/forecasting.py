@@ -216,7 +216,7 @@ def sales_forecast(ctx: SkillContext, args: ForecastArgs) -> SalesForecast:
         end = args.end or d.window_end()
         start = end - dt.timedelta(days=args.history_days - 1)
         first = d.scalar(
-            "SELECT min(CAST(created_at AS DATE)) FROM orders WHERE CAST(created_at AS DATE) <= ?",
+            "SELECT min(local_day(created_at)) FROM orders WHERE local_day(created_at) <= ?",
             [end],
         )
         back = end - dt.timedelta(days=2 * YEAR + LEVEL_DAYS - 1)
@@ -303,10 +303,10 @@ def sales_forecast(ctx: SkillContext, args: ForecastArgs) -> SalesForecast:
 
 
 CAPPED_ORDERS = """o AS (
-        SELECT o.order_id, CAST(o.created_at AS DATE) AS day, {value}::DOUBLE AS value,
+        SELECT o.order_id, local_day(o.created_at) AS day, {value}::DOUBLE AS value,
                sum(i.quantity)::DOUBLE AS units
         FROM orders o JOIN order_items i USING (order_id)
-        WHERE {paid} AND CAST(o.created_at AS DATE) BETWEEN $since AND $end AND {where}
+        WHERE {paid} AND local_day(o.created_at) BETWEEN $since AND $end AND {where}
         GROUP BY o.order_id, day, o.pay_amount),
     caps AS (
         SELECT CASE WHEN count(*) >= 1000 THEN quantile_cont(value, 0.999) END AS vcap,

@@ -111,7 +111,7 @@ def _skus(d: StoreData, args: PriceArgs, start: dt.date, end: dt.date) -> list[d
     return d.rows(
         f"""WITH sold AS (SELECT i.sku_id, sum(i.quantity) AS units, sum({line_gmv()})::DOUBLE / sum(i.quantity) AS paid
                          FROM orders o JOIN order_items i USING (order_id)
-                         WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e GROUP BY 1)
+                         WHERE {paid()} AND local_day(o.created_at) BETWEEN $s AND $e GROUP BY 1)
             SELECT p.sku_id, p.product_id, p.title, p.price::DOUBLE AS price, p.cost::DOUBLE AS cost,
                    coalesce(sold.units, 0) AS units, sold.paid
             FROM products p LEFT JOIN sold USING (sku_id)

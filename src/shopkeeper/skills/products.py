@@ -123,17 +123,17 @@ def _facts(d: StoreData, args: PerformanceArgs, outliers: list[str]) -> list[dic
         f"""SELECT DISTINCT p.product_id, r.order_id FROM refunds r
                 JOIN order_items i ON i.order_id = r.order_id AND (r.sku_id IS NULL OR r.sku_id = i.sku_id)
                 JOIN products p ON p.sku_id = i.sku_id JOIN orders o ON o.order_id = r.order_id
-            WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e"""
+            WHERE {paid()} AND local_day(o.created_at) BETWEEN $s AND $e"""
         if d.has("refunds")
         else "SELECT NULL::VARCHAR AS product_id, NULL::VARCHAR AS order_id WHERE false"
     )
     return d.rows(
         f"""WITH lines AS (
                 SELECT p.product_id, o.order_id, o.customer_id, i.quantity, {line_gmv()}::DOUBLE AS gmv,
-                       CAST(o.created_at AS DATE) BETWEEN $s AND $e AS now
+                       local_day(o.created_at) BETWEEN $s AND $e AS now
                 FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
                 WHERE {paid()} AND NOT {is_outlier(outliers)}
-                  AND CAST(o.created_at AS DATE) BETWEEN $ps AND $e),
+                  AND local_day(o.created_at) BETWEEN $ps AND $e),
             sold AS (
                 SELECT product_id, count(DISTINCT order_id) FILTER (WHERE now) AS orders,
                        count(DISTINCT order_id) FILTER (WHERE NOT now) AS orders_prev,

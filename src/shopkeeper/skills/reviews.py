@@ -91,7 +91,7 @@ class ReviewSummary(DataAnswer):
 
 def _counts(d: StoreData, s: dt.date, e: dt.date, args: ReviewArgs) -> dict[int, int]:
     rows = d.rows(
-        """SELECT rating, count(*) AS n FROM reviews WHERE CAST(created_at AS DATE) BETWEEN $s AND $e
+        """SELECT rating, count(*) AS n FROM reviews WHERE local_day(created_at) BETWEEN $s AND $e
            AND ($pid IS NULL OR product_id = $pid OR sku_id IN (SELECT sku_id FROM products WHERE product_id = $pid))
            GROUP BY 1""",
         {"s": s, "e": e, "pid": args.product_id},
@@ -126,7 +126,7 @@ def review_summary(ctx: SkillContext, args: ReviewArgs) -> ReviewSummary:
             """SELECT r.review_id, coalesce(r.product_id, p.product_id) AS product_id, r.sku_id, p.title, r.rating,
                       r.created_at, r.text, r.reply IS NOT NULL AND r.reply <> '' AS replied
                FROM reviews r LEFT JOIN products p USING (sku_id)
-               WHERE CAST(r.created_at AS DATE) BETWEEN $s AND $e AND r.rating <= $max
+               WHERE local_day(r.created_at) BETWEEN $s AND $e AND r.rating <= $max
                  AND ($pid IS NULL OR coalesce(r.product_id, p.product_id) = $pid)
                ORDER BY r.created_at DESC, r.review_id""",
             {"s": start, "e": end, "max": args.negative_max_rating, "pid": args.product_id},

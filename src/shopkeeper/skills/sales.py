@@ -70,7 +70,7 @@ def paid_totals(wh: Warehouse, start: dt.date, end: dt.date) -> Totals:
                 SELECT o.order_id, o.customer_id,
                        {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS gmv, sum(i.quantity) AS units
                 FROM orders o JOIN order_items i USING (order_id)
-                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                WHERE {paid()} AND local_day(o.created_at) BETWEEN ? AND ?
                 GROUP BY o.order_id, o.customer_id, o.pay_amount)
             SELECT coalesce(sum(gmv), 0), count(*), count(DISTINCT customer_id), coalesce(sum(units), 0)
             FROM o""",
@@ -158,11 +158,11 @@ def sales_summary(ctx: SkillContext, args: Period) -> SalesSummary:
         start, end = _bounds(wh, args)
         rows = wh.con.execute(
             f"""WITH o AS (
-                    SELECT o.order_id, o.customer_id, CAST(o.created_at AS DATE) AS day,
+                    SELECT o.order_id, o.customer_id, local_day(o.created_at) AS day,
                            {order_gmv("o", f"sum({line_gmv()})")}::DOUBLE AS gmv,
                            sum(i.quantity) AS units
                     FROM orders o JOIN order_items i USING (order_id)
-                    WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                    WHERE {paid()} AND local_day(o.created_at) BETWEEN ? AND ?
                     GROUP BY o.order_id, o.customer_id, day, o.pay_amount)
                 SELECT day, sum(gmv), count(*), count(DISTINCT customer_id), sum(units) FROM o GROUP BY ROLLUP (day) ORDER BY day NULLS LAST""",
             [start, end],
@@ -285,7 +285,7 @@ def top_products(ctx: SkillContext, args: TopArgs) -> TopProducts:
                            coalesce(sum(i.quantity) FILTER (WHERE big), 0) AS outlier_units
                     FROM (SELECT *, {big} AS big FROM orders o) o JOIN order_items i USING (order_id)
                     JOIN products p USING (sku_id)
-                    WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY p.product_id),
+                    WHERE {paid()} AND local_day(o.created_at) BETWEEN ? AND ? GROUP BY p.product_id),
                 listing AS (
                     SELECT product_id, any_value(title) AS title, any_value(category) AS category FROM products
                     WHERE coalesce(status, 'on_sale') = 'on_sale' AND (?::VARCHAR IS NULL OR starts_with(category, ?))

@@ -130,10 +130,10 @@ _GRANTED = "coalesce(status, '') NOT IN ('rejected', 'cancelled')"
 
 def _window_totals(d: StoreData, s: dt.date, e: dt.date) -> tuple[int, float, int, int]:
     row = d.rows(
-        f"""SELECT (SELECT count(*) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e) AS cases,
-                  (SELECT coalesce(sum(amount), 0)::DOUBLE FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e AND {_GRANTED}) AS amount,
-                  (SELECT count(DISTINCT order_id) FROM refunds WHERE CAST(created_at AS DATE) BETWEEN $s AND $e AND {_GRANTED}) AS refunded,
-                  (SELECT count(*) FROM orders o WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e) AS paid""",
+        f"""SELECT (SELECT count(*) FROM refunds WHERE local_day(created_at) BETWEEN $s AND $e) AS cases,
+                  (SELECT coalesce(sum(amount), 0)::DOUBLE FROM refunds WHERE local_day(created_at) BETWEEN $s AND $e AND {_GRANTED}) AS amount,
+                  (SELECT count(DISTINCT order_id) FROM refunds WHERE local_day(created_at) BETWEEN $s AND $e AND {_GRANTED}) AS refunded,
+                  (SELECT count(*) FROM orders o WHERE {paid()} AND local_day(o.created_at) BETWEEN $s AND $e) AS paid""",
         {"s": s, "e": e},
     )[0]
     return int(row["cases"]), float(row["amount"]), int(row["refunded"]), int(row["paid"])
@@ -166,7 +166,7 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             gap_start = previous_window(start, end)[0] if gap_prev else start
             base["note"] = d.gap_note("refunds", gap_start, end)
         span = {"s": start, "e": end}
-        cur = "FROM refunds r WHERE CAST(r.created_at AS DATE) BETWEEN $s AND $e"
+        cur = "FROM refunds r WHERE local_day(r.created_at) BETWEEN $s AND $e"
         reasons = d.rows(
             f"SELECT coalesce(reason, '-') AS reason, count(*) AS cases, coalesce(sum(amount), 0)::DOUBLE AS amount {cur} GROUP BY 1 ORDER BY 2 DESC, 1",
             span,
@@ -180,13 +180,13 @@ def refund_summary(ctx: SkillContext, args: RefundArgs) -> RefundSummary:
             f"""WITH rf AS (SELECT r.sku_id, count(*) AS cases, coalesce(sum(amount), 0)::DOUBLE AS amount, mode(reason) AS top_reason
                            {cur} AND r.sku_id IS NOT NULL GROUP BY 1),
                 sold AS (SELECT i.sku_id, count(DISTINCT o.order_id) AS orders FROM orders o JOIN order_items i USING (order_id)
-                         WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN $s AND $e GROUP BY 1)
+                         WHERE {paid()} AND local_day(o.created_at) BETWEEN $s AND $e GROUP BY 1)
                SELECT rf.*, p.title, coalesce(sold.orders, 0) AS orders FROM rf JOIN products p USING (sku_id)
                LEFT JOIN sold USING (sku_id) ORDER BY cases DESC, amount DESC, sku_id LIMIT $n""",
             span | {"n": args.limit},
         )
         days = d.rows(
-            f"SELECT CAST(created_at AS DATE) AS day, count(*) AS cases, coalesce(sum(amount), 0)::DOUBLE AS amount {cur} GROUP BY 1 ORDER BY 1",
+            f"SELECT local_day(created_at) AS day, count(*) AS cases, coalesce(sum(amount), 0)::DOUBLE AS amount {cur} GROUP BY 1 ORDER BY 1",
             span,
         )
         shown = reasons[: args.limit]

@@ -159,7 +159,7 @@ def _window_units(d: StoreData, start: dt.date, end: dt.date) -> dict[str, float
         r["sku_id"]: float(r["units"])
         for r in d.rows(
             f"""SELECT i.sku_id, sum(i.quantity) AS units FROM orders o JOIN order_items i USING (order_id)
-                WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1""",
+                WHERE {paid()} AND local_day(o.created_at) BETWEEN ? AND ? GROUP BY 1""",
             [start, end],
         )
     }

@@ -320,7 +320,7 @@ def _by(
     if dimension == "product":
         sql = f"""SELECT coalesce(p.product_id, i.sku_id), any_value(coalesce(p.title, i.sku_id)), {value}::DOUBLE
                   FROM orders o JOIN order_items i USING (order_id) LEFT JOIN products p USING (sku_id)
-                  WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ? GROUP BY 1"""
+                  WHERE {paid()} AND local_day(o.created_at) BETWEEN ? AND ? GROUP BY 1"""
     elif dimension == "channel":
         if not d.column_exists("orders", "channel"):
             return {}
@@ -331,7 +331,7 @@ def _by(
         }[metric]
         sql = f"""WITH o AS (SELECT o.order_id, coalesce(o.channel, '—') AS channel, {per_order}::DOUBLE AS v
                              FROM orders o JOIN order_items i USING (order_id)
-                             WHERE {paid()} AND CAST(o.created_at AS DATE) BETWEEN ? AND ?
+                             WHERE {paid()} AND local_day(o.created_at) BETWEEN ? AND ?
                              GROUP BY o.order_id, o.channel, o.pay_amount)
                   SELECT channel, channel, sum(v) FROM o GROUP BY 1"""
     else:

@@ -143,7 +143,7 @@ def day_range(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dt.date | Non
 
 def _cut_short(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
     row = con.execute(
-        f"""WITH d AS (SELECT CAST(created_at AS DATE) AS day, count(*) AS n,
+        f"""WITH d AS (SELECT local_day(created_at) AS day, count(*) AS n,
                               max(epoch(created_at::TIMESTAMP) % 86400) / 3600.0 AS last_hour
                        FROM orders WHERE {paid("")}
                          AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ
@@ -186,7 +186,7 @@ def trading_stop(con: duckdb.DuckDBPyConnection) -> Stop | None:
     if real is None or last is None or (last - real).days < STOP_DAYS:
         return None
     after = con.execute(
-        "SELECT count(*) FROM orders WHERE CAST(created_at AS DATE) > ?", [real]
+        "SELECT count(*) FROM orders WHERE local_day(created_at) > ?", [real]
     ).fetchone()
     return Stop(last_trading=real, last_order=last, orders_after=int(after[0]) if after else 0)
 

@@ -29,6 +29,8 @@ from typing import TypeVar, cast
 
 import duckdb
 
+from shopkeeper.store.zone import session_zone
+
 T = TypeVar("T")
 
 
@@ -37,14 +39,35 @@ def import_key(con: duckdb.DuckDBPyConnection) -> Hashable | None:
     it finished: a store replaced by a fresh import starts its ids again, never its times) and
     the session's time zone (store days are local days). ``None`` for a connection that is not
     a warehouse: its answers are never kept.
+
+    A read-only connection sees no import while it is open (DuckDB's file lock keeps every writer
+    out), so its import is read once and pinned; with the zone its session was set up in
+    (:func:`~shopkeeper.store.zone.session_zone`), its key then costs no query.
     """
+    zone = session_zone(con)
+    with _LOCK:
+        pinned = _PINNED.get(con)
+    if pinned is not None and zone is not None:
+        return (*pinned, zone)
     try:
         row = con.execute(
-            "SELECT max(import_id), max(finished_at), current_setting('TimeZone') FROM _imports"
+            """SELECT max(import_id), max(finished_at), current_setting('TimeZone'),
+                      current_setting('access_mode') FROM _imports"""
         ).fetchone()
     except (duckdb.CatalogException, duckdb.BinderException):  # no import log of ours
         return None
-    return (row[0], str(row[1]), row[2]) if row else None
+    if row is None:
+        return None
+    if row[3] == "read_only":
+        with _LOCK:
+            _PINNED[con] = (row[0], str(row[1]))
+    return (row[0], str(row[1]), zone if zone is not None else row[2])
+
+
+_PINNED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[object, str]] = (
+    weakref.WeakKeyDictionary()
+)
+"""The import of each read-only connection, read once (see :func:`import_key`)."""
 
 
 class ImportMemo:

@@ -45,7 +45,7 @@ DEFAULT = OutlierRule()
 
 def _order_values(end: dt.date, days: int) -> str:
     first = end - dt.timedelta(days=int(days) + 7)  # local midnights: DuckDB skips older row groups
-    return f"""SELECT o.order_id, o.customer_id, o.created_at, CAST(o.created_at AS DATE) AS day,
+    return f"""SELECT o.order_id, o.customer_id, o.created_at, local_day(o.created_at) AS day,
                       coalesce({order_gmv("o", "l.value")}, 0)::DOUBLE AS value, l.units
                FROM orders o JOIN (SELECT order_id, sum(quantity) AS units,
                                           sum({line_gmv("")}) AS value

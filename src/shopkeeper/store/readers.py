@@ -22,6 +22,7 @@ import duckdb
 from shopkeeper.errors import StoreBusy, StoreNotFound
 from shopkeeper.store.locks import busy_message, connect, import_running
 from shopkeeper.store.warehouse import WAREHOUSE_FILE, Warehouse
+from shopkeeper.store.zone import use_zone
 
 IDLE_SECONDS = 3.0
 _open_readers: weakref.WeakSet[SharedReader] = weakref.WeakSet()
@@ -59,7 +60,7 @@ class SharedReader:
             cur = self._con.cursor()
             self._active += 1
         try:
-            cur.execute(f"SET TimeZone = '{self._timezone}'")
+            use_zone(cur, self._timezone)
             yield cur
         finally:
             cur.close()

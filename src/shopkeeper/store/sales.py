@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from shopkeeper.store.coverage import table_days
+from shopkeeper.store.day_counts import PAID_ORDERS
 from shopkeeper.store.metrics import available, days_of_cover, line_gmv, paid
 from shopkeeper.store.outliers import DEFAULT, flag_bulk_lines, is_outlier, outlier_order_ids
 from shopkeeper.store.query import Query
@@ -70,13 +72,12 @@ class Sales:
 
     @cached_property
     def daily_orders(self) -> dict[dt.date, int]:
-        """Paid orders per store-local day over the 400 days up to ``as_of``."""
-        rows = self.q.con.execute(
-            f"""SELECT CAST(created_at AS DATE), count(*) FROM orders
-               WHERE {paid("")} AND {self.created_between("created_at")} GROUP BY 1""",
-            self.window_params(400),
-        ).fetchall()
-        return {day: int(n) for day, n in rows}
+        """Paid orders per store-local day over the 400 days up to ``as_of`` (the import's counts,
+        :func:`~shopkeeper.store.coverage.table_days`).
+        """
+        first = self.as_of - dt.timedelta(days=399)
+        daily = table_days(self.q.con, PAID_ORDERS)
+        return {day: n for day, n in daily.items() if first <= day <= self.as_of}
 
     @cached_property
     def promo_days(self) -> frozenset[dt.date]:
@@ -92,9 +93,9 @@ class Sales:
         days: set[dt.date] = set()
         if self.q.has("promotions"):
             for r in self.q.rows(
-                """SELECT DISTINCT CAST(start_at AS DATE) AS s, CAST(end_at AS DATE) AS e FROM promotions
-                   WHERE kind <> 'coupon' AND CAST(end_at AS DATE) >= ?::DATE - INTERVAL 400 DAY
-                     AND CAST(start_at AS DATE) <= ?""",
+                """SELECT DISTINCT local_day(start_at) AS s, local_day(end_at) AS e FROM promotions
+                   WHERE kind <> 'coupon' AND local_day(end_at) >= ?::DATE - INTERVAL 400 DAY
+                     AND local_day(start_at) <= ?""",
                 [self.as_of, self.as_of],
             ):
                 days.update(self._declared(orders, r["s"], r["e"]))
@@ -143,7 +144,7 @@ class Sales:
         """
         name, build = self._table("sku_daily")
         if build:
-            lines = f"""SELECT CAST(o.created_at AS DATE) AS day, i.sku_id, p.product_id, i.quantity,
+            lines = f"""SELECT local_day(o.created_at) AS day, i.sku_id, p.product_id, i.quantity,
                                {line_gmv()} AS gmv, i.unit_price, {is_outlier(self.outlier_ids())} AS outlier
                         FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (sku_id)
                         WHERE {paid()} AND {self.created_between()}"""

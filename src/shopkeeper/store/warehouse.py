@@ -1,7 +1,8 @@
 """The per-store DuckDB warehouse: one file per store, owned by one object.
 
 ``Warehouse`` opens the database, applies numbered migrations, sets the session time zone to the
-store's (so ``CAST(ts AS DATE)`` gives the store-local day) and hands out cursors. Timestamps are
+store's (so ``CAST(ts AS DATE)`` — and the faster ``local_day(ts)`` every query writes, see
+:mod:`shopkeeper.store.zone` — gives the store-local day) and hands out cursors. Timestamps are
 stored as ``TIMESTAMPTZ``; contract tables are named as in the contract, bookkeeping tables start
 with ``_``.
 """
@@ -21,11 +22,12 @@ from shopkeeper.errors import StoreNotFound
 from shopkeeper.private import FILE_MODE, private_dir
 from shopkeeper.settings import Settings
 from shopkeeper.store.config import StoreConfig
-from shopkeeper.store.day_counts import count_days, counts_current
+from shopkeeper.store.day_counts import counts_current, recount
 from shopkeeper.store.locks import connect
 from shopkeeper.store.names import check_store_name as check_store_name
 from shopkeeper.store.schema import EXTRA_COLUMN, TABLES, Table
 from shopkeeper.store.topic_tags import tag_texts, tags_current
+from shopkeeper.store.zone import use_zone
 
 if TYPE_CHECKING:
     from shopkeeper.store.readers import SharedReader
@@ -149,15 +151,9 @@ def _needs_upkeep(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _recount(con: duckdb.DuckDBPyConnection) -> None:
-    """Count the rows per day of the latest import in the store's time zone (the importer counts
-    in its own session; an upkeep connection starts in UTC).
-    """
-    row = con.execute("SELECT max(import_id) FROM _imports").fetchone()
-    if row is None or row[0] is None:
-        return
-    zone = _config_value(con, "timezone") or "UTC"
-    con.execute(f"SET TimeZone = '{zone}'")
-    count_days(con, int(row[0]))
+    """Count the rows per day in the store's time zone (an upkeep connection starts in UTC)."""
+    use_zone(con, _config_value(con, "timezone") or "UTC")
+    recount(con)
 
 
 def _upkeep(con: duckdb.DuckDBPyConnection) -> None:
@@ -175,9 +171,11 @@ def _upkeep(con: duckdb.DuckDBPyConnection) -> None:
 class Warehouse:
     """One store's warehouse. Open it with :meth:`open` (a context manager)."""
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, zone: str = "UTC") -> None:
         self.path = path
         self.con = con
+        self.zone = zone
+        # the session's time zone: the store's, unless the opener asked for another
 
     @classmethod
     @contextmanager
@@ -229,14 +227,19 @@ class Warehouse:
                 con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
                 migrate(con)
             wh = cls(path, con)
-            con.execute(f"SET TimeZone = '{timezone or wh.config_value('timezone') or 'UTC'}'")
+            wh.zone = timezone or wh.config_value("timezone") or "UTC"
+            use_zone(con, wh.zone)
             yield wh
         finally:
             con.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for another thread (DuckDB connections are not shared across threads)."""
-        return self.con.cursor()
+        """A cursor for another thread (DuckDB connections are not shared across threads), in the
+        warehouse's time zone (a cursor starts in UTC).
+        """
+        cur = self.con.cursor()
+        use_zone(cur, self.zone)
+        return cur
 
     def config_value(self, key: str) -> Any:
         """A value of the stored ``store.toml`` (``None`` before the first import)."""

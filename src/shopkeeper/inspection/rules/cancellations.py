@@ -58,7 +58,7 @@ def _counts(ctx: InspectionContext, s: CancellationSettings, days: int) -> dict[
                    count(*) FILTER (WHERE NOT recent) AS nb, count(*) FILTER (WHERE NOT recent AND c) AS kb,
                    coalesce(sum(value) FILTER (WHERE recent AND c), 0)::DOUBLE AS value,
                    coalesce(sum(value) FILTER (WHERE recent AND NOT c), 0)::DOUBLE AS kept
-            FROM (SELECT CAST(o.created_at AS DATE) >= $start AS recent, {CANCELLED} AS c,
+            FROM (SELECT local_day(o.created_at) >= $start AS recent, {CANCELLED} AS c,
                          coalesce(o.gmv, 0) AS value
                   FROM {valued_orders(f"{WINDOW} AND ({paid()} OR {CANCELLED})")} o)""",
         {"start": start, "lo": lo, "hi": hi},
@@ -70,7 +70,7 @@ def _reasons(ctx: InspectionContext, days: int) -> dict[str, Any]:
     cancelled, and how many cancelled SKUs are out of stock now.
     """
     params = {"start": ctx.as_of - dt.timedelta(days=days - 1), "as_of": ctx.as_of}
-    where = f"CAST(o.created_at AS DATE) BETWEEN $start AND $as_of AND {CANCELLED}"
+    where = f"local_day(o.created_at) BETWEEN $start AND $as_of AND {CANCELLED}"
     status = ctx.rows(
         f"SELECT o.status, count(*) AS n FROM orders o WHERE {where} GROUP BY 1", params
     )

@@ -56,9 +56,9 @@ def _conversion_rows(
     rows = ctx.rows(
         """WITH presale AS (
                SELECT DISTINCT p.product_id,
-                      CAST(unnest(generate_series(CAST(pr.start_at AS DATE), CAST(pr.end_at AS DATE), INTERVAL 1 DAY)) AS DATE) AS date
+                      CAST(unnest(generate_series(local_day(pr.start_at), local_day(pr.end_at), INTERVAL 1 DAY)) AS DATE) AS date
                FROM promotions pr JOIN products p ON list_contains(CAST(pr.sku_ids AS VARCHAR[]), p.sku_id)
-               WHERE pr.kind = 'presale' AND CAST(pr.end_at AS DATE) >= ?::DATE - INTERVAL 90 DAY),
+               WHERE pr.kind = 'presale' AND local_day(pr.end_at) >= ?::DATE - INTERVAL 90 DAY),
            d AS (SELECT product_id, date, sum(visitors)::DOUBLE AS v, sum(coalesce(buyers, 0))::DOUBLE AS b,
                         sum(coalesce(gmv, 0))::DOUBLE AS g
                  FROM traffic WHERE (date BETWEEN ? AND ? OR list_contains(?, date))

@@ -63,7 +63,7 @@ def _gmv_days(
     )
     return ctx.rows(
         f"""WITH d AS (SELECT DISTINCT unnest($left::DATE[] || $right::DATE[]) AS day),
-            o AS (SELECT CAST(o.created_at AS DATE) AS day, count(*)::DOUBLE AS orders,
+            o AS (SELECT local_day(o.created_at) AS day, count(*)::DOUBLE AS orders,
                          sum(coalesce(o.gmv, 0))::DOUBLE AS gmv,
                          sum(coalesce(o.gmv, 0)::DOUBLE ^ 2) AS gmv2
                   FROM {valued_orders(WHERE)} o GROUP BY 1)

@@ -63,7 +63,7 @@ def _gmv_totals(ctx: InspectionContext, windows: list[int]) -> dict[int, float]:
     lo, hi = ctx.window_params(max(windows))
     where = f"{paid()} AND o.created_at >= $lo::TIMESTAMPTZ AND o.created_at < $hi::TIMESTAMPTZ"
     row = ctx.con.execute(
-        f"""WITH v AS (SELECT CAST(o.created_at AS DATE) AS day, o.gmv FROM {valued_orders(where)} o)
+        f"""WITH v AS (SELECT local_day(o.created_at) AS day, o.gmv FROM {valued_orders(where)} o)
             SELECT {sums} FROM v""",
         {"lo": lo, "hi": hi, "as_of": ctx.as_of},
     ).fetchone()

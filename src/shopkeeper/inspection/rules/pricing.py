@@ -60,7 +60,7 @@ def _active_promo_skus(ctx: InspectionContext) -> tuple[bool, set[str]]:
                   CAST(coalesce(sku_ids, '[]') AS VARCHAR[]) AS skus
            FROM promotions
            WHERE kind IN ('discount', 'flash', 'presale', 'bundle')
-             AND CAST(start_at AS DATE) <= ? AND CAST(end_at AS DATE) >= ?""",
+             AND local_day(start_at) <= ? AND local_day(end_at) >= ?""",
         [ctx.as_of, ctx.as_of],
     )
     storewide = any(r["storewide"] for r in rows)
@@ -94,7 +94,7 @@ def _candidates(ctx: InspectionContext, s: PriceAnomalySettings) -> list[dict[st
         return []
     return ctx.rows(
         f"""WITH lines AS (
-               SELECT i.sku_id, CAST(o.created_at AS DATE) AS day, o.created_at AS ts,
+               SELECT i.sku_id, local_day(o.created_at) AS day, o.created_at AS ts,
                       i.unit_price::DOUBLE AS unit, i.quantity AS qty
                FROM orders o JOIN order_items i USING (order_id)
                WHERE {not_cancelled()} AND list_contains(?::VARCHAR[], i.sku_id)

@@ -50,11 +50,11 @@ def _refund_cases(ctx: InspectionContext, first: dt.date, max_age: int) -> None:
     cases of shipped orders opened from ``first`` to ``as_of`` within ``max_age`` days of payment;
     one row per SKU concerned (a case without a SKU concerns every SKU of its order).
     """
-    paid = "CAST(coalesce(o.paid_at, o.created_at) AS DATE)"
-    age = f"date_diff('day', {paid}, CAST(r.created_at AS DATE))"
+    paid = "local_day(coalesce(o.paid_at, o.created_at))"
+    age = f"date_diff('day', {paid}, local_day(r.created_at))"
     where = f"""{shipped()} AND o.created_at >= $first::DATE - INTERVAL ($max_age + 60) DAY
-                AND CAST(r.created_at AS DATE) BETWEEN $first AND $as_of AND {age} <= $max_age"""
-    cols = f"r.order_id, CAST(r.created_at AS DATE) AS day, {paid} AS order_day, {age} AS age, r.amount, r.reason"
+                AND local_day(r.created_at) BETWEEN $first AND $as_of AND {age} <= $max_age"""
+    cols = f"r.order_id, local_day(r.created_at) AS day, {paid} AS order_day, {age} AS age, r.amount, r.reason"
     ctx.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE refund_cases AS
             SELECT r.sku_id, {cols} FROM refunds r JOIN orders o USING (order_id) WHERE r.sku_id IS NOT NULL AND {where}
@@ -99,7 +99,7 @@ def _paid_orders(ctx: InspectionContext, first: dt.date) -> str:
     )
     if not presale:
         return daily
-    moved = f"""SELECT i.sku_id, CAST(o.created_at AS DATE) AS created, CAST(o.paid_at AS DATE) AS paid,
+    moved = f"""SELECT i.sku_id, local_day(o.created_at) AS created, local_day(o.paid_at) AS paid,
                        count(DISTINCT o.order_id) AS n
                 FROM orders o JOIN order_items i USING (order_id)
                 WHERE {presale_paid()}

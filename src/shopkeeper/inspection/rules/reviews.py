@@ -66,15 +66,15 @@ def _review_counts(
     ctx.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE review_hits AS
            SELECT coalesce(r.product_id, p.product_id) AS product_id, c.category, r.review_id, r.rating <= 2 AS low,
-                  CAST(r.created_at AS DATE) >= ? AS recent,
+                  local_day(r.created_at) >= ? AS recent,
                   CASE WHEN r.rating <= 3 THEN list_filter(coalesce(tt.topics, []), lambda k: NOT list_contains(?, k))
                        ELSE [] END AS hits
            FROM reviews r LEFT JOIN products p USING (sku_id)
                 LEFT JOIN (SELECT product_id, any_value(category) AS category FROM products GROUP BY 1) c
                        ON c.product_id = coalesce(r.product_id, p.product_id)
                 {join_tags("r.text")}
-           WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND coalesce(r.product_id, p.product_id) IS NOT NULL
-             AND NOT list_contains(?, coalesce(r.order_id, ''))""",
+           WHERE local_day(r.created_at) BETWEEN ? AND ? AND coalesce(r.product_id, p.product_id) IS NOT NULL
+             AND coalesce(r.order_id, '') NOT IN (SELECT unnest(?::VARCHAR[]))""",
         [
             start,
             BUYER_SIDE,
@@ -207,7 +207,7 @@ def _topics(
     """Dominant complaint topic of a flagged listing's recent bad reviews, with examples."""
     rows = ctx.rows(
         """SELECT r.review_id, r.rating, r.text, r.reply FROM reviews r LEFT JOIN products p USING (sku_id)
-           WHERE coalesce(r.product_id, p.product_id) = ? AND CAST(r.created_at AS DATE) BETWEEN ? AND ?
+           WHERE coalesce(r.product_id, p.product_id) = ? AND local_day(r.created_at) BETWEEN ? AND ?
              AND r.rating <= 3
            ORDER BY r.rating, r.created_at DESC LIMIT 300""",
         [product_id, start, ctx.as_of],
@@ -357,11 +357,11 @@ def _store_counts(
     start = ctx.as_of - dt.timedelta(days=s.store_window_days - 1)
     return ctx.rows(
         """WITH r AS (
-               SELECT r.rating <= 2 AS low, CAST(r.created_at AS DATE) >= $start AS recent
+               SELECT r.rating <= 2 AS low, local_day(r.created_at) >= $start AS recent
                FROM reviews r LEFT JOIN products p USING (sku_id)
-               WHERE CAST(r.created_at AS DATE) BETWEEN $first AND $as_of
+               WHERE local_day(r.created_at) BETWEEN $first AND $as_of
                  AND NOT list_contains($skip, coalesce(r.product_id, p.product_id))
-                 AND NOT list_contains($explained, coalesce(r.order_id, '')))
+                 AND coalesce(r.order_id, '') NOT IN (SELECT unnest($explained::VARCHAR[])))
            SELECT count(*) FILTER (WHERE recent) AS n, count(*) FILTER (WHERE recent AND low) AS k,
                   count(*) FILTER (WHERE NOT recent) AS nb, count(*) FILTER (WHERE NOT recent AND low) AS kb
            FROM r""",
@@ -418,9 +418,9 @@ def _store_finding(
         """SELECT coalesce(r.product_id, p.product_id) AS product_id, any_value(p.title) AS title,
                   count(*) AS n, list(r.text) AS texts
            FROM reviews r LEFT JOIN products p USING (sku_id)
-           WHERE CAST(r.created_at AS DATE) BETWEEN ? AND ? AND r.rating <= 2
+           WHERE local_day(r.created_at) BETWEEN ? AND ? AND r.rating <= 2
              AND NOT list_contains(?, coalesce(r.product_id, p.product_id))
-             AND NOT list_contains(?, coalesce(r.order_id, ''))
+             AND coalesce(r.order_id, '') NOT IN (SELECT unnest(?::VARCHAR[]))
            GROUP BY 1 ORDER BY n DESC, 1""",
         [start, ctx.as_of, skip, explained],
     )
