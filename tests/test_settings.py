@@ -186,3 +186,17 @@ def test_importing_settings_loads_no_pydantic_settings_nor_asyncio() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_a_bad_value_is_one_sentence_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shopkeeper.errors import ConfigError
+    from shopkeeper.settings import get_settings
+
+    monkeypatch.setenv("SHOPKEEPER_MODEL_RETRIES", "abc")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="SHOPKEEPER_MODEL_RETRIES") as raised:
+            get_settings()
+        assert "\n" not in str(raised.value)
+    finally:
+        get_settings.cache_clear()

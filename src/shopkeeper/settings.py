@@ -254,5 +254,14 @@ class Settings(BaseModel):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Read the settings once per process."""
-    return Settings()
+    """Read the settings once per process; a bad value is a :class:`ConfigError` naming the
+    variable to fix (the CLI prints it as one sentence, never a traceback).
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"SHOPKEEPER_{str(e['loc'][0]).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors(include_url=False)
+        )
+        raise ConfigError(f"invalid setting — {problems}") from exc

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import (
     Column,
@@ -186,15 +189,24 @@ _MIGRATION_LOCK = 0x5348_4B50
 """PostgreSQL advisory lock key of the migrations ("SHKP")."""
 
 
-def _serialize_migrations(conn: Connection) -> None:
-    """Hold the database's write lock for the rest of the transaction, so that two processes
-    starting at once (a command and the scheduler, two commands) never both find a migration
-    missing and both apply it: the second waits (SQLite's busy timeout), then finds it applied.
+@contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """Let one process at a time check and apply the migrations, so that two starting at once (a
+    command and the scheduler, two commands) never both find one missing and both apply it: the
+    second waits, then finds them applied. A file database is locked with ``flock`` on a file
+    beside it (before the first connection: SQLite's own locks answer "database is locked" while
+    a new file turns to WAL); PostgreSQL with an advisory lock inside the migrating transaction.
     """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the driver begins only before DML, not DDL
-    elif conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def ops_engine(settings: Settings) -> Engine:
@@ -207,8 +219,9 @@ def ops_engine(settings: Settings) -> Engine:
     engine = create_engine(url)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    with engine.begin() as conn:
-        _serialize_migrations(conn)
+    with _one_migrator(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         metadata.create_all(conn, tables=[schema_version])
         applied = set(conn.execute(select(schema_version.c.version)).scalars())
         for version in sorted(MIGRATIONS):
