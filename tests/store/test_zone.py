@@ -5,12 +5,17 @@ read-only session's import key costs no query once it is known."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import duckdb
 import pytest
 
+import shopkeeper
 from shopkeeper.store.memo import import_key
 from shopkeeper.store.zone import fixed_offset_since, use_zone
+
+from .counting import Counting
 
 ZONES = ("Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata", "America/Mexico_City")
 
@@ -58,10 +63,8 @@ def test_a_cursor_starts_in_utc_until_its_zone_is_set() -> None:
     assert cur.execute("SELECT current_setting('TimeZone')").fetchone() == ("Asia/Shanghai",)
 
 
-def test_a_read_only_sessions_import_key_is_read_once(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "w.duckdb"
+def test_a_read_only_sessions_import_key_is_read_once(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute(
             "CREATE TABLE _imports (import_id INTEGER, started_at TIMESTAMPTZ, "
@@ -72,27 +75,23 @@ def test_a_read_only_sessions_import_key_is_read_once(tmp_path: object) -> None:
         first = import_key(con)
         con.execute("INSERT INTO _imports VALUES (2, now(), now(), 'y', '{}')")
         assert import_key(con) != first  # a writer's key follows its imports
-    ro = duckdb.connect(str(path), read_only=True)
-    use_zone(ro, "Asia/Shanghai")
-    key = import_key(ro)
+    ro = Counting(duckdb.connect(str(path), read_only=True))
+    use_zone(ro.typed, "Asia/Shanghai")
+    key = import_key(ro.typed)
     assert key is not None
     assert key[0] == 2
     assert key[-1] == "Asia/Shanghai"
-    ro.execute("DROP TABLE IF EXISTS nothing")  # the session stays usable
-    assert import_key(ro) == key
-    use_zone(ro, "UTC")
-    assert import_key(ro) == (*key[:-1], "UTC")  # the zone is part of the key
-    ro.close()
+    asked = len(ro.sql)
+    assert import_key(ro.typed) == key
+    assert len(ro.sql) == asked  # read once: no query for the same key again
+    use_zone(ro.typed, "UTC")
+    assert import_key(ro.typed) == (*key[:-1], "UTC")  # the zone is part of the key
+    ro.con.close()
 
 
 def test_queries_name_the_store_day_of_an_instant_one_way() -> None:
     """Every query over the warehouse writes ``local_day(ts)``; only the macro itself, and the code
     that reads source files or builds the demo on connections of its own, cast."""
-    import re
-    from pathlib import Path
-
-    import shopkeeper
-
     src = Path(shopkeeper.__file__).parent
     cast = re.compile(
         r"CAST\(\s*(?:\w+\.)?(?:created_at|paid_at|shipped_at|delivered_at|start_at|end_at|sent_at"
