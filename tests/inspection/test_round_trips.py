@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.dates import END
 
 from shopkeeper.inspection.context import InspectionContext
-from shopkeeper.inspection.engine import inspect_store
+from shopkeeper.inspection.engine import inspect_store, run_rules
+from shopkeeper.inspection.registry import MAIN_LANE, SIDE_LANE, load_rules
 from shopkeeper.inspection.rules.listing import _listing_traffic
 from shopkeeper.inspection.rules.market import CompetitorSettings, _baselined, _losses
 from shopkeeper.inspection.rules.promises import has_promised_dates
@@ -110,11 +112,6 @@ def _pair(r: dict[str, object]) -> tuple[str, str]:
 
 
 def test_the_two_lanes_answer_as_one_after_the_other(directory: Path) -> None:
-    from dataclasses import replace
-
-    from shopkeeper.inspection.engine import run_rules
-    from shopkeeper.inspection.registry import MAIN_LANE, SIDE_LANE, load_rules
-
     rules = load_rules()
     assert {r.lane for r in rules} == {MAIN_LANE, SIDE_LANE}
     with Warehouse.open(directory, read_only=True) as wh:

@@ -25,37 +25,6 @@ CN_DIGITS = {  # the Chinese digits merchants and buyers write
     "十": 10,
 }
 
-_DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-_RANGE = re.compile(_DATE + r"\s*(?:到|至|~|-|—|to|until|through)\s*" + _DATE)
-_ONE_DATE = re.compile(_DATE)
-_LAST_N = re.compile(
-    r"(?:最近|近|过去|前)\s*(\d+|[一两二三四五六七八九十]+)\s*(天|日|周|星期|个月|月)"
-    r"|(?:last|past|previous)\s+(\d+)\s+(days?|weeks?|months?)",
-    re.I,
-)
-_FIXED: tuple[tuple[str, int], ...] = (
-    (r"昨天|昨日|yesterday|今天|今日|today", 1),
-    (r"上周|上星期|本周|这周|这星期|礼拜|last week|this week|past week|一周", 7),
-    (r"上个月|上月|本月|这个月|last month|this month|past month", 30),
-    (r"本季度|上季度|这个季度|last quarter|this quarter", 90),
-    (r"今年|全年|this year|past year|last year", 365),
-)
-_TWO_BACK = re.compile(
-    r"上上(?:个)?(?:周|星期|礼拜|月)|(?:week|month) before last|two (?:weeks|months) ago"
-)
-"""The period before the last one ("上上周", "the week before last")."""
-_UNIT_DAYS = {
-    "天": 1,
-    "日": 1,
-    "周": 7,
-    "星期": 7,
-    "个月": 30,
-    "月": 30,
-    "day": 1,
-    "week": 7,
-    "month": 30,
-}
-
 _CN_NUM = "零〇一二两三四五六七八九十百千万点"
 NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_NUM}]+"
 _MARKER = (

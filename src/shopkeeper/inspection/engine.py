@@ -117,17 +117,15 @@ def run_rules(
     own, on a cursor of the same warehouse, while the others run here: DuckDB runs the two lanes'
     queries side by side. The answer is the same as one after the other, in the rules' order.
     """
-    lanes: list[list[tuple[int, Rule]]] = [[], []]
-    for i, rule in enumerate(rules):
-        lanes[rule.lane == SIDE_LANE].append((i, rule))
-    outcomes: dict[int, _Outcome] = {}
-    if lanes[1] and lanes[0]:
+    numbered = list(enumerate(rules))
+    main = [(i, r) for i, r in numbered if r.lane != SIDE_LANE]
+    side = [(i, r) for i, r in numbered if r.lane == SIDE_LANE]
+    if main and side:
         with ctx.fork() as other:
-            second = in_background(lambda: _run_lane(other, lanes[1], stale, snapshot_day))
-            outcomes.update(_run_lane(ctx, lanes[0], stale, snapshot_day))
-            outcomes.update(second.result())
+            beside = in_background(lambda: _run_lane(other, side, stale, snapshot_day))
+            outcomes = _run_lane(ctx, main, stale, snapshot_day) | beside.result()
     else:
-        outcomes.update(_run_lane(ctx, lanes[0] + lanes[1], stale, snapshot_day))
+        outcomes = _run_lane(ctx, numbered, stale, snapshot_day)
     findings: list[Finding] = []
     ran: list[str] = []
     skipped: list[SkippedCheck] = []

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 
-from shopkeeper.store.coverage import day_range
+from shopkeeper.store.coverage import day_range, table_days
 from shopkeeper.store.day_counts import DAILY_TABLES
 from shopkeeper.store.schema import TABLES
-from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
 
 
@@ -34,23 +34,24 @@ class TableCoverage:
 
 
 def table_coverage(wh: Warehouse, *, max_gaps: int = 50) -> list[TableCoverage]:
-    """Every contract table's coverage (the warehouse's view the Data page shows)."""
+    """Every contract table's coverage (the warehouse's view the Data page shows); a daily table's
+    days come from its rows per day (:func:`~shopkeeper.store.coverage.table_days`, counted at
+    import), its gaps are the runs of days between them without rows.
+    """
+    rows = wh.counts(TABLES)
     out = []
     for name, table in TABLES.items():
-        rows = wh.count(name)
-        column = table.time_column
-        if column is None or rows == 0:
-            out.append(TableCoverage(name, rows, None, None, name in DAILY_TABLES))
+        if table.time_column is None or rows[name] == 0:
+            out.append(TableCoverage(name, rows[name], None, None, name in DAILY_TABLES))
             continue
-        day = f"CAST({ident(column)} AS DATE)"
         first, last = day_range(wh.con, name)
         gaps: tuple[tuple[dt.date, dt.date], ...] = ()
         if name in DAILY_TABLES:
-            found = wh.con.execute(
-                f"WITH d AS (SELECT DISTINCT {day} AS day FROM {ident(name)} WHERE {ident(column)} IS NOT NULL), "
-                "o AS (SELECT day, lag(day) OVER (ORDER BY day) AS prev FROM d) "
-                f"SELECT prev + 1, day - 1 FROM o WHERE day - prev > 1 ORDER BY prev LIMIT {int(max_gaps)}"
-            ).fetchall()
-            gaps = tuple((a, b) for a, b in found)
-        out.append(TableCoverage(name, rows, first, last, name in DAILY_TABLES, gaps))
+            days = sorted(table_days(wh.con, name))
+            gaps = tuple(
+                (a + dt.timedelta(days=1), b - dt.timedelta(days=1))
+                for a, b in pairwise(days)
+                if (b - a).days > 1
+            )[:max_gaps]
+        out.append(TableCoverage(name, rows[name], first, last, name in DAILY_TABLES, gaps))
     return out

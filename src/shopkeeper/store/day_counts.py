@@ -106,15 +106,20 @@ def _stamp(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Any] | None, Any, 
     return (json.loads(row[0]) if row[0] else None), row[1], row[2]
 
 
+def _of_latest(stamp: dict[str, Any] | None, latest: Any) -> bool:
+    """Whether the counts stamped ``stamp`` are of the ``latest`` import, counted as this release
+    counts.
+    """
+    return stamp is not None and stamp["counting"] == COUNTING and stamp["import_id"] == latest
+
+
 def counts_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the kept counts are of the latest import, counted as this release counts (the time
     zone aside: a session in another zone counts live, it does not recount the store). A warehouse
     without imports has nothing to count.
     """
     stamp, latest, _ = _stamp(con)
-    if latest is None:
-        return True
-    return stamp is not None and stamp["counting"] == COUNTING and stamp["import_id"] == latest
+    return latest is None or _of_latest(stamp, latest)
 
 
 def kept_counts(con: duckdb.DuckDBPyConnection) -> dict[str, DayCounts] | None:
@@ -123,10 +128,9 @@ def kept_counts(con: duckdb.DuckDBPyConnection) -> dict[str, DayCounts] | None:
     """
     stamp, latest, zone = _stamp(con)
     if (
-        stamp is None
-        or latest is None
-        or stamp["counting"] != COUNTING
-        or stamp["import_id"] != latest
+        latest is None
+        or not _of_latest(stamp, latest)
+        or stamp is None
         or stamp["timezone"] != zone
     ):
         return None

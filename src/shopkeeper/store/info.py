@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from shopkeeper.store.coverage import day_range, table_days
 from shopkeeper.store.schema import TABLES
 from shopkeeper.store.validation import ident
 from shopkeeper.store.warehouse import Warehouse
@@ -99,22 +100,11 @@ class StoreInfo(BaseModel):
         return Group(*parts)
 
 
-def _date_range(wh: Warehouse, table: str, column: str) -> tuple[dt.date | None, dt.date | None]:
-    row = wh.con.execute(
-        f"SELECT min(CAST({ident(column)} AS DATE)), max(CAST({ident(column)} AS DATE)) FROM {ident(table)}"
-    ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
-
-
-def _missing_days(
-    wh: Warehouse, table: str, column: str, start: dt.date, end: dt.date
-) -> list[dt.date]:
-    rows = wh.con.execute(
-        f"""SELECT d::DATE FROM range(?::DATE, ?::DATE + INTERVAL 1 DAY, INTERVAL 1 DAY) r(d)
-            WHERE d::DATE NOT IN (SELECT DISTINCT CAST({ident(column)} AS DATE) FROM {ident(table)}) ORDER BY 1""",
-        [start, end],
-    ).fetchall()
-    return [r[0] for r in rows]
+def _missing_days(wh: Warehouse, table: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days from ``start`` to ``end`` without a row of the daily ``table``."""
+    days = table_days(wh.con, table)
+    span = (end - start).days + 1
+    return [d for k in range(span) if (d := start + dt.timedelta(days=k)) not in days]
 
 
 def store_info(wh: Warehouse, store: str) -> StoreInfo:
@@ -124,11 +114,9 @@ def store_info(wh: Warehouse, store: str) -> StoreInfo:
     for name, spec in TABLES.items():
         info = TableInfo(rows=rows[name])
         if info.rows and spec.time_column:
-            info.from_, info.to = _date_range(wh, name, spec.time_column)
+            info.from_, info.to = day_range(wh.con, name)
             if name in GAP_TABLES and info.from_ and info.to:
-                info.days_without_data = _missing_days(
-                    wh, name, spec.time_column, info.from_, info.to
-                )
+                info.days_without_data = _missing_days(wh, name, info.from_, info.to)
         tables[name] = info
     config = wh.store_config()
     row = wh.con.execute("SELECT count(*) FROM _quarantine").fetchone()
